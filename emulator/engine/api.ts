@@ -1,0 +1,134 @@
+/**
+ * The contract between the emulator's HTTP server and its training engine.
+ *
+ * The engine is pure computation: CSV bytes in, tables, trained models (`.ilearner` bytes) and
+ * evaluation tables out. It never touches HTTP, blob storage or the database, so it can run on a
+ * worker thread and be tested on its own. The server owns I/O, state and the wire formats.
+ *
+ * Implemented by `emulator/engine/index.ts`, which re-exports everything declared here.
+ */
+import type { TableSpecification, WebServiceProperties } from "../../clients/wire";
+
+/** Element types a column can hold (subset of Studio's DataTable types the emulator supports). */
+export type ElementType = "Double" | "Int64" | "Boolean" | "String";
+
+/** A column's usage flag (Studio metadata). */
+export type ColumnUsage = "feature" | "label" | "weight" | "score";
+
+/** One column of a {@link DataTable}. Numeric/boolean values are stored as numbers, missing = NaN. */
+export interface Column {
+  name: string;
+  type: ElementType;
+  categorical: boolean;
+  usage: ColumnUsage;
+  /** Double/Int64/Boolean: Float64Array (NaN = missing, booleans 0/1). String: strings or null. */
+  values: Float64Array | (string | null)[];
+}
+
+/** Studio's Data Table: ordered columns of equal length. */
+export interface DataTable {
+  rowCount: number;
+  columns: Column[];
+}
+
+/** Where an engine error comes from; the server maps each kind to an HTTP error. */
+export type EngineErrorKind =
+  /** A module failed (Studio "Error NNNN"); HTTP 400 ModuleExecutionError. */
+  | "module"
+  /** The graph package is malformed or uses an unsupported module; HTTP 400 WebServicePackageError. */
+  | "package"
+  /** Input data does not parse (bad CSV, bad value); HTTP 400 BadUserArgument / InputParseError. */
+  | "inputParse"
+  /** Input data does not match the service's input schema; HTTP 400 BadUserArgument / InputMismatchError. */
+  | "inputMismatch"
+  /** A model blob is not a readable .ilearner; HTTP 400 InvalidOperation / IncompatibleModel. */
+  | "model";
+
+/**
+ * Error thrown by the engine. `message` is user-facing and names the module, node, column or
+ * row involved (e.g. `Error 0001: Column with name or index "age" does not exist in "Dataset"`).
+ */
+export interface EngineErrorShape extends Error {
+  readonly kind: EngineErrorKind;
+  /** Studio error number for module errors ("0001"), or a detail code ("UnsupportedModule", ...). */
+  readonly code: string;
+  /** Graph node id, when the error comes from a node. */
+  readonly nodeId?: string;
+  /** Studio module name, when the error comes from a module. */
+  readonly moduleName?: string;
+}
+
+/** What a published web service's package needs and produces (computed once, at publish time). */
+export interface ServiceShape {
+  /** Web service inputs, by port name, with the expected columns (from `properties.input`). */
+  inputs: { name: string; columns: string[] }[];
+  /** Web service outputs, by port name; `model` outputs must be written as `.ilearner`. */
+  outputs: { name: string; kind: "dataset" | "model" }[];
+  /** Web service (global) parameters; `required` when they have no default value. */
+  parameters: { name: string; required: boolean }[];
+  /** Resource assets holding a trained model (name ends with "[trained model]"). */
+  trainedModels: { assetId: string; name: string }[];
+}
+
+/** Input to {@link EngineApi.runGraph}. */
+export interface GraphRunRequest {
+  /** The service definition's properties (package, assets, input/output specs, parameters). */
+  properties: WebServiceProperties;
+  /** Web service inputs by port name. */
+  inputs: Record<string, DataTable>;
+  /** GlobalParameters of the call (strings as sent on the wire). */
+  globalParameters: Record<string, string>;
+  /** `.ilearner` bytes for each trained-model Resource asset, by asset id. */
+  trainedModels: Record<string, Uint8Array>;
+  /** Progress callback: one short line per module started/finished. */
+  onProgress?: (line: string) => void;
+}
+
+/** An output of a graph run. */
+export type GraphOutput =
+  { kind: "dataset"; table: DataTable } | { kind: "model"; ilearner: Uint8Array };
+
+/** Result of {@link EngineApi.runGraph}: one entry per web service output port. */
+export interface GraphRunResult {
+  outputs: Record<string, GraphOutput>;
+}
+
+/** Summary of an `.ilearner` file, for logs and the model cache. */
+export interface ModelInfo {
+  formatVersion: number;
+  learner: string;
+  labelColumn: string;
+  featureColumns: string[];
+  trainedAt: string;
+}
+
+/**
+ * The engine's functions. `emulator/engine/index.ts` exports each of these by name;
+ * this interface exists so the contract is written down in one place.
+ */
+export interface EngineApi {
+  /** Validates a definition's package (throws a `package` error naming an unsupported module). */
+  describeService(properties: WebServiceProperties): ServiceShape;
+  /** Parses CSV (header row, comma separated, RFC 4180 quoting, LF or CRLF; UTF-8). */
+  parseCsv(bytes: Uint8Array, name: string): DataTable;
+  /** Serializes a table as CSV with a header row. */
+  toCsv(table: DataTable): Uint8Array;
+  /** Builds a table from RRS rows, typed by the service's input spec when given. */
+  tableFromRows(
+    columnNames: string[],
+    rows: (string | number | boolean | null)[][],
+    spec?: TableSpecification,
+  ): DataTable;
+  /** Renders a table for RRS: names, .NET type names, values as strings (null = missing). */
+  tableToRows(table: DataTable): {
+    columnNames: string[];
+    columnTypes: string[];
+    values: (string | null)[][];
+  };
+  /** Checks that a table has the columns the spec declares (throws `inputMismatch`). */
+  checkSchema(table: DataTable, spec: TableSpecification, portName: string): void;
+  /** Runs the package on the inputs. Synchronous and CPU-bound: call it from a worker thread. */
+  runGraph(request: GraphRunRequest): GraphRunResult;
+  /** Reads an `.ilearner` header (throws a `model` error when the bytes are not one). */
+  inspectModel(ilearner: Uint8Array): ModelInfo;
+}

@@ -1,0 +1,50 @@
+// ESLint flat config: typescript-eslint's recommended rules, type-aware where it pays off.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  {
+    ignores: [
+      "node_modules/**",
+      ".tools/**",
+      ".azureml-emulator/**",
+      ".azurite/**",
+      "bench/out/**",
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Floating promises hide failed uploads and jobs: every promise is awaited or handled.
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      // Unused arguments are allowed when prefixed with "_" (provider methods have fixed signatures).
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
+      ],
+      eqeqeq: ["error", "always", { null: "ignore" }],
+    },
+  },
+  {
+    // Plain-JS entry points (the bin shim, Azurite watchdog) run as CommonJS under Node.
+    files: ["**/*.js", "**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        __dirname: "readonly",
+        console: "readonly",
+        setTimeout: "readonly",
+      },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+);

@@ -1,0 +1,21 @@
+/**
+ * Mocha global fixtures: one Azurite for the whole run (global fixtures run once, even with
+ * --parallel). Suites get its connection string from the environment and create their own
+ * uniquely named containers, so they never see each other's blobs.
+ */
+import { startAzurite, type AzuriteHandle } from "../scripts/azurite";
+
+let azurite: AzuriteHandle | undefined;
+
+/** Starts Azurite unless the caller already points the tests at one. */
+export async function mochaGlobalSetup(): Promise<void> {
+  if (process.env.AZURITE_CONNECTION_STRING) return;
+  azurite = await startAzurite();
+  process.env.AZURITE_CONNECTION_STRING = azurite.connectionString;
+  process.env.AZURITE_BLOB_ENDPOINT = azurite.blobEndpoint;
+}
+
+/** Stops the Azurite this run started. */
+export async function mochaGlobalTeardown(): Promise<void> {
+  await azurite?.stop();
+}
