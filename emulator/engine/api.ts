@@ -80,6 +80,8 @@ export interface GraphRunRequest {
   globalParameters: Record<string, string>;
   /** `.ilearner` bytes for each trained-model Resource asset, by asset id. */
   trainedModels: Record<string, Uint8Array>;
+  /** Unknown module parameters are errors (the emulator's --strict), instead of being ignored. */
+  strict?: boolean;
   /** Progress callback: one short line per module started/finished. */
   onProgress?: (line: string) => void;
 }
@@ -107,8 +109,11 @@ export interface ModelInfo {
  * this interface exists so the contract is written down in one place.
  */
 export interface EngineApi {
-  /** Validates a definition's package (throws a `package` error naming an unsupported module). */
-  describeService(properties: WebServiceProperties): ServiceShape;
+  /**
+   * Validates a definition's package (throws a `package` error naming an unsupported module or
+   * a dangling edge). With `strict`, unknown module parameters are errors too; otherwise ignored.
+   */
+  describeService(properties: WebServiceProperties, options?: { strict?: boolean }): ServiceShape;
   /** Parses CSV (header row, comma separated, RFC 4180 quoting, LF or CRLF; UTF-8). */
   parseCsv(bytes: Uint8Array, name: string): DataTable;
   /** Serializes a table as CSV with a header row. */
@@ -125,8 +130,11 @@ export interface EngineApi {
     columnTypes: string[];
     values: (string | null)[][];
   };
-  /** Checks that a table has the columns the spec declares (throws `inputMismatch`). */
-  checkSchema(table: DataTable, spec: TableSpecification, portName: string): void;
+  /**
+   * Checks that a table has the columns the spec declares and converts them to the declared
+   * types (throws `inputMismatch` naming the port, column and, for a bad value, the row).
+   */
+  applySchema(table: DataTable, spec: TableSpecification, portName: string): DataTable;
   /** Runs the package on the inputs. Synchronous and CPU-bound: call it from a worker thread. */
   runGraph(request: GraphRunRequest): GraphRunResult;
   /** Reads an `.ilearner` header (throws a `model` error when the bytes are not one). */
