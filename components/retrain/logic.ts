@@ -1,0 +1,321 @@
+/**
+ * Pure logic of the retrain provider: input validation (for `check`), the diff, content keys and
+ * blob names. No I/O, so it is table-tested directly and copied by value into the provider.
+ */
+import * as crypto from "node:crypto";
+import { validateGate, type FieldFailure } from "./metrics";
+import type { TrainedModelInputs, TrainedModelOutputs } from "./types";
+
+/** The value Pulumi passes for inputs not known yet during a preview (`runtime/rpc.js`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** True when `value` is, or contains, an unknown preview value. */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** Versions: 1–64 letters, digits, `.`, `_`, `-`, starting with a letter or digit (they name blobs). */
+export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Validates a model version. */
+export function validateVersion(version: unknown, property = "version"): FieldFailure[] {
+  if (typeof version !== "string" || version.length === 0) {
+    return [{ property, reason: `must be a non-empty string such as "2026-11-27.1"` }];
+  }
+  if (!VERSION_PATTERN.test(version) || version.includes("..")) {
+    return [
+      {
+        property,
+        reason: `"${version}" is not a valid version: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. "2026-11-27.1")`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** Blob container names: 3–63 lowercase letters, digits and single inner hyphens. */
+export function validateContainerName(name: unknown, property: string): FieldFailure[] {
+  if (typeof name !== "string" || !/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
+    return [
+      {
+        property,
+        reason: `${JSON.stringify(name)} is not a valid container name: 3-63 lowercase letters, digits and single hyphens`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** Largest single GlobalParameters value and total size (BES requests are JSON bodies). */
+export const MAX_PARAMETER_VALUE_BYTES = 16 * 1024;
+export const MAX_PARAMETERS_BYTES = 64 * 1024;
+
+/**
+ * Normalizes BES GlobalParameters to strings (the wire form of every sample) and validates them.
+ */
+export function normalizeParameters(
+  parameters: unknown,
+  property = "parameters",
+): { parameters: Record<string, string>; failures: FieldFailure[] } {
+  const failures: FieldFailure[] = [];
+  const out: Record<string, string> = {};
+  if (parameters === undefined || parameters === null) return { parameters: out, failures };
+  if (typeof parameters !== "object" || Array.isArray(parameters)) {
+    return {
+      parameters: out,
+      failures: [
+        {
+          property,
+          reason: `must be a map of parameter name to value, e.g. { "L2 regularization weight": "0.5" }`,
+        },
+      ],
+    };
+  }
+  let total = 0;
+  for (const [name, value] of Object.entries(parameters as Record<string, unknown>)) {
+    if (name.trim().length === 0) {
+      failures.push({ property, reason: "parameter names must not be empty" });
+      continue;
+    }
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+      failures.push({
+        property: `${property}.${name}`,
+        reason: `must be a string, number or boolean, got ${JSON.stringify(value)}`,
+      });
+      continue;
+    }
+    const text = String(value);
+    const bytes = Buffer.byteLength(text) + Buffer.byteLength(name);
+    if (Buffer.byteLength(text) > MAX_PARAMETER_VALUE_BYTES) {
+      failures.push({
+        property: `${property}.${name}`,
+        reason: `is ${Buffer.byteLength(text)} bytes; the limit is ${MAX_PARAMETER_VALUE_BYTES}: pass large inputs as data, not parameters`,
+      });
+    }
+    total += bytes;
+    out[name] = text;
+  }
+  if (total > MAX_PARAMETERS_BYTES) {
+    failures.push({
+      property,
+      reason: `parameters total ${total} bytes; the limit is ${MAX_PARAMETERS_BYTES}`,
+    });
+  }
+  return { parameters: sortKeys(out), failures };
+}
+
+/** The same map with keys in sorted order, so equal maps serialize equally. */
+export function sortKeys<T>(map: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Canonical JSON of a parameters map (sorted keys, string values). */
+export function canonicalParameters(parameters: Readonly<Record<string, string>>): string {
+  return JSON.stringify(sortKeys({ ...parameters }));
+}
+
+/**
+ * The content address of a model: version, data hash and parameters. Re-declaring the same three
+ * (a rollback) finds the model trained before.
+ */
+export function modelKey(
+  version: string,
+  dataSha256: string,
+  parameters: Readonly<Record<string, string>>,
+): string {
+  return crypto
+    .createHash("sha256")
+    .update(
+      JSON.stringify({ v: 1, version, dataSha256, parameters: canonicalParameters(parameters) }),
+    )
+    .digest("hex")
+    .slice(0, 16);
+}
+
+/** Blob names of a model and what is stored beside it. */
+export function modelBlobNames(
+  version: string,
+  key: string,
+): { model: string; evaluation: string; record: string } {
+  return {
+    model: `${version}/${key}.ilearner`,
+    evaluation: `${version}/${key}.evaluation.csv`,
+    record: `${version}/${key}.metrics.json`,
+  };
+}
+
+/** Blob name of uploaded training data, addressed by its hash. */
+export function dataBlobName(sha256: string): string {
+  return `sha256/${sha256}.csv`;
+}
+
+/** The resource id of a TrainedModel: readable in the CLI, unique per content. */
+export function trainedModelId(version: string, key: string): string {
+  return `${version}@${key}`;
+}
+
+/** Fields whose change trains a new model (a replacement). */
+export const REPLACE_FIELDS = ["version", "dataSha256", "parameters"] as const;
+
+/** Result of {@link diffTrainedModel}, in the shape `ResourceProvider.diff` returns. */
+export interface DiffResult {
+  readonly changes: boolean;
+  readonly replaces: string[];
+  /** Fields that change without a replacement (recorded by `update`, which calls no service). */
+  readonly updates: string[];
+  readonly deleteBeforeReplace: false;
+}
+
+const account = (connectionString: unknown): string | undefined =>
+  typeof connectionString === "string"
+    ? /AccountName=([^;]+)/i.exec(connectionString)?.[1]
+    : undefined;
+
+/**
+ * Diffs stored outputs against new inputs. Only declared fields count, never `__provider`, so a
+ * change of the provider's code or of the compiler output is not an update. Unknown preview values
+ * count as changes (conservatively). A model whose last job failed always updates (a retry).
+ */
+export function diffTrainedModel(
+  olds: Partial<TrainedModelOutputs>,
+  news: Partial<TrainedModelInputs>,
+): DiffResult {
+  const replaces: string[] = [];
+  const updates: string[] = [];
+  const differs = (a: unknown, b: unknown): boolean =>
+    containsUnknown(b) || JSON.stringify(a) !== JSON.stringify(b);
+
+  if (differs(olds.version, news.version)) replaces.push("version");
+  if (differs(olds.dataSha256, news.dataSha256)) replaces.push("dataSha256");
+  if (differs(canonicalMaybe(olds.parameters), canonicalMaybe(news.parameters)))
+    replaces.push("parameters");
+  // A different account or container cannot hold the old model: train into the new one.
+  if (differs(account(olds.store?.connectionString), account(news.store?.connectionString)))
+    replaces.push("store");
+  else if (differs(olds.store?.modelContainer, news.store?.modelContainer)) replaces.push("store");
+
+  if (differs(olds.data, news.data)) updates.push("data");
+  if (differs(olds.gate, news.gate)) updates.push("gate");
+  if (differs(olds.retain, news.retain)) updates.push("retain");
+  if (differs(olds.deadlineMinutes, news.deadlineMinutes)) updates.push("deadlineMinutes");
+  if (differs(olds.training, news.training)) updates.push("training");
+  if (!replaces.includes("store") && differs(olds.store, news.store)) updates.push("store");
+  if (differs(olds.serving, news.serving)) updates.push("serving");
+  if (differs(olds.servingToken, news.servingToken)) updates.push("servingToken");
+  if (olds.status !== undefined && olds.status !== "ready") updates.push("status");
+
+  return {
+    changes: replaces.length > 0 || updates.length > 0,
+    replaces,
+    updates,
+    deleteBeforeReplace: false,
+  };
+}
+
+function canonicalMaybe(parameters: unknown): string | unknown {
+  if (parameters && typeof parameters === "object" && !containsUnknown(parameters)) {
+    return canonicalParameters(parameters as Record<string, string>);
+  }
+  return parameters;
+}
+
+/** Validates the non-data fields of TrainedModel inputs (`check` adds the data checks). */
+export function validateTrainedModelInputs(news: Record<string, unknown>): {
+  failures: FieldFailure[];
+  normalized: Partial<TrainedModelInputs>;
+} {
+  const failures: FieldFailure[] = [...validateVersion(news.version)];
+  const { parameters, failures: parameterFailures } = normalizeParameters(news.parameters);
+  failures.push(...parameterFailures);
+  const gate = containsUnknown(news.gate)
+    ? { gate: news.gate as never, failures: [] }
+    : validateGate(news.gate);
+  failures.push(...gate.failures);
+
+  const retain = news.retain ?? false;
+  if (typeof retain !== "boolean")
+    failures.push({
+      property: "retain",
+      reason: `must be true or false, got ${JSON.stringify(retain)}`,
+    });
+  const deadlineMinutes = news.deadlineMinutes ?? 120;
+  if (
+    typeof deadlineMinutes !== "number" ||
+    !(deadlineMinutes > 0) ||
+    deadlineMinutes > 7 * 24 * 60
+  ) {
+    failures.push({
+      property: "deadlineMinutes",
+      reason: `must be a number of minutes in (0, 10080], got ${JSON.stringify(deadlineMinutes)}`,
+    });
+  }
+
+  const training = (news.training ?? {}) as Record<string, unknown>;
+  if (!containsUnknown(training)) {
+    for (const key of ["executionUrl", "apiKey", "inputPort", "modelOutput", "evaluationOutput"]) {
+      if (typeof training[key] !== "string" || (training[key] as string).length === 0) {
+        failures.push({
+          property: `training.${key}`,
+          reason: "is required (it comes from the TrainingService resource)",
+        });
+      }
+    }
+    if (typeof training.executionUrl === "string" && !/^https?:\/\//.test(training.executionUrl)) {
+      failures.push({
+        property: "training.executionUrl",
+        reason: `must be an http(s) URL, got "${training.executionUrl}"`,
+      });
+    }
+    const columns = training.inputColumns;
+    if (
+      !Array.isArray(columns) ||
+      columns.length === 0 ||
+      columns.some((c) => typeof c !== "string" || !c)
+    ) {
+      failures.push({
+        property: "training.inputColumns",
+        reason: "must list the training service's input columns",
+      });
+    }
+  }
+  const store = (news.store ?? {}) as Record<string, unknown>;
+  if (!containsUnknown(store.connectionString) && typeof store.connectionString !== "string") {
+    failures.push({
+      property: "store.connectionString",
+      reason: "is required (it comes from ModelStorage)",
+    });
+  } else if (
+    typeof store.connectionString === "string" &&
+    !containsUnknown(store.connectionString) &&
+    !/AccountKey=/i.test(store.connectionString)
+  ) {
+    failures.push({
+      property: "store.connectionString",
+      reason: "must include AccountKey: BES reads and writes blobs with it",
+    });
+  }
+  failures.push(...validateContainerName(store.dataContainer, "store.dataContainer"));
+  failures.push(...validateContainerName(store.modelContainer, "store.modelContainer"));
+  if (news.serving !== undefined && !containsUnknown(news.serving)) {
+    const kind = (news.serving as { kind?: unknown }).kind;
+    if (kind !== "arm" && kind !== "classic") {
+      failures.push({
+        property: "serving.kind",
+        reason: `must be "arm" or "classic", got ${JSON.stringify(kind)}`,
+      });
+    }
+  }
+
+  return {
+    failures,
+    normalized: {
+      parameters,
+      ...(gate.gate ? { gate: gate.gate } : {}),
+      retain: retain as boolean,
+      deadlineMinutes: deadlineMinutes as number,
+    },
+  };
+}

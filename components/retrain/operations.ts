@@ -1,0 +1,410 @@
+/**
+ * What the retrain provider does against storage and the services: upload the data, reuse or
+ * train a model through BES, evaluate and gate it, and find out what a service serves now.
+ *
+ * Progress goes to `console.log` (the engine forwards a provider's stdout to the CLI); every line
+ * is built from names, sizes, states and metric values only: never a key, token or SAS.
+ */
+import * as storageBlob from "@azure/storage-blob";
+import { ArmWebServicesClient, findTrainedModelAsset } from "../../clients/arm";
+import { BesClient, JobTimeoutError } from "../../clients/bes";
+import { ClassicManagementClient } from "../../clients/classic";
+import type { CredentialSpec } from "../../clients/http";
+import { redactSecrets } from "../../clients/redact";
+import {
+  blobHasSha256,
+  blobService,
+  downloadText,
+  mintReadSas,
+  parseConnectionString,
+  SHA256_METADATA,
+  splitRelativeLocation,
+  uploadFileContentAddressed,
+} from "../../clients/storage";
+import type { AzureBlobDataReference } from "../../clients/wire";
+import { isBlobUrl, resolveDataPath } from "./dataFile";
+import { dataBlobName, modelBlobNames, modelKey, trainedModelId } from "./logic";
+import { evaluateGate, parseEvaluationCsv } from "./metrics";
+import type {
+  ModelLocation,
+  ServingTarget,
+  StoredModelRecord,
+  TrainedModelInputs,
+  TrainedModelOutputs,
+} from "./types";
+
+/** A progress sink: one line per call. */
+export type Log = (line: string) => void;
+
+/** The gate rejected the model: nothing was promoted. */
+export class GateRejectedError extends Error {
+  constructor(
+    readonly version: string,
+    readonly summary: string,
+    readonly jobId?: string,
+  ) {
+    super(
+      `model ${version} failed the promotion gate: ${summary}. The served model is unchanged` +
+        (jobId
+          ? ` (trained by BES job ${jobId}; its metrics are stored, so the next up re-checks without training)`
+          : ""),
+    );
+    this.name = "GateRejectedError";
+  }
+}
+
+/** The BES job failed, was cancelled or timed out. */
+export class TrainingJobError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly state: string,
+    readonly details: string,
+  ) {
+    super(
+      `BES job ${jobId} ended ${state}: ${details}. The served model is unchanged; fix the cause and run up again`,
+    );
+    this.name = "TrainingJobError";
+  }
+}
+
+const mib = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(1);
+
+/** The connection string's secrets, for redacting any message built from service answers. */
+function secretsOf(inputs: TrainedModelInputs): string[] {
+  const info = parseConnectionString(inputs.store.connectionString);
+  return [info.accountKey, inputs.training.apiKey, inputs.servingToken ?? ""];
+}
+
+/** The location of a model blob, as BES Results and ARM assets name it. */
+export function locationOf(
+  blobEndpoint: string,
+  container: string,
+  blobName: string,
+): ModelLocation {
+  const baseLocation = `${blobEndpoint.replace(/\/+$/, "")}/`;
+  const relativeLocation = `${container}/${blobName}`;
+  return { baseLocation, relativeLocation, uri: `${baseLocation}${relativeLocation}` };
+}
+
+/**
+ * Makes the data available to BES: uploads a local file content-addressed (skipped when already
+ * stored), or references a blob URL in the model storage account. Returns the BES input reference.
+ */
+export async function stageData(
+  inputs: TrainedModelInputs,
+  sha256: string,
+  log: Log,
+): Promise<AzureBlobDataReference> {
+  const { connectionString, dataContainer } = inputs.store;
+  const connection = parseConnectionString(connectionString);
+  if (isBlobUrl(inputs.data)) {
+    const url = new URL(inputs.data);
+    const prefix = `${connection.blobEndpoint}/`;
+    const plain = `${url.origin}${url.pathname}`;
+    if (!plain.startsWith(prefix)) {
+      // A blob elsewhere must carry its own read SAS: BES reads it with that.
+      if (!url.search.includes("sig=")) {
+        throw new Error(
+          `data ${plain} is not in the model storage account and has no SAS: add a read SAS to the URL or copy the blob`,
+        );
+      }
+      return {
+        BaseLocation: `${url.origin}/`,
+        RelativeLocation: url.pathname.replace(/^\/+/, ""),
+        SasBlobToken: url.search,
+      };
+    }
+    return {
+      ConnectionString: connectionString,
+      RelativeLocation: decodeURIComponent(plain.slice(prefix.length)),
+    };
+  }
+  const file = resolveDataPath(inputs.data);
+  const container = blobService(connectionString).getContainerClient(dataContainer);
+  await container.createIfNotExists();
+  const blob = container.getBlockBlobClient(dataBlobName(sha256));
+  const result = await uploadFileContentAddressed(blob, file, {
+    expectedSha256: sha256,
+    onProgress: (p) =>
+      log(
+        `uploading ${inputs.data}: ${mib(p.bytes)}/${mib(p.totalBytes)} MiB (${(p.bytes / (1024 * 1024) / Math.max(p.elapsedMs / 1000, 0.001)).toFixed(0)} MiB/s)`,
+      ),
+  });
+  log(
+    result.uploaded
+      ? `uploaded ${inputs.data} (${mib(result.bytes)} MiB) as ${dataContainer}/${dataBlobName(sha256)}`
+      : `data already stored as ${dataContainer}/${dataBlobName(sha256)} (${mib(result.bytes)} MiB): upload skipped`,
+  );
+  return {
+    ConnectionString: connectionString,
+    RelativeLocation: `${dataContainer}/${dataBlobName(sha256)}`,
+  };
+}
+
+/** Reads the record stored beside a model, or undefined when there is none. */
+async function readRecord(
+  container: storageBlob.ContainerClient,
+  name: string,
+): Promise<StoredModelRecord | undefined> {
+  try {
+    return JSON.parse(await downloadText(container.getBlobClient(name))) as StoredModelRecord;
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+    throw e;
+  }
+}
+
+async function writeRecord(
+  container: storageBlob.ContainerClient,
+  name: string,
+  record: StoredModelRecord,
+): Promise<void> {
+  const body = JSON.stringify(record, null, 2);
+  await container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
+    blobHTTPHeaders: { blobContentType: "application/json" },
+  });
+}
+
+async function exists(blob: storageBlob.BlobClient): Promise<boolean> {
+  try {
+    await blob.getProperties();
+    return true;
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return false;
+    throw e;
+  }
+}
+
+/** The URI of the model the serving target serves now (no query), or undefined if it serves none. */
+export async function servedModelUri(
+  serving: ServingTarget,
+  token: string | undefined,
+): Promise<string | undefined> {
+  if (serving.kind === "arm") {
+    const credential: CredentialSpec = token ? { kind: "token", token } : { kind: "azure" };
+    const service = await new ArmWebServicesClient(credential).get(serving);
+    if (!service) return undefined;
+    const uri = findTrainedModelAsset(service.properties, serving.assetName).asset.locationInfo.uri;
+    return uri ? uri.replace(/\?.*$/, "") : undefined;
+  }
+  if (!token) throw new Error("the classic serving target needs a token");
+  const endpoint = await new ClassicManagementClient(token).getEndpoint(
+    serving,
+    serving.endpointName,
+  );
+  if (!endpoint) return undefined;
+  const resource = serving.resourceName
+    ? endpoint.Resources.find((r) => r.Name === serving.resourceName)
+    : endpoint.Resources[0];
+  if (!resource) return undefined;
+  return `${resource.Location.BaseLocation.replace(/\/+$/, "")}/${resource.Location.RelativeLocation.replace(/^\/+/, "")}`;
+}
+
+/** Metrics stored beside the served model, when it is one of ours. */
+async function servedMetrics(
+  inputs: TrainedModelInputs,
+  log: Log,
+): Promise<Record<string, number> | undefined> {
+  if (!inputs.serving) return undefined;
+  const uri = await servedModelUri(inputs.serving, inputs.servingToken);
+  if (!uri) {
+    log("nothing is served yet: the gate checks the absolute threshold only");
+    return undefined;
+  }
+  const connection = parseConnectionString(inputs.store.connectionString);
+  const prefix = `${connection.blobEndpoint}/${inputs.store.modelContainer}/`;
+  if (!uri.startsWith(prefix) || !uri.endsWith(".ilearner")) {
+    log("the served model was not trained by this stack: no metrics to compare with");
+    return undefined;
+  }
+  const recordName = `${decodeURIComponent(uri.slice(prefix.length)).replace(/\.ilearner$/, "")}.metrics.json`;
+  const record = await readRecord(
+    blobService(inputs.store.connectionString).getContainerClient(inputs.store.modelContainer),
+    recordName,
+  );
+  return record?.metrics;
+}
+
+/**
+ * Produces the model the inputs declare: reuses a stored one (a rollback, or a re-run after a
+ * gate rejection) or trains it with BES; evaluates and gates it; returns the outputs. Throws
+ * {@link GateRejectedError} or {@link TrainingJobError} with nothing promoted.
+ */
+export async function trainOrReuse(
+  inputs: TrainedModelInputs & { dataSha256: string },
+  log: Log,
+): Promise<TrainedModelOutputs> {
+  try {
+    return await trainOrReuseUnsafe(inputs, log);
+  } catch (e) {
+    // Service answers can echo request parts; make sure no key or SAS leaves in the message.
+    if (e instanceof Error) e.message = redactSecrets(e.message, secretsOf(inputs));
+    throw e;
+  }
+}
+
+async function trainOrReuseUnsafe(
+  inputs: TrainedModelInputs & { dataSha256: string },
+  log: Log,
+): Promise<TrainedModelOutputs> {
+  const { version, dataSha256, parameters, gate, store } = inputs;
+  const connection = parseConnectionString(store.connectionString);
+  const key = modelKey(version, dataSha256, parameters);
+  const names = modelBlobNames(version, key);
+  const models = blobService(store.connectionString).getContainerClient(store.modelContainer);
+  await models.createIfNotExists();
+  const model = locationOf(connection.blobEndpoint, store.modelContainer, names.model);
+  const served = await servedMetrics(inputs, log);
+
+  const stored = await readRecord(models, names.record);
+  if (stored && (await exists(models.getBlobClient(names.model)))) {
+    const verdict = evaluateGate(gate, stored.metrics, served, {
+      skipRegression: Boolean(stored.gatePassedAt),
+    });
+    log(
+      `model ${version} (${key}) was trained before by job ${stored.jobId}: reusing it, no training. Gate: ${verdict.summary}`,
+    );
+    if (!verdict.passed) throw new GateRejectedError(version, verdict.summary);
+    const trainedAt = stored.trainedAt;
+    if (!stored.gatePassedAt) {
+      await writeRecord(models, names.record, {
+        ...stored,
+        gatePassedAt: new Date().toISOString(),
+        gateSummary: verdict.summary,
+      });
+    }
+    return {
+      ...inputs,
+      modelKey: key,
+      status: "ready",
+      model,
+      modelSasToken: mintReadSas(connection, store.modelContainer, names.model, 24 * 60),
+      metrics: stored.metrics,
+      jobId: stored.jobId,
+      reused: true,
+      trainedAt,
+      gateSummary: verdict.summary,
+    };
+  }
+
+  const dataRef = await stageData(inputs, dataSha256, log);
+  const { training } = inputs;
+  const bes = new BesClient(training.executionUrl, training.apiKey, {
+    onRetry: (reason, attempt, wait) =>
+      log(`BES call retry ${attempt} after ${reason} (waiting ${(wait / 1000).toFixed(1)} s)`),
+  });
+  const jobId = await bes.submit({
+    Inputs: { [training.inputPort]: dataRef },
+    Outputs: {
+      [training.modelOutput]: {
+        ConnectionString: store.connectionString,
+        RelativeLocation: `${store.modelContainer}/${names.model}`,
+      },
+      [training.evaluationOutput]: {
+        ConnectionString: store.connectionString,
+        RelativeLocation: `${store.modelContainer}/${names.evaluation}`,
+      },
+    },
+    GlobalParameters: { ...parameters },
+  });
+  log(`submitted BES job ${jobId} to train model ${version} (${key})`);
+  await bes.start(jobId);
+  const deadline = Date.now() + inputs.deadlineMinutes * 60_000;
+  let status;
+  try {
+    status = await bes.waitForCompletion(jobId, {
+      deadline,
+      onStateChange: (state, elapsed) =>
+        log(`BES job ${jobId}: ${state} after ${(elapsed / 1000).toFixed(1)} s`),
+    });
+  } catch (e) {
+    if (e instanceof JobTimeoutError)
+      throw new TrainingJobError(jobId, "Cancelled (deadline)", e.message);
+    throw e;
+  }
+  if (status.state !== "Finished") {
+    throw new TrainingJobError(jobId, status.state, status.details ?? "no details");
+  }
+  const evaluationRef = status.results[training.evaluationOutput];
+  const modelRef = status.results[training.modelOutput];
+  if (!evaluationRef || !modelRef) {
+    throw new TrainingJobError(
+      jobId,
+      "Finished",
+      `the results lack output "${!modelRef ? training.modelOutput : training.evaluationOutput}"`,
+    );
+  }
+  // Read the evaluation through the SAS the job returned, as a consumer of BES would.
+  const evaluationUrl = `${evaluationRef.BaseLocation ?? ""}${evaluationRef.RelativeLocation ?? ""}${evaluationRef.SasBlobToken ?? ""}`;
+  const metrics = parseEvaluationCsv(await downloadText(new storageBlob.BlobClient(evaluationUrl)));
+  const verdict = evaluateGate(gate, metrics, served);
+  const trainedAt = new Date().toISOString();
+  await writeRecord(models, names.record, {
+    formatVersion: 1,
+    version,
+    dataSha256,
+    parameters,
+    metrics,
+    jobId,
+    trainedAt,
+    ...(verdict.passed ? { gatePassedAt: trainedAt } : {}),
+    gateSummary: verdict.summary,
+  });
+  log(`gate ${verdict.passed ? "PASSED" : "FAILED"} for model ${version}: ${verdict.summary}`);
+  if (!verdict.passed) throw new GateRejectedError(version, verdict.summary, jobId);
+  // Record the data hash on the model blob too: it documents the lineage in the portal.
+  await models
+    .getBlobClient(names.model)
+    .setMetadata({ [SHA256_METADATA + "data"]: dataSha256, version, jobid: jobId });
+  return {
+    ...inputs,
+    modelKey: key,
+    status: "ready",
+    model,
+    modelSasToken:
+      modelRef.SasBlobToken ?? mintReadSas(connection, store.modelContainer, names.model, 24 * 60),
+    metrics,
+    jobId,
+    reused: false,
+    trainedAt,
+    gateSummary: verdict.summary,
+  };
+}
+
+/** The id a TrainedModel gets. */
+export function idOf(outputs: Pick<TrainedModelOutputs, "version" | "modelKey">): string {
+  return trainedModelId(outputs.version, outputs.modelKey);
+}
+
+/** Whether the model blob of these outputs still exists. */
+export async function modelExists(outputs: TrainedModelOutputs): Promise<boolean> {
+  if (!outputs.model) return false;
+  const { container, blobName } = splitRelativeLocation(outputs.model.relativeLocation);
+  return exists(
+    blobService(outputs.store.connectionString)
+      .getContainerClient(container)
+      .getBlobClient(blobName),
+  );
+}
+
+/** Deletes a model's blobs (model, evaluation, record); blobs already gone are fine. */
+export async function deleteModelBlobs(outputs: TrainedModelOutputs): Promise<void> {
+  const names = modelBlobNames(outputs.version, outputs.modelKey);
+  const container = blobService(outputs.store.connectionString).getContainerClient(
+    outputs.store.modelContainer,
+  );
+  for (const name of [names.model, names.evaluation, names.record]) {
+    await container.getBlobClient(name).deleteIfExists();
+  }
+}
+
+/** True when the data blob for this hash is already stored (used by tests and the preview bench). */
+export async function dataIsStored(
+  store: TrainedModelInputs["store"],
+  sha256: string,
+): Promise<boolean> {
+  const blob = blobService(store.connectionString)
+    .getContainerClient(store.dataContainer)
+    .getBlobClient(dataBlobName(sha256));
+  return blobHasSha256(blob, sha256);
+}

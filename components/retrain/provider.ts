@@ -1,0 +1,231 @@
+/**
+ * The retrain dynamic provider and its resource, `TrainedModel`.
+ *
+ * - check:  validates version, gate, parameters and the data (exists, header matches the training
+ *           service's input columns) and computes the data's SHA-256. No network for local data,
+ *           so pull-request previews need no credentials.
+ * - diff:   replace on version, data hash, parameters (or model store); otherwise no change. Never
+ *           on `__provider`: a new provider build is not an update.
+ * - create: reuse a stored model with the same content key (rollback), or upload the data, run the
+ *           training service's BES job under a deadline, evaluate, gate, store metrics beside it.
+ * - update: records non-replacing changes (gate, retain, tokens...) without calling anything.
+ * - read:   checks the model blob still exists and reports what the serving target serves now.
+ * - delete: removes the model blobs unless `retain` is set or the model is still served.
+ *
+ * Everything the methods reference is serialized into the program's state by value (local modules)
+ * or as `require` (npm modules); see docs/designs/2026-11-providers.md for the rules followed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import { compareHeader, HashCache, isBlobUrl, readCsvHeader, resolveDataPath } from "./dataFile";
+import { containsUnknown, diffTrainedModel, validateTrainedModelInputs } from "./logic";
+import type { FieldFailure, GateSpec } from "./metrics";
+import { deleteModelBlobs, idOf, modelExists, servedModelUri, trainOrReuse } from "./operations";
+import type {
+  ModelStore,
+  ServingTarget,
+  TrainedModelInputs,
+  TrainedModelOutputs,
+  TrainingTarget,
+} from "./types";
+
+/** Per-process state of the provider (one provider process serves a whole deployment). */
+const state: { hashes?: HashCache } = {};
+
+function logger(version: string): (line: string) => void {
+  return (line) => {
+    if (process.env.AZUREML_RETRAIN_LOG !== "silent")
+      console.log(`[TrainedModel ${version}] ${line}`);
+  };
+}
+
+/** Data checks of `check`: the file exists, its header fits, and its hash. */
+async function checkData(
+  news: Record<string, unknown>,
+  failures: FieldFailure[],
+): Promise<string | undefined> {
+  const data = news.data;
+  if (containsUnknown(data)) return undefined;
+  if (typeof data !== "string" || data.length === 0) {
+    failures.push({
+      property: "data",
+      reason: "is required: a CSV file path relative to the project, or a blob URL",
+    });
+    return undefined;
+  }
+  if (isBlobUrl(data)) {
+    // A blob's content identity is its URL plus the hash recorded when it was written; that is
+    // only known by asking storage, which a preview without credentials cannot. Declare data as a
+    // local file for hash-based diffs; a URL is taken as a new dataset whenever it changes.
+    return `url:${data.replace(/\?.*$/, "")}`;
+  }
+  const file = resolveDataPath(data);
+  try {
+    const stat = await fs.promises.stat(file);
+    if (!stat.isFile()) throw new Error("not a file");
+  } catch {
+    failures.push({
+      property: "data",
+      reason: `file "${data}" does not exist (looked at ${file}); paths are relative to the Pulumi project`,
+    });
+    return undefined;
+  }
+  if (!/\.csv$/i.test(file)) {
+    failures.push({
+      property: "data",
+      reason: `"${data}" must be a .csv file: the training service reads CSV`,
+    });
+    return undefined;
+  }
+  try {
+    const header = await readCsvHeader(file);
+    const columns = (news.training as { inputColumns?: unknown } | undefined)?.inputColumns;
+    if (Array.isArray(columns) && !containsUnknown(columns)) {
+      for (const problem of compareHeader(header, columns as string[])) {
+        failures.push({ property: "data", reason: `"${data}": ${problem}` });
+      }
+    }
+  } catch (e) {
+    failures.push({ property: "data", reason: `"${data}": ${(e as Error).message}` });
+    return undefined;
+  }
+  state.hashes ??= new HashCache();
+  return state.hashes.sha256(file);
+}
+
+/** The retrain provider. Create it once (providers are serialized per object identity). */
+export const trainedModelProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const { failures, normalized } = validateTrainedModelInputs(news);
+    const dataSha256 = await checkData(news, failures);
+    const inputs = { ...news, ...normalized, ...(dataSha256 ? { dataSha256 } : {}) };
+    return { inputs, failures };
+  },
+
+  async diff(_id: string, olds: TrainedModelOutputs, news: TrainedModelInputs) {
+    const { changes, replaces, deleteBeforeReplace } = diffTrainedModel(olds, news);
+    return { changes, replaces, deleteBeforeReplace };
+  },
+
+  async create(inputs: TrainedModelInputs) {
+    const outs = await trainOrReuse(requireHash(inputs), logger(inputs.version));
+    return { id: idOf(outs), outs };
+  },
+
+  async update(_id: string, olds: TrainedModelOutputs, news: TrainedModelInputs) {
+    const log = logger(news.version);
+    if (olds.status !== "ready" || !(await modelExists(olds))) {
+      log("the previous attempt left no model: training again");
+      return { outs: await trainOrReuse(requireHash(news), log) };
+    }
+    const { dataSha256: _ignored, ...rest } = news;
+    return { outs: { ...olds, ...rest } };
+  },
+
+  async read(id: string, props: TrainedModelOutputs) {
+    const log = logger(props.version);
+    if (props.status === "ready" && !(await modelExists(props))) {
+      log(`model blob ${props.model?.relativeLocation} is gone: the next up trains it again`);
+      return { id: undefined, props: {} };
+    }
+    let servedModel = props.servedModelUri;
+    if (props.serving) {
+      servedModel = await servedModelUri(props.serving, props.servingToken);
+      if (servedModel !== props.model?.uri) {
+        log(`the serving target serves ${servedModel ?? "nothing"}, not this model (drift)`);
+      }
+    }
+    return {
+      id,
+      props: { ...props, ...(servedModel !== undefined ? { servedModelUri: servedModel } : {}) },
+    };
+  },
+
+  async delete(_id: string, props: TrainedModelOutputs) {
+    const log = logger(props.version);
+    if (props.retain) {
+      log(`kept ${props.model?.relativeLocation} (retain is set): a rollback can reuse it`);
+      return;
+    }
+    if (!props.model) return;
+    if (props.serving) {
+      const served = await servedModelUri(props.serving, props.servingToken);
+      if (served === props.model.uri) {
+        log(`kept ${props.model.relativeLocation}: it is still served`);
+        return;
+      }
+    }
+    await deleteModelBlobs(props);
+    log(`deleted ${props.model.relativeLocation} and its evaluation`);
+  },
+};
+
+function requireHash(inputs: TrainedModelInputs): TrainedModelInputs & { dataSha256: string } {
+  if (!inputs.dataSha256)
+    throw new Error("dataSha256 is missing: check did not run or the data was unknown");
+  return inputs as TrainedModelInputs & { dataSha256: string };
+}
+
+/** Arguments of {@link TrainedModel}. */
+export interface TrainedModelArgs {
+  /** The declared model version; a change trains (or reuses) another model. */
+  readonly version: pulumi.Input<string>;
+  /** CSV path relative to the project, or a blob URL in the model storage account. */
+  readonly data: pulumi.Input<string>;
+  /** BES GlobalParameters of the training service. */
+  readonly parameters?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Promotion gate, e.g. `{ metric: "AUC", min: 0.8, maxRegression: 0.01 }`. */
+  readonly gate: pulumi.Input<GateSpec>;
+  /** Keep model blobs after the resource is deleted, so rollbacks reuse them (default false). */
+  readonly retain?: pulumi.Input<boolean>;
+  /** Deadline of the BES job in minutes (default 120); the job is cancelled at the deadline. */
+  readonly deadlineMinutes?: pulumi.Input<number>;
+  /** The training service (from `TrainingService`). */
+  readonly training: pulumi.Input<{ [K in keyof TrainingTarget]: pulumi.Input<TrainingTarget[K]> }>;
+  /** Where data and models are stored (from `ModelStorage`). */
+  readonly store: pulumi.Input<{ [K in keyof ModelStore]: pulumi.Input<ModelStore[K]> }>;
+  /** The service or endpoint serving this model lineage (gate comparison, drift, safe delete). */
+  readonly serving?: pulumi.Input<ServingTarget>;
+  /** Token for the serving target's API (emulator ARM token or workspace token); secret. */
+  readonly servingToken?: pulumi.Input<string>;
+}
+
+/** A model trained (or reused) for a declared version, data and parameters, gated for promotion. */
+export class TrainedModel extends pulumi.dynamic.Resource {
+  declare readonly version: pulumi.Output<string>;
+  declare readonly dataSha256: pulumi.Output<string>;
+  declare readonly modelKey: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<"ready" | "failed">;
+  declare readonly model: pulumi.Output<TrainedModelOutputs["model"]>;
+  declare readonly modelSasToken: pulumi.Output<string>;
+  declare readonly metrics: pulumi.Output<Record<string, number>>;
+  declare readonly jobId: pulumi.Output<string | undefined>;
+  declare readonly reused: pulumi.Output<boolean>;
+  declare readonly trainedAt: pulumi.Output<string>;
+  declare readonly gateSummary: pulumi.Output<string>;
+  declare readonly servedModelUri: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: TrainedModelArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      trainedModelProvider,
+      name,
+      {
+        ...args,
+        dataSha256: undefined,
+        modelKey: undefined,
+        status: undefined,
+        model: undefined,
+        modelSasToken: undefined,
+        metrics: undefined,
+        jobId: undefined,
+        reused: undefined,
+        trainedAt: undefined,
+        gateSummary: undefined,
+        servedModelUri: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["modelSasToken"] }),
+      "azureml",
+      "TrainedModel",
+    );
+  }
+}

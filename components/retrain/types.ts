@@ -1,0 +1,121 @@
+/**
+ * Inputs and outputs of the TrainedModel (retrain) dynamic resource. Types only.
+ */
+import type { GateSpec } from "./metrics";
+
+/** The training service's BES endpoint and what its definition says about ports and columns. */
+export interface TrainingTarget {
+  /** Execution base URL of the training service (BES). */
+  readonly executionUrl: string;
+  /** Its API key (a secret). */
+  readonly apiKey: string;
+  /** Web service input the data goes to (e.g. `input1`). */
+  readonly inputPort: string;
+  /** Output fed by Train Model (the `.ilearner`). */
+  readonly modelOutput: string;
+  /** Output fed by Evaluate Model (the metrics `.csv`). */
+  readonly evaluationOutput: string;
+  /** Columns the input port expects, for the header check. */
+  readonly inputColumns: readonly string[];
+}
+
+/** Where the data and models are stored. */
+export interface ModelStore {
+  /** Connection string with the account key (a secret). */
+  readonly connectionString: string;
+  /** Container of the uploaded training data. */
+  readonly dataContainer: string;
+  /** Container of the trained models, their evaluations and metrics. */
+  readonly modelContainer: string;
+}
+
+/**
+ * The service or endpoint that serves models of this lineage: the gate compares against what it
+ * serves now, `delete` keeps a model it still serves, and `read` reports what it serves.
+ */
+export type ServingTarget =
+  | {
+      readonly kind: "arm";
+      readonly endpoint: string;
+      readonly subscriptionId: string;
+      readonly resourceGroup: string;
+      readonly name: string;
+      /** Trained-model asset name; the one ending in "[trained model]" when absent. */
+      readonly assetName?: string;
+    }
+  | {
+      readonly kind: "classic";
+      readonly endpoint: string;
+      readonly workspaceId: string;
+      readonly webServiceId: string;
+      readonly endpointName: string;
+      /** Updatable resource name, e.g. "Census Model [trained model]". */
+      readonly resourceName?: string;
+    };
+
+/** Inputs of a TrainedModel, after `check`. */
+export interface TrainedModelInputs {
+  /** The declared model version (a pull request changes it). */
+  readonly version: string;
+  /** A local CSV path (relative to the program directory) or a blob URL in the model storage account. */
+  readonly data: string;
+  /** SHA-256 of the data, computed by `check` (known at preview, shown in diffs). */
+  readonly dataSha256?: string;
+  /** BES GlobalParameters. */
+  readonly parameters: Readonly<Record<string, string>>;
+  /** Promotion gate. */
+  readonly gate: GateSpec;
+  /** Keep the model blobs when the resource is deleted (rollbacks then reuse them). */
+  readonly retain: boolean;
+  /** Deadline of the BES job in minutes (default 120). */
+  readonly deadlineMinutes: number;
+  readonly training: TrainingTarget;
+  readonly store: ModelStore;
+  readonly serving?: ServingTarget;
+  /** Bearer token for the serving target's API; absent for ARM on Azure (Entra ID is used). */
+  readonly servingToken?: string;
+}
+
+/** Location of a trained model blob (what BES `Results` return, without the SAS). */
+export interface ModelLocation {
+  readonly baseLocation: string;
+  readonly relativeLocation: string;
+  /** `baseLocation` + `relativeLocation`: the URI set on an ARM service's trained-model asset. */
+  readonly uri: string;
+}
+
+/** Outputs of a TrainedModel: its inputs plus what training produced. */
+export interface TrainedModelOutputs extends TrainedModelInputs {
+  readonly dataSha256: string;
+  /** Content address: hash of version, data hash and parameters. */
+  readonly modelKey: string;
+  /** `ready` once gated and stored; `failed` after a failed or timed-out job (the next up retries). */
+  readonly status: "ready" | "failed";
+  readonly model?: ModelLocation;
+  /** Read-only SAS of the model blob (a secret). */
+  readonly modelSasToken?: string;
+  readonly metrics?: Readonly<Record<string, number>>;
+  /** BES job that trained it (absent when the model was reused). */
+  readonly jobId?: string;
+  /** True when an earlier identical model was reused instead of training again. */
+  readonly reused?: boolean;
+  readonly trainedAt?: string;
+  /** The gate's verdict line. */
+  readonly gateSummary?: string;
+  /** What the serving target served at the last read (drift shows here after a refresh). */
+  readonly servedModelUri?: string;
+}
+
+/** What is stored beside each model as `<key>.metrics.json`. */
+export interface StoredModelRecord {
+  readonly formatVersion: 1;
+  readonly version: string;
+  readonly dataSha256: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly jobId: string;
+  readonly trainedAt: string;
+  /** Set when a gate passed for this model (it was promoted). */
+  readonly gatePassedAt?: string;
+  readonly gateSummary?: string;
+}

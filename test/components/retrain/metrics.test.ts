@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import {
+  canonicalMetric,
+  evaluateGate,
+  parseEvaluationCsv,
+  validateGate,
+} from "../../../components/retrain/metrics";
+
+describe("components/retrain/metrics", () => {
+  describe("validateGate", () => {
+    const cases: { gate: unknown; failures: string[]; canonical?: unknown }[] = [
+      {
+        gate: { metric: "AUC", min: 0.8, maxRegression: 0.01 },
+        failures: [],
+        canonical: { metric: "AUC", min: 0.8, maxRegression: 0.01 },
+      },
+      { gate: { metric: "auc", min: 0.8 }, failures: [], canonical: { metric: "AUC", min: 0.8 } },
+      {
+        gate: { metric: "f1 score", min: 0.5 },
+        failures: [],
+        canonical: { metric: "F1 Score", min: 0.5 },
+      },
+      {
+        gate: { metric: "Root Mean Squared Error", max: 3 },
+        failures: [],
+        canonical: { metric: "Root Mean Squared Error", max: 3 },
+      },
+      { gate: { metric: "ROC", min: 0.8 }, failures: ["gate.metric"] },
+      { gate: { metric: "AUC", min: 1.5 }, failures: ["gate.min"] },
+      { gate: { metric: "AUC", max: 0.9 }, failures: ["gate.max"] },
+      { gate: { metric: "Mean Absolute Error", min: 1 }, failures: ["gate.min"] },
+      { gate: { metric: "AUC", min: "0.8" }, failures: ["gate.min"] },
+      { gate: { metric: "AUC", maxRegression: -0.1 }, failures: ["gate.maxRegression"] },
+      { gate: { metric: "AUC", threshold: 0.8 }, failures: ["gate.threshold"] },
+      { gate: "AUC>=0.8", failures: ["gate"] },
+      { gate: null, failures: ["gate"] },
+    ];
+    for (const c of cases) {
+      it(`${JSON.stringify(c.gate)} → ${c.failures.join(", ") || "valid"}`, () => {
+        const result = validateGate(c.gate);
+        assert.deepEqual(
+          result.failures.map((f) => f.property),
+          c.failures,
+        );
+        for (const f of result.failures)
+          assert.ok(f.reason.length > 10, "each failure says what to do");
+        if (c.canonical) assert.deepEqual(result.gate, c.canonical);
+      });
+    }
+    it("lists the known metrics when the metric is unknown", () => {
+      const { failures } = validateGate({ metric: "ROC" });
+      assert.match(failures[0].reason, /AUC, Accuracy, Precision/);
+    });
+    it("canonicalMetric maps case-insensitively and rejects unknown names", () => {
+      assert.equal(canonicalMetric("coefficient of determination"), "Coefficient of Determination");
+      assert.equal(canonicalMetric("R2"), undefined);
+    });
+  });
+
+  describe("evaluateGate", () => {
+    const gate = { metric: "AUC", min: 0.8, maxRegression: 0.01 };
+    const table: {
+      name: string;
+      candidate: Record<string, number>;
+      served?: Record<string, number>;
+      skip?: boolean;
+      passed: boolean;
+      text: RegExp;
+    }[] = [
+      {
+        name: "passes min with nothing served",
+        candidate: { AUC: 0.85 },
+        passed: true,
+        text: /AUC 0\.8500 >= min 0\.8000; no served model metrics/,
+      },
+      {
+        name: "fails min",
+        candidate: { AUC: 0.79 },
+        passed: false,
+        text: /AUC 0\.7900 < min 0\.8000/,
+      },
+      {
+        name: "small regression allowed",
+        candidate: { AUC: 0.845 },
+        served: { AUC: 0.85 },
+        passed: true,
+        text: /worse by 0\.0050, allowed 0\.0100/,
+      },
+      {
+        name: "regression too large",
+        candidate: { AUC: 0.83 },
+        served: { AUC: 0.85 },
+        passed: false,
+        text: /worse by 0\.0200, allowed 0\.0100/,
+      },
+      {
+        name: "improvement",
+        candidate: { AUC: 0.9 },
+        served: { AUC: 0.85 },
+        passed: true,
+        text: /better by 0\.0500/,
+      },
+      {
+        name: "rollback skips regression",
+        candidate: { AUC: 0.81 },
+        served: { AUC: 0.9 },
+        skip: true,
+        passed: true,
+        text: /regression check skipped/,
+      },
+      {
+        name: "rollback still needs min",
+        candidate: { AUC: 0.7 },
+        served: { AUC: 0.9 },
+        skip: true,
+        passed: false,
+        text: /< min/,
+      },
+      {
+        name: "metric missing",
+        candidate: { Accuracy: 0.9 },
+        passed: false,
+        text: /has no AUC \(it has: Accuracy\)/,
+      },
+    ];
+    for (const c of table) {
+      it(c.name, () => {
+        const verdict = evaluateGate(gate, c.candidate, c.served, { skipRegression: c.skip });
+        assert.equal(verdict.passed, c.passed);
+        assert.match(verdict.summary, c.text);
+      });
+    }
+    it("lower-is-better metrics regress upwards", () => {
+      const g = { metric: "Root Mean Squared Error", max: 10, maxRegression: 0.5 };
+      assert.equal(
+        evaluateGate(g, { "Root Mean Squared Error": 5.4 }, { "Root Mean Squared Error": 5 })
+          .passed,
+        true,
+      );
+      assert.equal(
+        evaluateGate(g, { "Root Mean Squared Error": 5.6 }, { "Root Mean Squared Error": 5 })
+          .passed,
+        false,
+      );
+      assert.equal(evaluateGate(g, { "Root Mean Squared Error": 11 }).passed, false);
+    });
+  });
+
+  describe("parseEvaluationCsv", () => {
+    it("reads the first row's numeric metrics by caption, skipping labels", () => {
+      const csv =
+        "AUC,Accuracy,Precision,Recall,F1 Score,Threshold,Positive Label,Negative Label\r\n" +
+        '0.9012,0.85,0.7,0.6,0.646,0.5,">50K","<=50K"\r\n' +
+        "0.8,0.8,0.6,0.5,0.54,0.5,>50K,<=50K\r\n";
+      assert.deepEqual(parseEvaluationCsv(csv), {
+        AUC: 0.9012,
+        Accuracy: 0.85,
+        Precision: 0.7,
+        Recall: 0.6,
+        "F1 Score": 0.646,
+        Threshold: 0.5,
+      });
+    });
+    it("refuses a CSV without data rows", () => {
+      assert.throws(() => parseEvaluationCsv("AUC,Accuracy\n"), /no data row/);
+    });
+  });
+});
