@@ -8,7 +8,8 @@
  * lives at module scope. `@azure/identity` is required lazily, only for a real Azure endpoint: its
  * managed-identity probe would otherwise try 169.254.169.254.
  */
-import * as corePipeline from "@azure/core-rest-pipeline";
+import type * as corePipeline from "@azure/core-rest-pipeline";
+import { corePipelineModule, identityModule } from "./modules";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { redactSecrets } from "./redact";
 
@@ -205,11 +206,12 @@ export class JsonHttpClient {
   private readonly timeoutMs: number;
 
   constructor(options: HttpClientOptions = {}) {
-    const pipeline = corePipeline.createPipelineFromOptions({ retryOptions: { maxRetries: 0 } });
+    const core = corePipelineModule();
+    const pipeline = core.createPipelineFromOptions({ retryOptions: { maxRetries: 0 } });
     // Our retry policy replaces the default one (see retryStrategies for why).
     pipeline.removePolicy({ name: "defaultRetryPolicy" });
     pipeline.addPolicy(
-      corePipeline.retryPolicy(retryStrategies(options.retry ?? {}, options.onRetry), {
+      core.retryPolicy(retryStrategies(options.retry ?? {}, options.onRetry), {
         maxRetries: options.retry?.maxRetries ?? 5,
       }),
       { phase: "Retry" },
@@ -225,14 +227,14 @@ export class JsonHttpClient {
       });
     } else if (credential?.kind === "azure") {
       pipeline.addPolicy(
-        corePipeline.bearerTokenAuthenticationPolicy({
+        core.bearerTokenAuthenticationPolicy({
           credential: lazyAzureCredential(),
           scopes: options.scope ?? ARM_SCOPE,
         }),
       );
     }
     this.pipeline = pipeline;
-    this.httpClient = corePipeline.createDefaultHttpClient();
+    this.httpClient = core.createDefaultHttpClient();
     this.timeoutMs = options.timeoutMs ?? 60_000;
   }
 
@@ -246,12 +248,13 @@ export class JsonHttpClient {
     body?: unknown,
     options: RequestOptions = {},
   ): Promise<JsonResponse<T>> {
-    const request = corePipeline.createPipelineRequest({
+    const core = corePipelineModule();
+    const request = core.createPipelineRequest({
       url,
       method,
       timeout: this.timeoutMs,
       allowInsecureConnection: url.startsWith("http://"),
-      headers: corePipeline.createHttpHeaders({
+      headers: core.createHttpHeaders({
         Accept: "application/json",
         ...(body !== undefined ? { "Content-Type": "application/json; charset=utf-8" } : {}),
         ...options.headers,
@@ -330,11 +333,7 @@ function lazyAzureCredential(): TokenCredential {
   let inner: TokenCredential | undefined;
   return {
     async getToken(scopes, options): Promise<AccessToken | null> {
-      if (!inner) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const identity = require("@azure/identity") as typeof import("@azure/identity");
-        inner = new identity.DefaultAzureCredential();
-      }
+      inner ??= new (identityModule().DefaultAzureCredential)();
       return inner.getToken(scopes, options);
     },
   };

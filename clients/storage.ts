@@ -15,7 +15,8 @@
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as storageBlob from "@azure/storage-blob";
+import type * as storageBlob from "@azure/storage-blob";
+import { storageBlobModule } from "./modules";
 
 /** The parts of a storage connection string the provider needs. */
 export interface ConnectionInfo {
@@ -47,7 +48,7 @@ export function parseConnectionString(connectionString: string): ConnectionInfo 
 
 /** A blob service client for a connection string. */
 export function blobService(connectionString: string): storageBlob.BlobServiceClient {
-  return storageBlob.BlobServiceClient.fromConnectionString(connectionString);
+  return storageBlobModule().BlobServiceClient.fromConnectionString(connectionString);
 }
 
 /** Progress of an upload. */
@@ -189,21 +190,22 @@ export function mintReadSas(
   blobName: string,
   minutes = 60,
 ): string {
-  const credential = new storageBlob.StorageSharedKeyCredential(
+  const sdk = storageBlobModule();
+  const credential = new sdk.StorageSharedKeyCredential(
     connection.accountName,
     connection.accountKey,
   );
   const now = Date.now();
-  const sas = storageBlob.generateBlobSASQueryParameters(
+  const sas = sdk.generateBlobSASQueryParameters(
     {
       containerName: container,
       blobName,
-      permissions: storageBlob.BlobSASPermissions.parse("r"),
+      permissions: sdk.BlobSASPermissions.parse("r"),
       startsOn: new Date(now - 5 * 60_000),
       expiresOn: new Date(now + minutes * 60_000),
       protocol: connection.blobEndpoint.startsWith("https:")
-        ? storageBlob.SASProtocol.Https
-        : storageBlob.SASProtocol.HttpsAndHttp,
+        ? sdk.SASProtocol.Https
+        : sdk.SASProtocol.HttpsAndHttp,
     },
     credential,
   );
@@ -226,4 +228,9 @@ export function splitRelativeLocation(relativeLocation: string): {
     throw new Error(`"${relativeLocation}" is not a container/blob location`);
   }
   return { container: trimmed.slice(0, i), blobName: trimmed.slice(i + 1) };
+}
+
+/** An anonymous client of a blob URL (one that carries its own SAS). */
+export function blobFromUrl(url: string): storageBlob.BlobClient {
+  return new (storageBlobModule().BlobClient)(url);
 }

@@ -5,17 +5,9 @@
 import * as crypto from "node:crypto";
 import { validateGate, type FieldFailure } from "./metrics";
 import type { TrainedModelInputs, TrainedModelOutputs } from "./types";
+import { containsUnknown, validateContainerName } from "../util";
 
-/** The value Pulumi passes for inputs not known yet during a preview (`runtime/rpc.js`). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** True when `value` is, or contains, an unknown preview value. */
-export function containsUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
-}
+export { containsUnknown, UNKNOWN, validateContainerName } from "../util";
 
 /** Versions: 1–64 letters, digits, `.`, `_`, `-`, starting with a letter or digit (they name blobs). */
 export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -30,19 +22,6 @@ export function validateVersion(version: unknown, property = "version"): FieldFa
       {
         property,
         reason: `"${version}" is not a valid version: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. "2026-11-27.1")`,
-      },
-    ];
-  }
-  return [];
-}
-
-/** Blob container names: 3–63 lowercase letters, digits and single inner hyphens. */
-export function validateContainerName(name: unknown, property: string): FieldFailure[] {
-  if (typeof name !== "string" || !/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
-    return [
-      {
-        property,
-        reason: `${JSON.stringify(name)} is not a valid container name: 3-63 lowercase letters, digits and single hyphens`,
       },
     ];
   }

@@ -5,13 +5,14 @@
  * Progress goes to `console.log` (the engine forwards a provider's stdout to the CLI); every line
  * is built from names, sizes, states and metric values only: never a key, token or SAS.
  */
-import * as storageBlob from "@azure/storage-blob";
+import type * as storageBlob from "@azure/storage-blob";
 import { ArmWebServicesClient, findTrainedModelAsset } from "../../clients/arm";
 import { BesClient, JobTimeoutError } from "../../clients/bes";
 import { ClassicManagementClient } from "../../clients/classic";
 import type { CredentialSpec } from "../../clients/http";
 import { redactSecrets } from "../../clients/redact";
 import {
+  blobFromUrl,
   blobHasSha256,
   blobService,
   downloadText,
@@ -336,7 +337,7 @@ async function trainOrReuseUnsafe(
   }
   // Read the evaluation through the SAS the job returned, as a consumer of BES would.
   const evaluationUrl = `${evaluationRef.BaseLocation ?? ""}${evaluationRef.RelativeLocation ?? ""}${evaluationRef.SasBlobToken ?? ""}`;
-  const metrics = parseEvaluationCsv(await downloadText(new storageBlob.BlobClient(evaluationUrl)));
+  const metrics = parseEvaluationCsv(await downloadText(blobFromUrl(evaluationUrl)));
   const verdict = evaluateGate(gate, metrics, served);
   const trainedAt = new Date().toISOString();
   await writeRecord(models, names.record, {

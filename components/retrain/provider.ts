@@ -18,7 +18,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import { compareHeader, HashCache, isBlobUrl, readCsvHeader, resolveDataPath } from "./dataFile";
-import { containsUnknown, diffTrainedModel, validateTrainedModelInputs } from "./logic";
+import { diffTrainedModel, validateTrainedModelInputs } from "./logic";
+import { containsUnknown, progress } from "../util";
 import type { FieldFailure, GateSpec } from "./metrics";
 import { deleteModelBlobs, idOf, modelExists, servedModelUri, trainOrReuse } from "./operations";
 import type {
@@ -33,10 +34,7 @@ import type {
 const state: { hashes?: HashCache } = {};
 
 function logger(version: string): (line: string) => void {
-  return (line) => {
-    if (process.env.AZUREML_RETRAIN_LOG !== "silent")
-      console.log(`[TrainedModel ${version}] ${line}`);
-  };
+  return (line) => progress("TrainedModel", version, line);
 }
 
 /** Data checks of `check`: the file exists, its header fits, and its hash. */

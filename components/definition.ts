@@ -1,0 +1,161 @@
+/**
+ * Exported web service definitions (the ARM JSON of `services/*.json`): loading, and reading off
+ * what the program and the providers need to know about them without running anything: the
+ * input port and its columns, which output carries the trained model and which the evaluation,
+ * and the name of the trained-model asset a predictive service scores with.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { findTrainedModelAsset } from "../clients/arm";
+import type { ArmWebService, WebServiceProperties } from "../clients/wire";
+import { canonicalJson } from "./util";
+
+export { canonicalJson } from "./util";
+
+/** A definition file, parsed and checked. */
+export interface LoadedDefinition {
+  /** Path it was read from (as given). */
+  readonly file: string;
+  /** Its `properties`, without deployment-specific members (keys, storage, workspace, plan). */
+  readonly properties: WebServiceProperties;
+  /** SHA-256 of the canonical JSON of `properties`: a change of the graph shows in diffs. */
+  readonly sha256: string;
+  /** The service's web service input port (the first one). */
+  readonly inputPort: string;
+  /** Columns of that input, as the definition declares them. */
+  readonly inputColumns: string[];
+}
+
+/** What a training definition tells the retrain provider. */
+export interface TrainingShape {
+  readonly inputPort: string;
+  readonly inputColumns: string[];
+  /** Output fed by Train Model. */
+  readonly modelOutput: string;
+  /** Output fed by Evaluate Model. */
+  readonly evaluationOutput: string;
+}
+
+/** Members set per deployment, never taken from a definition file. */
+const DEPLOYMENT_MEMBERS = [
+  "keys",
+  "storageAccount",
+  "machineLearningWorkspace",
+  "commitmentPlan",
+  "provisioningState",
+  "swaggerLocation",
+  "createdOn",
+  "modifiedOn",
+];
+
+/**
+ * Reads and checks a definition file. Errors name the file and what is wrong with it.
+ * @param file - path of the exported definition (relative to `cwd`)
+ * @param cwd - base directory (the project)
+ */
+export function loadDefinition(file: string, cwd = process.cwd()): LoadedDefinition {
+  const absolute = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(absolute, "utf8");
+  } catch {
+    throw new Error(`definition file "${file}" cannot be read (looked at ${absolute})`);
+  }
+  let parsed: ArmWebService;
+  try {
+    parsed = JSON.parse(text) as ArmWebService;
+  } catch (e) {
+    throw new Error(`definition file "${file}" is not valid JSON: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  return describeDefinition(parsed, file);
+}
+
+/** Checks a parsed definition and derives its shape (see {@link loadDefinition}). */
+export function describeDefinition(parsed: unknown, file = "<definition>"): LoadedDefinition {
+  const props = (parsed as { properties?: WebServiceProperties } | undefined)?.properties;
+  if (!props || typeof props !== "object") {
+    throw new Error(
+      `definition "${file}" has no "properties": export it with Export-AzMlWebService`,
+    );
+  }
+  if (props.packageType !== "Graph" || !props.package || typeof props.package !== "object") {
+    throw new Error(`definition "${file}" must have packageType "Graph" and a package`);
+  }
+  const properties = Object.fromEntries(
+    Object.entries(props).filter(([k]) => !DEPLOYMENT_MEMBERS.includes(k)),
+  ) as unknown as WebServiceProperties;
+  const inputs = Object.entries(props.input?.properties ?? {});
+  if (inputs.length === 0) throw new Error(`definition "${file}" declares no web service input`);
+  const [inputPort, table] = inputs[0];
+  const inputColumns = Object.keys(table.properties ?? {});
+  if (inputColumns.length === 0) {
+    throw new Error(`definition "${file}": input "${inputPort}" declares no columns`);
+  }
+  return {
+    file,
+    properties,
+    sha256: crypto.createHash("sha256").update(canonicalJson(properties)).digest("hex"),
+    inputPort,
+    inputColumns,
+  };
+}
+
+/** The output node ids fed (directly) by nodes whose module has the given Studio name. */
+function outputsFedBy(properties: WebServiceProperties, moduleName: string): string[] {
+  const pkg = properties.package;
+  if (!pkg) return [];
+  const assetIds = new Set(
+    Object.entries(properties.assets ?? {})
+      .filter(([, a]) => a.name === moduleName)
+      .map(([id]) => id),
+  );
+  const sourceNodes = new Set(
+    Object.entries(pkg.nodes)
+      .filter(([, n]) => n.assetId !== undefined && assetIds.has(n.assetId))
+      .map(([id]) => id),
+  );
+  return pkg.edges
+    .filter((e) => sourceNodes.has(e.sourceNodeId))
+    .map((e) => pkg.nodes[e.targetNodeId]?.outputId)
+    .filter((o): o is string => typeof o === "string");
+}
+
+/**
+ * Reads the ports a retrain needs off a training definition: the output fed by Train Model (the
+ * `.ilearner`) and the one fed by Evaluate Model (the metrics). Port names depend on the order the
+ * outputs were added in Studio, so they are looked up, not assumed to be output1/output2.
+ */
+export function trainingShape(definition: LoadedDefinition): TrainingShape {
+  const models = outputsFedBy(definition.properties, "Train Model");
+  const evaluations = outputsFedBy(definition.properties, "Evaluate Model");
+  if (models.length !== 1) {
+    throw new Error(
+      `training definition "${definition.file}" must have exactly one web service output fed by Train Model (found ${models.length}): add one in Studio`,
+    );
+  }
+  if (evaluations.length !== 1) {
+    throw new Error(
+      `training definition "${definition.file}" must have exactly one web service output fed by Evaluate Model (found ${evaluations.length}): the gate needs the metrics`,
+    );
+  }
+  return {
+    inputPort: definition.inputPort,
+    inputColumns: definition.inputColumns,
+    modelOutput: models[0],
+    evaluationOutput: evaluations[0],
+  };
+}
+
+/** The trained-model asset name of a predictive definition (throws when there is not exactly one). */
+export function trainedModelAssetName(definition: LoadedDefinition, name?: string): string {
+  try {
+    return findTrainedModelAsset(definition.properties, name).asset.name;
+  } catch (e) {
+    throw new Error(`predictive definition "${definition.file}": ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * The stack configuration, typed and validated in one place. Only this file and `index.ts` read
+ * `pulumi.Config`; everything below them gets plain, validated values through arguments.
+ *
+ * `parseConfig` is pure (a map of raw config values in, a typed config or one error listing every
+ * bad field out), so it is table-tested without Pulumi. Each message names the config key, what is
+ * wrong and how to fix it, and is raised before any resource is declared.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { ENDPOINT_NAME_PATTERN } from "./clients/classic";
+import { validateVersion } from "./components/retrain/logic";
+import { validateGate, type GateSpec } from "./components/retrain/metrics";
+
+/** The Pulumi project name: the config namespace. */
+export const PROJECT = "azureml-retrain";
+
+/** A model declaration: what a pull request changes. */
+export interface ModelConfig {
+  readonly version: string;
+  readonly data: string;
+  readonly parameters: Record<string, string>;
+  readonly gate: GateSpec;
+  readonly retain: boolean;
+  readonly deadlineMinutes: number;
+}
+
+/** A classic endpoint, optionally pinned to its own model. */
+export interface EndpointConfig {
+  readonly name: string;
+  readonly description?: string;
+  readonly throttleLevel?: "Low" | "High";
+  readonly maxConcurrentCalls?: number;
+  /** A pinned model (version + data, other fields from the main model); absent = the main model. */
+  readonly model?: {
+    readonly version: string;
+    readonly data: string;
+    readonly parameters?: Record<string, string>;
+  };
+}
+
+/** Which service definitions to deploy. */
+export interface ServicesConfig {
+  readonly trainingDefinition: string;
+  readonly predictiveDefinition: string;
+  readonly trainingName: string;
+  readonly predictiveName: string;
+  /** Classic predictive web service id (Azure: existing service; local: published with this id). */
+  readonly classicWebServiceId: string;
+}
+
+/** Local target: Azurite + the emulator. */
+export interface LocalConfig {
+  readonly emulatorUrl: string;
+  readonly azuriteBlobEndpoint: string;
+  /** The emulator's data folder, where it keeps its generated credentials. */
+  readonly emulatorLocation: string;
+}
+
+/** Azure target. */
+export interface AzureConfig {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+  readonly workspaceId: string;
+  readonly managementEndpoint: string;
+  readonly armEndpoint: string;
+  readonly storageAccountName?: string;
+  readonly commitmentPlanId?: string;
+}
+
+/** The whole validated configuration. */
+export interface StackConfig {
+  readonly target: "local" | "azure";
+  readonly model: ModelConfig;
+  readonly services: ServicesConfig;
+  readonly endpoints: EndpointConfig[];
+  readonly local?: LocalConfig;
+  readonly azure?: AzureConfig;
+}
+
+/** Configuration errors: every problem, one per line, each naming its key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const key = (name: string): string => `${PROJECT}:${name}`;
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const url = z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL");
+const serviceName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be 1-100 letters, digits, '_', '.' or '-'");
+
+const modelSchema = z
+  .object({
+    version: z.string(),
+    data: z.string().min(1, "must name a CSV file (relative to the project) or a blob URL"),
+    parameters: z.record(z.string(), scalar).default({}),
+    gate: z.unknown(),
+    retain: z.boolean().default(true),
+    deadlineMinutes: z.number().positive().max(10080).default(120),
+  })
+  .strict();
+
+const endpointSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().max(2000).optional(),
+    throttleLevel: z.enum(["Low", "High"]).optional(),
+    maxConcurrentCalls: z.number().int().min(1).max(200).optional(),
+    model: z
+      .object({
+        version: z.string(),
+        data: z.string().min(1),
+        parameters: z.record(z.string(), scalar).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const servicesSchema = z
+  .object({
+    trainingDefinition: z.string().default("services/census-training.json"),
+    predictiveDefinition: z.string().default("services/census-predictive.json"),
+    trainingName: serviceName.default("census-training"),
+    predictiveName: serviceName.default("census-predictive"),
+    classicWebServiceId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "must be the 32-hex id of the classic web service")
+      .default("c0ffee00c0ffee00c0ffee00c0ffee00"),
+  })
+  .strict();
+
+const localSchema = z
+  .object({
+    emulatorUrl: url.default("http://127.0.0.1:9190"),
+    azuriteBlobEndpoint: url.default("http://127.0.0.1:10000/devstoreaccount1"),
+    emulatorLocation: z.string().default(".azureml-emulator"),
+  })
+  .strict();
+
+const azureSchema = z
+  .object({
+    subscriptionId: z
+      .string()
+      .regex(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+        "must be a subscription GUID",
+      ),
+    resourceGroup: z.string().min(1),
+    location: z.string().min(1),
+    workspaceId: z.string().min(1, "must be the Studio workspace id"),
+    managementEndpoint: url.default("https://management.azureml.net"),
+    armEndpoint: url.default("https://management.azure.com"),
+    storageAccountName: z
+      .string()
+      .regex(/^[a-z0-9]{3,24}$/, "must be 3-24 lowercase letters and digits")
+      .optional(),
+    commitmentPlanId: z.string().optional(),
+  })
+  .strict();
+
+/** Turns zod issues into "key.path: message" lines. */
+function issues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    const where = [prefix, ...i.path.map(String)].join(".");
+    return `${where}: ${i.message}`;
+  });
+}
+
+/** Structured config values arrive as JSON; plain strings arrive as they are. */
+function parseJson(raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Validates raw config values (as `pulumi.Config` stores them: strings, objects as JSON).
+ * @param raw - config values by key without the project prefix (`target`, `model`, ...)
+ */
+export function parseConfig(raw: Readonly<Record<string, string | undefined>>): StackConfig {
+  const problems: string[] = [];
+  const target = raw.target ?? "local";
+  if (target !== "local" && target !== "azure") {
+    problems.push(
+      `${key("target")}: must be "local" (Azurite + the emulator) or "azure", got "${target}"`,
+    );
+  }
+
+  const modelRaw = parseJson(raw.model);
+  let model: ModelConfig | undefined;
+  if (modelRaw === undefined) {
+    problems.push(
+      `${key("model")}: is required, e.g. { version: "2026-11-27.1", data: data/census-2026-11.csv, gate: { metric: AUC, min: 0.8 } }`,
+    );
+  } else {
+    const parsed = modelSchema.safeParse(modelRaw);
+    if (!parsed.success) problems.push(...issues(key("model"), parsed.error));
+    else {
+      for (const f of validateVersion(parsed.data.version))
+        problems.push(`${key("model")}.version: ${f.reason}`);
+      const gate = validateGate(parsed.data.gate);
+      for (const f of gate.failures) problems.push(`${key("model")}.${f.property}: ${f.reason}`);
+      if (gate.gate) model = { ...parsed.data, gate: gate.gate };
+    }
+  }
+
+  const services = servicesSchema.safeParse(parseJson(raw.services) ?? {});
+  if (!services.success) problems.push(...issues(key("services"), services.error));
+
+  const endpointsRaw = parseJson(raw.endpoints) ?? [];
+  const endpoints: EndpointConfig[] = [];
+  if (!Array.isArray(endpointsRaw)) {
+    problems.push(`${key("endpoints")}: must be a list of { name, model? }`);
+  } else {
+    const seen = new Set<string>();
+    endpointsRaw.forEach((e, i) => {
+      const parsed = endpointSchema.safeParse(e);
+      if (!parsed.success) {
+        problems.push(...issues(`${key("endpoints")}[${i}]`, parsed.error));
+        return;
+      }
+      const name = parsed.data.name;
+      if (!ENDPOINT_NAME_PATTERN.test(name) || name === "default") {
+        problems.push(
+          `${key("endpoints")}[${i}].name: "${name}" must be 1-24 lowercase letters, digits and inner hyphens, and not "default"`,
+        );
+      } else if (seen.has(name)) {
+        problems.push(`${key("endpoints")}[${i}].name: "${name}" is declared twice`);
+      }
+      seen.add(name);
+      if (parsed.data.model) {
+        for (const f of validateVersion(parsed.data.model.version)) {
+          problems.push(`${key("endpoints")}[${i}].model.version: ${f.reason}`);
+        }
+      }
+      endpoints.push(parsed.data as EndpointConfig);
+    });
+  }
+
+  let local: LocalConfig | undefined;
+  let azure: AzureConfig | undefined;
+  if (target === "local") {
+    const parsed = localSchema.safeParse(parseJson(raw.local) ?? {});
+    if (!parsed.success) problems.push(...issues(key("local"), parsed.error));
+    else local = parsed.data;
+  } else if (target === "azure") {
+    const azureRaw = parseJson(raw.azure);
+    if (azureRaw === undefined) {
+      problems.push(
+        `${key("azure")}: is required for target "azure": { subscriptionId, resourceGroup, location, workspaceId }`,
+      );
+    } else {
+      const parsed = azureSchema.safeParse(azureRaw);
+      if (!parsed.success) problems.push(...issues(key("azure"), parsed.error));
+      else azure = parsed.data;
+    }
+    if (endpoints.length > 0 && raw.workspaceToken === undefined) {
+      problems.push(
+        `${key("workspaceToken")}: classic endpoints on Azure need the workspace token: pulumi config set --secret workspaceToken <token>`,
+      );
+    }
+  }
+
+  if (problems.length > 0 || !model || !services.success) throw new ConfigError(problems);
+  return {
+    target: target as "local" | "azure",
+    model,
+    services: services.data,
+    endpoints,
+    local,
+    azure,
+  };
+}
+
+/** Credentials the emulator generated and saved in its data folder. */
+export interface EmulatorCredentials {
+  readonly armToken: string;
+  readonly workspaceToken: string;
+  readonly workspaceId: string;
+}
+
+/**
+ * Reads the credentials the emulator saved in its data folder (`credentials.json`), so that the
+ * local stack needs no token in its config. Throws saying how to start the emulator when absent.
+ */
+export function readEmulatorCredentials(
+  location: string,
+  cwd = process.cwd(),
+): EmulatorCredentials {
+  const file = path.resolve(cwd, location, "credentials.json");
+  let parsed: Partial<EmulatorCredentials>;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<EmulatorCredentials>;
+  } catch {
+    throw new Error(
+      `the emulator's credentials are not at ${file}: start the emulators first (npm run emulators), or set ${key("local")}.emulatorLocation to its --location`,
+    );
+  }
+  if (!parsed.armToken || !parsed.workspaceToken || !parsed.workspaceId) {
+    throw new Error(
+      `${file} lacks armToken, workspaceToken or workspaceId: restart the emulator to regenerate it`,
+    );
+  }
+  return {
+    armToken: parsed.armToken,
+    workspaceToken: parsed.workspaceToken,
+    workspaceId: parsed.workspaceId,
+  };
+}
