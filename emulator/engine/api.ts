@@ -84,6 +84,11 @@ export interface GraphRunRequest {
   strict?: boolean;
   /** Progress callback: one short line per module started/finished. */
   onProgress?: (line: string) => void;
+  /**
+   * ISO 8601 time recorded in trained models (default: the current time). Fixing it makes the
+   * `.ilearner` bytes of a run reproducible.
+   */
+  trainedAt?: string;
 }
 
 /** An output of a graph run. */
