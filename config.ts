@@ -56,6 +56,8 @@ export interface LocalConfig {
   readonly azuriteBlobEndpoint: string;
   /** The emulator's data folder, where it keeps its generated credentials. */
   readonly emulatorLocation: string;
+  /** Workspace id of the classic services on the emulator (any 32-hex id). */
+  readonly workspaceId: string;
 }
 
 /** Azure target. */
@@ -142,6 +144,10 @@ const localSchema = z
     emulatorUrl: url.default("http://127.0.0.1:9190"),
     azuriteBlobEndpoint: url.default("http://127.0.0.1:10000/devstoreaccount1"),
     emulatorLocation: z.string().default(".azureml-emulator"),
+    workspaceId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "must be a 32-hex workspace id")
+      .default("10ca1000000000000000000000000001"),
   })
   .strict();
 
@@ -287,7 +293,6 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>): 
 export interface EmulatorCredentials {
   readonly armToken: string;
   readonly workspaceToken: string;
-  readonly workspaceId: string;
 }
 
 /**
@@ -307,14 +312,10 @@ export function readEmulatorCredentials(
       `the emulator's credentials are not at ${file}: start the emulators first (npm run emulators), or set ${key("local")}.emulatorLocation to its --location`,
     );
   }
-  if (!parsed.armToken || !parsed.workspaceToken || !parsed.workspaceId) {
+  if (!parsed.armToken || !parsed.workspaceToken) {
     throw new Error(
-      `${file} lacks armToken, workspaceToken or workspaceId: restart the emulator to regenerate it`,
+      `${file} lacks armToken or workspaceToken: the emulator writes them when it generates them (start it without --arm-token/--workspace-token)`,
     );
   }
-  return {
-    armToken: parsed.armToken,
-    workspaceToken: parsed.workspaceToken,
-    workspaceId: parsed.workspaceId,
-  };
+  return { armToken: parsed.armToken, workspaceToken: parsed.workspaceToken };
 }

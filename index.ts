@@ -63,7 +63,7 @@ function localTarget(): Target {
     subscriptionId: "00000000-0000-0000-0000-000000000000",
     resourceGroup: "local",
     location: "local",
-    workspaceId: credentials.workspaceId,
+    workspaceId: local.workspaceId,
     storage: new ModelStorage("storage", {
       target: "local",
       connectionString: pulumi.secret(

@@ -24,7 +24,7 @@ import type {
   ClassicEndpoint as WireEndpoint,
   WebServiceProperties,
 } from "../clients/wire";
-import { canonicalJson, containsUnknown, progress } from "./util";
+import { canonicalJson, containsUnknown, progress, compactResults } from "./util";
 
 /** A model location without SAS (from a TrainedModel's `model`). */
 export interface ModelRef {
@@ -184,7 +184,7 @@ async function describeClassicService(
 }
 
 /** Provider of {@link ClassicWebService}. */
-export const classicWebServiceProvider: pulumi.dynamic.ResourceProvider = {
+export const classicWebServiceProvider: pulumi.dynamic.ResourceProvider = compactResults({
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     const failures: { property: string; reason: string }[] = [];
     if (news.mode !== "reference" && news.mode !== "publish") {
@@ -267,7 +267,7 @@ export const classicWebServiceProvider: pulumi.dynamic.ResourceProvider = {
   async read(id: string, props: ClassicWebServiceOutputs) {
     return safely([props.token], async () => {
       const client = new ClassicManagementClient(props.token);
-      if (!(await client.getWebService(serviceRef(props)))) return { id: undefined, props: {} };
+      if (!(await client.getWebService(serviceRef(props)))) return { id: "", props: {} };
       return { id, props: await describeClassicService(props, client) };
     });
   },
@@ -279,7 +279,7 @@ export const classicWebServiceProvider: pulumi.dynamic.ResourceProvider = {
       log("ClassicWebService", props.webServiceId, "deleted");
     });
   },
-};
+});
 
 /** Arguments of {@link ClassicWebService}. */
 export interface ClassicWebServiceArgs {
@@ -446,7 +446,7 @@ export function diffClassicEndpoint(
 }
 
 /** Provider of {@link ClassicEndpoint}. */
-export const classicEndpointProvider: pulumi.dynamic.ResourceProvider = {
+export const classicEndpointProvider: pulumi.dynamic.ResourceProvider = compactResults({
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     const failures: { property: string; reason: string }[] = [];
     const name = news.name;
@@ -563,7 +563,7 @@ export const classicEndpointProvider: pulumi.dynamic.ResourceProvider = {
         serviceRef(props),
         props.name,
       );
-      if (!endpoint) return { id: undefined, props: {} };
+      if (!endpoint) return { id: "", props: {} };
       const outs = endpointOutputs(props, endpoint);
       if (outs.servedModelUri !== uriOf(props.trainedModel)) {
         log(
@@ -582,7 +582,7 @@ export const classicEndpointProvider: pulumi.dynamic.ResourceProvider = {
       log("ClassicEndpoint", props.name, "deleted");
     });
   },
-};
+});
 
 /** Arguments of {@link ClassicEndpoint}. */
 export interface ClassicEndpointArgs {

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azureStorage from "@pulumi/azure-native/storage";
 import { redactSecrets } from "../clients/redact";
 import { blobService, parseConnectionString } from "../clients/storage";
-import { containsUnknown, validateContainerName } from "./util";
+import { containsUnknown, validateContainerName, compactResults } from "./util";
 
 /** Default container names. */
 export const DEFAULT_CONTAINERS = { data: "training-data", models: "models" } as const;
@@ -65,7 +65,7 @@ async function safely<T>(connectionString: string, work: () => Promise<T>): Prom
 }
 
 /** Provider of {@link LocalContainers}. */
-export const localContainersProvider: pulumi.dynamic.ResourceProvider = {
+export const localContainersProvider: pulumi.dynamic.ResourceProvider = compactResults({
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     const failures: { property: string; reason: string }[] = [];
     if (!containsUnknown(news.connectionString)) {
@@ -142,7 +142,7 @@ export const localContainersProvider: pulumi.dynamic.ResourceProvider = {
         await service.getContainerClient(name).deleteIfExists();
     });
   },
-};
+});
 
 /** Containers in an existing account (Azurite), created when missing. */
 export class LocalContainers extends pulumi.dynamic.Resource {

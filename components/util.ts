@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+
 /**
  * Small pure helpers shared by the providers. Kept in their own module with no imports: each
  * provider's serialized code copies the modules it uses by value, so small modules keep the
@@ -46,4 +48,35 @@ export function canonicalJson(value: unknown): string {
 /** Writes one progress line unless `AZUREML_RETRAIN_LOG=silent` (tests). Never pass secrets. */
 export function progress(kind: string, name: string, line: string): void {
   if (process.env.AZUREML_RETRAIN_LOG !== "silent") console.log(`[${kind} ${name}] ${line}`);
+}
+
+/**
+ * A copy without `undefined` members, at any depth. Provider results cross gRPC as protobuf
+ * Structs, whose encoder throws "Unexpected struct type" on `undefined`.
+ */
+export function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(compact) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, compact(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+/**
+ * Wraps a provider so every result is {@link compact}ed: one place, instead of every return
+ * statement, keeps `undefined` out of what crosses gRPC.
+ */
+export function compactResults(
+  provider: pulumi.dynamic.ResourceProvider,
+): pulumi.dynamic.ResourceProvider {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(provider)) {
+    wrapped[name] = async (...args: unknown[]) =>
+      compact(await (method as (...a: unknown[]) => Promise<unknown>).apply(provider, args));
+  }
+  return wrapped as unknown as pulumi.dynamic.ResourceProvider;
 }

@@ -19,7 +19,7 @@ import {
 import type { CredentialSpec } from "../clients/http";
 import { redactSecrets } from "../clients/redact";
 import type { ArmWebService, WebServiceProperties } from "../clients/wire";
-import { canonicalJson, containsUnknown, progress } from "./util";
+import { canonicalJson, containsUnknown, progress, compactResults } from "./util";
 
 /** Inputs of an ARM web service resource. */
 export interface WebServiceInputs {
@@ -195,7 +195,7 @@ async function safely<T>(inputs: WebServiceInputs, work: () => Promise<T>): Prom
 }
 
 /** The provider of TrainingService and PredictiveService. */
-export const webServiceProvider: pulumi.dynamic.ResourceProvider = {
+export const webServiceProvider: pulumi.dynamic.ResourceProvider = compactResults({
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     const failures: { property: string; reason: string }[] = [];
     const name = news.name;
@@ -360,7 +360,7 @@ export const webServiceProvider: pulumi.dynamic.ResourceProvider = {
     return safely(props, async () => {
       const client = new ArmWebServicesClient(credentialOf(props));
       const service = await client.get(refOf(props));
-      if (!service) return { id: undefined, props: {} };
+      if (!service) return { id: "", props: {} };
       const keys = await client.listKeys(refOf(props));
       const servedModelUri =
         props.role === "predictive"
@@ -391,7 +391,7 @@ export const webServiceProvider: pulumi.dynamic.ResourceProvider = {
       log(props, "deleted");
     });
   },
-};
+});
 
 /** Arguments shared by {@link TrainingService} and {@link PredictiveService}. */
 export interface WebServiceArgs {

@@ -31,6 +31,7 @@ describe("config", () => {
       emulatorUrl: "http://127.0.0.1:9190",
       azuriteBlobEndpoint: "http://127.0.0.1:10000/devstoreaccount1",
       emulatorLocation: ".azureml-emulator",
+      workspaceId: "10ca1000000000000000000000000001",
     });
     assert.equal(config.services.trainingDefinition, "services/census-training.json");
     assert.deepEqual(config.endpoints, []);
@@ -186,12 +187,11 @@ describe("config", () => {
     it("reads the tokens the emulator saved", () => {
       fs.writeFileSync(
         path.join(dir, "credentials.json"),
-        json({ armToken: "a", workspaceToken: "w", workspaceId: "id", extra: 1 }),
+        json({ armToken: "a", workspaceToken: "w", extra: 1 }),
       );
       assert.deepEqual(readEmulatorCredentials(dir), {
         armToken: "a",
         workspaceToken: "w",
-        workspaceId: "id",
       });
     });
     it("says how to start the emulators when the file is missing", () => {
@@ -202,10 +202,7 @@ describe("config", () => {
     });
     it("says the file is incomplete", () => {
       fs.writeFileSync(path.join(dir, "credentials.json"), json({ armToken: "a" }));
-      assert.throws(
-        () => readEmulatorCredentials(dir),
-        /lacks armToken, workspaceToken or workspaceId/,
-      );
+      assert.throws(() => readEmulatorCredentials(dir), /lacks armToken or workspaceToken/);
     });
   });
 });

@@ -30,7 +30,7 @@ const endpoints = [
 const CREDS = {
   armToken: "EMULATOR-ARM-TOKEN-123456",
   workspaceToken: "EMULATOR-WS-TOKEN-123456",
-  workspaceId: "0123456789abcdef0123456789abcdef",
+  workspaceId: "10ca1000000000000000000000000001",
 };
 
 type Program = Record<string, pulumi.Output<unknown>>;
@@ -68,7 +68,10 @@ describe("program (index.ts) under mocks", () => {
   let emulatorDir: string;
   before(() => {
     emulatorDir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-"));
-    fs.writeFileSync(path.join(emulatorDir, "credentials.json"), JSON.stringify(CREDS));
+    fs.writeFileSync(
+      path.join(emulatorDir, "credentials.json"),
+      JSON.stringify({ armToken: CREDS.armToken, workspaceToken: CREDS.workspaceToken }),
+    );
   });
   after(() => fs.rmSync(emulatorDir, { recursive: true, force: true }));
 

@@ -19,7 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import { compareHeader, HashCache, isBlobUrl, readCsvHeader, resolveDataPath } from "./dataFile";
 import { diffTrainedModel, validateTrainedModelInputs } from "./logic";
-import { containsUnknown, progress } from "../util";
+import { containsUnknown, progress, compactResults } from "../util";
 import type { FieldFailure, GateSpec } from "./metrics";
 import { deleteModelBlobs, idOf, modelExists, servedModelUri, trainOrReuse } from "./operations";
 import type {
@@ -92,7 +92,7 @@ async function checkData(
 }
 
 /** The retrain provider. Create it once (providers are serialized per object identity). */
-export const trainedModelProvider: pulumi.dynamic.ResourceProvider = {
+export const trainedModelProvider: pulumi.dynamic.ResourceProvider = compactResults({
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     const { failures, normalized } = validateTrainedModelInputs(news);
     const dataSha256 = await checkData(news, failures);
@@ -124,7 +124,7 @@ export const trainedModelProvider: pulumi.dynamic.ResourceProvider = {
     const log = logger(props.version);
     if (props.status === "ready" && !(await modelExists(props))) {
       log(`model blob ${props.model?.relativeLocation} is gone: the next up trains it again`);
-      return { id: undefined, props: {} };
+      return { id: "", props: {} };
     }
     let servedModel = props.servedModelUri;
     if (props.serving) {
@@ -156,7 +156,7 @@ export const trainedModelProvider: pulumi.dynamic.ResourceProvider = {
     await deleteModelBlobs(props);
     log(`deleted ${props.model.relativeLocation} and its evaluation`);
   },
-};
+});
 
 function requireHash(inputs: TrainedModelInputs): TrainedModelInputs & { dataSha256: string } {
   if (!inputs.dataSha256)
