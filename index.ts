@@ -101,6 +101,13 @@ const trainingDefinition = loadDefinition(config.services.trainingDefinition);
 const shape = trainingShape(trainingDefinition);
 const predictiveDefinition = loadDefinition(config.services.predictiveDefinition);
 const assetName = trainedModelAssetName(predictiveDefinition);
+/** How the gate scores new data through what is served now (champion/challenger). */
+const labels = shape.inputColumns.filter((c) => !predictiveDefinition.inputColumns.includes(c));
+const scoring = {
+  inputPort: predictiveDefinition.inputPort,
+  inputColumns: predictiveDefinition.inputColumns,
+  ...(labels.length === 1 ? { labelColumn: labels[0] } : {}),
+};
 
 const common = {
   endpoint: target.armEndpoint,
@@ -161,6 +168,7 @@ const model = declareModel(
     resourceGroup: target.resourceGroup,
     name: config.services.predictiveName,
     assetName,
+    ...scoring,
   },
   target.armToken,
 );
@@ -216,6 +224,7 @@ if (config.endpoints.length > 0) {
               webServiceId: config.services.classicWebServiceId,
               endpointName: endpoint.name,
               resourceName: assetName,
+              ...scoring,
             },
             workspaceToken,
           ),

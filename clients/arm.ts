@@ -4,6 +4,7 @@
  * operations, delete, listKeys, and the trained-model asset helpers of §4.3.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { namedError, type NamedError } from "./errors";
 import { JsonHttpClient, type CredentialSpec, type HttpClientOptions } from "./http";
 import type {
   ArmWebService,
@@ -85,16 +86,20 @@ export interface OperationOptions {
   readonly onProgress?: (state: ProvisioningState, elapsedMs: number) => void;
 }
 
-/** A long-running operation ended in `Failed`. */
-export class ProvisioningFailedError extends Error {
-  constructor(
-    readonly resourceId: string,
-    readonly errorCode: string,
-    message: string,
-  ) {
-    super(`provisioning of ${resourceId} failed: ${errorCode}: ${message}`);
-    this.name = "ProvisioningFailedError";
-  }
+/** Builds the error raised when a long-running operation ends in `Failed`. */
+export function provisioningFailedError(
+  resourceId: string,
+  errorCode: string,
+  message: string,
+): NamedError<{ resourceId: string; errorCode: string }> {
+  return namedError(
+    "ProvisioningFailedError",
+    `provisioning of ${resourceId} failed: ${errorCode}: ${message}`,
+    {
+      resourceId,
+      errorCode,
+    },
+  );
 }
 
 /** Client of `Microsoft.MachineLearning/webServices`. */
@@ -154,7 +159,7 @@ export class ArmWebServicesClient {
 
   /**
    * Waits for a PUT/PATCH: polls `Azure-AsyncOperation` when the service gave one, else the
-   * resource's `provisioningState`; throws {@link ProvisioningFailedError} on `Failed`.
+   * resource's `provisioningState`; throws a `ProvisioningFailedError` on `Failed`.
    */
   private async settle(
     ref: ArmServiceRef,
@@ -185,7 +190,7 @@ export class ArmWebServicesClient {
         options.onProgress?.(state, Date.now() - started);
       }
       if (state === "Failed") {
-        throw new ProvisioningFailedError(
+        throw provisioningFailedError(
           id,
           error?.code ?? "Failed",
           error?.message ?? "no error information",

@@ -3,6 +3,7 @@
  * and a wait loop with its own deadline (the Pulumi engine enforces none on a dynamic provider).
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { namedError, type NamedError } from "./errors";
 import { JsonHttpClient, isServiceError, type HttpClientOptions } from "./http";
 import {
   BES_STATUS_NAMES,
@@ -72,18 +73,23 @@ export interface WaitOptions {
   readonly onStateChange?: (state: BesStatusName, elapsedMs: number) => void;
 }
 
-/** The job did not finish before its deadline; it was cancelled. */
-export class JobTimeoutError extends Error {
-  constructor(
-    readonly jobId: string,
-    readonly lastState: BesStatusName,
-    deadlineMinutes: number,
-  ) {
-    super(
-      `BES job ${jobId} did not finish within its deadline (${deadlineMinutes.toFixed(1)} min; last state ${lastState}); it was cancelled`,
-    );
-    this.name = "JobTimeoutError";
-  }
+/** Members of the error raised when a job misses its deadline (it is cancelled). */
+export interface JobTimeout {
+  readonly jobId: string;
+  readonly lastState: BesStatusName;
+}
+
+/** Builds the error raised when a job misses its deadline. */
+export function jobTimeoutError(
+  jobId: string,
+  lastState: BesStatusName,
+  deadlineMinutes: number,
+): NamedError<JobTimeout> {
+  return namedError(
+    "JobTimeoutError",
+    `BES job ${jobId} did not finish within its deadline (${deadlineMinutes.toFixed(1)} min; last state ${lastState}); it was cancelled`,
+    { jobId, lastState },
+  );
 }
 
 /** Client of one service's or endpoint's BES API. */
@@ -157,7 +163,7 @@ export class BesClient {
 
   /**
    * Polls until the job is Finished, Failed or Cancelled, backing off from 1 s to 15 s. At the
-   * deadline the job is cancelled and {@link JobTimeoutError} thrown.
+   * deadline the job is cancelled and a `JobTimeoutError` ({@link jobTimeoutError}) thrown.
    */
   async waitForCompletion(jobId: string, options: WaitOptions): Promise<JobStatus> {
     const started = Date.now();
@@ -174,7 +180,7 @@ export class BesClient {
       const remaining = options.deadline - Date.now();
       if (remaining <= 0) {
         await this.cancel(jobId).catch(() => undefined);
-        throw new JobTimeoutError(jobId, status.state, (options.deadline - started) / 60_000);
+        throw jobTimeoutError(jobId, status.state, (options.deadline - started) / 60_000);
       }
       await sleep(Math.min(interval, remaining));
       interval = Math.min(maxInterval, Math.ceil(interval * 1.5));

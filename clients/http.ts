@@ -11,6 +11,7 @@
 import type * as corePipeline from "@azure/core-rest-pipeline";
 import { corePipelineModule, identityModule } from "./modules";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { isNamedError, namedError, type NamedError } from "./errors";
 import { redactSecrets } from "./redact";
 
 /** How a client authenticates. */
@@ -47,8 +48,8 @@ export interface HttpClientOptions {
 /** Which wire envelope a service speaks, so errors parse the right way. */
 export type Surface = "arm" | "classic" | "execution" | "blob";
 
-/** An HTTP error from a service, with the Azure error code and details, safe to print. */
-export class ServiceError extends Error {
+/** Members of an HTTP error from a service. */
+export interface ServiceErrorInfo {
   /** HTTP status (0 for a network error). */
   readonly status: number;
   /** `error.code` of the body (e.g. `BadArgument`, `NotFound`), or a network error code. */
@@ -59,42 +60,44 @@ export class ServiceError extends Error {
   readonly details: { code: string; target?: string; message: string }[];
   /** `x-ms-request-id` of the response, for support. */
   readonly requestId?: string;
+}
 
-  constructor(init: {
-    method: string;
-    url: string;
-    status: number;
-    code: string;
-    message: string;
-    details?: { code: string; target?: string; message: string }[];
-    requestId?: string;
-  }) {
-    const details = init.details ?? [];
-    const detailText = details.length
-      ? ` (${details.map((d) => `${d.code}${d.target ? ` [${d.target}]` : ""}: ${d.message}`).join("; ")})`
-      : "";
-    super(
-      redactSecrets(
-        `${init.method} ${stripQuery(init.url)} failed: ${init.status || "network"} ${init.code}: ${init.message}${detailText}`,
-      ),
-    );
-    this.name = "ServiceError";
-    this.status = init.status;
-    this.code = init.code;
-    this.details = details.map((d) => ({ ...d, message: redactSecrets(d.message) }));
-    this.detailCode = details[0]?.code;
-    this.requestId = init.requestId;
-  }
+/** An HTTP error from a service, with the Azure error code and details, safe to print. */
+export type ServiceError = NamedError<ServiceErrorInfo>;
+
+/** Builds a {@link ServiceError}; its message names method, URL (no query), status and codes. */
+export function serviceError(init: {
+  method: string;
+  url: string;
+  status: number;
+  code: string;
+  message: string;
+  details?: { code: string; target?: string; message: string }[];
+  requestId?: string;
+}): ServiceError {
+  const details = init.details ?? [];
+  const detailText = details.length
+    ? ` (${details.map((d) => `${d.code}${d.target ? ` [${d.target}]` : ""}: ${d.message}`).join("; ")})`
+    : "";
+  return namedError(
+    "ServiceError",
+    redactSecrets(
+      `${init.method} ${stripQuery(init.url)} failed: ${init.status || "network"} ${init.code}: ${init.message}${detailText}`,
+    ),
+    {
+      status: init.status,
+      code: init.code,
+      details: details.map((d) => ({ ...d, message: redactSecrets(d.message) })),
+      detailCode: details[0]?.code,
+      requestId: init.requestId,
+    },
+  );
 }
 
 /** True when `e` is a {@link ServiceError} with the given status (and code, when given). */
 export function isServiceError(e: unknown, status?: number, code?: string): e is ServiceError {
-  return (
-    e instanceof Error &&
-    e.name === "ServiceError" &&
-    (status === undefined || (e as ServiceError).status === status) &&
-    (code === undefined || (e as ServiceError).code === code)
-  );
+  if (!isNamedError(e, "ServiceError")) return false;
+  return (status === undefined || e.status === status) && (code === undefined || e.code === code);
 }
 
 /** A response with its parsed JSON body (undefined for an empty body). */
@@ -266,7 +269,7 @@ export class JsonHttpClient {
       response = await this.pipeline.sendRequest(this.httpClient, request);
     } catch (e) {
       const err = e as { code?: string; message?: string; statusCode?: number };
-      throw new ServiceError({
+      throw serviceError({
         method,
         url,
         status: err.statusCode ?? 0,
@@ -312,7 +315,7 @@ export function errorFromResponse(
         message: String(d.message ?? ""),
       }))
     : [];
-  return new ServiceError({
+  return serviceError({
     method,
     url,
     status,

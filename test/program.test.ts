@@ -34,6 +34,21 @@ const CREDS = {
 };
 
 type Program = Record<string, pulumi.Output<unknown>>;
+const PREDICTIVE_COLUMNS = [
+  "age",
+  "workclass",
+  "education",
+  "education-num",
+  "marital-status",
+  "occupation",
+  "relationship",
+  "race",
+  "sex",
+  "capital-gain",
+  "capital-loss",
+  "hours-per-week",
+  "native-country",
+];
 
 /** Imports index.ts afresh with the given config; returns its exports and the registrations. */
 async function runProgram(
@@ -168,6 +183,9 @@ describe("program (index.ts) under mocks", () => {
         resourceGroup: "local",
         name: "census-predictive",
         assetName: "Census Model [trained model]",
+        inputPort: "input1",
+        inputColumns: PREDICTIVE_COLUMNS,
+        labelColumn: "income",
       });
     });
 
@@ -200,6 +218,9 @@ describe("program (index.ts) under mocks", () => {
         webServiceId: "c0ffee00c0ffee00c0ffee00c0ffee00",
         endpointName: "fabrikam",
         resourceName: "Census Model [trained model]",
+        inputPort: "input1",
+        inputColumns: PREDICTIVE_COLUMNS,
+        labelColumn: "income",
       });
       for (const name of ["endpoint-fabrikam", "endpoint-northwind"]) {
         assert.equal(

@@ -7,8 +7,9 @@
  */
 import type * as storageBlob from "@azure/storage-blob";
 import { ArmWebServicesClient, findTrainedModelAsset } from "../../clients/arm";
-import { BesClient, JobTimeoutError } from "../../clients/bes";
+import { BesClient } from "../../clients/bes";
 import { ClassicManagementClient } from "../../clients/classic";
+import { isNamedError, namedError, type NamedError } from "../../clients/errors";
 import type { CredentialSpec } from "../../clients/http";
 import { redactSecrets } from "../../clients/redact";
 import {
@@ -23,6 +24,7 @@ import {
   uploadFileContentAddressed,
 } from "../../clients/storage";
 import type { AzureBlobDataReference } from "../../clients/wire";
+import { servedMetricOnData } from "./champion";
 import { isBlobUrl, resolveDataPath } from "./dataFile";
 import { dataBlobName, modelBlobNames, modelKey, trainedModelId } from "./logic";
 import { evaluateGate, parseEvaluationCsv } from "./metrics";
@@ -38,34 +40,32 @@ import type {
 export type Log = (line: string) => void;
 
 /** The gate rejected the model: nothing was promoted. */
-export class GateRejectedError extends Error {
-  constructor(
-    readonly version: string,
-    readonly summary: string,
-    readonly jobId?: string,
-  ) {
-    super(
-      `model ${version} failed the promotion gate: ${summary}. The served model is unchanged` +
-        (jobId
-          ? ` (trained by BES job ${jobId}; its metrics are stored, so the next up re-checks without training)`
-          : ""),
-    );
-    this.name = "GateRejectedError";
-  }
+export function gateRejectedError(
+  version: string,
+  summary: string,
+  jobId?: string,
+): NamedError<{ version: string; summary: string }> {
+  return namedError(
+    "GateRejectedError",
+    `model ${version} failed the promotion gate: ${summary}. The served model is unchanged` +
+      (jobId
+        ? ` (trained by BES job ${jobId}; its metrics are stored, so the next up re-checks without training)`
+        : ""),
+    { version, summary },
+  );
 }
 
-/** The BES job failed, was cancelled or timed out. */
-export class TrainingJobError extends Error {
-  constructor(
-    readonly jobId: string,
-    readonly state: string,
-    readonly details: string,
-  ) {
-    super(
-      `BES job ${jobId} ended ${state}: ${details}. The served model is unchanged; fix the cause and run up again`,
-    );
-    this.name = "TrainingJobError";
-  }
+/** The BES job failed, was cancelled, timed out, or could not be followed. */
+export function trainingJobError(
+  jobId: string,
+  state: string,
+  details: string,
+): NamedError<{ jobId: string; state: string }> {
+  return namedError(
+    "TrainingJobError",
+    `BES job ${jobId} ended ${state}: ${details}. The served model is unchanged; fix the cause and run up again`,
+    { jobId, state },
+  );
 }
 
 const mib = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(1);
@@ -201,16 +201,34 @@ export async function servedModelUri(
   return `${resource.Location.BaseLocation.replace(/\/+$/, "")}/${resource.Location.RelativeLocation.replace(/^\/+/, "")}`;
 }
 
-/** Metrics stored beside the served model, when it is one of ours. */
+/**
+ * The served model's value of the gate metric, for the regression check: measured on a sample of
+ * the new data through the serving target when it can be (see champion.ts for why), else the
+ * metrics stored beside the served model when it is one of ours. Undefined when nothing is served.
+ */
 async function servedMetrics(
   inputs: TrainedModelInputs,
   log: Log,
 ): Promise<Record<string, number> | undefined> {
-  if (!inputs.serving) return undefined;
+  if (!inputs.serving || inputs.gate.maxRegression === undefined) return undefined;
   const uri = await servedModelUri(inputs.serving, inputs.servingToken);
   if (!uri) {
     log("nothing is served yet: the gate checks the absolute threshold only");
     return undefined;
+  }
+  if (!isBlobUrl(inputs.data)) {
+    const measured = await servedMetricOnData(
+      inputs.serving,
+      inputs.servingToken,
+      resolveDataPath(inputs.data),
+      inputs.gate.metric,
+    );
+    if (measured) {
+      log(
+        `served model scored ${measured.rows} rows of the new data: ${inputs.gate.metric} ${measured.value.toFixed(4)}`,
+      );
+      return { [inputs.gate.metric]: measured.value };
+    }
   }
   const connection = parseConnectionString(inputs.store.connectionString);
   const prefix = `${connection.blobEndpoint}/${inputs.store.modelContainer}/`;
@@ -223,13 +241,14 @@ async function servedMetrics(
     blobService(inputs.store.connectionString).getContainerClient(inputs.store.modelContainer),
     recordName,
   );
+  if (record) log("comparing with the served model's stored metrics (measured on its own data)");
   return record?.metrics;
 }
 
 /**
  * Produces the model the inputs declare: reuses a stored one (a rollback, or a re-run after a
  * gate rejection) or trains it with BES; evaluates and gates it; returns the outputs. Throws
- * {@link GateRejectedError} or {@link TrainingJobError} with nothing promoted.
+ * a `GateRejectedError` or a `TrainingJobError` with nothing promoted.
  */
 export async function trainOrReuse(
   inputs: TrainedModelInputs & { dataSha256: string },
@@ -255,17 +274,17 @@ async function trainOrReuseUnsafe(
   const models = blobService(store.connectionString).getContainerClient(store.modelContainer);
   await models.createIfNotExists();
   const model = locationOf(connection.blobEndpoint, store.modelContainer, names.model);
-  const served = await servedMetrics(inputs, log);
-
   const stored = await readRecord(models, names.record);
   if (stored && (await exists(models.getBlobClient(names.model)))) {
+    // A model that passed before (a rollback) is not compared again: it was chosen on purpose.
+    const served = stored.gatePassedAt ? undefined : await servedMetrics(inputs, log);
     const verdict = evaluateGate(gate, stored.metrics, served, {
       skipRegression: Boolean(stored.gatePassedAt),
     });
     log(
       `model ${version} (${key}) was trained before by job ${stored.jobId}: reusing it, no training. Gate: ${verdict.summary}`,
     );
-    if (!verdict.passed) throw new GateRejectedError(version, verdict.summary);
+    if (!verdict.passed) throw gateRejectedError(version, verdict.summary);
     const trainedAt = stored.trainedAt;
     if (!stored.gatePassedAt) {
       await writeRecord(models, names.record, {
@@ -309,27 +328,34 @@ async function trainOrReuseUnsafe(
     GlobalParameters: { ...parameters },
   });
   log(`submitted BES job ${jobId} to train model ${version} (${key})`);
-  await bes.start(jobId);
   const deadline = Date.now() + inputs.deadlineMinutes * 60_000;
   let status;
   try {
+    await bes.start(jobId);
     status = await bes.waitForCompletion(jobId, {
       deadline,
       onStateChange: (state, elapsed) =>
         log(`BES job ${jobId}: ${state} after ${(elapsed / 1000).toFixed(1)} s`),
     });
   } catch (e) {
-    if (e instanceof JobTimeoutError)
-      throw new TrainingJobError(jobId, "Cancelled (deadline)", e.message);
-    throw e;
+    if (isNamedError(e, "JobTimeoutError")) {
+      throw trainingJobError(jobId, "Cancelled (deadline)", e.message);
+    }
+    // Lost contact with the service (after the client's retries): the job id is what an
+    // operator needs to look the job up, so it is in the message.
+    throw trainingJobError(
+      jobId,
+      "in an unknown state",
+      `its status could not be read: ${(e as Error).message}`,
+    );
   }
   if (status.state !== "Finished") {
-    throw new TrainingJobError(jobId, status.state, status.details ?? "no details");
+    throw trainingJobError(jobId, status.state, status.details ?? "no details");
   }
   const evaluationRef = status.results[training.evaluationOutput];
   const modelRef = status.results[training.modelOutput];
   if (!evaluationRef || !modelRef) {
-    throw new TrainingJobError(
+    throw trainingJobError(
       jobId,
       "Finished",
       `the results lack output "${!modelRef ? training.modelOutput : training.evaluationOutput}"`,
@@ -338,7 +364,7 @@ async function trainOrReuseUnsafe(
   // Read the evaluation through the SAS the job returned, as a consumer of BES would.
   const evaluationUrl = `${evaluationRef.BaseLocation ?? ""}${evaluationRef.RelativeLocation ?? ""}${evaluationRef.SasBlobToken ?? ""}`;
   const metrics = parseEvaluationCsv(await downloadText(blobFromUrl(evaluationUrl)));
-  const verdict = evaluateGate(gate, metrics, served);
+  const verdict = evaluateGate(gate, metrics, await servedMetrics(inputs, log));
   const trainedAt = new Date().toISOString();
   await writeRecord(models, names.record, {
     formatVersion: 1,
@@ -352,7 +378,7 @@ async function trainOrReuseUnsafe(
     gateSummary: verdict.summary,
   });
   log(`gate ${verdict.passed ? "PASSED" : "FAILED"} for model ${version}: ${verdict.summary}`);
-  if (!verdict.passed) throw new GateRejectedError(version, verdict.summary, jobId);
+  if (!verdict.passed) throw gateRejectedError(version, verdict.summary, jobId);
   // Record the data hash on the model blob too: it documents the lineage in the portal.
   await models
     .getBlobClient(names.model)

@@ -29,29 +29,41 @@ export interface ModelStore {
   readonly modelContainer: string;
 }
 
+/** How to score rows through the serving target (for the gate's champion/challenger check). */
+export interface ScoringShape {
+  /** The predictive service's input port (default `input1`). */
+  readonly inputPort?: string;
+  /** Columns the predictive service takes. */
+  readonly inputColumns?: readonly string[];
+  /** The label column of the training data (the truth the scores are compared with). */
+  readonly labelColumn?: string;
+}
+
 /**
  * The service or endpoint that serves models of this lineage: the gate compares against what it
  * serves now, `delete` keeps a model it still serves, and `read` reports what it serves.
  */
-export type ServingTarget =
-  | {
-      readonly kind: "arm";
-      readonly endpoint: string;
-      readonly subscriptionId: string;
-      readonly resourceGroup: string;
-      readonly name: string;
-      /** Trained-model asset name; the one ending in "[trained model]" when absent. */
-      readonly assetName?: string;
-    }
-  | {
-      readonly kind: "classic";
-      readonly endpoint: string;
-      readonly workspaceId: string;
-      readonly webServiceId: string;
-      readonly endpointName: string;
-      /** Updatable resource name, e.g. "Census Model [trained model]". */
-      readonly resourceName?: string;
-    };
+export type ServingTarget = ScoringShape &
+  (
+    | {
+        readonly kind: "arm";
+        readonly endpoint: string;
+        readonly subscriptionId: string;
+        readonly resourceGroup: string;
+        readonly name: string;
+        /** Trained-model asset name; the one ending in "[trained model]" when absent. */
+        readonly assetName?: string;
+      }
+    | {
+        readonly kind: "classic";
+        readonly endpoint: string;
+        readonly workspaceId: string;
+        readonly webServiceId: string;
+        readonly endpointName: string;
+        /** Updatable resource name, e.g. "Census Model [trained model]". */
+        readonly resourceName?: string;
+      }
+  );
 
 /** Inputs of a TrainedModel, after `check`. */
 export interface TrainedModelInputs {
