@@ -1,0 +1,200 @@
+/**
+ * The HTTP stack's retry and error behaviour, against a loopback server scripted per test (the
+ * server plays a flaky service; what is asserted is what the client did).
+ */
+import assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { BesClient, normalizeJobStatus, normalizeStatusCode } from "../../clients/bes";
+import { isServiceError, JsonHttpClient } from "../../clients/http";
+import { redactSecrets } from "../../clients/redact";
+
+type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
+
+async function scriptedServer(
+  replies: Reply[],
+): Promise<{
+  url: string;
+  requests: { method: string; url: string; auth?: string; at: number }[];
+  close(): Promise<void>;
+}> {
+  const requests: { method: string; url: string; auth?: string; at: number }[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push({
+      method: req.method ?? "",
+      url: req.url ?? "",
+      auth: req.headers.authorization,
+      at: Date.now(),
+    });
+    const reply = replies[Math.min(requests.length - 1, replies.length - 1)];
+    res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+    res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+describe("clients/http retries and errors", () => {
+  it("honours Retry-After on 429, then succeeds", async () => {
+    const s = await scriptedServer([
+      { status: 429, headers: { "retry-after": "1" } },
+      { status: 200, body: { ok: true } },
+    ]);
+    try {
+      const retries: string[] = [];
+      const res = await new JsonHttpClient({ onRetry: (r) => retries.push(r) }).request(
+        "GET",
+        `${s.url}/x`,
+      );
+      assert.deepEqual(res.body, { ok: true });
+      assert.equal(s.requests.length, 2);
+      assert.ok(s.requests[1].at - s.requests[0].at >= 950, "waited for Retry-After");
+      assert.deepEqual(retries, ["HTTP 429 (Retry-After)"]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("backs off with jitter on 503 without Retry-After, and caps the wait", async () => {
+    const s = await scriptedServer([{ status: 503 }, { status: 503 }, { status: 200, body: {} }]);
+    try {
+      const waits: number[] = [];
+      await new JsonHttpClient({
+        retry: { retryDelayMs: 100, maxRetryDelayMs: 150 },
+        onRetry: (_r, _a, w) => waits.push(w),
+      }).request("GET", `${s.url}/x`);
+      assert.equal(s.requests.length, 3);
+      assert.ok(waits[0] >= 50 && waits[0] <= 100, `first wait ${waits[0]}`);
+      assert.ok(waits[1] >= 75 && waits[1] <= 150, `second wait ${waits[1]} is capped`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("gives up after maxRetries and reports the last answer", async () => {
+    const s = await scriptedServer([
+      { status: 500, body: { error: { code: "InternalError", message: "boom" } } },
+    ]);
+    try {
+      await assert.rejects(
+        new JsonHttpClient({ retry: { maxRetries: 2, retryDelayMs: 1 } }).request(
+          "GET",
+          `${s.url}/x`,
+        ),
+        /GET .*\/x failed: 500 InternalError: boom/,
+      );
+      assert.equal(s.requests.length, 3);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("does not retry a 400 and parses the Azure error envelope", async () => {
+    const s = await scriptedServer([
+      {
+        status: 400,
+        headers: { "x-ms-request-id": "req-1" },
+        body: {
+          error: {
+            code: "BadArgument",
+            message: "Invalid argument provided.",
+            details: [
+              { code: "InvalidBlobExtension", target: "output1", message: "use .ilearner" },
+            ],
+          },
+        },
+      },
+    ]);
+    try {
+      const error = await new JsonHttpClient()
+        .request("POST", `${s.url}/jobs?sig=SECRETSIG`, {})
+        .catch((e: unknown) => e);
+      assert.equal(s.requests.length, 1);
+      assert.ok(isServiceError(error, 400, "BadArgument"));
+      assert.equal(error.detailCode, "InvalidBlobExtension");
+      assert.equal(error.requestId, "req-1");
+      assert.match(
+        error.message,
+        /POST http:\/\/127\.0\.0\.1:\d+\/jobs failed: 400 BadArgument: Invalid argument provided\. \(InvalidBlobExtension \[output1\]: use \.ilearner\)/,
+      );
+      assert.doesNotMatch(error.message, /SECRETSIG/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("sends the static bearer token and reports network errors by code", async () => {
+    const s = await scriptedServer([{ status: 200, body: {} }]);
+    await new JsonHttpClient({ credential: { kind: "token", token: "tok-123" } }).request(
+      "GET",
+      `${s.url}/x`,
+    );
+    assert.equal(s.requests[0].auth, "Bearer tok-123");
+    await s.close();
+    const error = await new JsonHttpClient({ retry: { maxRetries: 1, retryDelayMs: 1 } })
+      .request("GET", `${s.url}/x`)
+      .catch((e: unknown) => e);
+    assert.ok(isServiceError(error, 0, "ECONNREFUSED"), String(error));
+  });
+
+  describe("BES status normalization", () => {
+    const cases: [unknown, string][] = [
+      ["Finished", "Finished"],
+      ["running", "Running"],
+      [4, "Finished"],
+      [2, "Failed"],
+      ["3", "Cancelled"],
+      [" 0 ", "NotStarted"],
+    ];
+    for (const [raw, name] of cases) {
+      it(`${JSON.stringify(raw)} → ${name}`, () => assert.equal(normalizeStatusCode(raw), name));
+    }
+    for (const raw of [5, -1, "Done", null, 1.5]) {
+      it(`${JSON.stringify(raw)} is refused`, () =>
+        assert.throws(() => normalizeStatusCode(raw), /unknown BES StatusCode/));
+    }
+    it("reads the legacy single Result and the spaced 'Status Code'", () => {
+      const status = normalizeJobStatus({
+        "Status Code": 4,
+        Result: { RelativeLocation: "c/m.ilearner" },
+      } as never);
+      assert.equal(status.state, "Finished");
+      assert.deepEqual(status.results, { output1: { RelativeLocation: "c/m.ilearner" } });
+    });
+  });
+
+  it("BES wait cancels the job at its deadline", async () => {
+    const s = await scriptedServer([{ status: 200, body: { StatusCode: "Running" } }]);
+    try {
+      const bes = new BesClient(s.url, "key");
+      const states: string[] = [];
+      await assert.rejects(
+        bes.waitForCompletion("job1", {
+          deadline: Date.now() + 300,
+          initialIntervalMs: 50,
+          onStateChange: (st) => states.push(st),
+        }),
+        /BES job job1 did not finish within its deadline .*it was cancelled/,
+      );
+      assert.deepEqual(states, ["Running"]);
+      assert.equal(s.requests.at(-1)?.method, "DELETE");
+      assert.match(s.requests.at(-1)?.url ?? "", /^\/jobs\/job1\?api-version=2\.0$/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("redacts SAS signatures, account keys and bearer tokens", () => {
+    assert.equal(
+      redactSecrets("url?sv=1&sig=abc%2Fdef&se=2 AccountKey=xyz==; Authorization: Bearer eyJ.a.b", [
+        "plain-secret-1",
+      ]),
+      "url?sv=1&sig=***&se=2 AccountKey=***; Authorization: Bearer ***",
+    );
+    assert.equal(redactSecrets("token plain-secret-1 here", ["plain-secret-1"]), "token *** here");
+  });
+});

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  blobFromUrl,
+  blobService,
+  mintReadSas,
+  parseConnectionString,
+  splitRelativeLocation,
+  uploadFileContentAddressed,
+} from "../../clients/storage";
+import { azuriteConnectionString, uniqueName } from "../helpers/env";
+
+describe("clients/storage against Azurite", () => {
+  let dir: string;
+  const container = uniqueName("up");
+  const client = () => blobService(azuriteConnectionString()).getContainerClient(container);
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "upload-"));
+    await client().create();
+  });
+  after(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await client().deleteIfExists();
+  });
+
+  const file = (name: string, bytes: Buffer): { file: string; sha: string } => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, bytes);
+    return { file: p, sha: crypto.createHash("sha256").update(bytes).digest("hex") };
+  };
+
+  it("uploads in MD5-checked blocks, records the SHA-256, and skips a second upload", async () => {
+    const bytes = crypto.randomBytes(5 * 1024 * 1024 + 123);
+    const { file: p, sha } = file("a.bin", bytes);
+    const blob = client().getBlockBlobClient(`sha256/${sha}`);
+    const progress: number[] = [];
+    const first = await uploadFileContentAddressed(blob, p, {
+      expectedSha256: sha,
+      blockSize: 1024 * 1024,
+      concurrency: 3,
+      onProgress: (e) => progress.push(e.bytes),
+    });
+    assert.deepEqual(first, { uploaded: true, bytes: bytes.length });
+    assert.ok((await blob.downloadToBuffer()).equals(bytes), "the blob holds the file's bytes");
+    const blocks = await blob.getBlockList("committed");
+    assert.equal(blocks.committedBlocks?.length, 6);
+    assert.equal((await blob.getProperties()).metadata?.sha256, sha);
+    assert.equal(progress.at(-1), bytes.length);
+    const second = await uploadFileContentAddressed(blob, p, { expectedSha256: sha });
+    assert.deepEqual(second, { uploaded: false, bytes: bytes.length });
+  });
+
+  it("never commits when the bytes read differ from the checked hash: no blob under the name", async () => {
+    const { file: p } = file("b.bin", crypto.randomBytes(3 * 1024 * 1024));
+    const expected = "0".repeat(64);
+    const blob = client().getBlockBlobClient(`sha256/${expected}`);
+    await assert.rejects(
+      uploadFileContentAddressed(blob, p, { expectedSha256: expected, blockSize: 1024 * 1024 }),
+      /changed after it was checked .*nothing was committed/,
+    );
+    assert.equal(await blob.exists(), false);
+  });
+
+  it("refuses an empty file", async () => {
+    const { file: p, sha } = file("empty.csv", Buffer.alloc(0));
+    await assert.rejects(
+      uploadFileContentAddressed(client().getBlockBlobClient("x"), p, { expectedSha256: sha }),
+      /is empty/,
+    );
+  });
+
+  it("mints a read-only SAS: reads work, writes are refused", async () => {
+    await client().getBlockBlobClient("model.ilearner").upload("model", 5);
+    const sas = mintReadSas(
+      parseConnectionString(azuriteConnectionString()),
+      container,
+      "model.ilearner",
+      5,
+    );
+    assert.match(sas, /^\?.*sp=r(&|$)/);
+    const url = `${client().url}/model.ilearner${sas}`;
+    assert.equal((await blobFromUrl(url).downloadToBuffer()).toString(), "model");
+    const writer = blobFromUrl(url).getBlockBlobClient();
+    await assert.rejects(
+      writer.upload("x", 1),
+      (e: { statusCode?: number }) => e.statusCode === 403,
+    );
+  });
+
+  it("parses connection strings and relative locations", () => {
+    assert.deepEqual(
+      parseConnectionString(
+        "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=k==;EndpointSuffix=core.windows.net",
+      ),
+      {
+        accountName: "acct",
+        accountKey: "k==",
+        blobEndpoint: "https://acct.blob.core.windows.net",
+      },
+    );
+    assert.throws(
+      () => parseConnectionString("AccountName=a"),
+      /must have AccountName and AccountKey/,
+    );
+    assert.deepEqual(splitRelativeLocation("/models/v1/x.ilearner"), {
+      container: "models",
+      blobName: "v1/x.ilearner",
+    });
+    assert.throws(() => splitRelativeLocation("models"), /not a container\/blob location/);
+  });
+});
