@@ -141,7 +141,7 @@ const servicesSchema = z
 
 const localSchema = z
   .object({
-    emulatorUrl: url.default("http://127.0.0.1:9190"),
+    emulatorUrl: url.default("http://127.0.0.1:9700"),
     azuriteBlobEndpoint: url.default("http://127.0.0.1:10000/devstoreaccount1"),
     emulatorLocation: z.string().default(".azureml-emulator"),
     workspaceId: z

@@ -28,7 +28,7 @@ describe("config", () => {
       deadlineMinutes: 120,
     });
     assert.deepEqual(config.local, {
-      emulatorUrl: "http://127.0.0.1:9190",
+      emulatorUrl: "http://127.0.0.1:9700",
       azuriteBlobEndpoint: "http://127.0.0.1:10000/devstoreaccount1",
       emulatorLocation: ".azureml-emulator",
       workspaceId: "10ca1000000000000000000000000001",
@@ -123,7 +123,7 @@ describe("config", () => {
     },
     {
       name: "bad emulator URL",
-      raw: { model: json(model), local: json({ emulatorUrl: "localhost:9190" }) },
+      raw: { model: json(model), local: json({ emulatorUrl: "localhost:9700" }) },
       problems: [/azureml-retrain:local\.emulatorUrl: must be an http\(s\) URL/],
     },
     {

@@ -124,7 +124,7 @@ describe("program (index.ts) under mocks", () => {
 
     it("points the services at the emulator and Azurite with the emulator's tokens, as secrets", () => {
       const training = find(registrations, "training");
-      assert.equal(training.inputs.endpoint, "http://127.0.0.1:9190");
+      assert.equal(training.inputs.endpoint, "http://127.0.0.1:9700");
       assert.equal(training.inputs.name, "census-training");
       assert.ok(isSecretInput(training.inputs.token));
       assert.equal(unwrapSecrets(training.inputs.token), CREDS.armToken);
@@ -149,7 +149,7 @@ describe("program (index.ts) under mocks", () => {
       const m = find(registrations, "model");
       const training = unwrapSecrets(m.inputs.training) as Record<string, unknown>;
       assert.deepEqual(training, {
-        executionUrl: "http://127.0.0.1:9190/subscriptions/abc/services/census-training",
+        executionUrl: "http://127.0.0.1:9700/subscriptions/abc/services/census-training",
         apiKey: "pk-training",
         inputPort: "input1",
         modelOutput: "output1",
@@ -178,7 +178,7 @@ describe("program (index.ts) under mocks", () => {
       assert.equal(m.inputs.retain, true);
       assert.deepEqual(m.inputs.serving, {
         kind: "arm",
-        endpoint: "http://127.0.0.1:9190",
+        endpoint: "http://127.0.0.1:9700",
         subscriptionId: "00000000-0000-0000-0000-000000000000",
         resourceGroup: "local",
         name: "census-predictive",
@@ -213,7 +213,7 @@ describe("program (index.ts) under mocks", () => {
       assert.equal(pinned.inputs.data, "data/census-2026-10.csv");
       assert.deepEqual(pinned.inputs.serving, {
         kind: "classic",
-        endpoint: "http://127.0.0.1:9190",
+        endpoint: "http://127.0.0.1:9700",
         workspaceId: CREDS.workspaceId,
         webServiceId: "c0ffee00c0ffee00c0ffee00c0ffee00",
         endpointName: "fabrikam",
@@ -249,19 +249,19 @@ describe("program (index.ts) under mocks", () => {
       assert.deepEqual(await promiseOf(program.metrics), { AUC: 0.9 });
       assert.equal(
         await promiseOf(program.predictiveUrl),
-        "http://127.0.0.1:9190/subscriptions/abc/services/census-predictive",
+        "http://127.0.0.1:9700/subscriptions/abc/services/census-predictive",
       );
       assert.deepEqual(await promiseOf(pulumi.output(program.endpoints)), {
         contoso: {
-          apiLocation: `http://127.0.0.1:9190/workspaces/${CREDS.workspaceId}/services/contoso`,
+          apiLocation: `http://127.0.0.1:9700/workspaces/${CREDS.workspaceId}/services/contoso`,
           version: "2026-11-27.1",
         },
         fabrikam: {
-          apiLocation: `http://127.0.0.1:9190/workspaces/${CREDS.workspaceId}/services/fabrikam`,
+          apiLocation: `http://127.0.0.1:9700/workspaces/${CREDS.workspaceId}/services/fabrikam`,
           version: "2026-10-30.1",
         },
         northwind: {
-          apiLocation: `http://127.0.0.1:9190/workspaces/${CREDS.workspaceId}/services/northwind`,
+          apiLocation: `http://127.0.0.1:9700/workspaces/${CREDS.workspaceId}/services/northwind`,
           version: "2026-10-30.1",
         },
       });

@@ -144,7 +144,7 @@ describe("components under Pulumi mocks", () => {
       gate: { metric: "AUC", min: 0.8, maxRegression: 0.01 },
       retain: true,
       training: {
-        executionUrl: "http://127.0.0.1:9190/subscriptions/a/services/b",
+        executionUrl: "http://127.0.0.1:9700/subscriptions/a/services/b",
         apiKey: pulumi.secret(SECRETS.apiKey),
         inputPort: "input1",
         modelOutput: "output1",
@@ -165,7 +165,7 @@ describe("components under Pulumi mocks", () => {
     // The SDK marks an object input secret as a whole when any member is secret.
     assert.ok(isSecretInput(r.inputs.training), "training (with its apiKey) is secret");
     const training = unwrapSecrets(r.inputs.training) as Record<string, unknown>;
-    assert.equal(training.executionUrl, "http://127.0.0.1:9190/subscriptions/a/services/b");
+    assert.equal(training.executionUrl, "http://127.0.0.1:9700/subscriptions/a/services/b");
     assert.ok(isSecretInput(r.inputs.store), "store (with its connection string) is secret");
     assert.ok(isSecretInput(r.inputs.servingToken), "servingToken is secret");
     assert.deepEqual(
@@ -190,7 +190,7 @@ describe("components under Pulumi mocks", () => {
 
   it("TrainingService and PredictiveService register the ARM inputs and keep keys secret", async () => {
     const common = {
-      endpoint: "http://127.0.0.1:9190",
+      endpoint: "http://127.0.0.1:9700",
       subscriptionId: "sub",
       resourceGroup: "rg",
       location: "local",
@@ -244,14 +244,14 @@ describe("components under Pulumi mocks", () => {
   it("ClassicWebService and ClassicEndpoint register their inputs; keys are secret outputs", async () => {
     const service = new c.ClassicWebService("classic", {
       mode: "publish",
-      endpoint: "http://127.0.0.1:9190",
+      endpoint: "http://127.0.0.1:9700",
       workspaceId: "ws",
       webServiceId: "c0ffee00c0ffee00c0ffee00c0ffee00",
       token: pulumi.secret(SECRETS.token),
       definition: { packageType: "Graph" },
     });
     const endpoint = new c.ClassicEndpoint("endpoint-contoso", {
-      endpoint: "http://127.0.0.1:9190",
+      endpoint: "http://127.0.0.1:9700",
       workspaceId: "ws",
       webServiceId: service.webServiceId,
       token: pulumi.secret(SECRETS.token),
