@@ -11,9 +11,7 @@ import { redactSecrets } from "../../clients/redact";
 
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
 
-async function scriptedServer(
-  replies: Reply[],
-): Promise<{
+async function scriptedServer(replies: Reply[]): Promise<{
   url: string;
   requests: { method: string; url: string; auth?: string; at: number }[];
   close(): Promise<void>;
