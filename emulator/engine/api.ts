@@ -145,3 +145,54 @@ export interface EngineApi {
   /** Reads an `.ilearner` header (throws a `model` error when the bytes are not one). */
   inspectModel(ilearner: Uint8Array): ModelInfo;
 }
+
+/**
+ * Detail codes (`EngineErrorShape.code`) of the errors that are not module errors, by kind.
+ * Module errors (`kind: "module"`) carry Studio's four-digit number instead ("0001", "0130").
+ * Web service (global) parameter problems are `inputMismatch` errors with the codes
+ * `MissingRequiredGlobalParameters` and `UnexpectedParameter`.
+ */
+export const ENGINE_DETAIL_CODES = {
+  package: [
+    "UnsupportedModule",
+    "UnknownAsset",
+    "InvalidNode",
+    "DanglingEdge",
+    "UnknownPort",
+    "PortConflict",
+    "UnconnectedPort",
+    "Cycle",
+    "UnsupportedOutput",
+    "UnknownModuleParameter",
+    "DanglingParameterLink",
+  ],
+  inputParse: ["InvalidCsv", "InvalidRows", "InvalidValue"],
+  inputMismatch: [
+    "SchemaMismatch",
+    "InvalidValue",
+    "MissingRequiredGlobalParameters",
+    "UnexpectedParameter",
+    "MissingInput",
+    "UnexpectedInput",
+  ],
+  model: ["InvalidModel", "UnsupportedModelVersion", "MissingTrainedModel"],
+} as const;
+
+/** A detail code of a non-module engine error (see {@link ENGINE_DETAIL_CODES}). */
+export type EngineDetailCode = (typeof ENGINE_DETAIL_CODES)[Exclude<
+  EngineErrorKind,
+  "module"
+>][number];
+
+/**
+ * The fields of an engine error as plain data (what `EngineError.toJSON()` returns), for passing
+ * an error from a worker thread: structured cloning keeps only an Error's message and name.
+ */
+export interface EngineErrorData {
+  name: "EngineError";
+  kind: EngineErrorKind;
+  code: string;
+  message: string;
+  nodeId?: string;
+  moduleName?: string;
+}

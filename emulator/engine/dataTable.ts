@@ -1,0 +1,157 @@
+/**
+ * Helpers over the engine's {@link DataTable}: building columns, taking rows, reading a cell as
+ * text. Tables are treated as immutable: modules build new tables and may share column arrays
+ * with their input (a column array is never written after its table is returned).
+ */
+import type { Column, ColumnUsage, DataTable, ElementType } from "./api";
+
+/** True for the types stored in a Float64Array (Double, Int64, Boolean). */
+export function isNumericStorage(type: ElementType): boolean {
+  return type !== "String";
+}
+
+/** True for Int64 and Double (what Studio calls "Numeric"). */
+export function isNumericType(type: ElementType): boolean {
+  return type === "Int64" || type === "Double";
+}
+
+/**
+ * Builds a column.
+ *
+ * @param name - column name
+ * @param type - element type
+ * @param values - Float64Array for Double/Int64/Boolean (NaN = missing), strings/null for String
+ * @param options - categorical flag and usage (defaults: not categorical, feature)
+ */
+export function makeColumn(
+  name: string,
+  type: ElementType,
+  values: Float64Array | (string | null)[],
+  options: { categorical?: boolean; usage?: ColumnUsage } = {},
+): Column {
+  return {
+    name,
+    type,
+    categorical: options.categorical ?? false,
+    usage: options.usage ?? "feature",
+    values,
+  };
+}
+
+/**
+ * Returns the Float64Array of a numeric column (throws on a String column: a bug, not user input).
+ *
+ * @param column - a Double, Int64 or Boolean column
+ */
+export function numericValues(column: Column): Float64Array {
+  if (!(column.values instanceof Float64Array)) {
+    throw new Error(`column "${column.name}" is not numeric`);
+  }
+  return column.values;
+}
+
+/**
+ * Returns the string array of a String column.
+ *
+ * @param column - a String column
+ */
+export function stringValues(column: Column): (string | null)[] {
+  if (column.values instanceof Float64Array) {
+    throw new Error(`column "${column.name}" is not a String column`);
+  }
+  return column.values;
+}
+
+/**
+ * True when the cell is missing (NaN or null).
+ *
+ * @param column - any column
+ * @param row - 0-based row
+ */
+export function isMissing(column: Column, row: number): boolean {
+  const v = column.values[row];
+  return v === null || v === undefined || (typeof v === "number" && Number.isNaN(v));
+}
+
+/**
+ * Formats a number the way the engine writes it in CSV and RRS (shortest round-trip form).
+ *
+ * @param value - a finite or infinite number
+ */
+export function formatNumber(value: number): string {
+  if (value === Infinity) return "Infinity";
+  if (value === -Infinity) return "-Infinity";
+  return String(value);
+}
+
+/**
+ * A cell as text: numbers in shortest round-trip form, booleans as .NET writes them
+ * ("True"/"False"), missing as null.
+ *
+ * @param column - any column
+ * @param row - 0-based row
+ */
+export function cellText(column: Column, row: number): string | null {
+  const v = column.values[row];
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string") return v;
+  if (Number.isNaN(v)) return null;
+  if (column.type === "Boolean") return v !== 0 ? "True" : "False";
+  return formatNumber(v);
+}
+
+/**
+ * Copies the given rows of a column, in the given order.
+ *
+ * @param column - source column
+ * @param rows - 0-based row indices
+ */
+export function takeColumnRows(column: Column, rows: ArrayLike<number>): Column {
+  const n = rows.length;
+  if (column.values instanceof Float64Array) {
+    const src = column.values;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = src[rows[i]];
+    return { ...column, values: out };
+  }
+  const src = column.values;
+  const out: (string | null)[] = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) out[i] = src[rows[i]];
+  return { ...column, values: out };
+}
+
+/**
+ * A table made of the given rows of `table`, in the given order.
+ *
+ * @param table - source table
+ * @param rows - 0-based row indices
+ */
+export function takeRows(table: DataTable, rows: ArrayLike<number>): DataTable {
+  return { rowCount: rows.length, columns: table.columns.map((c) => takeColumnRows(c, rows)) };
+}
+
+/**
+ * Index of the column with this exact name, or -1.
+ *
+ * @param table - table to search
+ * @param name - column name
+ */
+export function columnIndex(table: DataTable, name: string): number {
+  return table.columns.findIndex((c) => c.name === name);
+}
+
+/**
+ * Counts the missing cells of a column.
+ *
+ * @param column - any column
+ */
+export function missingCount(column: Column): number {
+  let count = 0;
+  const values = column.values;
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) count++;
+  } else {
+    for (let i = 0; i < values.length; i++) if (values[i] === null) count++;
+  }
+  return count;
+}

@@ -1,0 +1,91 @@
+/**
+ * Score Model (studio-modules.md §11): appends `Scored Labels` (and, for binary classifiers,
+ * `Scored Probabilities`) to the input rows. Features are read by the names the model was trained
+ * on and go through the model's own transform; a row with a missing feature gets missing scores.
+ * The model's label column, when present, is carried through flagged as label (Evaluate Model's
+ * truth). Score columns already in the input are replaced.
+ */
+import type { Column, DataTable } from "../api";
+import { makeColumn } from "../dataTable";
+import { engineErrors } from "../errors";
+import { encodeFeatures } from "../learners/features";
+import type { TrainedModel } from "../learners/model";
+import { LEARNERS } from "../learners/registry";
+import { tableInput, tableOutput, type StudioModule } from "./types";
+
+/** Name of the appended label/prediction column. */
+export const SCORED_LABELS = "Scored Labels";
+/** Name of the appended positive-class probability column. */
+export const SCORED_PROBABILITIES = "Scored Probabilities";
+
+/** The Score Model module. */
+export const scoreModel: StudioModule = {
+  name: "Score Model",
+  inputs: [
+    { name: "Trained model", type: "ILearner" },
+    { name: "Dataset", type: "DataTable" },
+  ],
+  outputs: [{ name: "Scored dataset", type: "DataTable" }],
+  parameters: [],
+  run(inputs) {
+    const modelValue = inputs[0];
+    if (!modelValue) throw engineErrors.module("0003", "Trained model");
+    if (modelValue.type === "UntrainedLearner")
+      throw engineErrors.module("0012", modelValue.learner.moduleName);
+    if (modelValue.type !== "TrainedModel") throw engineErrors.module("0013", modelValue.type);
+    const table = tableInput(inputs[1], "Dataset");
+    return [tableOutput(scoreTable(modelValue.model, table))];
+  },
+};
+
+/**
+ * Scores a table with a trained model (also used directly by tests and benchmarks).
+ *
+ * @param model - trained model
+ * @param table - rows to score
+ */
+export function scoreTable(model: TrainedModel, table: DataTable): DataTable {
+  const enc = encodeFeatures(table, model.features, null, "Dataset");
+  const scores = LEARNERS[model.learner].score(model, enc);
+  const n = table.rowCount;
+  const appended: Column[] = [];
+  if (model.task === "binary") {
+    const [negative, positive] = model.label.classes!;
+    const labels = scoredLabels(model, scores, negative, positive);
+    appended.push(labels, makeColumn(SCORED_PROBABILITIES, "Double", scores, { usage: "score" }));
+  } else {
+    appended.push(makeColumn(SCORED_LABELS, "Double", scores, { usage: "score" }));
+  }
+  const kept = table.columns
+    .filter((c) => c.name !== SCORED_LABELS && c.name !== SCORED_PROBABILITIES)
+    .map((c): Column => {
+      if (c.name === model.label.name && c.usage !== "label") return { ...c, usage: "label" };
+      if (c.name !== model.label.name && c.usage === "label") return { ...c, usage: "feature" };
+      return c;
+    });
+  return { rowCount: n, columns: [...kept, ...appended] };
+}
+
+/** Positive class when the probability is > 0.5, else negative; missing when the score is. */
+function scoredLabels(
+  model: TrainedModel,
+  probs: Float64Array,
+  negative: string | number,
+  positive: string | number,
+): Column {
+  const n = probs.length;
+  if (typeof positive === "number" && typeof negative === "number") {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = probs[i];
+      out[i] = p !== p ? NaN : p > 0.5 ? positive : negative;
+    }
+    return makeColumn(SCORED_LABELS, model.label.type, out, { usage: "score" });
+  }
+  const out: (string | null)[] = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const p = probs[i];
+    out[i] = p !== p ? null : String(p > 0.5 ? positive : negative);
+  }
+  return makeColumn(SCORED_LABELS, "String", out, { usage: "score" });
+}

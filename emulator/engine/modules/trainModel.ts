@@ -1,0 +1,98 @@
+/**
+ * Train Model (studio-modules.md §10): fits an untrained learner on a table.
+ *
+ * The label comes from the "Label column" picker, or from the column flagged as label when the
+ * picker is blank. Every other feature column is a feature. Rows whose label or any feature is
+ * missing are skipped (Error 0130 when none is left).
+ */
+import type { Column, DataTable } from "../api";
+import { parseColumnSelection, selectSingleColumn } from "../columnPicker";
+import { isMissing } from "../dataTable";
+import { engineErrors } from "../errors";
+import { LEARNERS } from "../learners/registry";
+import type { TrainingSet } from "../learners/training";
+import type { StudioModule } from "./types";
+import { tableInput } from "./types";
+
+const LABEL = "Label column";
+
+/** The Train Model module. */
+export const trainModel: StudioModule = {
+  name: "Train Model",
+  inputs: [
+    { name: "Untrained model", type: "ILearner" },
+    { name: "Dataset", type: "DataTable" },
+  ],
+  outputs: [{ name: "Trained model", type: "ILearner" }],
+  parameters: [{ name: LABEL, type: "ColumnSelection", default: "" }],
+  run(inputs, ctx) {
+    const learnerValue = inputs[0];
+    if (!learnerValue) throw engineErrors.module("0003", "Untrained model");
+    if (learnerValue.type !== "UntrainedLearner") {
+      const name =
+        learnerValue.type === "TrainedModel" ? learnerValue.model.moduleName : learnerValue.type;
+      throw engineErrors.module("0013", name);
+    }
+    const spec = learnerValue.learner;
+    const table = tableInput(inputs[1], "Dataset");
+    if (table.rowCount === 0) throw engineErrors.module("0003", "Dataset");
+    const labelIndex = findLabel(
+      table,
+      ctx.params.isBlank(LABEL) ? undefined : ctx.params.string(LABEL),
+    );
+    const label = table.columns[labelIndex];
+    if (spec.task === "regression" && label.type !== "Int64" && label.type !== "Double") {
+      throw engineErrors.module("0023", label.name, spec.moduleName);
+    }
+    const featureIndices: number[] = [];
+    table.columns.forEach((c, i) => {
+      if (i !== labelIndex && c.usage === "feature") featureIndices.push(i);
+    });
+    if (featureIndices.length === 0) throw engineErrors.module("0020", "Dataset", 2);
+    const rows = completeRows(table, label, featureIndices);
+    if (rows.length === 0) throw engineErrors.module("0130");
+    const data: TrainingSet = {
+      table,
+      label: relabel(label),
+      featureIndices,
+      rows,
+      skippedRows: table.rowCount - rows.length,
+      trainedAt: ctx.now().toISOString(),
+    };
+    const model = LEARNERS[spec.learner].train(spec, data);
+    return [{ type: "TrainedModel", model }];
+  },
+};
+
+/** The label column index: from the picker, else the column flagged as label (0024 if none). */
+function findLabel(table: DataTable, picker: string | undefined): number {
+  if (picker !== undefined) {
+    return selectSingleColumn(table, parseColumnSelection(picker, LABEL), LABEL, "Dataset");
+  }
+  const flagged = table.columns.flatMap((c, i) => (c.usage === "label" ? [i] : []));
+  if (flagged.length === 0) throw engineErrors.module("0024", "Dataset");
+  if (flagged.length > 1) throw engineErrors.module("0037");
+  return flagged[0];
+}
+
+function relabel(column: Column): Column {
+  return column.usage === "label" ? column : { ...column, usage: "label" };
+}
+
+/** Rows with a label and every feature. */
+function completeRows(table: DataTable, label: Column, featureIndices: number[]): Uint32Array {
+  const ok = new Uint8Array(table.rowCount).fill(1);
+  for (const col of [label, ...featureIndices.map((i) => table.columns[i])]) {
+    const values = col.values;
+    if (values instanceof Float64Array) {
+      for (let r = 0; r < values.length; r++) if (values[r] !== values[r]) ok[r] = 0;
+    } else {
+      for (let r = 0; r < values.length; r++) if (isMissing(col, r)) ok[r] = 0;
+    }
+  }
+  let count = 0;
+  for (let r = 0; r < ok.length; r++) count += ok[r];
+  const rows = new Uint32Array(count);
+  for (let r = 0, k = 0; r < ok.length; r++) if (ok[r]) rows[k++] = r;
+  return rows;
+}

@@ -1,0 +1,47 @@
+/**
+ * Two-Class Logistic Regression (studio-modules.md §7): outputs an untrained learner; Train Model
+ * fits it (learners/logisticRegression.ts).
+ */
+import { TRAINER_MODES, type StudioModule } from "./types";
+
+const NAME = "Two-Class Logistic Regression";
+
+/** The Two-Class Logistic Regression module. */
+export const twoClassLogisticRegression: StudioModule = {
+  name: NAME,
+  inputs: [],
+  outputs: [{ name: "Untrained model", type: "ILearner", untrained: true }],
+  parameters: [
+    TRAINER_MODES,
+    { name: "Optimization tolerance", type: "Float", default: "1E-07", min: 0, minExclusive: true },
+    { name: "L1 regularization weight", type: "Float", default: "1", min: 0 },
+    { name: "L2 regularization weight", type: "Float", default: "1", min: 0 },
+    { name: "Memory size for L-BFGS", type: "Integer", default: "20", min: 1 },
+    { name: "Random number seed", type: "Integer" },
+    { name: "Allow unknown categorical levels", type: "Boolean", default: "True" },
+  ],
+  run(_inputs, ctx) {
+    const p = ctx.params;
+    p.enumValue("Create trainer mode");
+    return [
+      {
+        type: "UntrainedLearner",
+        learner: {
+          learner: "TwoClassLogisticRegression",
+          moduleName: NAME,
+          task: "binary",
+          allowUnknownLevels: p.bool("Allow unknown categorical levels"),
+          parameters: {
+            "Optimization tolerance": p.float("Optimization tolerance"),
+            "L1 regularization weight": p.float("L1 regularization weight"),
+            "L2 regularization weight": p.float("L2 regularization weight"),
+            "Memory size for L-BFGS": p.int("Memory size for L-BFGS"),
+            // Blank seed = 0: runs stay reproducible (the optimizer draws nothing anyway).
+            "Random number seed": p.optionalInt("Random number seed") ?? 0,
+            "Allow unknown categorical levels": p.bool("Allow unknown categorical levels"),
+          },
+        },
+      },
+    ];
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * The shape of a Studio module implementation and the values that flow between ports.
+ */
+import type { DataTable } from "../api";
+import { engineErrors } from "../errors";
+import type { LearnerSpec, TrainedModel } from "../learners/model";
+import type { ParameterDefinition, ParameterReader } from "../parameters";
+
+/** Port data types (studio-modules.md §0.1). */
+export type PortType = "DataTable" | "ILearner" | "ITransform";
+
+/** A module port. */
+export interface PortDefinition {
+  /** Studio port name ("Dataset", "Results dataset1"). */
+  readonly name: string;
+  readonly type: PortType;
+  /** Optional input (Evaluate Model's second input). */
+  readonly optional?: boolean;
+  /** An ILearner output holding an untrained learner (Initialize Model modules). */
+  readonly untrained?: boolean;
+}
+
+/** A replayable Clean Missing Data recipe (the ITransform output). */
+export interface CleaningTransform {
+  mode: string;
+  /** Per cleaned column: the substitute value (text for String columns). */
+  substitutes: Record<string, string | number | null>;
+  removedColumns: string[];
+}
+
+/** A value on a port. */
+export type PortValue =
+  | { type: "DataTable"; table: DataTable }
+  | { type: "UntrainedLearner"; learner: LearnerSpec }
+  | { type: "TrainedModel"; model: TrainedModel; ilearner?: Uint8Array }
+  | { type: "Transform"; transform: CleaningTransform };
+
+/** What a module sees besides its inputs. */
+export interface ModuleContext {
+  /** The node's parameters. */
+  params: ParameterReader;
+  /** Time recorded in trained models (injectable so runs can be reproduced byte for byte). */
+  now(): Date;
+}
+
+/** A Studio module. */
+export interface StudioModule {
+  /** Studio name, exactly as in the asset ("Split Data"). */
+  readonly name: string;
+  readonly inputs: readonly PortDefinition[];
+  readonly outputs: readonly PortDefinition[];
+  readonly parameters: readonly ParameterDefinition[];
+  /**
+   * Runs the module. `inputs[i]` is the value on `inputs` port i (undefined when an optional
+   * port is not connected); returns one value per output port, in order.
+   */
+  run(inputs: readonly (PortValue | undefined)[], ctx: ModuleContext): PortValue[];
+}
+
+/**
+ * The table on an input port; Error 0003 when it is absent or holds no columns.
+ *
+ * @param value - port value
+ * @param portName - port display name
+ */
+export function tableInput(value: PortValue | undefined, portName: string): DataTable {
+  if (!value || value.type !== "DataTable") throw engineErrors.module("0003", portName);
+  if (value.table.columns.length === 0) throw engineErrors.module("0003", portName);
+  return value.table;
+}
+
+/**
+ * Wraps a table as a port value.
+ *
+ * @param table - table
+ */
+export function tableOutput(table: DataTable): PortValue {
+  return { type: "DataTable", table };
+}
+
+/** "Create trainer mode" of the Initialize Model modules (a list value picks one entry). */
+export const TRAINER_MODES: ParameterDefinition = {
+  name: "Create trainer mode",
+  type: "Enum",
+  default: "Single Parameter",
+  values: ["Single Parameter", "Parameter Range"],
+  enumName: "Trainer mode",
+  aliases: { SingleParameter: "Single Parameter", ParameterRange: "Parameter Range" },
+};

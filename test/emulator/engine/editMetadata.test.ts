@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { editMetadata } from "../../../emulator/engine/modules/editMetadata";
+import { byNames, names, run, table, tableOf, throwsEngine, values } from "./helpers";
+
+const input = () =>
+  table({
+    age: [39, 50, null],
+    city: ["Oslo", "Rome", "Oslo"],
+    score: [1.5, 2, 3.25],
+    flag: ["true", "False", null],
+    y: { values: [0, 1, 0], usage: "label" },
+  });
+
+function edit(params: Record<string, string>) {
+  return tableOf(run(editMetadata, [input()], params)[0]);
+}
+
+describe("engine module Edit Metadata", () => {
+  it("makes columns categorical and leaves the others alone", () => {
+    const out = edit({ Column: byNames("city", "age"), Categorical: "Make categorical" });
+    assert.deepEqual(
+      out.columns.map((c) => c.categorical),
+      [true, true, false, false, false],
+    );
+    assert.equal(out.columns[1].type, "String");
+    assert.deepEqual(values(out, "city"), ["Oslo", "Rome", "Oslo"]);
+  });
+
+  it("converts types, keeping missing values missing", () => {
+    const out = edit({ Column: byNames("age", "score"), "Data type": "String" });
+    assert.deepEqual(values(out, "age"), ["39", "50", null]);
+    assert.deepEqual(values(out, "score"), ["1.5", "2", "3.25"]);
+    const b = edit({ Column: byNames("flag"), "Data type": "Boolean" });
+    assert.equal(b.columns[3].type, "Boolean");
+    assert.deepEqual(values(b, "flag"), [1, 0, null]);
+    const f = edit({ Column: byNames("age"), "Data type": "Floating point" });
+    assert.equal(f.columns[0].type, "Double");
+    const i = edit({ Column: byNames("score"), "Data type": "Integer" });
+    assert.deepEqual(values(i, "score"), [1, 2, 3], "doubles are truncated to integers");
+  });
+
+  it("Error 0139 names the column, types and 1-based row of a value that does not convert", () => {
+    throwsEngine(() => edit({ Column: byNames("city"), "Data type": "Integer" }), {
+      code: "0139",
+      message:
+        'Error 0139: Could not convert column "city" of type String to column of type Int64 on row 1.',
+    });
+  });
+
+  it("sets the label flag on one column and takes it from the previous label", () => {
+    const out = edit({ Column: byNames("score"), Fields: "Label" });
+    assert.deepEqual(
+      out.columns.map((c) => c.usage),
+      ["feature", "feature", "label", "feature", "feature"],
+    );
+    const cleared = edit({ Column: byNames("y"), Fields: "Clear label" });
+    assert.equal(cleared.columns[4].usage, "feature");
+  });
+
+  it("Error 0037 when Label is set on several columns", () => {
+    throwsEngine(() => edit({ Column: byNames("age", "score"), Fields: "Label" }), {
+      code: "0037",
+      message: "Error 0037: Multiple label columns are specified.",
+    });
+  });
+
+  it("renames the selected columns in column order", () => {
+    const out = edit({ Column: byNames("score", "age"), "New column names": "Age, Score" });
+    assert.deepEqual(names(out), ["Age", "city", "Score", "flag", "y"]);
+  });
+
+  it("Error 0027 when the new names do not match the selected columns", () => {
+    throwsEngine(() => edit({ Column: byNames("score", "age"), "New column names": "only" }), {
+      code: "0027",
+      message: 'Error 0027: The size of "New column names" is inconsistent with size of "Column".',
+    });
+  });
+
+  it("Error 0028 on a duplicate name", () => {
+    throwsEngine(() => edit({ Column: byNames("score"), "New column names": "city" }), {
+      code: "0028",
+      message: 'Error 0028: The name "city" is duplicated in "Results dataset".',
+    });
+  });
+
+  it("Error 0002 on an unknown enum value", () => {
+    throwsEngine(() => edit({ Column: byNames("age"), Categorical: "Sometimes" }), {
+      code: "0002",
+      message:
+        'Error 0002: Failed to convert "Categorical" parameter value "Sometimes" from "String" to "Metadata editor categorical"',
+    });
+  });
+
+  it("Error 0017 for DateTime, which the emulator does not hold", () => {
+    throwsEngine(() => edit({ Column: byNames("city"), "Data type": "DateTime" }), {
+      code: "0017",
+      message:
+        'Error 0017: Cannot process column "city" of type DateTime. The type is not supported by the module.',
+    });
+  });
+});

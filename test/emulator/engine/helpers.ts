@@ -1,0 +1,143 @@
+/**
+ * Small builders for engine tests: tables from literal columns, running one module, picker JSON.
+ */
+import assert from "node:assert/strict";
+import type { Column, ColumnUsage, DataTable, ElementType } from "../../../emulator/engine/api";
+import { EngineError } from "../../../emulator/engine/errors";
+import type { PortValue, StudioModule } from "../../../emulator/engine/modules/types";
+import { ParameterReader } from "../../../emulator/engine/parameters";
+
+/** A column literal: numbers/booleans (null = missing) or strings. */
+export interface ColumnLiteral {
+  type?: ElementType;
+  values: (number | string | boolean | null)[];
+  categorical?: boolean;
+  usage?: ColumnUsage;
+}
+
+/**
+ * Builds a table; a bare array is a column whose type is inferred (all numbers: Int64 when
+ * integral else Double; booleans: Boolean; otherwise String).
+ *
+ * @param columns - column literals by name, in order
+ */
+export function table(
+  columns: Record<string, ColumnLiteral | (number | string | boolean | null)[]>,
+): DataTable {
+  const cols: Column[] = Object.entries(columns).map(([name, lit]) => {
+    const spec: ColumnLiteral = Array.isArray(lit) ? { values: lit } : lit;
+    const present = spec.values.filter((v) => v !== null);
+    const type: ElementType =
+      spec.type ??
+      (present.every((v) => typeof v === "boolean")
+        ? "Boolean"
+        : present.every((v) => typeof v === "number")
+          ? present.every((v) => Number.isInteger(v))
+            ? "Int64"
+            : "Double"
+          : "String");
+    const values =
+      type === "String"
+        ? spec.values.map((v) => (v === null ? null : String(v)))
+        : Float64Array.from(
+            spec.values.map((v) =>
+              v === null ? NaN : typeof v === "boolean" ? (v ? 1 : 0) : Number(v),
+            ),
+          );
+    return {
+      name,
+      type,
+      categorical: spec.categorical ?? false,
+      usage: spec.usage ?? "feature",
+      values,
+    };
+  });
+  return { rowCount: cols[0]?.values.length ?? 0, columns: cols };
+}
+
+/**
+ * A column's values as plain JS values (NaN/null → null), for deep equality.
+ *
+ * @param t - table
+ * @param name - column name
+ */
+export function values(t: DataTable, name: string): (number | string | null)[] {
+  const col = t.columns.find((c) => c.name === name);
+  assert.ok(col, `column "${name}" exists`);
+  return Array.from(col.values as ArrayLike<number | string | null>, (v) =>
+    v === null || (typeof v === "number" && Number.isNaN(v)) ? null : v,
+  );
+}
+
+/**
+ * Column names of a table.
+ *
+ * @param t - table
+ */
+export function names(t: DataTable): string[] {
+  return t.columns.map((c) => c.name);
+}
+
+/**
+ * Runs one module with literal parameters.
+ *
+ * @param module - the module
+ * @param inputs - input port values (tables are wrapped)
+ * @param params - parameter values by name
+ */
+export function run(
+  module: StudioModule,
+  inputs: (DataTable | PortValue | undefined)[],
+  params: Record<string, unknown> = {},
+): PortValue[] {
+  const wrapped = inputs.map((v): PortValue | undefined =>
+    v === undefined ? undefined : "rowCount" in v ? { type: "DataTable", table: v } : v,
+  );
+  return module.run(wrapped, {
+    params: new ParameterReader(module.parameters, params),
+    now: () => new Date("2026-11-15T00:00:00.000Z"),
+  });
+}
+
+/**
+ * The table on an output port.
+ *
+ * @param value - port value
+ */
+export function tableOf(value: PortValue | undefined): DataTable {
+  assert.ok(value && value.type === "DataTable", "a table");
+  return value.table;
+}
+
+/**
+ * A "column names" picker value in the legacy JSON shape.
+ *
+ * @param columns - column names
+ */
+export function byNames(...columns: string[]): string {
+  return JSON.stringify({
+    isFilter: true,
+    rules: [{ ruleType: "ColumnNames", exclude: false, columns }],
+  });
+}
+
+/**
+ * Asserts that `fn` throws an EngineError with this kind and code, and a message matching.
+ *
+ * @param fn - code that must throw
+ * @param expected - kind, code and an exact message or a pattern
+ */
+export function throwsEngine(
+  fn: () => unknown,
+  expected: { kind?: string; code: string; message?: string | RegExp; nodeId?: string },
+): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof EngineError, `an EngineError, got ${String(e)}`);
+    if (expected.kind) assert.equal(e.kind, expected.kind);
+    assert.equal(e.code, expected.code);
+    if (typeof expected.message === "string") assert.equal(e.message, expected.message);
+    else if (expected.message) assert.match(e.message, expected.message);
+    if (expected.nodeId) assert.equal(e.nodeId, expected.nodeId);
+    return true;
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * The engine runs on a worker thread (as the server runs it): no shared state, plain-data
+ * results, errors as plain data.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { WebServiceProperties } from "../../../clients/wire";
+import { EngineError, inspectModel, type EngineErrorData } from "../../../emulator/engine";
+
+const root = join(__dirname, "..", "..", "..");
+
+function runInWorker(
+  properties: WebServiceProperties,
+  csv: Uint8Array,
+): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(__dirname, "fixtures", "engineWorker.ts"), {
+      workerData: { properties, csv },
+    });
+    worker.once("message", (m: Record<string, unknown>) => {
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+  });
+}
+
+describe("engine on a worker thread", () => {
+  const properties = (
+    JSON.parse(readFileSync(join(root, "services", "bike-demand-training.json"), "utf8")) as {
+      properties: WebServiceProperties;
+    }
+  ).properties;
+
+  it("trains a service and returns the model bytes and the evaluation", async () => {
+    const reply = await runInWorker(
+      properties,
+      readFileSync(join(root, "data", "bike-demand-sample.csv")),
+    );
+    assert.equal(reply.error, undefined);
+    assert.equal(inspectModel(reply.ilearner as Uint8Array).learner, "Linear Regression");
+    const evaluation = reply.evaluation as { columnNames: string[]; values: string[][] };
+    assert.equal(evaluation.columnNames[4], "Coefficient of Determination");
+    assert.ok(Number(evaluation.values[0][4]) > 0.9);
+    assert.ok((reply.lines as string[]).includes("node2 Edit Metadata: started"));
+  });
+
+  it("reports an engine error as plain data that rebuilds into an EngineError", async () => {
+    const reply = await runInWorker(properties, Buffer.from("hour,count\n1,2\n"));
+    const error = EngineError.fromJSON(reply.error as EngineErrorData);
+    assert.equal(error.kind, "inputMismatch");
+    assert.equal(error.code, "SchemaMismatch");
+    assert.equal(error.message, 'Input "input1" is missing column "temperature"');
+  });
+});
