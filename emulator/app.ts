@@ -1,0 +1,318 @@
+/**
+ * `createApp(deps)`: the fastify application with the request pipeline, separate from
+ * `listen()` (the server does that), so tests and other hosts can build it alone.
+ *
+ * The pipeline, in order (each step is one hook below):
+ * 1. context: request id (answered as `x-ms-request-id`), start time, surface from the path
+ * 2. fault injection: the one seam every request passes before any work (a later issue adds
+ *    429/503/latency injection here; none by default)
+ * 3. authentication: the credential the route declares, compared in constant time
+ * 4. query validation: ARM api-version; unknown parameters under `--strict`
+ * 5. body parsing: JSON (an empty body is no body), per-route size limits
+ * 6. handler: returns status/headers/body; the route glue writes it
+ * 7. errors (last): `HttpError`s in their surface's envelope; anything else a logged 500
+ * 8. access log on response (path, status, time; never headers or bodies)
+ */
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { authorizes } from "./auth";
+import type { EmulatorConfig } from "./config";
+import { ARM_API_VERSIONS, EXECUTION_API_VERSION } from "./constants";
+import { ErrorFactory, isHttpError, type HttpError } from "./errors";
+import type { AdminHandler } from "./handlers/adminHandler";
+import type { ArmHandler } from "./handlers/armHandler";
+import type { BesHandler } from "./handlers/besHandler";
+import type { ClassicHandler } from "./handlers/classicHandler";
+import type { RrsHandler } from "./handlers/rrsHandler";
+import type { HandlerResponse, RequestInfo } from "./handlers/types";
+import { redact, type Logger } from "./logger";
+import { armRoutes } from "./routes/armRoutes";
+import { adminRoutes, classicRoutes } from "./routes/classicRoutes";
+import { executionRoutes, type ExecutionRequestState } from "./routes/executionRoutes";
+import type { AuthKind, RouteSpec, Surface } from "./routes/routeSpec";
+import type { ExecutionTargets } from "./services/executionTargets";
+import type { EmulatorCredentials } from "./store/credentials";
+import type { MetadataStore } from "./store/metadataStore";
+
+/** Hook run on every request before any work: the fault-injection seam. */
+export type RequestInterceptor = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<void> | void;
+
+/** Everything the application needs, built by the server. */
+export interface AppDependencies {
+  readonly config: EmulatorConfig;
+  readonly logger: Logger;
+  readonly credentials: EmulatorCredentials;
+  readonly store: MetadataStore;
+  readonly targets: ExecutionTargets;
+  readonly handlers: {
+    readonly arm: ArmHandler;
+    readonly classic: ClassicHandler;
+    readonly admin: AdminHandler;
+    readonly bes: BesHandler;
+    readonly rrs: RrsHandler;
+  };
+  /** The public base URL (known once the server listens). */
+  publicUrl(): string;
+  /** Optional interceptor at the fault-injection seam. */
+  readonly interceptor?: RequestInterceptor;
+}
+
+interface RouteConfig {
+  readonly surface: Surface;
+  readonly auth: AuthKind;
+  readonly query: readonly string[];
+}
+
+interface RequestState extends ExecutionRequestState {
+  surface?: Surface;
+  startedAt?: bigint;
+}
+
+type EmulatorRequest = FastifyRequest & RequestState;
+
+/**
+ * The surface a path belongs to, known before routing (it picks the error envelope of 404s and
+ * of errors raised before a route matched).
+ * @param url - the request URL
+ */
+export function surfaceOf(url: string): Surface {
+  const path = url.split("?")[0].toLowerCase();
+  if (/^\/(subscriptions|workspaces)\/[^/]+\/services(\/|$)/.test(path)) return "execution";
+  if (path.startsWith("/subscriptions/") || path.startsWith("/providers/")) return "arm";
+  if (path.startsWith("/admin/")) return "admin";
+  if (path === "/health") return "health";
+  return "management";
+}
+
+function firstValues(query: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    out[key] = Array.isArray(value)
+      ? String(value[0])
+      : value === undefined
+        ? undefined
+        : String(value);
+  }
+  return out;
+}
+
+/**
+ * Builds the application (routes registered, not listening).
+ * @param deps - configuration, stores and handlers
+ */
+export function createApp(deps: AppDependencies): FastifyInstance {
+  const { config, logger, credentials, store, targets, handlers } = deps;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.maxBodyBytes,
+    genReqId: () => randomUUID(),
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
+  });
+
+  const isArm = (request: FastifyRequest): boolean =>
+    ((request as EmulatorRequest).surface ?? surfaceOf(request.url)) === "arm";
+
+  const infoOf = (request: FastifyRequest): RequestInfo => {
+    const bound = deps.publicUrl();
+    const wildcard = /^https?:\/\/(0\.0\.0\.0|\[::\])(:|$)/.test(bound);
+    return {
+      requestId: request.id,
+      baseUrl: wildcard && request.headers.host ? `http://${request.headers.host}` : bound,
+      path: request.url.split("?")[0],
+      query: firstValues(request.query),
+    };
+  };
+
+  // 1. Context: request id, start time, surface.
+  app.addHook("onRequest", async (request: EmulatorRequest, reply) => {
+    request.startedAt = process.hrtime.bigint();
+    request.surface = surfaceOf(request.url);
+    void reply.header("x-ms-request-id", request.id);
+  });
+
+  // 8. Access log (registered early so it covers every route; runs after the response): method, path (query redacted), status, time, request id. Never headers.
+  app.addHook("onResponse", async (request: EmulatorRequest, reply) => {
+    const ms = request.startedAt ? Number(process.hrtime.bigint() - request.startedAt) / 1e6 : 0;
+    logger.info(
+      `${request.method} ${redact(request.url)} ${reply.statusCode} ${ms.toFixed(1)}ms ${request.id}`,
+    );
+  });
+
+  // 2. Fault-injection seam: the only place every request passes before doing work.
+  app.addHook("onRequest", async (request, reply) => {
+    if (deps.interceptor) await deps.interceptor(request, reply);
+  });
+
+  // 3. Authentication, as the route declares it (404s have no route config and no auth).
+  app.addHook("onRequest", async (request: EmulatorRequest) => {
+    const route = request.routeOptions.config as Partial<RouteConfig>;
+    if (!route.auth || route.auth === "none") return;
+    const header = request.headers.authorization;
+    const params = request.params as Record<string, string>;
+    switch (route.auth) {
+      case "arm":
+        if (header === undefined) throw ErrorFactory.armAuthenticationMissing();
+        if (!authorizes(header, [credentials.armToken])) throw ErrorFactory.armInvalidToken();
+        return;
+      case "workspace":
+        if (!authorizes(header, [credentials.workspaceToken]))
+          throw ErrorFactory.managementRequestUnauthorized();
+        return;
+      case "workspaceOrEndpointKey": {
+        const service = store.getClassicService(params.workspaceId, params.webServiceId);
+        const endpoint = service ? store.getEndpoint(service.key, params.endpointName) : undefined;
+        const accepted = [credentials.workspaceToken, endpoint?.primaryKey, endpoint?.secondaryKey];
+        if (!authorizes(header, accepted)) throw ErrorFactory.managementRequestUnauthorized();
+        return;
+      }
+      case "executionKey": {
+        const kind = params.subscriptionId !== undefined ? "subscriptions" : "workspaces";
+        const scope = params.subscriptionId ?? params.workspaceId;
+        const target = targets.resolve(kind, scope, params.executionId);
+        if (!target) throw ErrorFactory.serviceNotFound();
+        // Only this service's or endpoint's own keys drive it.
+        if (!authorizes(header, target.keys)) throw ErrorFactory.scoreRequestUnauthorized();
+        request.executionTarget = target;
+        return;
+      }
+    }
+  });
+
+  // 4. Query validation: ARM needs a known api-version; --strict rejects unknown parameters.
+  app.addHook("onRequest", async (request: EmulatorRequest) => {
+    const route = request.routeOptions.config as Partial<RouteConfig>;
+    if (!route.surface) return;
+    const query = firstValues(request.query);
+    if (route.surface === "arm") {
+      const version = query["api-version"];
+      if (version === undefined || version === "") throw ErrorFactory.armMissingApiVersion();
+      if (!ARM_API_VERSIONS.includes(version)) throw ErrorFactory.armInvalidApiVersion(version);
+    }
+    if (config.strict) {
+      if (route.surface === "execution") {
+        const version = query["api-version"];
+        if (version !== EXECUTION_API_VERSION)
+          throw ErrorFactory.badVersionCall(version ?? "(none)");
+      }
+      const allowed = new Set(["api-version", ...(route.query ?? [])].map((q) => q.toLowerCase()));
+      const extra = Object.keys(query).find((name) => !allowed.has(name.toLowerCase()));
+      if (extra !== undefined) {
+        throw route.surface === "arm"
+          ? ErrorFactory.armUnsupportedParameter(extra)
+          : ErrorFactory.unsupportedParameter(extra);
+      }
+    }
+  });
+
+  // 5. Body parsing: JSON whatever the content type claims (samples send none, or text/plain);
+  // an empty body is no body (BES start is sent with "", {} or nothing).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text) as unknown);
+    } catch (error) {
+      const reason = `not valid JSON (${(error as Error).message})`;
+      done(
+        isArm(request)
+          ? ErrorFactory.armInvalidRequestContent(reason)
+          : ErrorFactory.requestBodyInvalid(reason),
+        undefined,
+      );
+    }
+  });
+
+  app.setNotFoundHandler((request) => {
+    const path = request.url.split("?")[0];
+    throw isArm(request)
+      ? ErrorFactory.armRouteNotFound(request.method, path)
+      : ErrorFactory.routeNotFound(request.method, path);
+  });
+
+  // 7. Errors, last: the only place an error becomes a response.
+  app.setErrorHandler(async (error: unknown, request, reply) => {
+    const arm = isArm(request);
+    let http: HttpError;
+    const code = (error as { code?: string }).code;
+    const status = (error as { statusCode?: number }).statusCode;
+    if (isHttpError(error)) {
+      http = error;
+    } else if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      const limit = String(request.routeOptions.bodyLimit ?? config.maxBodyBytes);
+      http = arm
+        ? ErrorFactory.armRequestBodyTooLarge(limit)
+        : ErrorFactory.requestBodyTooLarge(limit);
+    } else if (typeof status === "number" && status >= 400 && status < 500) {
+      const reason = (error as Error).message;
+      http = arm
+        ? ErrorFactory.armInvalidRequestContent(reason)
+        : ErrorFactory.requestBodyInvalid(reason);
+    } else {
+      logger.error(
+        `request ${request.id} ${request.method} ${request.url.split("?")[0]} failed: ${(error as Error)?.stack ?? String(error)}`,
+      );
+      http = arm
+        ? ErrorFactory.armInternalError(request.id)
+        : ErrorFactory.internalError(request.id);
+    }
+    void reply.code(http.status);
+    for (const [name, value] of Object.entries(http.headers)) void reply.header(name, value);
+    if (http.status >= 400 && http.detailCode)
+      void reply.header("x-ms-error-code", http.detailCode);
+    return reply.type("application/json; charset=utf-8").send(JSON.stringify(http.toBody()));
+  });
+
+  // 6. Routes of every surface; each answer is written here and nowhere else.
+  const send = async (reply: FastifyReply, response: HandlerResponse): Promise<void> => {
+    void reply.code(response.status);
+    for (const [name, value] of Object.entries(response.headers ?? {}))
+      void reply.header(name, value);
+    if (response.body === undefined) await reply.send();
+    else await reply.type("application/json; charset=utf-8").send(JSON.stringify(response.body));
+  };
+  const routes: RouteSpec[] = [
+    ...armRoutes(handlers.arm),
+    ...classicRoutes(handlers.classic),
+    ...adminRoutes(handlers.admin),
+    ...executionRoutes(handlers.bes, handlers.rrs, config.maxRrsBodyBytes),
+    {
+      surface: "health",
+      auth: "none",
+      method: "GET",
+      url: "/health",
+      handle: () => ({ status: 200, body: { status: "ok" } }),
+    },
+  ];
+  for (const spec of routes) {
+    const routeConfig: RouteConfig = {
+      surface: spec.surface,
+      auth: spec.auth,
+      query: spec.query ?? [],
+    };
+    app.route({
+      method: spec.method,
+      url: spec.url,
+      config: routeConfig,
+      ...(spec.bodyLimit !== undefined ? { bodyLimit: spec.bodyLimit } : {}),
+      handler: async (request, reply) => {
+        const response = await spec.handle(
+          request,
+          request.params as Record<string, string>,
+          infoOf(request),
+        );
+        await send(reply, response);
+      },
+    });
+  }
+
+  return app;
+}

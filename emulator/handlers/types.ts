@@ -1,0 +1,25 @@
+/**
+ * What handlers receive and return. Handlers never touch the HTTP reply: they return a
+ * {@link HandlerResponse} (status, headers, JSON body) that the route glue in `app.ts` writes,
+ * and they throw `HttpError`s that the error handler renders.
+ */
+
+/** A handler's answer. */
+export interface HandlerResponse<T = unknown> {
+  readonly status: number;
+  /** JSON body; undefined for an empty body. */
+  readonly body?: T;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Request facts a handler may need besides its parameters and body. */
+export interface RequestInfo {
+  /** Also returned as `x-ms-request-id`. */
+  readonly requestId: string;
+  /** Public base URL of the emulator, without a trailing slash (for absolute links). */
+  readonly baseUrl: string;
+  /** Path without the query string. */
+  readonly path: string;
+  /** Query parameters (first value of each). */
+  readonly query: Readonly<Record<string, string | undefined>>;
+}

@@ -1,0 +1,8 @@
+/** The emulator's public entry points. */
+export { startEmulator, startupLines } from "./startEmulator";
+export type { EmulatorHandle, EmulatorSurfaces } from "./startEmulator";
+export { resolveConfig } from "./config";
+export type { EmulatorOptions, EmulatorConfig, StatusCodeFormat, LogLevel } from "./config";
+export { createApp } from "./app";
+export type { AppDependencies, RequestInterceptor } from "./app";
+export { EmulatorServer } from "./server";

@@ -1,0 +1,234 @@
+/**
+ * Runs BES jobs on worker threads, at most `--max-running-jobs` (Azure: 40) per service or
+ * endpoint; started jobs beyond that wait in FIFO order. A waiting job reports `Running` with
+ * `StartTime: null` (the swagger's status enum has no "Queued"; see `docs/emulator.md`).
+ *
+ * State lives in the metadata store, workers in memory. After a crash the store still says
+ * `Running` for jobs whose worker died with the process: {@link JobRunner.recover} turns them
+ * into `Failed` with Details on the next start.
+ *
+ * Worker threads and tsx: the worker file sits next to this one with the same extension; under
+ * tsx (`.ts`) the worker needs tsx's CommonJS hook in its own execArgv.
+ */
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { EmulatorConfig } from "../config";
+import type { Logger } from "../logger";
+import type { ExecutionTarget } from "../services/executionTargets";
+import type { MetadataStore } from "../store/metadataStore";
+import type { ModelStore } from "../store/modelStore";
+import type { JobRecord } from "../store/records";
+import type { WorkerJob, WorkerMessage } from "./protocol";
+
+/** Finds the target of a job by its execution id. */
+export type TargetLookup = (executionId: string) => ExecutionTarget | undefined;
+
+interface ActiveJob {
+  readonly worker: Worker;
+  readonly targetId: string;
+  settled: boolean;
+}
+
+const WORKER_FILE = path.join(__dirname, "worker" + path.extname(__filename));
+
+/** Schedules, runs, cancels and recovers BES jobs. */
+export class JobRunner {
+  private readonly active = new Map<string, ActiveJob>();
+  private readonly exits = new Set<Promise<void>>();
+  private closed = false;
+
+  /**
+   * @param config - job limit, strictness
+   * @param store - job records
+   * @param models - trained-model bytes
+   * @param lookup - resolves a job's target
+   * @param logger - log lines (progress at debug level)
+   */
+  constructor(
+    private readonly config: EmulatorConfig,
+    private readonly store: MetadataStore,
+    private readonly models: ModelStore,
+    private readonly lookup: TargetLookup,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Marks jobs that were running when the previous process died as Failed. */
+  recover(): void {
+    const now = new Date().toISOString();
+    for (const job of this.store.listJobs(["Running"])) {
+      const started = job.startTime ?? job.submittedToRunAt ?? job.createdAt;
+      this.store.putJob({
+        ...job,
+        status: "Failed",
+        endTime: now,
+        details:
+          `InternalError/EmulatorRestarted: the emulator stopped while this job was running ` +
+          `(started ${started}); submit the job again.`,
+      });
+      this.logger.info(
+        `job ${job.id}: marked Failed (the emulator restarted while it was running)`,
+      );
+    }
+  }
+
+  /** Number of jobs with a worker, per target (for tests and logs). */
+  runningCount(targetId: string): number {
+    let count = 0;
+    for (const active of this.active.values()) if (active.targetId === targetId) count++;
+    return count;
+  }
+
+  /**
+   * Starts a NotStarted job: it runs now or waits for a slot.
+   * @param job - the job
+   */
+  start(job: JobRecord): void {
+    const now = new Date().toISOString();
+    this.store.putJob({ ...job, status: "Running", submittedToRunAt: now, startTime: null });
+    this.logger.info(`job ${job.id}: started`);
+    this.pump(job.targetId);
+  }
+
+  /**
+   * Cancels a NotStarted or Running job (terminating its worker).
+   * @param job - the job
+   */
+  cancel(job: JobRecord): void {
+    this.stopWorker(job.id);
+    this.store.putJob({ ...job, status: "Cancelled", endTime: new Date().toISOString() });
+    this.logger.info(`job ${job.id}: cancelled`);
+    this.pump(job.targetId);
+  }
+
+  /**
+   * Forgets a job (terminating its worker if any).
+   * @param job - the job
+   */
+  remove(job: JobRecord): void {
+    this.stopWorker(job.id);
+    this.store.deleteJob(job.id);
+    this.pump(job.targetId);
+  }
+
+  /**
+   * Cancels and forgets every job of a service or endpoint being deleted.
+   * @param targetId - its execution id
+   */
+  removeAllFor(targetId: string): void {
+    for (const [jobId, active] of this.active)
+      if (active.targetId === targetId) this.stopWorker(jobId);
+    this.store.deleteJobsOf(targetId);
+  }
+
+  /** Terminates every worker; their jobs are marked Failed (the emulator stopped). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const now = new Date().toISOString();
+    for (const jobId of [...this.active.keys()]) {
+      const job = this.store.getJob(jobId);
+      this.stopWorker(jobId);
+      if (job) {
+        this.store.putJob({
+          ...job,
+          status: "Failed",
+          endTime: now,
+          details:
+            "InternalError/EmulatorStopped: the emulator was stopped while this job was running.",
+        });
+      }
+    }
+    await Promise.allSettled([...this.exits]);
+  }
+
+  private stopWorker(jobId: string): void {
+    const active = this.active.get(jobId);
+    if (!active) return;
+    active.settled = true;
+    this.active.delete(jobId);
+    void active.worker.terminate();
+  }
+
+  /** Gives free slots of a target to its oldest waiting jobs. */
+  private pump(targetId: string): void {
+    if (this.closed) return;
+    let free = this.config.maxRunningJobs - this.runningCount(targetId);
+    if (free <= 0) return;
+    for (const job of this.store.listJobs(["Running"], targetId)) {
+      if (free <= 0) break;
+      if (job.startTime !== null || this.active.has(job.id)) continue;
+      free--;
+      this.launch(job);
+    }
+  }
+
+  private fail(job: JobRecord, details: string): void {
+    this.store.putJob({ ...job, status: "Failed", endTime: new Date().toISOString(), details });
+    this.logger.info(`job ${job.id}: failed: ${details}`);
+  }
+
+  private launch(queued: JobRecord): void {
+    const target = this.lookup(queued.targetId);
+    if (!target || !target.serving) {
+      this.fail(queued, "ServiceUnavailable/InitializingContainers: the web service is not ready.");
+      return;
+    }
+    const trainedModels: Record<string, Uint8Array> = {};
+    for (const { assetId, name } of target.serving.shape.trainedModels) {
+      const sha = target.serving.models[assetId];
+      if (!sha) {
+        this.fail(
+          queued,
+          `InvalidOperation/MissingTrainedModel: the trained model resource '${name}' has no model.`,
+        );
+        return;
+      }
+      trainedModels[assetId] = this.models.get(sha);
+    }
+    const job = this.store.putJob({ ...queued, startTime: new Date().toISOString() });
+    const data: WorkerJob = {
+      jobId: job.id,
+      properties: target.serving.properties,
+      trainedModels,
+      inputs: job.inputs,
+      outputs: job.outputs,
+      globalParameters: job.globalParameters,
+      strict: this.config.strict,
+    };
+    const worker = new Worker(WORKER_FILE, {
+      workerData: data,
+      execArgv: WORKER_FILE.endsWith(".ts") ? ["--require", require.resolve("tsx/cjs")] : [],
+    });
+    const active: ActiveJob = { worker, targetId: job.targetId, settled: false };
+    this.active.set(job.id, active);
+    const settle = (status: "Finished" | "Failed", details: string | null): void => {
+      if (active.settled) return;
+      active.settled = true;
+      this.active.delete(job.id);
+      const current = this.store.getJob(job.id);
+      if (current && current.status === "Running") {
+        this.store.putJob({ ...current, status, endTime: new Date().toISOString(), details });
+        this.logger.info(`job ${job.id}: ${status}${details ? `: ${details}` : ""}`);
+      }
+      void worker.terminate();
+      this.pump(job.targetId);
+    };
+    worker.on("message", (message: WorkerMessage) => {
+      if (message.type === "progress") this.logger.debug(`job ${job.id}: ${message.line}`);
+      else if (message.type === "finished") settle("Finished", null);
+      else settle("Failed", message.details);
+    });
+    worker.on("error", (error) => {
+      this.logger.error(`job ${job.id}: worker error: ${error.stack ?? error.message}`);
+      settle("Failed", `InternalError: the job's worker failed (${error.message}).`);
+    });
+    const exited = new Promise<void>((resolve) => {
+      worker.once("exit", (code) => {
+        this.exits.delete(exited);
+        settle("Failed", `InternalError: the job's worker exited (code ${code}) without a result.`);
+        resolve();
+      });
+    });
+    this.exits.add(exited);
+    this.logger.debug(`job ${job.id}: running on ${target.label}`);
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Messages between the job runner (main thread) and a job's worker thread. Everything here is
+ * structured-clone friendly: plain objects, strings and byte arrays.
+ */
+import type { WebServiceProperties } from "../../clients/wire";
+import type { ResolvedBlob } from "../blob/blobIo";
+import type { JobOutput } from "../store/records";
+
+/** What a worker is given (`workerData`). */
+export interface WorkerJob {
+  readonly jobId: string;
+  /** The definition the job runs (snapshot taken when the job got its worker). */
+  readonly properties: WebServiceProperties;
+  /** `.ilearner` bytes of each trained-model asset, by asset id. */
+  readonly trainedModels: Readonly<Record<string, Uint8Array>>;
+  readonly inputs: Readonly<Record<string, ResolvedBlob>>;
+  readonly outputs: Readonly<Record<string, JobOutput>>;
+  readonly globalParameters: Readonly<Record<string, string>>;
+  /** The emulator's `--strict`, passed on to the engine. */
+  readonly strict: boolean;
+}
+
+/** What a worker posts back. */
+export type WorkerMessage =
+  | { readonly type: "progress"; readonly line: string }
+  | { readonly type: "finished" }
+  | { readonly type: "failed"; readonly details: string };

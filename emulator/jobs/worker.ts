@@ -1,0 +1,106 @@
+/**
+ * A BES job, run on its own worker thread so that training never blocks the event loop (status
+ * polls and RRS scoring stay responsive). The worker downloads the inputs, parses and types
+ * them, runs the graph through the engine, writes every output and posts progress lines; it
+ * ends with exactly one `finished` or `failed` message. The main thread may terminate it at any
+ * time (cancel).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { DataTable } from "../engine/api";
+import { describeBlob, describeStorageError, downloadBlob, uploadBlob } from "../blob/blobIo";
+import { loadEngine } from "../engineLoader";
+import { engineErrorDetails, isEngineError } from "../errors/engineErrors";
+import { CONTENT_TYPES, serializeTable } from "./formats";
+import type { WorkerJob, WorkerMessage } from "./protocol";
+
+/** A failure whose text is already the job's `Details`. */
+class JobFailure extends Error {}
+
+function post(message: WorkerMessage): void {
+  parentPort?.postMessage(message);
+}
+
+async function run(job: WorkerJob): Promise<void> {
+  const engine = loadEngine();
+  const inputs: Record<string, DataTable> = {};
+  for (const [port, ref] of Object.entries(job.inputs)) {
+    post({ type: "progress", line: `reading ${port} from ${describeBlob(ref)}` });
+    let bytes: Buffer;
+    try {
+      bytes = await downloadBlob(ref);
+    } catch (error) {
+      const failure = describeStorageError(error);
+      throw new JobFailure(
+        failure.notFound
+          ? `BadArgument/BlobNotFound: The blob '${describeBlob(ref)}' of '${port}' was not found.`
+          : `BadArgument/InvalidBlob: The blob of '${port}' cannot be read: ${failure.reason}`,
+      );
+    }
+    let table = engine.parseCsv(bytes, port);
+    const spec = job.properties.input?.properties?.[port];
+    if (spec) table = engine.applySchema(table, spec, port);
+    inputs[port] = table;
+    post({
+      type: "progress",
+      line: `${port}: ${table.rowCount} rows, ${table.columns.length} columns`,
+    });
+  }
+
+  const result = engine.runGraph({
+    properties: job.properties,
+    inputs,
+    globalParameters: { ...job.globalParameters },
+    trainedModels: { ...job.trainedModels },
+    strict: job.strict,
+    onProgress: (line) => post({ type: "progress", line }),
+  });
+
+  for (const [port, output] of Object.entries(job.outputs)) {
+    const produced = result.outputs[port];
+    if (!produced)
+      throw new JobFailure(
+        `WebServicePackageError/ValidationError: the graph produced no output '${port}'.`,
+      );
+    let bytes: Uint8Array;
+    if (produced.kind === "model") {
+      if (output.format !== "ilearner") {
+        throw new JobFailure(
+          `BadArgument/InvalidBlobExtension: output '${port}' is a trained model and must end in .ilearner.`,
+        );
+      }
+      bytes = produced.ilearner;
+    } else {
+      if (output.format === "ilearner") {
+        throw new JobFailure(
+          `BadArgument/InvalidBlobExtension: output '${port}' is a dataset and must end in .csv, .tsv or .arff.`,
+        );
+      }
+      bytes = serializeTable(engine, produced.table, output.format, port);
+    }
+    post({
+      type: "progress",
+      line: `writing ${port} to ${describeBlob(output.ref)} (${bytes.byteLength} bytes)`,
+    });
+    try {
+      await uploadBlob(output.ref, bytes, CONTENT_TYPES[output.format]);
+    } catch (error) {
+      throw new JobFailure(
+        `BadArgument/InvalidBlob: output '${port}' cannot be written to '${describeBlob(output.ref)}': ` +
+          describeStorageError(error).reason,
+      );
+    }
+  }
+}
+
+function detailsOf(error: unknown): string {
+  if (error instanceof JobFailure) return error.message;
+  if (isEngineError(error)) return engineErrorDetails(error);
+  return `InternalError: the job failed unexpectedly (${(error as Error)?.message ?? String(error)})`;
+}
+
+if (parentPort) {
+  run(workerData as WorkerJob).then(
+    () => post({ type: "finished" }),
+    (error: unknown) => post({ type: "failed", details: detailsOf(error) }),
+  );
+}

@@ -1,0 +1,236 @@
+/**
+ * The `azureml-emulator` command: flags and environment variables → {@link EmulatorOptions} →
+ * {@link startEmulator}, plus signal handling. This is the only file that reads the command line
+ * or the environment. Every flag is documented in `docs/emulator.md`.
+ */
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { EmulatorOptions, LogLevel, StatusCodeFormat } from "./config";
+import {
+  DEFAULT_HOST,
+  DEFAULT_LIST_PAGE_SIZE,
+  DEFAULT_LOCATION,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_RRS_BODY_BYTES,
+  DEFAULT_MAX_RUNNING_JOBS,
+  DEFAULT_PORT,
+  DEFAULT_PROVISIONING_DELAY_MS,
+  DEFAULT_STATUS_CODE_FORMAT,
+  DEFAULT_STORAGE,
+  DEFAULT_SWAP_DELAY_MS,
+} from "./constants";
+import { startEmulator, type EmulatorHandle } from "./startEmulator";
+
+/** Prefix of every environment variable the emulator reads. */
+export const ENV_PREFIX = "AZUREML_EMULATOR_";
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError("expected a non-negative integer");
+  return n;
+}
+
+function truthy(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new InvalidArgumentError(`${ENV_PREFIX}STRICT must be true or false, got "${value}"`);
+}
+
+/** Builds the command-line parser (exported for the help text test). */
+export function buildCommand(): Command {
+  const env = (name: string) => `${ENV_PREFIX}${name}`;
+  return new Command("azureml-emulator")
+    .description(
+      "Local emulator of the Azure ML Studio (classic) web services: ARM webServices, the classic " +
+        "management API, and the execution API (BES jobs, RRS scoring).",
+    )
+    .addOption(
+      new Option("--host <host>", `Optional. Interface to bind (default ${DEFAULT_HOST})`).env(
+        env("HOST"),
+      ),
+    )
+    .addOption(
+      new Option("--port <port>", `Optional. Port; 0 picks a free one (default ${DEFAULT_PORT})`)
+        .env(env("PORT"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option("--location <dir>", `Optional. Data folder (default ${DEFAULT_LOCATION})`).env(
+        env("LOCATION"),
+      ),
+    )
+    .addOption(
+      new Option(
+        "--arm-token <token>",
+        "Optional. ARM bearer token (default: generated once, kept in the data folder)",
+      ).env(env("ARM_TOKEN")),
+    )
+    .addOption(
+      new Option(
+        "--workspace-token <token>",
+        "Optional. Classic management bearer token (default: generated once, kept in the data folder)",
+      ).env(env("WORKSPACE_TOKEN")),
+    )
+    .addOption(
+      new Option(
+        "--storage <url>",
+        `Optional. Blob endpoint base of ARM services' storage accounts; {account} is replaced by the name (default ${DEFAULT_STORAGE})`,
+      ).env(env("STORAGE")),
+    )
+    .addOption(
+      new Option(
+        "--strict",
+        `Optional. Unsupported parameters are errors, not ignored (env: ${env("STRICT")}=true)`,
+      ),
+    )
+    .addOption(
+      new Option(
+        "--status-code-format <format>",
+        `Optional. BES StatusCode as a name or an int (default ${DEFAULT_STATUS_CODE_FORMAT})`,
+      )
+        .choices(["name", "int"])
+        .env(env("STATUS_CODE_FORMAT")),
+    )
+    .addOption(
+      new Option(
+        "--swap-delay-ms <ms>",
+        `Optional. Delay before a PATCHed classic model serves (default ${DEFAULT_SWAP_DELAY_MS})`,
+      )
+        .env(env("SWAP_DELAY_MS"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--provisioning-delay-ms <ms>",
+        `Optional. Delay before an ARM provisioning runs (default ${DEFAULT_PROVISIONING_DELAY_MS})`,
+      )
+        .env(env("PROVISIONING_DELAY_MS"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--max-running-jobs <n>",
+        `Optional. Running BES jobs per service/endpoint (default ${DEFAULT_MAX_RUNNING_JOBS})`,
+      )
+        .env(env("MAX_RUNNING_JOBS"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--max-body-bytes <n>",
+        `Optional. Request body limit (default ${DEFAULT_MAX_BODY_BYTES})`,
+      )
+        .env(env("MAX_BODY_BYTES"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--max-rrs-body-bytes <n>",
+        `Optional. RRS request body limit (default ${DEFAULT_MAX_RRS_BODY_BYTES})`,
+      )
+        .env(env("MAX_RRS_BODY_BYTES"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--list-page-size <n>",
+        `Optional. ARM list page size (default ${DEFAULT_LIST_PAGE_SIZE})`,
+      )
+        .env(env("LIST_PAGE_SIZE"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--log-level <level>",
+        `Optional. silent, error, info or debug (default ${DEFAULT_LOG_LEVEL})`,
+      )
+        .choices(["silent", "error", "info", "debug"])
+        .env(env("LOG_LEVEL")),
+    );
+}
+
+/**
+ * Parses the command line into options.
+ * @param argv - `process.argv`
+ * @param environment - the environment (only `AZUREML_EMULATOR_STRICT` is read directly)
+ */
+export function parseOptions(
+  argv: readonly string[],
+  environment: NodeJS.ProcessEnv = process.env,
+): EmulatorOptions {
+  const command = buildCommand();
+  command.parse([...argv]);
+  const o = command.opts<{
+    host?: string;
+    port?: number;
+    location?: string;
+    armToken?: string;
+    workspaceToken?: string;
+    storage?: string;
+    strict?: boolean;
+    statusCodeFormat?: StatusCodeFormat;
+    swapDelayMs?: number;
+    provisioningDelayMs?: number;
+    maxRunningJobs?: number;
+    maxBodyBytes?: number;
+    maxRrsBodyBytes?: number;
+    listPageSize?: number;
+    logLevel?: LogLevel;
+  }>();
+  const port = typeof o.port === "string" ? integer(o.port) : o.port;
+  const number = (value: number | string | undefined): number | undefined =>
+    typeof value === "string" ? integer(value) : value;
+  // Commander treats any value of a boolean flag's variable as true; "false" must mean false.
+  const strict = o.strict ?? truthy(environment[`${ENV_PREFIX}STRICT`]);
+  return {
+    ...(o.host !== undefined ? { host: o.host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(o.location !== undefined ? { location: o.location } : {}),
+    ...(o.armToken !== undefined ? { armToken: o.armToken } : {}),
+    ...(o.workspaceToken !== undefined ? { workspaceToken: o.workspaceToken } : {}),
+    ...(o.storage !== undefined ? { storage: o.storage } : {}),
+    ...(strict !== undefined ? { strict } : {}),
+    ...(o.statusCodeFormat !== undefined ? { statusCodeFormat: o.statusCodeFormat } : {}),
+    ...(o.swapDelayMs !== undefined ? { swapDelayMs: number(o.swapDelayMs) } : {}),
+    ...(o.provisioningDelayMs !== undefined
+      ? { provisioningDelayMs: number(o.provisioningDelayMs) }
+      : {}),
+    ...(o.maxRunningJobs !== undefined ? { maxRunningJobs: number(o.maxRunningJobs) } : {}),
+    ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: number(o.maxBodyBytes) } : {}),
+    ...(o.maxRrsBodyBytes !== undefined ? { maxRrsBodyBytes: number(o.maxRrsBodyBytes) } : {}),
+    ...(o.listPageSize !== undefined ? { listPageSize: number(o.listPageSize) } : {}),
+    ...(o.logLevel !== undefined ? { logLevel: o.logLevel } : {}),
+  };
+}
+
+/**
+ * Runs the command: starts the emulator and stops it on SIGINT/SIGTERM.
+ * @param argv - `process.argv`
+ */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  let handle: EmulatorHandle;
+  try {
+    handle = await startEmulator(parseOptions(argv));
+  } catch (error) {
+    process.stderr.write(`azureml-emulator: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`azureml-emulator: ${signal}, stopping\n`);
+    handle.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`azureml-emulator: stop failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}

@@ -1,0 +1,122 @@
+/**
+ * `EmulatorServer`: builds the stores, the engine, the job runner, the provisioner and the
+ * handlers from one {@link EmulatorConfig}, hands them to `createApp`, and owns their lifecycle
+ * (start: open the database, recover jobs, resume provisioning, listen; close: in reverse).
+ *
+ * To swap a piece (another store, an in-process engine stub for a benchmark), change it here:
+ * everything above this file only sees the interfaces.
+ */
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+import type { FastifyInstance } from "fastify";
+import { createApp, type RequestInterceptor } from "./app";
+import type { EmulatorConfig } from "./config";
+import { DATABASE_FILE, MODELS_FOLDER } from "./constants";
+import { loadEngine } from "./engineLoader";
+import { AdminHandler } from "./handlers/adminHandler";
+import { ArmHandler } from "./handlers/armHandler";
+import { BesHandler } from "./handlers/besHandler";
+import { ClassicHandler } from "./handlers/classicHandler";
+import { RrsHandler } from "./handlers/rrsHandler";
+import { JobRunner } from "./jobs/jobRunner";
+import { createLogger, registerSecret, type Logger } from "./logger";
+import { ExecutionTargets } from "./services/executionTargets";
+import { ModelFetcher } from "./services/modelFetcher";
+import { Provisioner } from "./services/provisioner";
+import { loadCredentials, type EmulatorCredentials } from "./store/credentials";
+import type { MetadataStore } from "./store/metadataStore";
+import { ModelStore } from "./store/modelStore";
+import { SqliteMetadataStore } from "./store/sqliteMetadataStore";
+
+/** The wired emulator. */
+export class EmulatorServer {
+  /** Log lines. */
+  readonly logger: Logger;
+  /** The tokens in use. */
+  readonly credentials: EmulatorCredentials;
+  /** Metadata (exposed for tests and tools). */
+  readonly store: MetadataStore;
+  /** Job scheduling (exposed for tests). */
+  readonly jobs: JobRunner;
+  private readonly provisioner: Provisioner;
+  private readonly app: FastifyInstance;
+  private url: string | undefined;
+
+  /**
+   * @param config - the resolved configuration
+   * @param interceptor - optional hook at the fault-injection seam
+   */
+  constructor(
+    readonly config: EmulatorConfig,
+    interceptor?: RequestInterceptor,
+  ) {
+    mkdirSync(config.location, { recursive: true });
+    this.logger = createLogger(config);
+    this.credentials = loadCredentials(config.location, config);
+    registerSecret(this.credentials.armToken);
+    registerSecret(this.credentials.workspaceToken);
+    this.store = new SqliteMetadataStore(path.join(config.location, DATABASE_FILE));
+    const models = new ModelStore(path.join(config.location, MODELS_FOLDER));
+    const engine = loadEngine();
+    const fetcher = new ModelFetcher(engine, models);
+    const targets = new ExecutionTargets(config, this.store);
+    this.jobs = new JobRunner(
+      config,
+      this.store,
+      models,
+      (id) => this.lookupTarget(targets, id),
+      this.logger,
+    );
+    this.provisioner = new Provisioner(config, this.store, fetcher, this.logger);
+    this.app = createApp({
+      config,
+      logger: this.logger,
+      credentials: this.credentials,
+      store: this.store,
+      targets,
+      handlers: {
+        arm: new ArmHandler(config, this.store, engine, this.provisioner, this.jobs, this.logger),
+        classic: new ClassicHandler(config, this.store, fetcher, this.jobs, this.logger),
+        admin: new AdminHandler(config, this.store, engine, fetcher, this.logger),
+        bes: new BesHandler(config, this.store, this.jobs),
+        rrs: new RrsHandler(engine, models, config.strict),
+      },
+      publicUrl: () => this.url ?? `http://${config.host}:${config.port}`,
+      ...(interceptor ? { interceptor } : {}),
+    });
+  }
+
+  private lookupTarget(targets: ExecutionTargets, executionId: string) {
+    const arm = this.store.getArmServiceByExecutionId(executionId);
+    if (arm) return targets.resolve("subscriptions", arm.executionScope, executionId);
+    const endpoint = this.store.getEndpointByExecutionId(executionId);
+    return endpoint ? targets.classicTarget(endpoint) : undefined;
+  }
+
+  /** Opens the database, recovers interrupted work and listens; resolves with the bound URL. */
+  async start(): Promise<string> {
+    this.store.init();
+    this.jobs.recover();
+    this.provisioner.resume();
+    await this.app.listen({ host: this.config.host, port: this.config.port });
+    const address = this.app.server.address();
+    const port = typeof address === "object" && address ? address.port : this.config.port;
+    const host = this.config.host.includes(":") ? `[${this.config.host}]` : this.config.host;
+    this.url = `http://${host}:${port}`;
+    return this.url;
+  }
+
+  /** The bound URL (after {@link start}). */
+  get boundUrl(): string {
+    if (!this.url) throw new Error("the emulator is not listening");
+    return this.url;
+  }
+
+  /** Stops listening, stops jobs and provisioning, closes the database. */
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.provisioner.close();
+    await this.jobs.close();
+    this.store.close();
+  }
+}

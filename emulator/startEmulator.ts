@@ -1,0 +1,134 @@
+/**
+ * `startEmulator(options)`: the programmatic way to run the emulator (tests, scripts, the CLI
+ * in `main.ts`). Resolves once the server listens, with the bound URL, the credentials and
+ * `close()`.
+ */
+import { resolveConfig, type EmulatorOptions } from "./config";
+import { EmulatorServer } from "./server";
+import type { RequestInterceptor } from "./app";
+
+/** Base URLs of the surfaces (templates: `{...}` are filled in by clients). */
+export interface EmulatorSurfaces {
+  /** ARM: `{url}/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearning/webServices/{name}`. */
+  readonly arm: string;
+  /** Classic management: `{url}/workspaces/{workspaceId}/webservices`. */
+  readonly classic: string;
+  /** Execution: an ARM service's `swaggerLocation` minus `/swagger.json`, or an endpoint's `ApiLocation`. */
+  readonly execution: string;
+  /** Admin (emulator-only): `PUT {url}/admin/workspaces/{workspaceId}/webservices/{webServiceId}`. */
+  readonly admin: string;
+}
+
+/** A running emulator. */
+export interface EmulatorHandle {
+  /** The bound base URL, e.g. `http://127.0.0.1:53412`. */
+  readonly url: string;
+  /** The bound port. */
+  readonly port: number;
+  /** The data folder (absolute). */
+  readonly location: string;
+  /** Bearer tokens: `armToken` for ARM, `workspaceToken` for classic management and admin. */
+  readonly credentials: {
+    readonly armToken: string;
+    readonly workspaceToken: string;
+    /** The file generated tokens are kept in. */
+    readonly file: string;
+  };
+  /** Where each surface lives. */
+  readonly surfaces: EmulatorSurfaces;
+  /** The server (for tests that need its store or job runner). */
+  readonly server: EmulatorServer;
+  /** Stops the emulator (running jobs are marked Failed). */
+  close(): Promise<void>;
+}
+
+/**
+ * The lines printed at start: one per surface, then where the tokens are. Tokens are printed
+ * themselves only when allowed (a TTY), otherwise the credentials file is named.
+ * @param handle - the running emulator
+ * @param printSecrets - whether tokens may be printed
+ * @param generated - which tokens were generated (given ones are never printed)
+ */
+export function startupLines(
+  handle: Pick<EmulatorHandle, "url" | "location" | "credentials" | "surfaces">,
+  printSecrets: boolean,
+  generated: { armToken: boolean; workspaceToken: boolean },
+): string[] {
+  const token = (name: string, value: string, isGenerated: boolean): string => {
+    if (!isGenerated) return `azureml-emulator: ${name}: as given (flag or environment)`;
+    return printSecrets
+      ? `azureml-emulator: ${name}: ${value}`
+      : `azureml-emulator: ${name}: in ${handle.credentials.file}`;
+  };
+  return [
+    `azureml-emulator: ARM (Microsoft.MachineLearning/webServices 2017-01-01) ${handle.surfaces.arm}`,
+    `azureml-emulator: classic management ${handle.surfaces.classic}`,
+    `azureml-emulator: execution (BES + RRS) ${handle.surfaces.execution}`,
+    `azureml-emulator: admin (emulator-only) ${handle.surfaces.admin}`,
+    token("ARM token", handle.credentials.armToken, generated.armToken),
+    token("workspace token", handle.credentials.workspaceToken, generated.workspaceToken),
+    `azureml-emulator: data in ${handle.location}`,
+    `azureml-emulator: listening on ${handle.url}`,
+  ];
+}
+
+/**
+ * True for addresses only this machine can reach.
+ * @param host - the `--host` value
+ */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Starts the emulator.
+ * @param options - see {@link EmulatorOptions}; everything has a default
+ * @param interceptor - optional hook at the fault-injection seam
+ */
+export async function startEmulator(
+  options: EmulatorOptions = {},
+  interceptor?: RequestInterceptor,
+): Promise<EmulatorHandle> {
+  const config = resolveConfig(options);
+  const server = new EmulatorServer(config, interceptor);
+  let url: string;
+  try {
+    url = await server.start();
+  } catch (error) {
+    await server.close().catch(() => undefined);
+    throw error;
+  }
+  const surfaces: EmulatorSurfaces = {
+    arm: `${url}/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.MachineLearning/webServices`,
+    classic: `${url}/workspaces/{workspaceId}/webservices`,
+    execution: `${url}/subscriptions/{id}/services/{id} and ${url}/workspaces/{workspaceId}/services/{id}`,
+    admin: `${url}/admin/workspaces/{workspaceId}/webservices/{webServiceId}`,
+  };
+  let closing: Promise<void> | undefined;
+  const handle: EmulatorHandle = {
+    url,
+    port: Number(new URL(url).port),
+    location: config.location,
+    credentials: {
+      armToken: server.credentials.armToken,
+      workspaceToken: server.credentials.workspaceToken,
+      file: server.credentials.file,
+    },
+    surfaces,
+    server,
+    close: () => (closing ??= server.close()),
+  };
+  if (!isLoopback(config.host)) {
+    // Keys and tokens travel in plain HTTP: say so loudly when the network can reach them.
+    server.logger.error(
+      `listening on ${config.host}, which is not a loopback address: keys and tokens are sent ` +
+        "over plain HTTP and anyone who can reach this port can try them",
+    );
+  }
+  if (config.printStartup) {
+    for (const line of startupLines(handle, config.printSecrets, server.credentials.generated)) {
+      process.stdout.write(line + "\n");
+    }
+  }
+  return handle;
+}

@@ -1,0 +1,352 @@
+/**
+ * {@link MetadataStore} in one SQLite database file (`node:sqlite`). Each table has the columns
+ * its queries need (lower-cased keys, ids, order) and a `data` column with the record as JSON,
+ * so a new record field needs no migration.
+ *
+ * Tables and keys:
+ * - `arm_services`: key (PK, lower sub/rg/name), execution_id (unique), subscription, rg
+ * - `operations`: id (PK)
+ * - `workspaces`: id (PK, lower-cased)
+ * - `classic_services`: key (PK, lower ws/id), workspace
+ * - `classic_definitions`: (service_key, version) (PK)
+ * - `classic_endpoints`: execution_id (PK), (service_key, name) unique
+ * - `jobs`: id (PK), seq (unique, submission order), target_id, status
+ *
+ * The file is opened in WAL mode with `synchronous=NORMAL`: a crash loses at most the last
+ * transactions, never the file (the restart test kills the process with SIGKILL).
+ */
+import { chmodSync, existsSync } from "node:fs";
+import type { DatabaseSync } from "node:sqlite";
+import type { BesStatusName } from "../../clients/wire";
+import type { MetadataStore, Page } from "./metadataStore";
+import type {
+  ArmServiceRecord,
+  ClassicDefinitionRecord,
+  ClassicEndpointRecord,
+  ClassicServiceRecord,
+  JobRecord,
+  OperationRecord,
+} from "./records";
+import { loadSqlite } from "./sqlite";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS arm_services (
+  key TEXT PRIMARY KEY, execution_id TEXT NOT NULL UNIQUE,
+  subscription TEXT NOT NULL, rg TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS arm_services_by_rg ON arm_services (subscription, rg, name);
+CREATE TABLE IF NOT EXISTS operations (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS classic_services (
+  key TEXT PRIMARY KEY, workspace TEXT NOT NULL, created TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS classic_definitions (
+  service_key TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (service_key, version));
+CREATE TABLE IF NOT EXISTS classic_endpoints (
+  execution_id TEXT PRIMARY KEY, service_key TEXT NOT NULL, name TEXT NOT NULL,
+  created TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (service_key, name));
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, target_id TEXT NOT NULL,
+  status TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS jobs_by_target ON jobs (target_id, status, seq);
+`;
+
+function parse<T>(row: Record<string, unknown> | undefined): T | undefined {
+  return row === undefined ? undefined : (JSON.parse(String(row.data)) as T);
+}
+
+function parseAll<T>(rows: Record<string, unknown>[]): T[] {
+  return rows.map((row) => JSON.parse(String(row.data)) as T);
+}
+
+/** The SQLite-backed metadata store. */
+export class SqliteMetadataStore implements MetadataStore {
+  private db: DatabaseSync | undefined;
+
+  /**
+   * @param file - the database file, or `:memory:`
+   */
+  constructor(private readonly file: string) {}
+
+  private get database(): DatabaseSync {
+    if (!this.db) throw new Error("the metadata store is not open");
+    return this.db;
+  }
+
+  /** Opens (creating) the database; the file is made readable by its owner only (it holds keys). */
+  init(): void {
+    if (this.db) return;
+    const { DatabaseSync } = loadSqlite();
+    const isNew = this.file !== ":memory:" && !existsSync(this.file);
+    this.db = new DatabaseSync(this.file);
+    if (isNew) chmodSync(this.file, 0o600);
+    if (this.file !== ":memory:") this.db.exec("PRAGMA journal_mode = WAL;");
+    this.db.exec("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    this.db.exec(SCHEMA);
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  /** Deletes every row. */
+  clean(): void {
+    this.database.exec(
+      "DELETE FROM arm_services; DELETE FROM operations; DELETE FROM workspaces; " +
+        "DELETE FROM classic_services; DELETE FROM classic_definitions; " +
+        "DELETE FROM classic_endpoints; DELETE FROM jobs;",
+    );
+  }
+
+  /** Runs `fn` in a transaction; nested calls join the outer one. */
+  transaction<T>(fn: () => T): T {
+    const db = this.database;
+    if (db.isTransaction) return fn();
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  // --- ARM services ---------------------------------------------------------------------------
+
+  getArmService(key: string): ArmServiceRecord | undefined {
+    return parse(this.database.prepare("SELECT data FROM arm_services WHERE key = ?").get(key));
+  }
+
+  getArmServiceByExecutionId(executionId: string): ArmServiceRecord | undefined {
+    return parse(
+      this.database
+        .prepare("SELECT data FROM arm_services WHERE execution_id = ?")
+        .get(executionId),
+    );
+  }
+
+  putArmService(record: ArmServiceRecord): void {
+    this.database
+      .prepare(
+        "INSERT OR REPLACE INTO arm_services (key, execution_id, subscription, rg, name, data) " +
+          "VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run(
+        record.key,
+        record.executionId,
+        record.subscriptionId.toLowerCase(),
+        record.resourceGroup.toLowerCase(),
+        record.name.toLowerCase(),
+        JSON.stringify(record),
+      );
+  }
+
+  deleteArmService(key: string): void {
+    this.database.prepare("DELETE FROM arm_services WHERE key = ?").run(key);
+  }
+
+  listArmServices(
+    subscriptionId: string,
+    resourceGroup: string | undefined,
+    offset: number,
+    limit: number,
+  ): Page<ArmServiceRecord> {
+    const rows =
+      resourceGroup === undefined
+        ? this.database
+            .prepare(
+              "SELECT data FROM arm_services WHERE subscription = ? ORDER BY rg, name LIMIT ? OFFSET ?",
+            )
+            .all(subscriptionId.toLowerCase(), limit + 1, offset)
+        : this.database
+            .prepare(
+              "SELECT data FROM arm_services WHERE subscription = ? AND rg = ? ORDER BY name LIMIT ? OFFSET ?",
+            )
+            .all(subscriptionId.toLowerCase(), resourceGroup.toLowerCase(), limit + 1, offset);
+    const items = parseAll<ArmServiceRecord>(rows);
+    return { items: items.slice(0, limit), more: items.length > limit };
+  }
+
+  listProvisioningArmServices(): readonly ArmServiceRecord[] {
+    return parseAll<ArmServiceRecord>(
+      this.database.prepare("SELECT data FROM arm_services").all(),
+    ).filter((record) => record.provisioningState === "Provisioning");
+  }
+
+  // --- operations -----------------------------------------------------------------------------
+
+  getOperation(id: string): OperationRecord | undefined {
+    return parse(this.database.prepare("SELECT data FROM operations WHERE id = ?").get(id));
+  }
+
+  putOperation(record: OperationRecord): void {
+    this.database
+      .prepare("INSERT OR REPLACE INTO operations (id, data) VALUES (?, ?)")
+      .run(record.id, JSON.stringify(record));
+  }
+
+  // --- workspaces -----------------------------------------------------------------------------
+
+  ensureWorkspace(workspaceId: string): void {
+    this.database
+      .prepare("INSERT OR IGNORE INTO workspaces (id, created) VALUES (?, ?)")
+      .run(workspaceId.toLowerCase(), new Date().toISOString());
+  }
+
+  hasWorkspace(workspaceId: string): boolean {
+    return (
+      this.database
+        .prepare("SELECT id FROM workspaces WHERE id = ?")
+        .get(workspaceId.toLowerCase()) !== undefined
+    );
+  }
+
+  // --- classic web services -------------------------------------------------------------------
+
+  getClassicService(workspaceId: string, webServiceId: string): ClassicServiceRecord | undefined {
+    return parse(
+      this.database
+        .prepare("SELECT data FROM classic_services WHERE key = ?")
+        .get(`${workspaceId.toLowerCase()}/${webServiceId.toLowerCase()}`),
+    );
+  }
+
+  putClassicService(record: ClassicServiceRecord): void {
+    this.database
+      .prepare(
+        "INSERT OR REPLACE INTO classic_services (key, workspace, created, data) VALUES (?, ?, ?, ?)",
+      )
+      .run(
+        record.key,
+        record.workspaceId.toLowerCase(),
+        record.creationTime,
+        JSON.stringify(record),
+      );
+  }
+
+  deleteClassicService(key: string): void {
+    this.transaction(() => {
+      this.database.prepare("DELETE FROM classic_endpoints WHERE service_key = ?").run(key);
+      this.database.prepare("DELETE FROM classic_definitions WHERE service_key = ?").run(key);
+      this.database.prepare("DELETE FROM classic_services WHERE key = ?").run(key);
+    });
+  }
+
+  listClassicServices(workspaceId: string): readonly ClassicServiceRecord[] {
+    return parseAll(
+      this.database
+        .prepare("SELECT data FROM classic_services WHERE workspace = ? ORDER BY created, key")
+        .all(workspaceId.toLowerCase()),
+    );
+  }
+
+  putDefinition(record: ClassicDefinitionRecord): void {
+    this.database
+      .prepare(
+        "INSERT OR REPLACE INTO classic_definitions (service_key, version, data) VALUES (?, ?, ?)",
+      )
+      .run(record.serviceKey, record.version, JSON.stringify(record));
+  }
+
+  getDefinition(serviceKey: string, version: number): ClassicDefinitionRecord | undefined {
+    return parse(
+      this.database
+        .prepare("SELECT data FROM classic_definitions WHERE service_key = ? AND version = ?")
+        .get(serviceKey, version),
+    );
+  }
+
+  // --- classic endpoints ----------------------------------------------------------------------
+
+  getEndpoint(serviceKey: string, name: string): ClassicEndpointRecord | undefined {
+    return parse(
+      this.database
+        .prepare("SELECT data FROM classic_endpoints WHERE service_key = ? AND name = ?")
+        .get(serviceKey, name),
+    );
+  }
+
+  getEndpointByExecutionId(executionId: string): ClassicEndpointRecord | undefined {
+    return parse(
+      this.database
+        .prepare("SELECT data FROM classic_endpoints WHERE execution_id = ?")
+        .get(executionId),
+    );
+  }
+
+  putEndpoint(record: ClassicEndpointRecord): void {
+    this.database
+      .prepare(
+        "INSERT OR REPLACE INTO classic_endpoints (execution_id, service_key, name, created, data) " +
+          "VALUES (?, ?, ?, ?, ?)",
+      )
+      .run(
+        record.executionId,
+        record.serviceKey,
+        record.name,
+        record.creationTime,
+        JSON.stringify(record),
+      );
+  }
+
+  deleteEndpoint(serviceKey: string, name: string): void {
+    this.database
+      .prepare("DELETE FROM classic_endpoints WHERE service_key = ? AND name = ?")
+      .run(serviceKey, name);
+  }
+
+  listEndpoints(serviceKey: string): readonly ClassicEndpointRecord[] {
+    return parseAll(
+      this.database
+        .prepare("SELECT data FROM classic_endpoints WHERE service_key = ? ORDER BY created, name")
+        .all(serviceKey),
+    );
+  }
+
+  // --- jobs -----------------------------------------------------------------------------------
+
+  getJob(id: string): JobRecord | undefined {
+    return parse(this.database.prepare("SELECT data FROM jobs WHERE id = ?").get(id));
+  }
+
+  putJob(record: JobRecord): JobRecord {
+    let stored = record;
+    if (record.seq === 0) {
+      const row = this.database.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM jobs").get();
+      stored = { ...record, seq: Number(row?.next ?? 1) };
+    }
+    this.database
+      .prepare(
+        "INSERT OR REPLACE INTO jobs (id, seq, target_id, status, data) VALUES (?, ?, ?, ?, ?)",
+      )
+      .run(stored.id, stored.seq, stored.targetId, stored.status, JSON.stringify(stored));
+    return stored;
+  }
+
+  deleteJob(id: string): void {
+    this.database.prepare("DELETE FROM jobs WHERE id = ?").run(id);
+  }
+
+  listJobs(statuses: readonly BesStatusName[], targetId?: string): readonly JobRecord[] {
+    if (statuses.length === 0) return [];
+    const marks = statuses.map(() => "?").join(", ");
+    const rows =
+      targetId === undefined
+        ? this.database
+            .prepare(`SELECT data FROM jobs WHERE status IN (${marks}) ORDER BY seq`)
+            .all(...statuses)
+        : this.database
+            .prepare(
+              `SELECT data FROM jobs WHERE target_id = ? AND status IN (${marks}) ORDER BY seq`,
+            )
+            .all(targetId, ...statuses);
+    return parseAll(rows);
+  }
+
+  deleteJobsOf(targetId: string): void {
+    this.database.prepare("DELETE FROM jobs WHERE target_id = ?").run(targetId);
+  }
+}

@@ -1,0 +1,1016 @@
+/**
+ * The execution API over HTTP, end to end with the real engine and the run's Azurite: BES trains
+ * the census model from a CSV blob into a real `.ilearner` + evaluation CSV, then RRS scores with
+ * that model through a predictive ARM service and through a classic endpoint.
+ */
+import assert from "node:assert/strict";
+import type {
+  ArmWebService,
+  AsyncOperationStatus,
+  AzureBlobDataReference,
+  BatchExecutionRequest,
+  BatchExecutionStatus,
+  ClassicEndpoint,
+  ClassicErrorBody,
+  RrsSwaggerResponse,
+  RrsTableResponse,
+  WebServiceKeys,
+} from "../../../clients/wire";
+import { azuriteBlobEndpoint, azuriteConnectionString, uniqueName } from "../../helpers/env";
+import {
+  TEST_STORAGE_ACCOUNT,
+  armServicePath,
+  createTestContainer,
+  executionBase,
+  httpRequest,
+  loadServiceDefinition,
+  publishClassic,
+  putArmService,
+  startTestEmulator,
+  testStorageKey,
+  waitForProvisioning,
+  type TestContainer,
+  type TestEmulator,
+  type TestResponse,
+} from "../../helpers/emulator";
+import { CENSUS_COLUMNS, censusCsv, censusRows } from "./censusData";
+
+const SUB = "00000000-0000-0000-0000-0000000000e1";
+const PREDICTIVE_COLUMNS = CENSUS_COLUMNS.filter((c) => c !== "income");
+
+/** BES calls against one execution base URL with one key. */
+class Bes {
+  constructor(
+    readonly base: string,
+    readonly key: string,
+  ) {}
+
+  submit(body: unknown): Promise<TestResponse> {
+    return httpRequest("POST", `${this.base}/jobs?api-version=2.0`, { token: this.key, body });
+  }
+
+  async submitOk(body: BatchExecutionRequest): Promise<string> {
+    const res = await this.submit(body);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(typeof res.body, "string", "the job id is a JSON string");
+    return res.body as string;
+  }
+
+  start(id: string): Promise<TestResponse> {
+    return httpRequest("POST", `${this.base}/jobs/${id}/start?api-version=2.0`, {
+      token: this.key,
+    });
+  }
+
+  status(id: string): Promise<TestResponse<BatchExecutionStatus>> {
+    return httpRequest("GET", `${this.base}/jobs/${id}?api-version=2.0`, { token: this.key });
+  }
+
+  cancel(id: string): Promise<TestResponse> {
+    return httpRequest("DELETE", `${this.base}/jobs/${id}?api-version=2.0`, { token: this.key });
+  }
+
+  async waitDone(id: string, timeoutMs = 60_000): Promise<BatchExecutionStatus> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await this.status(id);
+      assert.equal(res.status, 200, res.text);
+      const code = res.body.StatusCode;
+      if (!["NotStarted", "Running", 0, 1].includes(code as string | number)) return res.body;
+      if (Date.now() > deadline)
+        throw new Error(`job ${id} still ${String(code)} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async run(body: BatchExecutionRequest): Promise<BatchExecutionStatus> {
+    const id = await this.submitOk(body);
+    assert.equal((await this.start(id)).status, 204);
+    return this.waitDone(id);
+  }
+}
+
+function blobUrl(ref: AzureBlobDataReference): string {
+  return `${ref.BaseLocation}${ref.RelativeLocation}${ref.SasBlobToken}`;
+}
+
+function connectionRef(relativeLocation: string): AzureBlobDataReference {
+  return { ConnectionString: azuriteConnectionString(), RelativeLocation: relativeLocation };
+}
+
+function trainingDefinition(changes: (d: ArmWebService) => void = () => undefined): ArmWebService {
+  const d = loadServiceDefinition("census-training");
+  d.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
+  changes(d);
+  return d;
+}
+
+function predictiveDefinition(modelUri: string): ArmWebService {
+  const d = loadServiceDefinition("census-predictive");
+  d.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
+  d.properties.assets!.asset2.locationInfo.uri = modelUri;
+  return d;
+}
+
+function scoringRequest(rows: string[][]): unknown {
+  return {
+    Inputs: {
+      input1: {
+        ColumnNames: PREDICTIVE_COLUMNS,
+        Values: rows.map((r) => r.slice(0, PREDICTIVE_COLUMNS.length)),
+      },
+    },
+    GlobalParameters: {},
+  };
+}
+
+function parseCsvText(text: string): Record<string, string>[] {
+  const [header, ...lines] = text.trim().split(/\r?\n/);
+  const names = header.split(",");
+  return lines.map((line) => Object.fromEntries(line.split(",").map((v, i) => [names[i], v])));
+}
+
+describe("emulator execution API (BES + RRS) with the real engine", function () {
+  this.timeout(120_000);
+  let emulator: TestEmulator;
+  let container: TestContainer;
+  let trainingCsv: string;
+  let training: Bes;
+  let trainingPath: string;
+  /** The Results of a finished training job (used by the RRS tests). */
+  let trained: BatchExecutionStatus;
+
+  before(async function () {
+    emulator = await startTestEmulator();
+    container = await createTestContainer("exec");
+    trainingCsv = await container.upload("census/train.csv", censusCsv(1500, 7));
+    trainingPath = armServicePath(SUB, uniqueName("rg"), "census-training");
+    const service = await putArmService(emulator, trainingPath, trainingDefinition());
+    assert.equal(service.properties.provisioningState, "Succeeded");
+    const keys = (await emulator.arm<WebServiceKeys>("GET", `${trainingPath}/listKeys`)).body;
+    training = new Bes(executionBase(service), keys.primary);
+    // The model the RRS suites score with (the first BES test checks a run of its own in detail).
+    trained = await training.run({
+      Inputs: { input1: connectionRef(trainingCsv) },
+      Outputs: {
+        output1: connectionRef(`${container.name}/models/shared.ilearner`),
+        output2: connectionRef(`${container.name}/models/shared-eval.csv`),
+      },
+    });
+    assert.equal(trained.StatusCode, "Finished", trained.Details ?? "");
+  });
+  after(async function () {
+    await emulator?.close();
+  });
+
+  describe("BES", function () {
+    it("trains the census model: a real .ilearner and an evaluation CSV in Azurite, read through read-only SAS", async function () {
+      const id = await training.submitOk({
+        Inputs: { input1: connectionRef(trainingCsv) },
+        Outputs: {
+          output1: connectionRef(`${container.name}/models/census.ilearner`),
+          output2: connectionRef(`${container.name}/models/census-eval.csv`),
+        },
+        GlobalParameters: {},
+      });
+      assert.match(id, /^[0-9a-f]{32}$/);
+      const before = (await training.status(id)).body;
+      assert.equal(before.StatusCode, "NotStarted");
+      assert.equal(before.Results, null);
+      assert.equal((await training.start(id)).status, 204);
+      const done = await training.waitDone(id);
+      assert.equal(done.StatusCode, "Finished", done.Details ?? "");
+      assert.equal(done.Details, null);
+      assert.ok(done.StartTime && done.EndTime && done.CreatedAt);
+      const model = done.Results?.output1;
+      const evaluation = done.Results?.output2;
+      assert.ok(model && evaluation);
+      assert.equal(model.ConnectionString, null);
+      assert.equal(model.BaseLocation, `${azuriteBlobEndpoint()}/`);
+      assert.equal(model.RelativeLocation, `${container.name}/models/census.ilearner`);
+      const sas = new URLSearchParams(model.SasBlobToken?.slice(1));
+      assert.equal(sas.get("sp"), "r");
+      assert.equal(sas.get("sr"), "b");
+      const validity = Date.parse(sas.get("se") ?? "") - Date.parse(sas.get("st") ?? "");
+      assert.ok(
+        Math.abs(validity - (24 * 60 + 5) * 60_000) < 2000,
+        `st..se spans 24 h 5 min, got ${validity} ms`,
+      );
+
+      const ilearner = await fetch(blobUrl(model));
+      assert.equal(ilearner.status, 200);
+      assert.ok((await ilearner.arrayBuffer()).byteLength > 100, "a real model");
+      const csv = await fetch(blobUrl(evaluation));
+      assert.equal(csv.status, 200);
+      const metrics = parseCsvText(await csv.text())[0];
+      assert.ok(Number(metrics.AUC) > 0.7, `AUC ${metrics.AUC}`);
+      assert.ok(Number(metrics.Accuracy) > 0.6, `Accuracy ${metrics.Accuracy}`);
+
+      const write = await fetch(blobUrl(model), {
+        method: "PUT",
+        headers: { "x-ms-blob-type": "BlockBlob" },
+        body: "overwrite",
+      });
+      assert.equal(write.status, 403, "the SAS is read-only");
+    });
+
+    it("mints a fresh SAS on every GET", async function () {
+      const id = await training.submitOk({
+        Inputs: { input1: connectionRef(trainingCsv) },
+        Outputs: {
+          output1: connectionRef(`${container.name}/fresh.ilearner`),
+          output2: connectionRef(`${container.name}/fresh.csv`),
+        },
+      });
+      await training.start(id);
+      const first = await training.waitDone(id);
+      await new Promise((r) => setTimeout(r, 1100));
+      const second = (await training.status(id)).body;
+      assert.notEqual(first.Results?.output1.SasBlobToken, second.Results?.output1.SasBlobToken);
+      assert.equal((await fetch(blobUrl(second.Results!.output1))).status, 200);
+    });
+
+    it("writes outputs without an override to experimentoutput/{guid}/{guid} in the service's account", async function () {
+      const status = await training.run({ Inputs: { input1: connectionRef(trainingCsv) } });
+      assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+      const model = status.Results!.output1;
+      assert.match(
+        model.RelativeLocation ?? "",
+        /^experimentoutput\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.ilearner$/,
+      );
+      assert.match(status.Results!.output2.RelativeLocation ?? "", /\.csv$/);
+      assert.equal((await fetch(blobUrl(model))).status, 200);
+    });
+
+    it("accepts SAS-addressed inputs and outputs and the legacy single Input", async function () {
+      const inputSas = await container.client
+        .getBlockBlobClient("census/train.csv")
+        .generateSasUrl({
+          permissions: (await import("@azure/storage-blob")).BlobSASPermissions.parse("r"),
+          expiresOn: new Date(Date.now() + 3600_000),
+        });
+      const outputSas = await container.client.generateSasUrl({
+        permissions: (await import("@azure/storage-blob")).ContainerSASPermissions.parse("rcw"),
+        expiresOn: new Date(Date.now() + 3600_000),
+      });
+      const base = `${azuriteBlobEndpoint()}/`;
+      const status = await training.run({
+        Input: {
+          BaseLocation: base,
+          RelativeLocation: trainingCsv,
+          SasBlobToken: `?${inputSas.split("?")[1]}`,
+        },
+        Outputs: {
+          output1: {
+            BaseLocation: base,
+            RelativeLocation: `/${container.name}/sas/model.ilearner`,
+            SasBlobToken: `?${outputSas.split("?")[1]}`,
+          },
+          output2: {
+            BaseLocation: base,
+            RelativeLocation: `${container.name}/sas/eval.tsv`,
+            SasBlobToken: `?${outputSas.split("?")[1]}`,
+          },
+        },
+      });
+      assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+      const tsv = (await container.download("sas/eval.tsv")).toString("utf8");
+      assert.match(tsv.split("\n")[0], /^AUC\tAccuracy/);
+      assert.ok((await container.download("sas/model.ilearner")).length > 100);
+    });
+
+    it("starts a job only once (CannotStartJob)", async function () {
+      const id = await training.submitOk({ Inputs: { input1: connectionRef(trainingCsv) } });
+      await training.start(id);
+      const again = await training.start(id);
+      assert.equal(again.status, 400);
+      assert.equal((again.body as ClassicErrorBody).error.code, "InvalidOperation");
+      assert.equal((again.body as ClassicErrorBody).error.details?.[0].code, "CannotStartJob");
+      await training.waitDone(id);
+    });
+
+    it("cancels NotStarted and Running jobs; DELETE of a finished job removes it", async function () {
+      const notStarted = await training.submitOk({
+        Inputs: { input1: connectionRef(trainingCsv) },
+      });
+      assert.equal((await training.cancel(notStarted)).status, 204);
+      assert.equal((await training.status(notStarted)).body.StatusCode, "Cancelled");
+      assert.equal((await training.start(notStarted)).status, 400, "a cancelled job cannot start");
+
+      const big = await container.upload("census/big.csv", censusCsv(60_000, 3));
+      const running = await training.submitOk({ Inputs: { input1: connectionRef(big) } });
+      await training.start(running);
+      assert.equal((await training.status(running)).body.StatusCode, "Running");
+      assert.equal((await training.cancel(running)).status, 204);
+      const cancelled = (await training.status(running)).body;
+      assert.equal(cancelled.StatusCode, "Cancelled");
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(
+        (await training.status(running)).body.StatusCode,
+        "Cancelled",
+        "a terminated worker does not overwrite Cancelled",
+      );
+
+      assert.equal(
+        (await training.cancel(running)).status,
+        204,
+        "DELETE of a terminal job removes it",
+      );
+      const gone = await training.status(running);
+      assert.equal(gone.status, 404);
+      assert.equal(
+        (gone.body as unknown as ClassicErrorBody).error.details?.[0].code,
+        "JobNotFound",
+      );
+    });
+
+    it("validates the request with the BES error codes of the spec", async function () {
+      const input = { input1: connectionRef(trainingCsv) };
+      const cases: [string, unknown, string][] = [
+        [
+          "model output not .ilearner",
+          { Inputs: input, Outputs: { output1: connectionRef(`${container.name}/m.csv`) } },
+          "InvalidBlobExtension",
+        ],
+        [
+          "dataset output not .csv/.tsv/.arff",
+          { Inputs: input, Outputs: { output2: connectionRef(`${container.name}/e.txt`) } },
+          "InvalidBlobExtension",
+        ],
+        [
+          "unknown output",
+          { Inputs: input, Outputs: { output9: connectionRef(`${container.name}/x.csv`) } },
+          "InvalidOutputOverrideName",
+        ],
+        [
+          "unknown input",
+          { Inputs: { ...input, input7: connectionRef(trainingCsv) } },
+          "InvalidInputNames",
+        ],
+        ["no inputs", { Inputs: {} }, "BatchJobInputsNotSpecified"],
+        [
+          "Input and Inputs",
+          { Inputs: input, Input: connectionRef(trainingCsv) },
+          "DuplicateInputInBatchCall",
+        ],
+        [
+          "unknown parameter",
+          { Inputs: input, GlobalParameters: { Nope: "1" } },
+          "UnexpectedParameter",
+        ],
+        [
+          "missing blob",
+          { Inputs: { input1: connectionRef(`${container.name}/none.csv`) } },
+          "BlobNotFound",
+        ],
+        [
+          "no addressing",
+          { Inputs: { input1: { RelativeLocation: trainingCsv } } },
+          "MissingInputBlobInformation",
+        ],
+        [
+          "bad connection string",
+          {
+            Inputs: {
+              input1: { ConnectionString: "AccountName=x", RelativeLocation: trainingCsv },
+            },
+          },
+          "InvalidBlobConnectionString",
+        ],
+        [
+          "traversal",
+          { Inputs: { input1: connectionRef(`${container.name}/../other/x.csv`) } },
+          "InvalidBlob",
+        ],
+        [
+          "encoded traversal",
+          { Inputs: { input1: connectionRef(`${container.name}/%2e%2e/x.csv`) } },
+          "InvalidBlob",
+        ],
+        [
+          "double-encoded traversal",
+          { Inputs: { input1: connectionRef(`${container.name}/%252e%252e%252fx.csv`) } },
+          "InvalidBlob",
+        ],
+        ["absolute path", { Inputs: { input1: connectionRef("//etc/passwd") } }, "InvalidBlob"],
+        ["absolute URL", { Inputs: { input1: connectionRef("http://evil/x.csv") } }, "InvalidBlob"],
+        [
+          "output traversal",
+          { Inputs: input, Outputs: { output1: connectionRef(`${container.name}/../x.ilearner`) } },
+          "InvalidBlob",
+        ],
+        ["not an object", "[1,2]", "RequestBodyInvalid"],
+      ];
+      for (const [name, body, code] of cases) {
+        const res = await training.submit(body);
+        assert.equal(res.status, 400, `${name}: ${res.text}`);
+        const error = (res.body as ClassicErrorBody).error;
+        assert.equal(error.details?.[0].code, code, `${name}: ${res.text}`);
+        assert.ok(["BadArgument", "BadUserArgument"].includes(error.code), name);
+      }
+    });
+
+    it("requires web service parameters that have no default (MissingRequiredGlobalParameters)", async function () {
+      const path = armServicePath(SUB, uniqueName("rg"), "required-param");
+      const service = await putArmService(
+        emulator,
+        path,
+        trainingDefinition((d) => {
+          d.properties.parameters = { ...d.properties.parameters, "Random seed": {} };
+        }),
+      );
+      const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
+      const bes = new Bes(executionBase(service), keys.primary);
+      const res = await bes.submit({ Inputs: { input1: connectionRef(trainingCsv) } });
+      assert.equal(res.status, 400);
+      assert.equal(
+        (res.body as ClassicErrorBody).error.details?.[0].code,
+        "MissingRequiredGlobalParameters",
+      );
+      assert.match((res.body as ClassicErrorBody).error.message, /Random seed/);
+      const ok = await bes.run({
+        Inputs: { input1: connectionRef(trainingCsv) },
+        GlobalParameters: { "Random seed": 5 },
+      });
+      assert.equal(ok.StatusCode, "Finished", ok.Details ?? "");
+    });
+
+    it("fails jobs on bad data with Details naming the column or row", async function () {
+      const rows = censusRows(50, 2);
+      rows[17][0] = "forty";
+      const badValue = await container.upload(
+        "bad/value.csv",
+        [CENSUS_COLUMNS.join(","), ...rows.map((r) => r.join(","))].join("\n"),
+      );
+      const missingColumn = await container.upload(
+        "bad/column.csv",
+        [
+          CENSUS_COLUMNS.filter((c) => c !== "age").join(","),
+          ...censusRows(20, 3).map((r) => r.slice(1).join(",")),
+        ].join("\n"),
+      );
+      const unreadable = await container.upload(
+        "bad/unreadable.csv",
+        'age,workclass\n"39,unterminated\n',
+      );
+      const value = await training.run({ Inputs: { input1: connectionRef(badValue) } });
+      assert.equal(value.StatusCode, "Failed");
+      assert.match(value.Details ?? "", /InputMismatchError/);
+      assert.match(value.Details ?? "", /age/);
+      assert.match(value.Details ?? "", /19|18/, `names the row: ${value.Details}`);
+      assert.equal(value.Results, null);
+      const column = await training.run({ Inputs: { input1: connectionRef(missingColumn) } });
+      assert.equal(column.StatusCode, "Failed");
+      assert.match(column.Details ?? "", /InputMismatchError.*age|age.*InputMismatchError/s);
+      const parse = await training.run({ Inputs: { input1: connectionRef(unreadable) } });
+      assert.equal(parse.StatusCode, "Failed");
+      assert.match(parse.Details ?? "", /InputParseError/);
+    });
+
+    it("does not list jobs (501, not in the published swagger)", async function () {
+      const res = await httpRequest<ClassicErrorBody>(
+        "GET",
+        `${training.base}/jobs?api-version=2.0`,
+        { token: training.key },
+      );
+      assert.equal(res.status, 501);
+      assert.equal(res.body.error.details?.[0].code, "APINotImplemented");
+    });
+  });
+
+  describe("RRS through a predictive ARM service", function () {
+    let predictivePath: string;
+    let scoring: Bes;
+
+    before(async function () {
+      const model = trained.Results!.output1;
+      // As the retraining docs do: BaseLocation + RelativeLocation, no SAS (read with the account key).
+      predictivePath = armServicePath(SUB, uniqueName("rg"), "census-predictive");
+      const service = await putArmService(
+        emulator,
+        predictivePath,
+        predictiveDefinition(`${model.BaseLocation}${model.RelativeLocation}`),
+      );
+      assert.equal(service.properties.provisioningState, "Succeeded");
+      const keys = (await emulator.arm<WebServiceKeys>("GET", `${predictivePath}/listKeys`)).body;
+      scoring = new Bes(executionBase(service), keys.secondary);
+    });
+
+    const execute = (query: string, body: unknown, key = scoring.key) =>
+      httpRequest("POST", `${scoring.base}/execute?api-version=2.0${query}`, { token: key, body });
+
+    it("scores in the table format with details=true", async function () {
+      const rows = censusRows(4, 11);
+      const res = await execute("&details=true", scoringRequest(rows));
+      assert.equal(res.status, 200, res.text);
+      const output = (res.body as RrsTableResponse).Results.output1;
+      assert.equal(output.type, "table");
+      assert.deepEqual(output.value.ColumnNames, ["Scored Labels", "Scored Probabilities"]);
+      assert.deepEqual(output.value.ColumnTypes, ["String", "Double"]);
+      assert.equal(output.value.Values.length, 4);
+      for (const [label, probability] of output.value.Values) {
+        assert.ok(label === ">50K" || label === "<=50K");
+        assert.equal(label === ">50K", Number(probability) >= 0.5);
+      }
+    });
+
+    it("scores in the swagger format, and omits ColumnTypes without details", async function () {
+      const rows = censusRows(2, 12).map((r) =>
+        Object.fromEntries(PREDICTIVE_COLUMNS.map((c, i) => [c, r[i]])),
+      );
+      const swagger = await execute("&format=swagger", {
+        Inputs: { input1: rows },
+        GlobalParameters: {},
+      });
+      assert.equal(swagger.status, 200, swagger.text);
+      const scored = (swagger.body as RrsSwaggerResponse).Results.output1;
+      assert.equal(scored.length, 2);
+      assert.deepEqual(Object.keys(scored[0]), ["Scored Labels", "Scored Probabilities"]);
+      const plain = await execute("", scoringRequest(censusRows(1, 13)));
+      assert.equal((plain.body as RrsTableResponse).Results.output1.value.ColumnTypes, undefined);
+    });
+
+    it("answers request errors with named codes", async function () {
+      const rows = censusRows(3, 14);
+      const cases: [string, unknown, number, string][] = [
+        ["no Inputs", { GlobalParameters: {} }, 400, "MissingRequestInput"],
+        [
+          "unknown input",
+          { Inputs: { ...(scoringRequest(rows) as { Inputs: object }).Inputs, inputX: {} } },
+          400,
+          "InvalidInputNames",
+        ],
+        [
+          "row length",
+          { Inputs: { input1: { ColumnNames: PREDICTIVE_COLUMNS, Values: [["39"]] } } },
+          400,
+          "InputParseError",
+        ],
+        [
+          "bad value",
+          {
+            Inputs: {
+              input1: {
+                ColumnNames: PREDICTIVE_COLUMNS,
+                Values: [["old", ...rows[0].slice(1, PREDICTIVE_COLUMNS.length)]],
+              },
+            },
+          },
+          400,
+          "InputParseError",
+        ],
+        [
+          "missing column",
+          {
+            Inputs: {
+              input1: {
+                ColumnNames: PREDICTIVE_COLUMNS.slice(1),
+                Values: [rows[0].slice(1, PREDICTIVE_COLUMNS.length)],
+              },
+            },
+          },
+          400,
+          "InputMismatchError",
+        ],
+        [
+          "unknown parameter",
+          { ...(scoringRequest(rows) as object), GlobalParameters: { x: "1" } },
+          400,
+          "UnexpectedParameter",
+        ],
+      ];
+      for (const [name, body, status, code] of cases) {
+        const res = await execute("&details=true", body);
+        assert.equal(res.status, status, `${name}: ${res.text}`);
+        assert.equal(
+          (res.body as ClassicErrorBody).error.details?.[0].code,
+          code,
+          `${name}: ${res.text}`,
+        );
+      }
+      const badValue = await execute("", {
+        Inputs: {
+          input1: {
+            ColumnNames: PREDICTIVE_COLUMNS,
+            Values: [["old", ...rows[0].slice(1, PREDICTIVE_COLUMNS.length)]],
+          },
+        },
+      });
+      assert.match((badValue.body as ClassicErrorBody).error.message, /age/, "names the column");
+      const missing = await execute("", {
+        Inputs: {
+          input1: {
+            ColumnNames: PREDICTIVE_COLUMNS.slice(1),
+            Values: [rows[0].slice(1, PREDICTIVE_COLUMNS.length)],
+          },
+        },
+      });
+      assert.match(
+        (missing.body as ClassicErrorBody).error.message,
+        /age/,
+        "names the missing column",
+      );
+      const huge = await execute("", {
+        Inputs: {
+          input1: {
+            ColumnNames: PREDICTIVE_COLUMNS,
+            Values: Array.from({ length: 20_000 }, () => rows[0].slice(0, 13)),
+          },
+        },
+      });
+      assert.equal(huge.status, 413);
+      assert.equal((huge.body as ClassicErrorBody).error.details?.[0].code, "RequestBodyTooLarge");
+    });
+
+    it("serves its swagger document", async function () {
+      const res = await httpRequest<Record<string, unknown>>(
+        "GET",
+        `${scoring.base}/swagger.json?api-version=2.0`,
+        { token: scoring.key },
+      );
+      assert.equal(res.status, 200);
+      assert.equal(res.body.swagger, "2.0");
+      assert.ok(Object.keys(res.body.paths as object).includes("/jobs/{jobId}/start"));
+    });
+
+    it("keeps serving the cached model after the blob is deleted, and after a failed provisioning", async function () {
+      const copy = `${container.name}/models/copy.ilearner`;
+      const source = await fetch(blobUrl(trained.Results!.output1));
+      await container.upload("models/copy.ilearner", new Uint8Array(await source.arrayBuffer()));
+      const path = armServicePath(SUB, uniqueName("rg"), "cached");
+      const service = await putArmService(
+        emulator,
+        path,
+        predictiveDefinition(`${azuriteBlobEndpoint()}/${copy}`),
+      );
+      const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
+      const base = executionBase(service);
+      const score = () =>
+        httpRequest("POST", `${base}/execute?api-version=2.0&details=true`, {
+          token: keys.primary,
+          body: scoringRequest(censusRows(2, 15)),
+        });
+      const beforeDelete = await score();
+      assert.equal(beforeDelete.status, 200);
+      await container.client.deleteBlob("models/copy.ilearner");
+      const afterDelete = await score();
+      assert.equal(afterDelete.status, 200, "the model is cached");
+      assert.deepEqual(afterDelete.body, beforeDelete.body);
+
+      const patch = await emulator.arm("PATCH", path, {
+        properties: {
+          packageType: "Graph",
+          assets: {
+            ...service.properties.assets,
+            asset2: {
+              ...service.properties.assets!.asset2,
+              locationInfo: {
+                uri: `${azuriteBlobEndpoint()}/${container.name}/models/none.ilearner`,
+              },
+            },
+          },
+        },
+      });
+      assert.equal(patch.status, 200);
+      const failed = await waitForProvisioning(emulator, path);
+      assert.equal(failed.properties.provisioningState, "Failed");
+      const op = await emulator.arm<AsyncOperationStatus>(
+        "GET",
+        patch.headers.get("azure-asyncoperation") ?? "",
+      );
+      assert.equal(op.body.errorInfo?.code, "TrainedModelUnavailable");
+      const afterFailure = await score();
+      assert.equal(afterFailure.status, 200, "the previously served model stays active");
+      assert.deepEqual(afterFailure.body, beforeDelete.body);
+    });
+
+    it("cannot score without a model (MissingTrainedModel) nor on a training service (ModelOutputNotSupported)", async function () {
+      const path = armServicePath(SUB, uniqueName("rg"), "nomodel");
+      const service = await putArmService(emulator, path, predictiveDefinition(""));
+      assert.equal(service.properties.provisioningState, "Succeeded", "an empty uri publishes");
+      const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
+      const res = await httpRequest<ClassicErrorBody>(
+        "POST",
+        `${executionBase(service)}/execute?api-version=2.0`,
+        { token: keys.primary, body: scoringRequest(censusRows(1, 1)) },
+      );
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error.details?.[0].code, "MissingTrainedModel");
+      assert.match(res.body.error.message, /Census Model \[trained model\]/);
+      const onTraining = await httpRequest<ClassicErrorBody>(
+        "POST",
+        `${training.base}/execute?api-version=2.0`,
+        { token: training.key, body: scoringRequest(censusRows(1, 1)) },
+      );
+      assert.equal(onTraining.body.error.details?.[0].code, "ModelOutputNotSupported");
+    });
+  });
+
+  describe("concurrency", function () {
+    it("runs several jobs at once on worker threads while status and scoring stay responsive", async function () {
+      const big = await container.upload("census/concurrent.csv", censusCsv(80_000, 8));
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++)
+        ids.push(await training.submitOk({ Inputs: { input1: connectionRef(big) } }));
+      for (const id of ids) assert.equal((await training.start(id)).status, 204);
+      const executionId = training.base.split("/").pop() ?? "";
+      assert.equal(
+        emulator.server.jobs.runningCount(executionId),
+        4,
+        "four workers at once (limit 40)",
+      );
+
+      // While they train: status polls and RRS scoring on the main thread.
+      const service = await waitForProvisioning(emulator, trainingPath);
+      assert.equal(service.properties.provisioningState, "Succeeded");
+      const path = armServicePath(SUB, uniqueName("rg"), "responsive");
+      const model = trained.Results!.output1;
+      const predictive = await putArmService(
+        emulator,
+        path,
+        predictiveDefinition(`${model.BaseLocation}${model.RelativeLocation}`),
+      );
+      const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
+      const latencies: number[] = [];
+      while (emulator.server.jobs.runningCount(executionId) > 0) {
+        const started = performance.now();
+        const status = await training.status(ids[0]);
+        const scored = await httpRequest(
+          "POST",
+          `${executionBase(predictive)}/execute?api-version=2.0`,
+          {
+            token: keys.primary,
+            body: scoringRequest(censusRows(5, 30)),
+          },
+        );
+        latencies.push(performance.now() - started);
+        assert.equal(status.status, 200);
+        assert.equal(scored.status, 200, scored.text);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(latencies.length >= 3, `sampled ${latencies.length} times while jobs ran`);
+      const worst = Math.max(...latencies);
+      assert.ok(
+        worst < 1000,
+        `a status GET + a scoring call took ${worst.toFixed(0)} ms while 4 jobs trained`,
+      );
+      for (const id of ids) assert.equal((await training.waitDone(id)).StatusCode, "Finished");
+    });
+  });
+
+  describe("classic endpoints", function () {
+    let ws: string;
+    let wsId: string;
+
+    before(async function () {
+      ws = uniqueName("ws").replace(/-/g, "");
+      wsId = uniqueName("svc").replace(/-/g, "");
+      await publishClassic(emulator, ws, wsId, {
+        Name: "Census predictive",
+        Properties: loadServiceDefinition("census-predictive").properties,
+      });
+    });
+
+    it("PATCH of Resources on a new endpoint serves the retrained model; GET shows the new Resources", async function () {
+      const endpointPath = `/workspaces/${ws}/webservices/${wsId}/endpoints/contoso`;
+      const created = await emulator.classic<ClassicEndpoint>("PUT", endpointPath, {
+        Description: "Contoso",
+        ThrottleLevel: "High",
+        MaxConcurrentCalls: 20,
+      });
+      assert.equal(created.status, 201);
+      const score = (endpoint: ClassicEndpoint, key = endpoint.PrimaryKey) =>
+        httpRequest<RrsTableResponse & ClassicErrorBody>(
+          "POST",
+          `${endpoint.ApiLocation}/execute?api-version=2.0&details=true`,
+          {
+            token: key,
+            body: scoringRequest(censusRows(3, 21)),
+          },
+        );
+      const beforePatch = await score(created.body);
+      assert.equal(beforePatch.body.error?.details?.[0].code, "MissingTrainedModel");
+
+      const model = trained.Results!.output1;
+      const patch = await emulator.classic<ClassicEndpoint>("PATCH", endpointPath, {
+        Resources: [
+          {
+            Name: "Census Model [trained model]",
+            Location: {
+              BaseLocation: model.BaseLocation,
+              RelativeLocation: model.RelativeLocation,
+              SasBlobToken: model.SasBlobToken,
+            },
+          },
+        ],
+      });
+      assert.equal(patch.status, 200, patch.text);
+      const got = (await emulator.classic<ClassicEndpoint>("GET", endpointPath)).body;
+      assert.equal(got.Resources[0].Location.RelativeLocation, model.RelativeLocation);
+      assert.equal(got.Resources[0].Location.BaseLocation, model.BaseLocation);
+      assert.notEqual(got.Version, created.body.Version);
+      const scored = await score(got);
+      assert.equal(scored.status, 200, scored.text);
+      assert.equal(scored.body.Results.output1.value.Values.length, 3);
+
+      const defaultEndpoint = (
+        await emulator.classic<ClassicEndpoint>(
+          "GET",
+          `/workspaces/${ws}/webservices/${wsId}/endpoints/default`,
+        )
+      ).body;
+      assert.equal(
+        (await score(defaultEndpoint)).body.error?.details?.[0].code,
+        "MissingTrainedModel",
+        "the default endpoint is untouched",
+      );
+      const cross = await score(defaultEndpoint, got.PrimaryKey);
+      assert.equal(cross.status, 401, "contoso's key does not drive the default endpoint");
+
+      // Refresh with OverwriteResources takes the default endpoint's (empty) model back.
+      const refreshed = await emulator.classic<ClassicEndpoint>("POST", `${endpointPath}/refresh`, {
+        OverwriteResources: "True",
+      });
+      assert.equal(refreshed.status, 200);
+      assert.equal(refreshed.body.Resources[0].Location.RelativeLocation, "");
+    });
+
+    it("publishes with an initial model (Resources) and runs BES through a classic endpoint", async function () {
+      const model = trained.Results!.output1;
+      const predictiveId = uniqueName("p").replace(/-/g, "");
+      const endpoint = await publishClassic(emulator, ws, predictiveId, {
+        Name: "with model",
+        Properties: loadServiceDefinition("census-predictive").properties,
+        Resources: [
+          {
+            Name: "Census Model [trained model]",
+            Location: {
+              BaseLocation: model.BaseLocation,
+              RelativeLocation: model.RelativeLocation,
+              SasBlobToken: model.SasBlobToken,
+            },
+          },
+        ],
+      });
+      const scored = await httpRequest<RrsTableResponse>(
+        "POST",
+        `${endpoint.ApiLocation}/execute?api-version=2.0&details=true`,
+        {
+          token: endpoint.SecondaryKey,
+          body: scoringRequest(censusRows(2, 22)),
+        },
+      );
+      assert.equal(scored.status, 200, scored.text);
+
+      const trainingId = uniqueName("t").replace(/-/g, "");
+      const trainingEndpoint = await publishClassic(emulator, ws, trainingId, {
+        Name: "classic training",
+        Properties: loadServiceDefinition("census-training").properties,
+        StorageAccount: { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() },
+      });
+      const bes = new Bes(trainingEndpoint.ApiLocation, trainingEndpoint.PrimaryKey);
+      const status = await bes.run({ Inputs: { input1: connectionRef(trainingCsv) } });
+      assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+      assert.match(status.Results!.output1.RelativeLocation ?? "", /^experimentoutput\//);
+      const foreign = await httpRequest(
+        "GET",
+        `${training.base}/jobs/${"0".repeat(32)}?api-version=2.0`,
+        { token: trainingEndpoint.PrimaryKey },
+      );
+      assert.equal(foreign.status, 401, "a classic endpoint's key does not drive an ARM service");
+    });
+  });
+
+  describe("authentication", function () {
+    it("answers 401 ScoreRequestUnauthorized for a missing or wrong key, 404 for an unknown service", async function () {
+      for (const token of [
+        null,
+        "wrong",
+        emulator.credentials.armToken,
+        emulator.credentials.workspaceToken,
+      ]) {
+        const res = await httpRequest<ClassicErrorBody>(
+          "POST",
+          `${training.base}/jobs?api-version=2.0`,
+          { token, body: {} },
+        );
+        assert.equal(res.status, 401);
+        assert.equal(res.body.error.details?.[0].code, "ScoreRequestUnauthorized");
+      }
+      const unknown = await httpRequest<ClassicErrorBody>(
+        "GET",
+        `${emulator.url}/subscriptions/${"a".repeat(32)}/services/${"b".repeat(32)}/swagger.json`,
+        { token: training.key },
+      );
+      assert.equal(unknown.status, 404);
+    });
+
+    it("one service's key cannot drive another service, nor see its jobs", async function () {
+      const path = armServicePath(SUB, uniqueName("rg"), "other");
+      const other = await putArmService(emulator, path, trainingDefinition());
+      const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
+      const otherBes = new Bes(executionBase(other), keys.primary);
+      const id = await training.submitOk({ Inputs: { input1: connectionRef(trainingCsv) } });
+      const withWrongKey = await httpRequest("GET", `${otherBes.base}/jobs/${id}?api-version=2.0`, {
+        token: training.key,
+      });
+      assert.equal(withWrongKey.status, 401);
+      const throughOther = await otherBes.status(id);
+      assert.equal(throughOther.status, 404, "a job is only visible through its own service");
+      await training.cancel(id);
+    });
+  });
+});
+
+describe("emulator BES queueing, integer status codes and the classic swap delay", function () {
+  this.timeout(120_000);
+  let emulator: TestEmulator;
+  let container: TestContainer;
+
+  before(async function () {
+    emulator = await startTestEmulator({
+      maxRunningJobs: 1,
+      statusCodeFormat: "int",
+      swapDelayMs: 1500,
+    });
+    container = await createTestContainer("queue");
+  });
+  after(async function () {
+    await emulator?.close();
+  });
+
+  it("runs at most maxRunningJobs per service; the others wait (Running, StartTime null) in FIFO order", async function () {
+    const path = armServicePath(SUB, uniqueName("rg"), "queue");
+    const service = await putArmService(emulator, path, trainingDefinition());
+    const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
+    const bes = new Bes(executionBase(service), keys.primary);
+    const big = await container.upload("big.csv", censusCsv(40_000, 5));
+    const small = await container.upload("small.csv", censusCsv(500, 6));
+    const first = await bes.submitOk({ Inputs: { input1: connectionRef(big) } });
+    const second = await bes.submitOk({ Inputs: { input1: connectionRef(small) } });
+    await bes.start(first);
+    await bes.start(second);
+    const queued = (await bes.status(second)).body;
+    assert.equal(queued.StatusCode, 1, "Running, as an integer");
+    assert.equal(queued.StartTime, null, "waiting for a slot");
+    const a = await bes.waitDone(first);
+    const b = await bes.waitDone(second);
+    assert.equal(a.StatusCode, 4, a.Details ?? "");
+    assert.equal(b.StatusCode, 4, b.Details ?? "");
+    assert.ok(
+      Date.parse(b.StartTime ?? "") >= Date.parse(a.EndTime ?? ""),
+      "the second job started after the first ended",
+    );
+  });
+
+  it("a PATCHed classic model serves only after the swap delay (old or new, never a mix)", async function () {
+    // Train a model on this emulator.
+    const path = armServicePath(SUB, uniqueName("rg"), "swap-train");
+    const trainingService = await putArmService(emulator, path, trainingDefinition());
+    const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
+    const csv = await container.upload("swap.csv", censusCsv(800, 9));
+    const status = await new Bes(executionBase(trainingService), keys.primary).run({
+      Inputs: { input1: connectionRef(csv) },
+    });
+    assert.equal(status.StatusCode, 4, status.Details ?? "");
+    const model = status.Results!.output1;
+
+    const ws = uniqueName("ws").replace(/-/g, "");
+    const id = uniqueName("s").replace(/-/g, "");
+    await publishClassic(emulator, ws, id, {
+      Name: "swap",
+      Properties: loadServiceDefinition("census-predictive").properties,
+    });
+    const endpointPath = `/workspaces/${ws}/webservices/${id}/endpoints/later`;
+    const endpoint = (await emulator.classic<ClassicEndpoint>("PUT", endpointPath, {})).body;
+    const score = () =>
+      httpRequest<ClassicErrorBody>("POST", `${endpoint.ApiLocation}/execute?api-version=2.0`, {
+        token: endpoint.PrimaryKey,
+        body: scoringRequest(censusRows(1, 3)),
+      });
+    const patchedAt = Date.now();
+    const patch = await emulator.classic("PATCH", endpointPath, {
+      Resources: [
+        {
+          Name: "Census Model [trained model]",
+          Location: {
+            BaseLocation: model.BaseLocation,
+            RelativeLocation: model.RelativeLocation,
+            SasBlobToken: model.SasBlobToken,
+          },
+        },
+      ],
+    });
+    assert.equal(patch.status, 200, patch.text);
+    const early = await score();
+    if (Date.now() - patchedAt < 1400)
+      assert.equal(
+        early.body.error?.details?.[0].code,
+        "MissingTrainedModel",
+        "still the old (no) model",
+      );
+    await new Promise((r) => setTimeout(r, 1600 - (Date.now() - patchedAt)));
+    const late = await score();
+    assert.equal(late.status, 200, late.text);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * The error catalogue: every `ErrorFactory` method has a row in `docs/errors.md` with the same
+ * envelope, status and codes, and every row has a method. Also the two wire envelopes and the
+ * mapping of engine errors.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { EngineError } from "../../../emulator/engine/errors";
+import {
+  ArmHttpError,
+  ClassicHttpError,
+  ErrorFactory,
+  engineErrorDetails,
+  engineErrorToHttp,
+  isEngineError,
+  type HttpError,
+} from "../../../emulator/errors";
+
+interface Row {
+  method: string;
+  envelope: string;
+  status: number;
+  code: string;
+  detail: string | undefined;
+}
+
+function catalogueRows(): Row[] {
+  const text = readFileSync(path.join(__dirname, "..", "..", "..", "docs", "errors.md"), "utf8");
+  const rows: Row[] = [];
+  for (const line of text.split("\n")) {
+    // Cells are trimmed: Prettier pads the table.
+    const cells = line.split("|").map((cell) => cell.trim());
+    const method = /^`(\w+)`$/.exec(cells[1] ?? "");
+    if (!line.startsWith("|") || !method || !/^\d{3}$/.test(cells[3] ?? "")) continue;
+    rows.push({
+      method: method[1],
+      envelope: cells[2],
+      status: Number(cells[3]),
+      code: cells[4].replace(/`/g, ""),
+      detail: cells[5] === "—" ? undefined : cells[5].replace(/`/g, ""),
+    });
+  }
+  return rows;
+}
+
+type Factory = Record<string, (...args: string[]) => HttpError>;
+
+function factoryMethods(): string[] {
+  return Object.getOwnPropertyNames(ErrorFactory).filter(
+    (name) => typeof (ErrorFactory as unknown as Factory)[name] === "function",
+  );
+}
+
+function build(name: string): HttpError {
+  const fn = (ErrorFactory as unknown as Factory)[name];
+  return fn(...Array.from({ length: fn.length }, (_, i) => `arg${i}`));
+}
+
+describe("emulator error catalogue (docs/errors.md ↔ ErrorFactory)", function () {
+  const rows = catalogueRows();
+  const methods = factoryMethods();
+
+  it("reads a non-trivial catalogue", function () {
+    assert.ok(rows.length >= 60, `only ${rows.length} rows parsed`);
+    assert.equal(new Set(rows.map((r) => r.method)).size, rows.length, "no duplicate rows");
+  });
+
+  it("documents every factory method", function () {
+    const documented = new Set(rows.map((r) => r.method));
+    assert.deepEqual(
+      methods.filter((m) => !documented.has(m)),
+      [],
+    );
+  });
+
+  it("has a factory method for every documented row", function () {
+    assert.deepEqual(
+      rows.filter((r) => !methods.includes(r.method)).map((r) => r.method),
+      [],
+    );
+  });
+
+  it("documents each method's envelope, status and codes exactly", function () {
+    for (const row of rows) {
+      const error = build(row.method);
+      assert.equal(error.envelope === "arm" ? "ARM" : "classic", row.envelope, row.method);
+      assert.equal(error.status, row.status, row.method);
+      assert.equal(error.code, row.code, row.method);
+      assert.equal(error.detailCode, row.detail, row.method);
+    }
+  });
+
+  it("passes every argument into the message or target (so callers' context reaches the client)", function () {
+    for (const name of methods) {
+      const error = build(name);
+      const fn = (ErrorFactory as unknown as Factory)[name];
+      const text = JSON.stringify(error.toBody());
+      for (let i = 0; i < fn.length; i++)
+        assert.ok(text.includes(`arg${i}`), `${name} drops argument ${i}`);
+    }
+  });
+});
+
+describe("emulator error envelopes", function () {
+  it("renders the classic envelope with details, and without them when empty", function () {
+    assert.deepEqual(ErrorFactory.cannotStartJob("j1", "Running").toBody(), {
+      error: {
+        code: "InvalidOperation",
+        message: "The job j1 cannot be started because it is in Running state.",
+        details: [
+          {
+            code: "CannotStartJob",
+            message: "The job j1 cannot be started because it is in Running state.",
+          },
+        ],
+      },
+    });
+    assert.deepEqual(new ClassicHttpError(500, "InternalError", "boom").toBody(), {
+      error: { code: "InternalError", message: "boom" },
+    });
+  });
+
+  it("renders the ARM envelope with target and details", function () {
+    const body = ErrorFactory.cannotChangeStorageAccount("acct").toBody();
+    assert.equal(body.error.code, "BadRequest");
+    assert.equal((body.error as { target?: string }).target, "properties.storageAccount.name");
+    assert.equal(body.error.details?.[0].code, "CannotChangeStorageAccount");
+    assert.ok(ErrorFactory.armResourceNotFound("rg", "svc") instanceof ArmHttpError);
+  });
+});
+
+describe("emulator mapping of engine errors", function () {
+  it("maps each engine error kind to its HTTP error and BES Details", function () {
+    const cases = [
+      [
+        new EngineError("module", "0001", "Error 0001: Column x", { moduleName: "Split Data" }),
+        400,
+        "ModuleExecutionError",
+        "ModuleExecutionFailed",
+      ],
+      [
+        new EngineError("package", "UnsupportedModule", "Module 'Foo' is not supported"),
+        400,
+        "WebServicePackageError",
+        "ValidationError",
+      ],
+      [
+        new EngineError("inputParse", "BadCsv", "Row 3: unterminated quote"),
+        400,
+        "BadUserArgument",
+        "InputParseError",
+      ],
+      [
+        new EngineError("inputMismatch", "SchemaMismatch", "Column age, row 4"),
+        400,
+        "BadUserArgument",
+        "InputMismatchError",
+      ],
+      [
+        new EngineError("model", "NotIlearner", "not an ilearner"),
+        400,
+        "InvalidOperation",
+        "IncompatibleModel",
+      ],
+    ] as const;
+    for (const [error, status, code, detail] of cases) {
+      assert.ok(isEngineError(error));
+      const http = engineErrorToHttp(error);
+      assert.equal(http.status, status);
+      assert.equal(http.code, code);
+      assert.equal(http.detailCode, detail);
+      const details = engineErrorDetails(error);
+      assert.ok(details.startsWith(`${code}/${detail}`), details);
+      assert.ok(details.includes(error.message), details);
+    }
+    assert.match(engineErrorDetails(cases[0][0]), /\(Split Data\)/);
+    assert.equal(isEngineError(new Error("plain")), false);
+  });
+});
