@@ -257,9 +257,13 @@ export async function servedMetricOnData(
     const probabilityAt = table.ColumnNames.indexOf("Scored Probabilities");
     if (labelAt < 0) return undefined;
     table.Values.forEach((v, i) => {
+      // A row the model could not score (a missing value it cannot take) has no score: skip it,
+      // as Evaluate Model does, rather than count it as a probability of 0.
+      const probability = probabilityAt >= 0 ? v[probabilityAt] : undefined;
+      if (v[labelAt] === null || probability === null) return;
       truths.push(batch[i][labelIndex].trim());
       labels.push(String(v[labelAt]));
-      if (probabilityAt >= 0) probabilities.push(Number(v[probabilityAt]));
+      if (probability !== undefined) probabilities.push(Number(probability));
     });
   }
   const value = computeMetric(

@@ -1,0 +1,392 @@
+/**
+ * End-to-end convergence of the local stack, through the Pulumi SDK's own dynamic-provider host
+ * over gRPC (the closest thing to `pulumi up` without the CLI): the real program under mocks, the
+ * real providers in the host process, the emulator as its own process, Azurite.
+ *
+ * The scenarios share one stack and run in order, as a team's history would.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ArmWebServicesClient, findTrainedModelAsset } from "../../clients/arm";
+import { ClassicManagementClient } from "../../clients/classic";
+import { RrsClient } from "../../clients/rrs";
+import { blobService } from "../../clients/storage";
+import { auc } from "../../components/retrain/champion";
+import {
+  censusToCsv,
+  censusTrueModel,
+  generateCensusRows,
+  type CensusRow,
+} from "../../data/generate";
+import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
+import { EmulatorProcess } from "./harness/emulatorProcess";
+import { MiniEngine, type RunResult, type Step } from "./harness/engine";
+import { PROJECT_DIR, ProviderHost } from "./harness/providerHost";
+
+const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+const ASSET = "Census Model [trained model]";
+
+/** The op of each resource (the retirement of a replaced one is a separate step, left out). */
+const ops = (r: RunResult): Record<string, string> =>
+  Object.fromEntries(
+    r.steps.filter((s) => s.op !== "delete-replaced").map((s: Step) => [s.name, s.op]),
+  );
+
+describe("end to end through the dynamic-provider host (local stack)", function () {
+  this.timeout(180_000);
+  let work: string;
+  let emulator: EmulatorProcess;
+  let host: ProviderHost;
+  let engine: MiniEngine;
+  let files: Record<string, string>;
+  let november: CensusRow[];
+  let hostMark = 0;
+
+  const config = (
+    model: { version: string; data: string },
+    extra: Record<string, unknown> = {},
+  ): Record<string, unknown> => ({
+    target: "local",
+    model: {
+      ...model,
+      gate: { metric: "AUC", min: 0.75, maxRegression: 0.02 },
+      retain: true,
+      deadlineMinutes: 10,
+    },
+    endpoints: [{ name: "contoso" }],
+    local: {
+      emulatorUrl: emulator.url,
+      azuriteBlobEndpoint: azuriteBlobEndpoint(),
+      emulatorLocation: path.join(work, "emulator"),
+    },
+    ...extra,
+  });
+  const october = (): { version: string; data: string } => ({
+    version: "2026-10-30.1",
+    data: files.october,
+  });
+  const novemberModel = (): { version: string; data: string } => ({
+    version: "2026-11-27.1",
+    data: files.november,
+  });
+
+  /** Host lines printed since the last call. */
+  const newHostLines = (): string[] => {
+    const lines = host.output.slice(hostMark);
+    hostMark = host.output.length;
+    return lines;
+  };
+
+  const arm = (): ArmWebServicesClient =>
+    new ArmWebServicesClient({ kind: "token", token: emulator.credentials.armToken });
+  const predictiveRef = () => ({
+    endpoint: emulator.url,
+    subscriptionId: SUBSCRIPTION,
+    resourceGroup: "local",
+    name: "census-predictive",
+  });
+  const servedByPredictive = async (): Promise<string> => {
+    const service = await arm().get(predictiveRef());
+    assert.ok(service, "the predictive service exists");
+    return findTrainedModelAsset(service.properties, ASSET).asset.locationInfo.uri;
+  };
+  const workspace = (): { endpoint: string; workspaceId: string; webServiceId: string } => ({
+    endpoint: emulator.url,
+    workspaceId: "10ca1000000000000000000000000001",
+    webServiceId: "c0ffee00c0ffee00c0ffee00c0ffee00",
+  });
+
+  /** AUC of the predictive service's scores on `rows` (scored through RRS, the swagger format). */
+  async function servedAuc(rows: CensusRow[]): Promise<number> {
+    const predictive = engine.resource("predictive");
+    assert.ok(predictive);
+    const rrs = new RrsClient(
+      String(predictive.outputs.executionUrl),
+      String(predictive.outputs.primaryKey),
+    );
+    const inputs = rows.map(({ income: _income, ...features }) =>
+      Object.fromEntries(
+        Object.entries(features).map(([k, v]) => [k, v === null ? null : String(v)]),
+      ),
+    );
+    const results = await rrs.executeRows({ input1: inputs });
+    // Rows the model cannot score (a missing value) come back without a score: left out.
+    const scored = results.output1.map((r, i) => ({
+      p: r["Scored Probabilities"],
+      truth: rows[i].income,
+    }));
+    const kept = scored.filter((s) => s.p !== null);
+    return auc(
+      kept.map((s) => Number(s.p)),
+      kept.map((s) => (s.truth === ">50K" ? 1 : 0)),
+    );
+  }
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-"));
+    const write = (name: string, rows: CensusRow[]): string => {
+      const file = path.join(work, name);
+      fs.writeFileSync(file, censusToCsv(rows));
+      return file;
+    };
+    november = generateCensusRows({ rows: 2000, seed: 99, drift: 1 });
+    const octRows = generateCensusRows({ rows: 4000, seed: 1, drift: 0 });
+    // Labels unrelated to the features: any model trained on them fails an AUC gate.
+    const shuffled = generateCensusRows({ rows: 4000, seed: 3, drift: 0 }).map((r, i, all) => ({
+      ...r,
+      income: all[(i * 7919) % all.length].income,
+    }));
+    files = {
+      october: write("census-2026-10.csv", octRows),
+      november: write("census-2026-11.csv", generateCensusRows({ rows: 4000, seed: 2, drift: 1 })),
+      noise: write("census-noise.csv", shuffled),
+      big: write("census-big.csv", generateCensusRows({ rows: 300_000, seed: 4, drift: 1 })),
+    };
+    void censusTrueModel;
+    emulator = await EmulatorProcess.start({
+      location: path.join(work, "emulator"),
+      storage: new URL(azuriteBlobEndpoint()).origin,
+    });
+    host = await ProviderHost.start(PROJECT_DIR, {
+      ...process.env,
+      AZUREML_RETRAIN_CACHE_DIR: path.join(work, "cache"),
+      AZUREML_RETRAIN_LOG: "",
+    });
+    engine = new MiniEngine({
+      host,
+      stateFile: path.join(work, "state.json"),
+      passphrase: "e2e passphrase",
+      project: "azureml-retrain",
+      stack: "local",
+      program: path.join(PROJECT_DIR, "index.ts"),
+      reload: [path.join(PROJECT_DIR, "index.ts"), path.join(PROJECT_DIR, "config.ts")],
+    });
+    // A container the stack does not own: destroy must leave it alone.
+    await blobService(azuriteConnectionString()).getContainerClient("keep-me").createIfNotExists();
+  });
+
+  after(async () => {
+    await host?.stop();
+    await emulator?.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("1. fresh up trains, gates and promotes; RRS scores with the new model", async () => {
+    const result = await engine.up(config(october()));
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.deepEqual(ops(result), {
+      "storage-containers": "create",
+      training: "create",
+      model: "create",
+      predictive: "create",
+      classic: "create",
+      "endpoint-contoso": "create",
+    });
+    const lines = newHostLines();
+    assert.ok(
+      lines.some((l) => /submitted BES job [0-9a-f]{32}/.test(l)),
+      "a BES job ran",
+    );
+    assert.ok(
+      lines.some((l) => /gate PASSED/.test(l)),
+      "the gate passed",
+    );
+    const metrics = result.outputs.metrics as Record<string, number>;
+    assert.ok(metrics.AUC > 0.75, `AUC ${metrics.AUC}`);
+    assert.equal(result.outputs.servedVersion, "2026-10-30.1");
+    assert.deepEqual(result.secretOutputs, ["modelLocation"]);
+    const model = engine.resource("model");
+    assert.equal(await servedByPredictive(), (model?.outputs.model as { uri: string }).uri);
+    const servedAucOct = await servedAuc(november.slice(0, 500));
+    assert.ok(servedAucOct > 0.7, `served model scores November rows with AUC ${servedAucOct}`);
+    // The classic endpoint scores too, with its own key.
+    const endpoint = engine.resource("endpoint-contoso");
+    const rrs = new RrsClient(
+      String(endpoint?.outputs.apiLocation),
+      String(endpoint?.outputs.primaryKey),
+    );
+    const table = await rrs.executeTable({
+      input1: {
+        ColumnNames: Object.keys(november[0]).filter((c) => c !== "income"),
+        Values: [
+          Object.entries(november[0])
+            .filter(([k]) => k !== "income")
+            .map(([, v]) => (v === null ? null : String(v))),
+        ],
+      },
+    });
+    assert.deepEqual(table.output1.ColumnNames, ["Scored Labels", "Scored Probabilities"]);
+    assert.match(String(table.output1.Values[0][0]), /^(>50K|<=50K)$/);
+  });
+
+  it("2. a second up is a no-op: no change, no BES job, no upload", async () => {
+    const result = await engine.up(config(october()));
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.ok(
+      result.steps.every((s) => s.op === "same"),
+      JSON.stringify(ops(result)),
+    );
+    const lines = newHostLines();
+    assert.ok(!lines.some((l) => /BES job|uploaded|uploading/.test(l)), lines.join("\n"));
+  });
+
+  it("3. a version bump with newer data retrains, repoints, and scores the new data better", async () => {
+    const before = await servedAuc(november);
+    const preview = await engine.preview(config(novemberModel()));
+    assert.equal(ops(preview).model, "replace");
+    assert.deepEqual(preview.steps.find((s) => s.name === "model")?.replaces, [
+      "version",
+      "dataSha256",
+    ]);
+    const result = await engine.up(config(novemberModel()));
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.equal(ops(result).model, "replace");
+    assert.equal(ops(result).predictive, "update");
+    assert.equal(ops(result)["endpoint-contoso"], "update");
+    assert.ok(
+      result.steps.some((s) => s.op === "delete-replaced" && s.name === "model"),
+      "the old model resource is retired last",
+    );
+    const lines = newHostLines();
+    assert.ok(lines.some((l) => /submitted BES job/.test(l)));
+    const after = await servedAuc(november);
+    assert.ok(
+      after > before + 0.005,
+      `AUC on November data: before ${before.toFixed(4)}, after ${after.toFixed(4)}`,
+    );
+    const model = engine.resource("model");
+    assert.match(
+      String((model?.outputs.model as { uri: string }).uri),
+      /\/models\/2026-11-27\.1\//,
+    );
+    assert.equal(await servedByPredictive(), (model?.outputs.model as { uri: string }).uri);
+  });
+
+  it("4. rolling back re-serves the earlier model without training", async () => {
+    const result = await engine.up(config(october()));
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.equal(ops(result).model, "replace");
+    const lines = newHostLines();
+    assert.ok(
+      lines.some((l) => /reusing it, no training/.test(l)),
+      lines.join("\n"),
+    );
+    assert.ok(!lines.some((l) => /submitted BES job/.test(l)), "no BES job");
+    assert.equal(result.outputs.reused, true);
+    assert.match(await servedByPredictive(), /\/models\/2026-10-30\.1\//);
+  });
+
+  it("5. a model that fails the gate fails up with its metrics; nothing changes", async () => {
+    const stateBefore = JSON.stringify(engine.state);
+    const servedBefore = await servedByPredictive();
+    const result = await engine.up(config({ version: "2026-12-01.1", data: files.noise }));
+    assert.ok(result.error, "up failed");
+    assert.match(result.error.message, /failed the promotion gate: AUC 0\.\d+ < min 0\.7500/);
+    assert.match(result.error.message, /served model is unchanged/);
+    assert.equal(await servedByPredictive(), servedBefore);
+    assert.equal(JSON.stringify(engine.state), stateBefore, "state unchanged");
+    const endpoint = await new ClassicManagementClient(
+      emulator.credentials.workspaceToken,
+    ).getEndpoint(workspace(), "contoso");
+    assert.match(endpoint?.Resources[0].Location.RelativeLocation ?? "", /2026-10-30\.1/);
+    newHostLines();
+  });
+
+  it("6. the emulator killed mid-job fails up with the job id; after a restart up converges", async () => {
+    const model = { version: "2026-12-02.1", data: files.big };
+    const running = engine.up(config(model));
+    // Wait until the job is submitted, then kill the emulator under it.
+    for (
+      let i = 0;
+      i < 600 && !host.output.slice(hostMark).some((l) => /submitted BES job/.test(l));
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const jobLine = host.output.slice(hostMark).find((l) => /submitted BES job/.test(l));
+    assert.ok(jobLine, "the job was submitted");
+    const jobId = /BES job ([0-9a-f]{32})/.exec(jobLine)![1];
+    await emulator.kill();
+    const failed = await running;
+    assert.ok(failed.error, "up failed");
+    assert.match(failed.error.message, new RegExp(jobId));
+    await emulator.restart();
+    newHostLines();
+    const result = await engine.up(config(model));
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.equal(ops(result).model, "replace");
+    assert.match(await servedByPredictive(), /\/models\/2026-12-02\.1\//);
+    newHostLines();
+  });
+
+  it("7. drift: an endpoint repointed by hand is seen by refresh and restored by up", async () => {
+    const declared = engine.resource("model")?.outputs.model as {
+      baseLocation: string;
+      relativeLocation: string;
+    };
+    const classic = new ClassicManagementClient(emulator.credentials.workspaceToken);
+    // Someone points contoso back at October's model by hand.
+    const octoberBlob = "2026-10-30.1/";
+    const blobs = blobService(azuriteConnectionString())
+      .getContainerClient("models")
+      .listBlobsFlat({ prefix: octoberBlob });
+    let octoberModel = "";
+    for await (const b of blobs) if (b.name.endsWith(".ilearner")) octoberModel = b.name;
+    assert.ok(octoberModel);
+    const { mintReadSas, parseConnectionString } = await import("../../clients/storage");
+    await classic.patchEndpoint(workspace(), "contoso", {
+      Resources: [
+        {
+          Name: ASSET,
+          Location: {
+            BaseLocation: `${azuriteBlobEndpoint()}/`,
+            RelativeLocation: `models/${octoberModel}`,
+            SasBlobToken: mintReadSas(
+              parseConnectionString(azuriteConnectionString()),
+              "models",
+              octoberModel,
+            ),
+          },
+        },
+      ],
+    });
+    await engine.refresh();
+    const endpoint = engine.resource("endpoint-contoso");
+    assert.match(
+      String(endpoint?.outputs.servedModelUri),
+      /2026-10-30\.1/,
+      "refresh sees the drift",
+    );
+    const preview = await engine.preview(config({ version: "2026-12-02.1", data: files.big }));
+    assert.equal(ops(preview)["endpoint-contoso"], "update");
+    const result = await engine.up(config({ version: "2026-12-02.1", data: files.big }));
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.equal(ops(result)["endpoint-contoso"], "update");
+    const after = await classic.getEndpoint(workspace(), "contoso");
+    assert.equal(after?.Resources[0].Location.RelativeLocation, declared.relativeLocation);
+  });
+
+  it("8. destroy removes everything the stack created and nothing else", async () => {
+    const result = await engine.destroy();
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.equal(engine.state.filter((r) => r.custom).length, 0);
+    assert.equal(await arm().get(predictiveRef()), undefined);
+    assert.equal(await arm().get({ ...predictiveRef(), name: "census-training" }), undefined);
+    assert.equal(
+      await new ClassicManagementClient(emulator.credentials.workspaceToken).getWebService(
+        workspace(),
+      ),
+      undefined,
+    );
+    const containers: string[] = [];
+    for await (const c of blobService(azuriteConnectionString()).listContainers())
+      containers.push(c.name);
+    assert.ok(containers.includes("keep-me"), "a container the stack did not create is untouched");
+    assert.ok(
+      !containers.includes("models") && !containers.includes("training-data"),
+      containers.join(","),
+    );
+  });
+});
