@@ -263,6 +263,8 @@ export const trainingJobId = model.jobId;
 export const gate = model.gateSummary;
 /** Execution URL of the predictive service (RRS `/execute`, BES `/jobs`). */
 export const predictiveUrl = predictive.executionUrl;
+/** Primary key of the predictive service, for RRS/BES calls (secret). */
+export const predictiveKey = predictive.primaryKey;
 /** Classic endpoints: execution URL and served version. */
 export const endpoints = endpointOutputs;
 /** Full URL of the served model with a read SAS (secret). */

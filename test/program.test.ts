@@ -265,6 +265,8 @@ describe("program (index.ts) under mocks", () => {
           version: "2026-10-30.1",
         },
       });
+      assert.equal(await pulumi.isSecret(program.predictiveKey), true);
+      assert.equal(await promiseOf(program.predictiveKey), "pk-predictive");
       assert.equal(await pulumi.isSecret(program.modelLocation), true);
       assert.equal(
         await promiseOf(program.modelLocation),

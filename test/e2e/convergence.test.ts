@@ -196,7 +196,7 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     const metrics = result.outputs.metrics as Record<string, number>;
     assert.ok(metrics.AUC > 0.75, `AUC ${metrics.AUC}`);
     assert.equal(result.outputs.servedVersion, "2026-10-30.1");
-    assert.deepEqual(result.secretOutputs, ["modelLocation"]);
+    assert.deepEqual(result.secretOutputs.sort(), ["modelLocation", "predictiveKey"]);
     const model = engine.resource("model");
     assert.equal(await servedByPredictive(), (model?.outputs.model as { uri: string }).uri);
     const servedAucOct = await servedAuc(november.slice(0, 500));
