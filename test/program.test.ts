@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { CENSUS_COLUMNS } from "../data/generate";
 import {
   installMocks,
   isSecretInput,
@@ -34,21 +35,7 @@ const CREDS = {
 };
 
 type Program = Record<string, pulumi.Output<unknown>>;
-const PREDICTIVE_COLUMNS = [
-  "age",
-  "workclass",
-  "education",
-  "education-num",
-  "marital-status",
-  "occupation",
-  "relationship",
-  "race",
-  "sex",
-  "capital-gain",
-  "capital-loss",
-  "hours-per-week",
-  "native-country",
-];
+const PREDICTIVE_COLUMNS = CENSUS_COLUMNS.filter((c) => c !== "income");
 
 /** Imports index.ts afresh with the given config; returns its exports and the registrations. */
 async function runProgram(
@@ -154,22 +141,7 @@ describe("program (index.ts) under mocks", () => {
         inputPort: "input1",
         modelOutput: "output1",
         evaluationOutput: "output2",
-        inputColumns: [
-          "age",
-          "workclass",
-          "education",
-          "education-num",
-          "marital-status",
-          "occupation",
-          "relationship",
-          "race",
-          "sex",
-          "capital-gain",
-          "capital-loss",
-          "hours-per-week",
-          "native-country",
-          "income",
-        ],
+        inputColumns: [...CENSUS_COLUMNS],
       });
       assert.ok(isSecretInput(m.inputs.training), "the training key keeps the object secret");
       assert.equal(m.inputs.version, "2026-11-27.1");

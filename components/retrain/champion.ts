@@ -13,6 +13,7 @@ import { ArmWebServicesClient, executionBaseFromSwagger } from "../../clients/ar
 import { ClassicManagementClient } from "../../clients/classic";
 import type { CredentialSpec } from "../../clients/http";
 import { RrsClient } from "../../clients/rrs";
+import { parseCsvRecords } from "./csvText";
 import { KNOWN_METRICS } from "./metrics";
 import type { ServingTarget } from "./types";
 
@@ -21,42 +22,6 @@ export const SAMPLE_ROWS = 2000;
 const BATCH_ROWS = 500;
 /** Bytes read from the start of the data file to draw the sample from. */
 const SAMPLE_BYTES = 32 * 1024 * 1024;
-
-/**
- * Splits CSV text into records (RFC 4180: quoted fields may hold commas, quotes and newlines).
- * A trailing record cut by `truncated` reading is dropped.
- */
-export function parseCsvRecords(text: string, truncated = false): string[][] {
-  const records: string[][] = [];
-  let field = "";
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      record.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-    } else field += ch;
-  }
-  if (!truncated && (field.length > 0 || record.length > 0)) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
-}
 
 /** Reads the header and an evenly spread sample of up to `max` rows from the start of a CSV file. */
 export async function sampleCsv(

@@ -10,6 +10,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseCsvRecords } from "./csvText";
 
 /** True when the declared data is a blob URL rather than a local file. */
 export function isBlobUrl(data: string): boolean {
@@ -56,33 +57,10 @@ export async function readCsvHeader(filePath: string): Promise<string[]> {
       throw new Error("the header row is not valid UTF-8: save the file as UTF-8");
     }
     line = line.replace(/^\uFEFF/, "").replace(/\r$/, "");
-    return splitHeader(line);
+    return (parseCsvRecords(line)[0] ?? [""]).map((name) => name.trim());
   } finally {
     await handle.close();
   }
-}
-
-/** Splits a header line (RFC 4180 quoting) and trims each name. */
-function splitHeader(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(cur.trim());
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur.trim());
-  return out;
 }
 
 /**

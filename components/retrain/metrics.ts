@@ -1,3 +1,5 @@
+import { parseCsvRecords } from "./csvText";
+
 /**
  * Evaluation metrics as Evaluate Model writes them (`studio-modules.md` §12), and the promotion
  * gate applied to them. Pure functions: the provider copies this module by value.
@@ -205,13 +207,11 @@ export function evaluateGate(
  * first). Returns the first row's numeric metrics by caption; non-numeric cells (labels) are skipped.
  */
 export function parseEvaluationCsv(text: string): Record<string, number> {
-  const lines = text
-    .replace(/^\uFEFF/, "")
-    .split(/\r?\n/)
-    .filter((l) => l.length > 0);
-  if (lines.length < 2) throw new Error("the evaluation CSV has no data row");
-  const header = splitCsvLine(lines[0]);
-  const row = splitCsvLine(lines[1]);
+  const records = parseCsvRecords(text.replace(/^\uFEFF/, "")).filter(
+    (r) => r.length > 1 || r[0] !== "",
+  );
+  if (records.length < 2) throw new Error("the evaluation CSV has no data row");
+  const [header, row] = records;
   const metrics: Record<string, number> = {};
   header.forEach((name, i) => {
     const raw = row[i]?.trim();
@@ -220,27 +220,4 @@ export function parseEvaluationCsv(text: string): Record<string, number> {
     if (Number.isFinite(value)) metrics[canonicalMetric(name) ?? name] = value;
   });
   return metrics;
-}
-
-/** Splits one CSV line with RFC 4180 quoting (no embedded newlines: headers and metric rows). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
 }

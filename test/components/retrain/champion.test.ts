@@ -2,12 +2,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  auc,
-  computeMetric,
-  parseCsvRecords,
-  sampleCsv,
-} from "../../../components/retrain/champion";
+import { auc, computeMetric, sampleCsv } from "../../../components/retrain/champion";
+import { parseCsvRecords } from "../../../components/retrain/csvText";
 
 describe("components/retrain/champion", () => {
   it("parses RFC 4180 records: quoted commas, quotes, newlines, CRLF", () => {
