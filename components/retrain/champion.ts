@@ -8,7 +8,7 @@
  * scoring endpoint (RRS) on a sample of the new data, which it has never seen either, and the gate
  * compares the two on the same population.
  */
-import * as fs from "node:fs";
+import { open } from "node:fs/promises";
 import { ArmWebServicesClient, executionBaseFromSwagger } from "../../clients/arm";
 import { ClassicManagementClient } from "../../clients/classic";
 import type { CredentialSpec } from "../../clients/http";
@@ -28,7 +28,7 @@ export async function sampleCsv(
   file: string,
   max = SAMPLE_ROWS,
 ): Promise<{ header: string[]; rows: string[][] }> {
-  const handle = await fs.promises.open(file, "r");
+  const handle = await open(file, "r");
   let text: string;
   let truncated: boolean;
   try {

@@ -6,10 +6,18 @@
  * hashes are cached by file identity (device, inode, size, mtime and ctime in nanoseconds). An edit
  * changes mtime and ctime even when the size stays the same, and ctime cannot be set back by hand.
  */
-import * as crypto from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  type BigIntStats,
+} from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { parseCsvRecords } from "./csvText";
 
 /** True when the declared data is a blob URL rather than a local file. */
@@ -19,7 +27,7 @@ export function isBlobUrl(data: string): boolean {
 
 /** Resolves a local data path against the program directory (Pulumi runs providers there). */
 export function resolveDataPath(data: string, cwd = process.cwd()): string {
-  return path.resolve(cwd, data);
+  return resolve(cwd, data);
 }
 
 /** Longest first line read when looking for the header. */
@@ -30,7 +38,7 @@ const MAX_HEADER_BYTES = 1024 * 1024;
  * (empty file, no line break within 1 MiB, not UTF-8).
  */
 export async function readCsvHeader(filePath: string): Promise<string[]> {
-  const handle = await fs.promises.open(filePath, "r");
+  const handle = await open(filePath, "r");
   try {
     const buffer = Buffer.alloc(Math.min(MAX_HEADER_BYTES, 64 * 1024));
     let bytes = Buffer.alloc(0);
@@ -105,11 +113,11 @@ interface CacheEntry extends FileStamp {
 export function hashCachePath(env: NodeJS.ProcessEnv = process.env): string {
   const base =
     env.AZUREML_RETRAIN_CACHE_DIR ??
-    path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "azureml-retrain");
-  return path.join(base, "sha256-cache.json");
+    join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "azureml-retrain");
+  return join(base, "sha256-cache.json");
 }
 
-function stampOf(stat: fs.BigIntStats): FileStamp {
+function stampOf(stat: BigIntStats): FileStamp {
   return {
     dev: String(stat.dev),
     ino: String(stat.ino),
@@ -142,7 +150,7 @@ export class HashCache {
     if (!this.entries) {
       this.entries = new Map();
       try {
-        const raw = JSON.parse(fs.readFileSync(this.file, "utf8")) as Record<string, CacheEntry>;
+        const raw = JSON.parse(readFileSync(this.file, "utf8")) as Record<string, CacheEntry>;
         for (const [k, v] of Object.entries(raw)) {
           if (v && typeof v.sha256 === "string" && /^[0-9a-f]{64}$/.test(v.sha256))
             this.entries.set(k, v);
@@ -158,27 +166,27 @@ export class HashCache {
     const entries = this.load();
     // Keep the file small: the most recent 500 files are plenty for any stack.
     const kept = [...entries.entries()].slice(-500);
-    const tmp = `${this.file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(kept)));
-      fs.renameSync(tmp, this.file);
+      mkdirSync(dirname(this.file), { recursive: true });
+      writeFileSync(tmp, JSON.stringify(Object.fromEntries(kept)));
+      renameSync(tmp, this.file);
     } catch {
       // A read-only home must not fail a preview: the cache is an optimisation.
-      fs.rmSync(tmp, { force: true });
+      rmSync(tmp, { force: true });
     }
   }
 
   /** The SHA-256 (hex) of a file, from the cache when the file is unchanged. */
   async sha256(filePath: string): Promise<string> {
-    const absolute = path.resolve(filePath);
-    const stamp = stampOf(await fs.promises.stat(absolute, { bigint: true }));
+    const absolute = resolve(filePath);
+    const stamp = stampOf(await stat(absolute, { bigint: true }));
     const entries = this.load();
     const hit = entries.get(absolute);
     if (hit && sameStamp(hit, stamp)) return hit.sha256;
     const sha256 = await sha256File(absolute);
     // Re-stat: a file edited while it was being hashed must not be cached under the old stamp.
-    const after = stampOf(await fs.promises.stat(absolute, { bigint: true }));
+    const after = stampOf(await stat(absolute, { bigint: true }));
     if (sameStamp(after, stamp)) {
       entries.delete(absolute);
       entries.set(absolute, { ...stamp, sha256 });
@@ -194,8 +202,8 @@ export class HashCache {
  */
 export async function sha256File(filePath: string): Promise<string> {
   const chunk = 4 * 1024 * 1024;
-  const hash = crypto.createHash("sha256");
-  const handle = await fs.promises.open(filePath, "r");
+  const hash = createHash("sha256");
+  const handle = await open(filePath, "r");
   try {
     let buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)];
     let pending = handle.read(buffers[0], 0, chunk, null);

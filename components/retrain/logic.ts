@@ -2,7 +2,7 @@
  * Pure logic of the retrain provider: input validation (for `check`), the diff, content keys and
  * blob names. No I/O, so it is table-tested directly and copied by value into the provider.
  */
-import * as crypto from "node:crypto";
+import { createHash } from "node:crypto";
 import { validateGate, type FieldFailure } from "./metrics";
 import type { TrainedModelInputs, TrainedModelOutputs } from "./types";
 import { containsUnknown, validateContainerName } from "../util";
@@ -105,8 +105,7 @@ export function modelKey(
   dataSha256: string,
   parameters: Readonly<Record<string, string>>,
 ): string {
-  return crypto
-    .createHash("sha256")
+  return createHash("sha256")
     .update(
       JSON.stringify({ v: 1, version, dataSha256, parameters: canonicalParameters(parameters) }),
     )

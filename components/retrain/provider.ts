@@ -15,8 +15,8 @@
  * Everything the methods reference is serialized into the program's state by value (local modules)
  * or as `require` (npm modules); see docs/designs/2026-11-providers.md for the rules followed.
  */
+import { stat } from "node:fs/promises";
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "node:fs";
 import { compareHeader, HashCache, isBlobUrl, readCsvHeader, resolveDataPath } from "./dataFile";
 import { diffTrainedModel, validateTrainedModelInputs } from "./logic";
 import { containsUnknown, progress, compactResults } from "../util";
@@ -59,8 +59,8 @@ async function checkData(
   }
   const file = resolveDataPath(data);
   try {
-    const stat = await fs.promises.stat(file);
-    if (!stat.isFile()) throw new Error("not a file");
+    const info = await stat(file);
+    if (!info.isFile()) throw new Error("not a file");
   } catch {
     failures.push({
       property: "data",
