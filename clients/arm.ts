@@ -3,7 +3,7 @@
  * 2017-01-01 (`azureml-classic-api.md` §4): get, create-or-replace and patch as long-running
  * operations, delete, listKeys, and the trained-model asset helpers of §4.3.
  */
-import { setTimeout as sleep } from "node:timers/promises";
+import { sleep } from "./sleep";
 import { namedError, type NamedError } from "./errors";
 import { JsonHttpClient, type CredentialSpec, type HttpClientOptions } from "./http";
 import type {

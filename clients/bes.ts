@@ -2,7 +2,7 @@
  * Batch Execution Service client (`azureml-classic-api.md` §1): submit, start, status, cancel,
  * and a wait loop with its own deadline (the Pulumi engine enforces none on a dynamic provider).
  */
-import { setTimeout as sleep } from "node:timers/promises";
+import { sleep } from "./sleep";
 import { namedError, type NamedError } from "./errors";
 import { JsonHttpClient, isServiceError, type HttpClientOptions } from "./http";
 import {

@@ -11,7 +11,7 @@
  * ~24 h, the "expired SAS" pitfall of the docs (§6) for any later rollback.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { setTimeout as sleep } from "node:timers/promises";
+import { sleep } from "../clients/sleep";
 import {
   ClassicManagementClient,
   ENDPOINT_NAME_PATTERN,
