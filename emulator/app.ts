@@ -4,8 +4,8 @@
  *
  * The pipeline, in order (each step is one hook below):
  * 1. context: request id (answered as `x-ms-request-id`), start time, surface from the path
- * 2. fault injection: the one seam every request passes before any work (a later issue adds
- *    429/503/latency injection here; none by default)
+ * 2. fault injection: the one seam every request passes before any work; the server puts its
+ *    `FaultInjector` here (429/503 with Retry-After, latency; off by default, `faults.ts`)
  * 3. authentication: the credential the route declares, compared in constant time
  * 4. query validation: ARM api-version; unknown parameters under `--strict`
  * 5. body parsing: JSON (an empty body is no body), per-route size limits
@@ -210,10 +210,24 @@ export function createApp(deps: AppDependencies): FastifyInstance {
   });
 
   // 5. Body parsing: JSON whatever the content type claims (samples send none, or text/plain);
-  // an empty body is no body (BES start is sent with "", {} or nothing).
+  // an empty body is no body (BES start is sent with "", {} or nothing). JSON is UTF-8 (RFC 8259):
+  // invalid bytes are refused, not turned into U+FFFD and scored or stored.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
-    const text = typeof body === "string" ? body : body.toString("utf8");
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (request, body, done) => {
+    let text: string;
+    try {
+      text = typeof body === "string" ? body : utf8.decode(body);
+    } catch {
+      const reason = "not valid UTF-8";
+      done(
+        isArm(request)
+          ? ErrorFactory.armInvalidRequestContent(reason)
+          : ErrorFactory.requestBodyInvalid(reason),
+        undefined,
+      );
+      return;
+    }
     if (text.trim() === "") {
       done(null, undefined);
       return;

@@ -5,6 +5,8 @@
  */
 import * as path from "node:path";
 import {
+  DEFAULT_FAULT_RETRY_AFTER_S,
+  DEFAULT_FAULT_STATUS,
   DEFAULT_HOST,
   DEFAULT_LIST_PAGE_SIZE,
   DEFAULT_LOCATION,
@@ -24,6 +26,34 @@ export type StatusCodeFormat = "name" | "int";
 
 /** Log verbosity, from quietest. */
 export type LogLevel = "silent" | "error" | "info" | "debug";
+
+/** Status codes an injected fault can answer with (both retryable, both with `Retry-After`). */
+export type FaultStatus = 429 | 503;
+
+/**
+ * Fault injection (off by default): which requests are slowed down or refused, and which module
+ * makes jobs fail. See `docs/emulator.md`, "Fault injection".
+ */
+export interface FaultSettings {
+  /** Fraction of matching requests answered with {@link FaultSettings.status} (0 = none). */
+  readonly rate: number;
+  /** Deterministic alternative to `rate`: every n-th matching request is refused (0 = off). */
+  readonly every: number;
+  /** At most this many requests are refused (then none); undefined = no limit. */
+  readonly count: number | undefined;
+  /** Seed of the generator that draws `rate` (undefined = `Math.random`). */
+  readonly seed: number | undefined;
+  /** 429 or 503. */
+  readonly status: FaultStatus;
+  /** `Retry-After` of a refused request, in seconds. */
+  readonly retryAfterSeconds: number;
+  /** Delay added to every matching request, in ms. */
+  readonly latencyMs: number;
+  /** Regular expression tested against `"<METHOD> <path>"`; undefined = every request. */
+  readonly paths: string | undefined;
+  /** Studio module name at which every job fails with a module error (undefined = none). */
+  readonly failJobAtModule: string | undefined;
+}
 
 /** Options of {@link startEmulator}; every field is optional and has a named default. */
 export interface EmulatorOptions {
@@ -57,6 +87,24 @@ export interface EmulatorOptions {
   readonly listPageSize?: number;
   /** Log verbosity. */
   readonly logLevel?: LogLevel;
+  /** Fault injection: fraction of matching requests refused (0..1; default 0). */
+  readonly faultRate?: number;
+  /** Fault injection: refuse every n-th matching request instead (deterministic; default off). */
+  readonly faultEvery?: number;
+  /** Fault injection: refuse at most this many requests (default: no limit). */
+  readonly faultCount?: number;
+  /** Fault injection: seed of the `faultRate` draws (default: unseeded). */
+  readonly faultSeed?: number;
+  /** Fault injection: 429 or 503 (default 503). */
+  readonly faultStatus?: FaultStatus;
+  /** Fault injection: `Retry-After` seconds of a refused request (default 1). */
+  readonly faultRetryAfter?: number;
+  /** Fault injection: ms added to every matching request (default 0). */
+  readonly faultLatencyMs?: number;
+  /** Fault injection: regular expression on `"<METHOD> <path>"` (default: every request). */
+  readonly faultPaths?: string;
+  /** Fault injection: jobs fail with a module error when this Studio module starts. */
+  readonly failJobAtModule?: string;
   /** Where log lines go (default: stdout, errors to stderr). Lines are already redacted. */
   readonly logSink?: (line: string, level: Exclude<LogLevel, "silent">) => void;
   /** Print the startup lines (URLs, where the credentials are). Default: true. */
@@ -84,6 +132,8 @@ export interface EmulatorConfig {
   readonly maxRrsBodyBytes: number;
   readonly listPageSize: number;
   readonly logLevel: LogLevel;
+  /** Fault injection (inactive unless set: see {@link faultsActive}). */
+  readonly faults: FaultSettings;
   readonly logSink: ((line: string, level: Exclude<LogLevel, "silent">) => void) | undefined;
   readonly printStartup: boolean;
   readonly printSecrets: boolean;
@@ -101,6 +151,83 @@ function nonNegativeInteger(name: string, value: number): number {
 function positiveInteger(name: string, value: number): number {
   if (nonNegativeInteger(name, value) === 0) throw new RangeError(`${name} must be at least 1`);
   return value;
+}
+
+/**
+ * Applies the defaults to the fault options and validates them (a `RangeError` naming the
+ * option). Also used when tests change faults at run time.
+ * @param options - the fault members of {@link EmulatorOptions}
+ */
+export function resolveFaultSettings(
+  options: Pick<
+    EmulatorOptions,
+    | "faultRate"
+    | "faultEvery"
+    | "faultCount"
+    | "faultSeed"
+    | "faultStatus"
+    | "faultRetryAfter"
+    | "faultLatencyMs"
+    | "faultPaths"
+    | "failJobAtModule"
+  >,
+): FaultSettings {
+  const rate = options.faultRate ?? 0;
+  if (!(typeof rate === "number" && rate >= 0 && rate <= 1)) {
+    throw new RangeError(`faultRate must be a number between 0 and 1, got ${rate}`);
+  }
+  const every = nonNegativeInteger("faultEvery", options.faultEvery ?? 0);
+  if (every > 0 && rate > 0) {
+    throw new RangeError("faultRate and faultEvery are exclusive: choose random or every n-th");
+  }
+  const status = options.faultStatus ?? DEFAULT_FAULT_STATUS;
+  if (status !== 429 && status !== 503) {
+    throw new RangeError(`faultStatus must be 429 or 503, got ${status}`);
+  }
+  const paths = options.faultPaths === "" ? undefined : options.faultPaths;
+  if (paths !== undefined) {
+    try {
+      new RegExp(paths);
+    } catch (error) {
+      throw new RangeError(`faultPaths is not a regular expression: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  const module = options.failJobAtModule?.trim();
+  return Object.freeze({
+    rate,
+    every,
+    count:
+      options.faultCount === undefined
+        ? undefined
+        : nonNegativeInteger("faultCount", options.faultCount),
+    seed:
+      options.faultSeed === undefined
+        ? undefined
+        : nonNegativeInteger("faultSeed", options.faultSeed),
+    status,
+    retryAfterSeconds: nonNegativeInteger(
+      "faultRetryAfter",
+      options.faultRetryAfter ?? DEFAULT_FAULT_RETRY_AFTER_S,
+    ),
+    latencyMs: nonNegativeInteger("faultLatencyMs", options.faultLatencyMs ?? 0),
+    paths,
+    failJobAtModule: module ? module : undefined,
+  });
+}
+
+/**
+ * True when any fault is injected: requests refused or slowed down, or jobs failed.
+ * @param faults - the settings
+ */
+export function faultsActive(faults: FaultSettings): boolean {
+  return (
+    faults.rate > 0 ||
+    faults.every > 0 ||
+    faults.latencyMs > 0 ||
+    faults.failJobAtModule !== undefined
+  );
 }
 
 /**
@@ -153,6 +280,7 @@ export function resolveConfig(options: EmulatorOptions = {}): EmulatorConfig {
     ),
     listPageSize: positiveInteger("listPageSize", options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE),
     logLevel,
+    faults: resolveFaultSettings(options),
     logSink: options.logSink,
     printStartup: options.printStartup ?? true,
     printSecrets: options.printSecrets ?? Boolean(process.stdout.isTTY),

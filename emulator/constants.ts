@@ -27,6 +27,10 @@ export const DEFAULT_MAX_RRS_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_LIST_PAGE_SIZE = 20;
 /** Log verbosity. */
 export const DEFAULT_LOG_LEVEL = "info";
+/** Status of an injected fault (fault injection is off unless a rate or an interval is set). */
+export const DEFAULT_FAULT_STATUS = 503;
+/** `Retry-After` (seconds) of an injected 429/503: short, so tests that survive faults stay fast. */
+export const DEFAULT_FAULT_RETRY_AFTER_S = 1;
 
 /** The ARM api-version the emulator implements. */
 export const ARM_API_VERSION = "2017-01-01";

@@ -4,8 +4,10 @@
  * or the environment. Every flag is documented in `docs/emulator.md`.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { EmulatorOptions, LogLevel, StatusCodeFormat } from "./config";
+import type { EmulatorOptions, FaultStatus, LogLevel, StatusCodeFormat } from "./config";
 import {
+  DEFAULT_FAULT_RETRY_AFTER_S,
+  DEFAULT_FAULT_STATUS,
   DEFAULT_HOST,
   DEFAULT_LIST_PAGE_SIZE,
   DEFAULT_LOCATION,
@@ -28,6 +30,13 @@ function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
     throw new InvalidArgumentError("expected a non-negative integer");
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError("expected a number between 0 and 1");
   return n;
 }
 
@@ -148,6 +157,74 @@ export function buildCommand(): Command {
       )
         .choices(["silent", "error", "info", "debug"])
         .env(env("LOG_LEVEL")),
+    )
+    .addOption(
+      new Option(
+        "--fault-rate <0..1>",
+        "Optional. Fault injection: fraction of matching requests answered 429/503 with Retry-After (default 0: off)",
+      )
+        .env(env("FAULT_RATE"))
+        .argParser(fraction),
+    )
+    .addOption(
+      new Option(
+        "--fault-every <n>",
+        "Optional. Fault injection, deterministic: answer every n-th matching request 429/503 (default 0: off)",
+      )
+        .env(env("FAULT_EVERY"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--fault-count <n>",
+        "Optional. Fault injection: refuse at most n requests, then none (default: no limit)",
+      )
+        .env(env("FAULT_COUNT"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--fault-seed <n>",
+        "Optional. Fault injection: seed of the --fault-rate draws, to replay a run (default: unseeded)",
+      )
+        .env(env("FAULT_SEED"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--fault-status <status>",
+        `Optional. Fault injection: status of a refused request, 429 or 503 (default ${DEFAULT_FAULT_STATUS})`,
+      )
+        .choices(["429", "503"])
+        .env(env("FAULT_STATUS")),
+    )
+    .addOption(
+      new Option(
+        "--fault-retry-after <s>",
+        `Optional. Fault injection: Retry-After of a refused request, in seconds (default ${DEFAULT_FAULT_RETRY_AFTER_S})`,
+      )
+        .env(env("FAULT_RETRY_AFTER"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--fault-latency-ms <ms>",
+        "Optional. Fault injection: delay added to every matching request (default 0)",
+      )
+        .env(env("FAULT_LATENCY_MS"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--fault-paths <regex>",
+        'Optional. Fault injection: only requests whose "<METHOD> <path>" matches, e.g. "POST .*/jobs$" (default: all but /health)',
+      ).env(env("FAULT_PATHS")),
+    )
+    .addOption(
+      new Option(
+        "--fail-job-at-module <name>",
+        'Optional. Fault injection: BES jobs fail with a module error when this Studio module starts, e.g. "Train Model"',
+      ).env(env("FAIL_JOB_AT_MODULE")),
     );
 }
 
@@ -178,6 +255,15 @@ export function parseOptions(
     maxRrsBodyBytes?: number;
     listPageSize?: number;
     logLevel?: LogLevel;
+    faultRate?: number | string;
+    faultEvery?: number;
+    faultCount?: number;
+    faultSeed?: number;
+    faultStatus?: string;
+    faultRetryAfter?: number;
+    faultLatencyMs?: number;
+    faultPaths?: string;
+    failJobAtModule?: string;
   }>();
   const port = typeof o.port === "string" ? integer(o.port) : o.port;
   const number = (value: number | string | undefined): number | undefined =>
@@ -202,6 +288,17 @@ export function parseOptions(
     ...(o.maxRrsBodyBytes !== undefined ? { maxRrsBodyBytes: number(o.maxRrsBodyBytes) } : {}),
     ...(o.listPageSize !== undefined ? { listPageSize: number(o.listPageSize) } : {}),
     ...(o.logLevel !== undefined ? { logLevel: o.logLevel } : {}),
+    ...(o.faultRate !== undefined
+      ? { faultRate: typeof o.faultRate === "string" ? fraction(o.faultRate) : o.faultRate }
+      : {}),
+    ...(o.faultEvery !== undefined ? { faultEvery: number(o.faultEvery) } : {}),
+    ...(o.faultCount !== undefined ? { faultCount: number(o.faultCount) } : {}),
+    ...(o.faultSeed !== undefined ? { faultSeed: number(o.faultSeed) } : {}),
+    ...(o.faultStatus !== undefined ? { faultStatus: Number(o.faultStatus) as FaultStatus } : {}),
+    ...(o.faultRetryAfter !== undefined ? { faultRetryAfter: number(o.faultRetryAfter) } : {}),
+    ...(o.faultLatencyMs !== undefined ? { faultLatencyMs: number(o.faultLatencyMs) } : {}),
+    ...(o.faultPaths !== undefined ? { faultPaths: o.faultPaths } : {}),
+    ...(o.failJobAtModule !== undefined ? { failJobAtModule: o.failJobAtModule } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { createApp, type RequestInterceptor } from "./app";
 import type { EmulatorConfig } from "./config";
 import { DATABASE_FILE, MODELS_FOLDER } from "./constants";
 import { loadEngine } from "./engineLoader";
+import { FaultInjector } from "./faults";
 import { AdminHandler } from "./handlers/adminHandler";
 import { ArmHandler } from "./handlers/armHandler";
 import { BesHandler } from "./handlers/besHandler";
@@ -38,6 +39,8 @@ export class EmulatorServer {
   readonly store: MetadataStore;
   /** Job scheduling (exposed for tests). */
   readonly jobs: JobRunner;
+  /** Fault injection (inactive unless configured; tests change it while the server runs). */
+  readonly faults: FaultInjector;
   private readonly provisioner: Provisioner;
   private readonly app: FastifyInstance;
   private url: string | undefined;
@@ -60,12 +63,14 @@ export class EmulatorServer {
     const engine = loadEngine();
     const fetcher = new ModelFetcher(engine, models);
     const targets = new ExecutionTargets(config, this.store);
+    this.faults = new FaultInjector(config.faults, this.logger);
     this.jobs = new JobRunner(
       config,
       this.store,
       models,
       (id) => this.lookupTarget(targets, id),
       this.logger,
+      this.faults,
     );
     this.provisioner = new Provisioner(config, this.store, fetcher, this.logger);
     this.app = createApp({
@@ -82,7 +87,11 @@ export class EmulatorServer {
         rrs: new RrsHandler(engine, models, config.strict),
       },
       publicUrl: () => this.url ?? `http://${config.host}:${config.port}`,
-      ...(interceptor ? { interceptor } : {}),
+      // Injected faults come first: a refused request must not reach a caller's own hook.
+      interceptor: async (request, reply) => {
+        await this.faults.interceptor(request, reply);
+        if (interceptor) await interceptor(request, reply);
+      },
     });
   }
 

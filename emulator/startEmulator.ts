@@ -125,10 +125,20 @@ export async function startEmulator(
         "over plain HTTP and anyone who can reach this port can try them",
     );
   }
+  if (server.faults.active) {
+    // Never on by accident: say it at every level but silent, and in the startup lines.
+    server.logger.error(`fault injection is ON: ${server.faults.describe()}`);
+  }
   if (config.printStartup) {
-    for (const line of startupLines(handle, config.printSecrets, server.credentials.generated)) {
-      process.stdout.write(line + "\n");
+    const lines = startupLines(handle, config.printSecrets, server.credentials.generated);
+    if (server.faults.active) {
+      lines.splice(
+        lines.length - 1,
+        0,
+        `azureml-emulator: FAULT INJECTION ON: ${server.faults.describe()}`,
+      );
     }
+    for (const line of lines) process.stdout.write(line + "\n");
   }
   return handle;
 }

@@ -53,7 +53,15 @@ export function engineErrorToHttp(error: EngineErrorShape, modelName = "trained 
  * @param error - the engine's error
  */
 export function engineErrorDetails(error: EngineErrorShape): string {
-  const http = engineErrorToHttp(error);
+  return jobFailureDetails(engineErrorToHttp(error));
+}
+
+/**
+ * The `Details` text of a failed BES job for an error built by `ErrorFactory`:
+ * `{error.code}/{details[0].code} ({target}): {message}`.
+ * @param http - the error
+ */
+export function jobFailureDetails(http: HttpError): string {
   const detail = http.details[0];
   const where = detail?.target ? ` (${detail.target})` : "";
   return `${http.code}/${detail?.code ?? http.code}${where}: ${detail?.message ?? http.message}`;

@@ -507,6 +507,30 @@ export class ErrorFactory {
     });
   }
 
+  /**
+   * Fault injection: a request refused with 429, as a throttling gateway would.
+   * @param retryAfter - seconds, also sent as `Retry-After`
+   */
+  static faultThrottled(retryAfter: string): ClassicHttpError {
+    const message = `Too many requests (fault injected by the emulator); retry after ${retryAfter} s.`;
+    return new ClassicHttpError(429, "TooManyRequests", message, {
+      details: [{ code: "RequestThrottled", message }],
+      headers: { "Retry-After": retryAfter },
+    });
+  }
+
+  /**
+   * Fault injection: a request refused with 503, as an overloaded endpoint would.
+   * @param retryAfter - seconds, also sent as `Retry-After`
+   */
+  static faultUnavailable(retryAfter: string): ClassicHttpError {
+    const message = `The service is temporarily unavailable (fault injected by the emulator); retry after ${retryAfter} s.`;
+    return new ClassicHttpError(503, "ServiceUnavailable", message, {
+      details: [{ code: "TooManyConcurrentRequests", message }],
+      headers: { "Retry-After": retryAfter },
+    });
+  }
+
   // -------------------------------------------------------------------------------------------
   // ARM surface (ARM envelope)
   // -------------------------------------------------------------------------------------------
@@ -722,6 +746,32 @@ export class ErrorFactory {
       500,
       "InternalServerError",
       `The emulator failed to process the request (request id ${requestId}); see its log.`,
+    );
+  }
+
+  /**
+   * Fault injection: an ARM request refused with 429 (ARM's throttling answer).
+   * @param retryAfter - seconds, also sent as `Retry-After`
+   */
+  static armFaultThrottled(retryAfter: string): ArmHttpError {
+    return new ArmHttpError(
+      429,
+      "TooManyRequests",
+      `The request was throttled (fault injected by the emulator); retry after ${retryAfter} s.`,
+      { headers: { "Retry-After": retryAfter } },
+    );
+  }
+
+  /**
+   * Fault injection: an ARM request refused with 503.
+   * @param retryAfter - seconds, also sent as `Retry-After`
+   */
+  static armFaultUnavailable(retryAfter: string): ArmHttpError {
+    return new ArmHttpError(
+      503,
+      "ServiceUnavailable",
+      `The service is temporarily unavailable (fault injected by the emulator); retry after ${retryAfter} s.`,
+      { headers: { "Retry-After": retryAfter } },
     );
   }
 

@@ -29,7 +29,12 @@ export function checkGlobalParameters(value: unknown, shape: ServiceShape): Reco
   }
   const known = new Set(shape.parameters.map((p) => p.name));
   const unexpected = Object.keys(sent).filter((name) => !known.has(name));
-  if (unexpected.length > 0) throw ErrorFactory.unexpectedParameter(unexpected.join(", "));
+  if (unexpected.length > 0) {
+    // Name a few: a body of 10,000 made-up names must not come back as a 100 KB error message.
+    const named = unexpected.slice(0, 10).join(", ");
+    const more = unexpected.length > 10 ? ` and ${unexpected.length - 10} more` : "";
+    throw ErrorFactory.unexpectedParameter(`${named}${more}`);
+  }
   const missing = shape.parameters
     .filter((p) => p.required && !(p.name in sent))
     .map((p) => p.name);

@@ -13,6 +13,7 @@
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { EmulatorConfig } from "../config";
+import type { FaultInjector } from "../faults";
 import type { Logger } from "../logger";
 import type { ExecutionTarget } from "../services/executionTargets";
 import type { MetadataStore } from "../store/metadataStore";
@@ -43,6 +44,7 @@ export class JobRunner {
    * @param models - trained-model bytes
    * @param lookup - resolves a job's target
    * @param logger - log lines (progress at debug level)
+   * @param faults - fault injection (`--fail-job-at-module`), when the server has it
    */
   constructor(
     private readonly config: EmulatorConfig,
@@ -50,6 +52,7 @@ export class JobRunner {
     private readonly models: ModelStore,
     private readonly lookup: TargetLookup,
     private readonly logger: Logger,
+    private readonly faults?: Pick<FaultInjector, "failJobAtModule" | "recordJobFault">,
   ) {}
 
   /** Marks jobs that were running when the previous process died as Failed. */
@@ -185,7 +188,7 @@ export class JobRunner {
       trainedModels[assetId] = this.models.get(sha);
     }
     const job = this.store.putJob({ ...queued, startTime: new Date().toISOString() });
-    const data: WorkerJob = {
+    let data: WorkerJob = {
       jobId: job.id,
       properties: target.serving.properties,
       trainedModels,
@@ -194,6 +197,8 @@ export class JobRunner {
       globalParameters: job.globalParameters,
       strict: this.config.strict,
     };
+    const failAtModule = this.faults?.failJobAtModule();
+    if (failAtModule !== undefined) data = { ...data, failAtModule };
     const worker = new Worker(WORKER_FILE, {
       workerData: data,
       execArgv: WORKER_FILE.endsWith(".ts") ? ["--require", require.resolve("tsx/cjs")] : [],
@@ -215,7 +220,11 @@ export class JobRunner {
     worker.on("message", (message: WorkerMessage) => {
       if (message.type === "progress") this.logger.debug(`job ${job.id}: ${message.line}`);
       else if (message.type === "finished") settle("Finished", null);
-      else settle("Failed", message.details);
+      else {
+        if (message.injectedAt !== undefined)
+          this.faults?.recordJobFault(job.id, message.injectedAt);
+        settle("Failed", message.details);
+      }
     });
     worker.on("error", (error) => {
       this.logger.error(`job ${job.id}: worker error: ${error.stack ?? error.message}`);

@@ -18,10 +18,17 @@ export interface WorkerJob {
   readonly globalParameters: Readonly<Record<string, string>>;
   /** The emulator's `--strict`, passed on to the engine. */
   readonly strict: boolean;
+  /** Fault injection: fail the job with a module error when this Studio module starts. */
+  readonly failAtModule?: string;
 }
 
 /** What a worker posts back. */
 export type WorkerMessage =
   | { readonly type: "progress"; readonly line: string }
   | { readonly type: "finished" }
-  | { readonly type: "failed"; readonly details: string };
+  | {
+      readonly type: "failed";
+      readonly details: string;
+      /** Set when the failure was injected (`--fail-job-at-module`): the module's name. */
+      readonly injectedAt?: string;
+    };

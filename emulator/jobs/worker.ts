@@ -9,12 +9,40 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { DataTable } from "../engine/api";
 import { describeBlob, describeStorageError, downloadBlob, uploadBlob } from "../blob/blobIo";
 import { loadEngine } from "../engineLoader";
-import { engineErrorDetails, isEngineError } from "../errors/engineErrors";
+import { engineErrorDetails, isEngineError, jobFailureDetails } from "../errors/engineErrors";
+import { ErrorFactory } from "../errors/errorFactory";
 import { CONTENT_TYPES, serializeTable } from "./formats";
 import type { WorkerJob, WorkerMessage } from "./protocol";
 
 /** A failure whose text is already the job's `Details`. */
-class JobFailure extends Error {}
+class JobFailure extends Error {
+  /** Set for a failure injected by `--fail-job-at-module`: the module. */
+  injectedAt?: string;
+}
+
+/**
+ * The module a progress line says is starting. The engine reports `"<node id> <module>: started"`
+ * before it runs each module; fault injection fails the job right there, as if the module had.
+ */
+const MODULE_STARTED = /^\S+ (.+): started$/;
+
+/**
+ * The failure `--fail-job-at-module` injects: a module error like the engine's own, with Studio's
+ * generic "Error 0039" so that it reads as the module failing, not as a bad input.
+ * @param module - the Studio module name
+ */
+function injectedModuleFailure(module: string): JobFailure {
+  const failure = new JobFailure(
+    jobFailureDetails(
+      ErrorFactory.moduleExecutionError(
+        module,
+        `Error 0039: Error while completing operation: fault injected by --fail-job-at-module "${module}".`,
+      ),
+    ),
+  );
+  failure.injectedAt = module;
+  return failure;
+}
 
 function post(message: WorkerMessage): void {
   parentPort?.postMessage(message);
@@ -52,7 +80,17 @@ async function run(job: WorkerJob): Promise<void> {
     globalParameters: { ...job.globalParameters },
     trainedModels: { ...job.trainedModels },
     strict: job.strict,
-    onProgress: (line) => post({ type: "progress", line }),
+    onProgress: (line) => {
+      post({ type: "progress", line });
+      const started = MODULE_STARTED.exec(line)?.[1];
+      if (
+        job.failAtModule !== undefined &&
+        started !== undefined &&
+        started.toLowerCase() === job.failAtModule.toLowerCase()
+      ) {
+        throw injectedModuleFailure(started);
+      }
+    },
   });
 
   for (const [port, output] of Object.entries(job.outputs)) {
@@ -101,6 +139,13 @@ function detailsOf(error: unknown): string {
 if (parentPort) {
   run(workerData as WorkerJob).then(
     () => post({ type: "finished" }),
-    (error: unknown) => post({ type: "failed", details: detailsOf(error) }),
+    (error: unknown) =>
+      post({
+        type: "failed",
+        details: detailsOf(error),
+        ...(error instanceof JobFailure && error.injectedAt !== undefined
+          ? { injectedAt: error.injectedAt }
+          : {}),
+      }),
   );
 }
