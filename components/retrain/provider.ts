@@ -18,6 +18,7 @@
 import { stat } from "node:fs/promises";
 import * as pulumi from "@pulumi/pulumi";
 import { compareHeader, HashCache, isBlobUrl, readCsvHeader, resolveDataPath } from "./dataFile";
+import { blobUrlProblem, hasDataRow } from "./inputChecks";
 import { diffTrainedModel, validateTrainedModelInputs } from "./logic";
 import { containsUnknown, progress, compactResults } from "../util";
 import type { FieldFailure, GateSpec } from "./metrics";
@@ -52,6 +53,11 @@ async function checkData(
     return undefined;
   }
   if (isBlobUrl(data)) {
+    const problem = blobUrlProblem(data);
+    if (problem) {
+      failures.push({ property: "data", reason: problem });
+      return undefined;
+    }
     // A blob's content identity is its URL plus the hash recorded when it was written; that is
     // only known by asking storage, which a preview without credentials cannot. Declare data as a
     // local file for hash-based diffs; a URL is taken as a new dataset whenever it changes.
@@ -82,6 +88,13 @@ async function checkData(
       for (const problem of compareHeader(header, columns as string[])) {
         failures.push({ property: "data", reason: `"${data}": ${problem}` });
       }
+    }
+    if (!(await hasDataRow(file))) {
+      failures.push({
+        property: "data",
+        reason: `"${data}" has a header row but no data rows: there is nothing to train on`,
+      });
+      return undefined;
     }
   } catch (e) {
     failures.push({ property: "data", reason: `"${data}": ${(e as Error).message}` });

@@ -24,6 +24,7 @@ import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
 import { EmulatorProcess } from "./harness/emulatorProcess";
 import { MiniEngine, type RunResult, type Step } from "./harness/engine";
 import { PROJECT_DIR, ProviderHost } from "./harness/providerHost";
+import { recordFault } from "../reliability/summary";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const ASSET = "Census Model [trained model]";
@@ -313,12 +314,22 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     assert.ok(failed.error, "up failed");
     assert.match(failed.error.message, new RegExp(jobId));
     await emulator.restart();
+    assert.match(await servedByPredictive(), /\/models\/2026-10-30\.1\//, "previous model kept");
     newHostLines();
     const result = await engine.up(config(model));
     assert.equal(result.error, undefined, result.error?.message);
     assert.equal(ops(result).model, "replace");
     assert.match(await servedByPredictive(), /\/models\/2026-12-02\.1\//);
     newHostLines();
+    // The reliability summary (issue 7) counts this fault here rather than injecting it twice.
+    recordFault({
+      fault: "emulator killed (SIGKILL) mid-job, then restarted (e2e scenario 6)",
+      injected: 1,
+      outcome: "failed clearly",
+      previousModelServed: true,
+      converged: true,
+      test: "convergence 6",
+    });
   });
 
   it("7. drift: an endpoint repointed by hand is seen by refresh and restored by up", async () => {

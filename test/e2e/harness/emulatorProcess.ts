@@ -27,8 +27,12 @@ export class EmulatorProcess {
   readonly output: string[] = [];
   private child?: ChildProcess;
   private boundUrl?: string;
+  /** Extra flags of the next start (changed by {@link EmulatorProcess.restartWith}). */
+  private args: readonly string[];
 
-  private constructor(private readonly options: EmulatorProcessOptions) {}
+  private constructor(private readonly options: EmulatorProcessOptions) {
+    this.args = options.args ?? [];
+  }
 
   /** Starts the emulator and waits until it listens. */
   static async start(options: EmulatorProcessOptions): Promise<EmulatorProcess> {
@@ -65,7 +69,7 @@ export class EmulatorProcess {
         this.options.location,
         "--storage",
         this.options.storage,
-        ...(this.options.args ?? []),
+        ...this.args,
       ],
       {
         cwd: PROJECT_DIR,
@@ -112,6 +116,18 @@ export class EmulatorProcess {
   async restart(): Promise<void> {
     await this.kill();
     await this.spawn(Number(new URL(this.url).port));
+  }
+
+  /**
+   * Stops gracefully and starts again on the same port and data folder with other extra flags
+   * (fault injection switched on, changed or off).
+   * @param args - the extra flags from now on
+   */
+  async restartWith(args: readonly string[]): Promise<void> {
+    const port = Number(new URL(this.url).port);
+    this.args = [...args];
+    await this.stop();
+    await this.spawn(port);
   }
 
   /** Stops gracefully (SIGTERM). */

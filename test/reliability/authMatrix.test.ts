@@ -1,0 +1,318 @@
+/**
+ * The emulator's authentication matrix (issue 7, item 4): every authenticated route of every
+ * surface, taken from the route declarations themselves (so a new route is covered by default),
+ * is called with every wrong credential: none, a wrong token, the right secret under another
+ * scheme, the other surfaces' tokens, another service's or endpoint's key. Each answer must be
+ * 401 in the surface's envelope with its code, and nothing may change (DELETE and PUT included).
+ *
+ * Also the `Results` SAS of a BES job: read-only (a write or delete through it is refused by
+ * storage with 403), valid about 24 h, and refused once expired (minted through the same code
+ * path with a clock 25 h back).
+ */
+import assert from "node:assert/strict";
+import type {
+  AzureBlobDataReference,
+  BatchExecutionStatus,
+  ClassicEndpoint,
+  WebServiceKeys,
+} from "../../clients/wire";
+import { parseConnectionString, resultReference } from "../../emulator/blob/blobIo";
+import { armRoutes } from "../../emulator/routes/armRoutes";
+import { adminRoutes, classicRoutes } from "../../emulator/routes/classicRoutes";
+import { executionRoutes } from "../../emulator/routes/executionRoutes";
+import type { RouteSpec } from "../../emulator/routes/routeSpec";
+import { azuriteConnectionString, uniqueName } from "../helpers/env";
+import {
+  TEST_STORAGE_ACCOUNT,
+  armServicePath,
+  createTestContainer,
+  executionBase,
+  httpRequest,
+  loadServiceDefinition,
+  publishClassic,
+  putArmService,
+  startTestEmulator,
+  testStorageKey,
+  type TestContainer,
+  type TestEmulator,
+} from "../helpers/emulator";
+import { censusCsv } from "../emulator/api/censusData";
+
+const SUB = "00000000-0000-0000-0000-00000000a001";
+const ALL = ["NotStarted", "Running", "Finished", "Failed", "Cancelled"] as const;
+
+/** Every route the emulator declares (handlers are never called: nothing gets past 401). */
+function declaredRoutes(): RouteSpec[] {
+  const none = {} as never;
+  return [
+    ...armRoutes(none),
+    ...classicRoutes(none),
+    ...adminRoutes(none),
+    ...executionRoutes(none, none, 1024 * 1024),
+  ];
+}
+
+describe("reliability: authentication matrix of every surface, and the Results SAS", function () {
+  this.timeout(120_000);
+  let emulator: TestEmulator;
+  let container: TestContainer;
+  const ws = uniqueName("ws").replace(/-/g, "");
+  const webServiceId = uniqueName("svc").replace(/-/g, "");
+  /** Real ids for every path parameter. */
+  const params: Record<string, string> = {};
+  /** Keys of what exists: two ARM services, two classic endpoints. */
+  const keys: Record<string, string> = {};
+  let trainingExecution: string;
+  let endpointA: ClassicEndpoint;
+  let endpointB: ClassicEndpoint;
+  let jobId: string;
+  let results: Record<string, AzureBlobDataReference>;
+
+  before(async () => {
+    emulator = await startTestEmulator();
+    container = await createTestContainer("auth");
+    await container.upload("train.csv", censusCsv(300, 2));
+    const definition = loadServiceDefinition("census-training");
+    definition.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
+    const trainingPath = armServicePath(SUB, "auth", "training");
+    const training = await putArmService(emulator, trainingPath, definition);
+    const otherPath = armServicePath(SUB, "auth", "other");
+    await putArmService(emulator, otherPath, definition);
+    keys.training = (
+      await emulator.arm<WebServiceKeys>("GET", `${trainingPath}/listKeys`)
+    ).body.primary;
+    keys.other = (await emulator.arm<WebServiceKeys>("GET", `${otherPath}/listKeys`)).body.primary;
+    trainingExecution = executionBase(training);
+
+    await publishClassic(emulator, ws, webServiceId, {
+      Name: "auth",
+      Properties: loadServiceDefinition("census-predictive").properties,
+    });
+    const endpoint = async (name: string): Promise<ClassicEndpoint> => {
+      const path = `/workspaces/${ws}/webservices/${webServiceId}/endpoints/${name}`;
+      assert.equal((await emulator.classic("PUT", path, {})).status, 201);
+      return (await emulator.classic<ClassicEndpoint>("GET", path)).body;
+    };
+    endpointA = await endpoint("epa");
+    endpointB = await endpoint("epb");
+    keys.endpointA = endpointA.PrimaryKey;
+    keys.endpointB = endpointB.PrimaryKey;
+
+    const ref = (blob: string) => ({
+      ConnectionString: azuriteConnectionString(),
+      RelativeLocation: `${container.name}/${blob}`,
+    });
+    const submitted = await httpRequest<string>(
+      "POST",
+      `${trainingExecution}/jobs?api-version=2.0`,
+      {
+        token: keys.training,
+        body: {
+          Inputs: { input1: ref("train.csv") },
+          Outputs: { output1: ref("out/model.ilearner"), output2: ref("out/eval.csv") },
+        },
+      },
+    );
+    jobId = submitted.body;
+    await httpRequest("POST", `${trainingExecution}/jobs/${jobId}/start?api-version=2.0`, {
+      token: keys.training,
+    });
+    let status: BatchExecutionStatus;
+    for (;;) {
+      status = (
+        await httpRequest<BatchExecutionStatus>(
+          "GET",
+          `${trainingExecution}/jobs/${jobId}?api-version=2.0`,
+          { token: keys.training },
+        )
+      ).body;
+      if (status.StatusCode !== "NotStarted" && status.StatusCode !== "Running") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+    results = status.Results!;
+
+    Object.assign(params, {
+      subscriptionId: SUB,
+      resourceGroup: "auth",
+      name: "training",
+      location: "local",
+      operationId: "0".repeat(32),
+      workspaceId: ws,
+      webServiceId,
+      endpointName: "epa",
+      jobId,
+    });
+  });
+
+  after(async () => {
+    await emulator?.close();
+  });
+
+  /** What wrong credentials must not change. */
+  const state = async (): Promise<string> =>
+    JSON.stringify({
+      arm: (
+        await emulator.arm(
+          "GET",
+          `/subscriptions/${SUB}/providers/Microsoft.MachineLearning/webServices`,
+        )
+      ).body,
+      endpoints: (
+        await emulator.classic("GET", `/workspaces/${ws}/webservices/${webServiceId}/endpoints`)
+      ).body,
+      jobs: emulator.server.store
+        .listJobs([...ALL])
+        .map((j) => `${j.id}:${j.status}`)
+        .sort(),
+    });
+
+  it("answers every wrong credential on every authenticated route with 401 in its envelope, changing nothing", async () => {
+    const before = await state();
+    const tokens = emulator.credentials;
+    let checked = 0;
+    const routes = declaredRoutes().filter((r) => r.auth !== "none");
+    assert.ok(routes.length >= 25, `${routes.length} routes`);
+    for (const route of routes) {
+      // Execution routes: the training service's URL, or classic endpoint A's.
+      const executionId = route.url.startsWith("/workspaces/:workspaceId/services/")
+        ? endpointA.ApiLocation.split("/").pop()!
+        : trainingExecution.split("/").pop()!;
+      const scope = route.url.startsWith("/subscriptions/:subscriptionId/services/")
+        ? trainingExecution.split("/")[4]
+        : SUB;
+      const path = route.url.replace(/:(\w+)/g, (_m, name: string) => {
+        if (name === "executionId") return executionId;
+        if (name === "subscriptionId") return scope;
+        return params[name];
+      });
+      const query = route.surface === "arm" ? "?api-version=2017-01-01" : "?api-version=2.0";
+      const body = ["PUT", "POST", "PATCH"].includes(String(route.method)) ? {} : undefined;
+
+      // The wrong credentials for this route: each must be refused.
+      const wrong: [string, Record<string, string>][] = [
+        ["no Authorization header", {}],
+        ["a wrong bearer token", { Authorization: "Bearer not-a-valid-credential-at-all" }],
+        ["an empty bearer token", { Authorization: "Bearer " }],
+      ];
+      const own =
+        route.auth === "arm"
+          ? tokens.armToken
+          : route.auth === "executionKey"
+            ? route.url.startsWith("/workspaces/")
+              ? keys.endpointA
+              : keys.training
+            : tokens.workspaceToken;
+      wrong.push(["the right secret under the Basic scheme", { Authorization: `Basic ${own}` }]);
+      wrong.push(["the right secret without a scheme", { Authorization: own }]);
+      const others: [string, string][] = [
+        ["the ARM token", tokens.armToken],
+        ["the workspace token", tokens.workspaceToken],
+        ["another ARM service's key", keys.other],
+        ["ARM service key", keys.training],
+        ["endpoint A's key", keys.endpointA],
+        ["endpoint B's key", keys.endpointB],
+      ];
+      for (const [label, token] of others) {
+        if (token === own) continue;
+        // The management routes of endpoint A itself accept A's own key (documented).
+        if (route.auth === "workspaceOrEndpointKey" && token === keys.endpointA) continue;
+        wrong.push([label, { Authorization: `Bearer ${token}` }]);
+      }
+
+      for (const [label, headers] of wrong) {
+        const response = await httpRequest<{
+          error: { code: string; details?: { code: string }[] };
+        }>(String(route.method), `${emulator.url}${path}${query}`, {
+          headers,
+          ...(body !== undefined ? { body } : {}),
+        });
+        const where = `${route.method} ${route.url} with ${label}`;
+        assert.equal(response.status, 401, `${where}: ${response.status} ${response.text}`);
+        const error = response.body.error;
+        if (route.surface === "arm") {
+          assert.equal(
+            error.code,
+            label === "no Authorization header"
+              ? "AuthenticationFailed"
+              : "InvalidAuthenticationToken",
+            where,
+          );
+        } else {
+          assert.equal(error.code, "Unauthorized", where);
+          assert.equal(
+            error.details?.[0].code,
+            route.surface === "execution"
+              ? "ScoreRequestUnauthorized"
+              : "ManagementRequestUnauthorized",
+            where,
+          );
+        }
+        assert.ok(response.headers.get("x-ms-request-id"), where);
+        checked++;
+      }
+    }
+    assert.ok(checked > 200, `${checked} requests`);
+    assert.equal(await state(), before, "no wrong credential changed anything");
+    assert.equal((await emulator.request("GET", "/health", { token: null })).status, 200);
+  });
+
+  it("drives each service or endpoint only with its own keys", async () => {
+    const score = (base: string, token: string) =>
+      httpRequest("GET", `${base}/swagger.json?api-version=2.0`, { token });
+    assert.equal((await score(endpointA.ApiLocation, keys.endpointA)).status, 200);
+    assert.equal((await score(endpointA.ApiLocation, endpointA.SecondaryKey)).status, 200);
+    assert.equal((await score(endpointA.ApiLocation, keys.endpointB)).status, 401, "B's key on A");
+    assert.equal((await score(trainingExecution, keys.endpointA)).status, 401, "A's key on ARM");
+    assert.equal((await score(trainingExecution, keys.training)).status, 200);
+    const endpointBPath = `/workspaces/${ws}/webservices/${webServiceId}/endpoints/epb`;
+    const asA = await emulator.request("GET", endpointBPath, { token: keys.endpointA });
+    assert.equal(asA.status, 401, "A's key cannot read endpoint B");
+    const patchAsA = await emulator.request("PATCH", endpointBPath, {
+      token: keys.endpointA,
+      body: { Description: "taken over" },
+    });
+    assert.equal(patchAsA.status, 401, "A's key cannot PATCH endpoint B");
+  });
+
+  it("hands out a read-only Results SAS, valid about 24 h, refused once expired", async () => {
+    const evaluation = results.output2;
+    const url = `${evaluation.BaseLocation}${evaluation.RelativeLocation}${evaluation.SasBlobToken}`;
+    const sas = new URLSearchParams(evaluation.SasBlobToken!.slice(1));
+    assert.equal(sas.get("sp"), "r", "read permission only");
+    assert.equal(sas.get("sr"), "b", "one blob");
+    const expires = Date.parse(sas.get("se")!);
+    assert.ok(expires > Date.now(), "not expired");
+    assert.ok(expires <= Date.now() + 24 * 3600_000 + 60_000, "at most 24 h ahead");
+
+    const read = await fetch(url);
+    assert.equal(read.status, 200);
+    const original = await read.text();
+    const write = await fetch(url, {
+      method: "PUT",
+      headers: { "x-ms-blob-type": "BlockBlob", "Content-Type": "text/csv" },
+      body: "overwritten",
+    });
+    assert.equal(write.status, 403, "a write through the SAS is refused");
+    assert.equal(write.headers.get("x-ms-error-code"), "AuthorizationPermissionMismatch");
+    const remove = await fetch(url, { method: "DELETE" });
+    assert.equal(remove.status, 403, "a delete through the SAS is refused");
+    assert.equal(await (await fetch(url)).text(), original, "the blob is unchanged");
+
+    // The same code path with the clock 25 h back: an expired SAS, which storage refuses.
+    const account = parseConnectionString(azuriteConnectionString())!;
+    const [containerName, ...blob] = evaluation.RelativeLocation!.split("/");
+    const expired = resultReference(
+      { mode: "key", account, container: containerName, blob: blob.join("/") },
+      new Date(Date.now() - 25 * 3600_000),
+    );
+    assert.ok(
+      Date.parse(new URLSearchParams(expired.SasBlobToken!.slice(1)).get("se")!) < Date.now(),
+    );
+    const late = await fetch(
+      `${expired.BaseLocation}${expired.RelativeLocation}${expired.SasBlobToken}`,
+    );
+    assert.equal(late.status, 403, "an expired SAS is refused");
+    assert.equal(late.headers.get("x-ms-error-code"), "AuthorizationFailure");
+  });
+});

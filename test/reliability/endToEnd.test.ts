@@ -1,0 +1,502 @@
+/**
+ * Reliability end to end (issue 7, items 2 and 4): the local stack run through the SDK's own
+ * dynamic-provider host, against the emulator's bin started with fault-injection flags.
+ *
+ * Each fault gets a scenario on one shared stack, in order: transient faults must be survived
+ * (the up succeeds and the new model is served), permanent ones must fail the up with a named
+ * error while the previous model stays served, and the next up (fault removed) must converge.
+ * The emulator killed mid-job is scenario 6 of `test/e2e/convergence.test.ts`; Azurite restarted
+ * mid-upload is `azuriteRestart.test.ts`.
+ *
+ * The run ends with a gate failure, a refresh and a destroy, then scans everything written (the
+ * state file after every operation, the provider host's output, the emulator's debug log, every
+ * error message, the hash cache) for every key, token and SAS signature used: the provider host
+ * runs with a preload (`harness/recordSecrets.cjs`) that records each credential it sent or
+ * received over HTTP, so the scan looks for exactly those.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ArmWebServicesClient, findTrainedModelAsset } from "../../clients/arm";
+import { ClassicManagementClient } from "../../clients/classic";
+import { blobService } from "../../clients/storage";
+import { censusToCsv, generateCensusRows, type CensusRow } from "../../data/generate";
+import { AZURITE_KEY } from "../../scripts/azurite";
+import { EmulatorProcess } from "../e2e/harness/emulatorProcess";
+import { MiniEngine, type RunResult, type Step } from "../e2e/harness/engine";
+import { PROJECT_DIR, ProviderHost } from "../e2e/harness/providerHost";
+import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
+import { recordFault, recordSecretsScan } from "./summary";
+
+const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+const ASSET = "Census Model [trained model]";
+const WORKSPACE = "10ca1000000000000000000000000001";
+const CLASSIC_SERVICE = "c0ffee00c0ffee00c0ffee00c0ffee00";
+
+const ops = (r: RunResult): Record<string, string> =>
+  Object.fromEntries(
+    r.steps.filter((s) => s.op !== "delete-replaced").map((s: Step) => [s.name, s.op]),
+  );
+
+describe("reliability end to end: injected faults, then a secrets scan", function () {
+  this.timeout(240_000);
+  let work: string;
+  let emulator: EmulatorProcess;
+  let host: ProviderHost;
+  let engine: MiniEngine;
+  let files: Record<string, string>;
+  let recordFile: string;
+  /** Every error message an operation returned (scanned for secrets at the end). */
+  const errors: string[] = [];
+  /** The state file's text after every operation. */
+  const states: string[] = [];
+  /** Secrets the state holds (keys, tokens, SAS signatures), read before the destroy. */
+  const stateSecrets = new Set<string>();
+  let emulatorMark = 0;
+  let hostMark = 0;
+
+  const config = (version: string, data = files.october): Record<string, unknown> => ({
+    target: "local",
+    model: {
+      version,
+      data,
+      gate: { metric: "AUC", min: 0.75, maxRegression: 0.02 },
+      retain: true,
+      deadlineMinutes: 10,
+    },
+    endpoints: [{ name: "contoso" }],
+    local: {
+      emulatorUrl: emulator.url,
+      azuriteBlobEndpoint: azuriteBlobEndpoint(),
+      emulatorLocation: path.join(work, "emulator"),
+    },
+  });
+
+  /** Runs an up and keeps what the scan needs. */
+  const up = async (version: string, data?: string): Promise<RunResult> => {
+    const result = await engine.up(config(version, data));
+    if (result.error) errors.push(result.error.message, String(result.error.stack));
+    states.push(fs.readFileSync(path.join(work, "state.json"), "utf8"));
+    return result;
+  };
+
+  /** Emulator lines since the last call. */
+  const newEmulatorLines = (): string[] => {
+    const lines = emulator.output.slice(emulatorMark);
+    emulatorMark = emulator.output.length;
+    return lines;
+  };
+  const newHostLines = (): string[] => {
+    const lines = host.output.slice(hostMark);
+    hostMark = host.output.length;
+    return lines;
+  };
+  /** Faults the emulator reports having injected since the last call. */
+  const injectedSinceLastCall = (): number =>
+    newEmulatorLines().filter((l) => /fault injected:/.test(l)).length;
+
+  /** Restarts the emulator with other fault flags (none: faults off); output marks restart. */
+  const faults = async (...args: string[]): Promise<void> => {
+    await emulator.restartWith(["--log-level", "debug", ...args]);
+    newEmulatorLines();
+    newHostLines();
+  };
+
+  const arm = (): ArmWebServicesClient =>
+    new ArmWebServicesClient({ kind: "token", token: emulator.credentials.armToken });
+  /** The model URI the predictive ARM service serves. */
+  const servedByPredictive = async (): Promise<string> => {
+    const service = await arm().get({
+      endpoint: emulator.url,
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: "local",
+      name: "census-predictive",
+    });
+    assert.ok(service, "the predictive service exists");
+    return findTrainedModelAsset(service.properties, ASSET).asset.locationInfo.uri;
+  };
+  /** The model the classic endpoint serves (container/blob). */
+  const servedByEndpoint = async (): Promise<string> => {
+    const endpoint = await new ClassicManagementClient(
+      emulator.credentials.workspaceToken,
+    ).getEndpoint(
+      { endpoint: emulator.url, workspaceId: WORKSPACE, webServiceId: CLASSIC_SERVICE },
+      "contoso",
+    );
+    return endpoint?.Resources[0]?.Location.RelativeLocation ?? "";
+  };
+  /** Both serving targets serve this version's model. */
+  const assertServes = async (version: string): Promise<void> => {
+    const model = new RegExp(`/models/${version.replace(/\./g, "\\.")}/`);
+    assert.match(await servedByPredictive(), model, "the predictive service");
+    assert.match(`/${await servedByEndpoint()}`, model, "the classic endpoint");
+  };
+  /** Model blobs stored for a version. */
+  const storedModels = async (version: string): Promise<string[]> => {
+    const names: string[] = [];
+    const container = blobService(azuriteConnectionString()).getContainerClient("models");
+    if (!(await container.exists())) return names;
+    for await (const b of container.listBlobsFlat({ prefix: `${version}/` }))
+      if (b.name.endsWith(".ilearner")) names.push(b.name);
+    return names;
+  };
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "reliability-"));
+    const write = (name: string, rows: CensusRow[]): string => {
+      const file = path.join(work, name);
+      fs.writeFileSync(file, censusToCsv(rows));
+      return file;
+    };
+    const shuffled = generateCensusRows({ rows: 3000, seed: 3, drift: 0 }).map((r, i, all) => ({
+      ...r,
+      income: all[(i * 7919) % all.length].income,
+    }));
+    files = {
+      october: write("census-2026-10.csv", generateCensusRows({ rows: 3000, seed: 1, drift: 0 })),
+      noise: write("census-noise.csv", shuffled),
+    };
+    emulator = await EmulatorProcess.start({
+      location: path.join(work, "emulator"),
+      storage: new URL(azuriteBlobEndpoint()).origin,
+      args: ["--log-level", "debug"],
+    });
+    recordFile = path.join(work, "recorded-secrets.tsv");
+    host = await ProviderHost.start(PROJECT_DIR, {
+      ...process.env,
+      AZUREML_RETRAIN_CACHE_DIR: path.join(work, "cache"),
+      AZUREML_RETRAIN_LOG: "",
+      RELIABILITY_SECRET_RECORD: recordFile,
+      NODE_OPTIONS: [
+        process.env.NODE_OPTIONS ?? "",
+        `--require ${path.join(__dirname, "harness", "recordSecrets.cjs")}`,
+      ].join(" "),
+    });
+    engine = new MiniEngine({
+      host,
+      stateFile: path.join(work, "state.json"),
+      passphrase: "reliability passphrase",
+      project: "azureml-retrain",
+      stack: "local",
+      program: path.join(PROJECT_DIR, "index.ts"),
+      reload: [path.join(PROJECT_DIR, "index.ts"), path.join(PROJECT_DIR, "config.ts")],
+    });
+  });
+
+  after(async () => {
+    // A failed scenario may leave resources: destroy them (faults off), so that the containers
+    // this stack shares with other suites' Azurite are gone.
+    if (engine?.state.some((r) => r.custom)) {
+      await faults().catch(() => undefined);
+      await engine.destroy().catch(() => undefined);
+    }
+    await host?.stop();
+    await emulator?.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("0. a baseline up serves v1", async () => {
+    const result = await up("v1");
+    assert.equal(result.error, undefined, result.error?.message);
+    await assertServes("v1");
+    newHostLines();
+    newEmulatorLines();
+  });
+
+  it("1. 503 on one request in four, on every surface: survived, v2 served", async () => {
+    // Retry-After 0: the waits themselves are scenario 2's subject; this one is about volume.
+    await faults("--fault-every", "4", "--fault-retry-after", "0");
+    const result = await up("v2");
+    assert.equal(result.error, undefined, result.error?.message);
+    // Every refused request was retried: the up could not have succeeded otherwise. (Which calls
+    // are refused depends on timing, so no particular client's retry line is required.)
+    const injected = injectedSinceLastCall();
+    assert.ok(injected >= 3, `only ${injected} faults injected`);
+    await assertServes("v2");
+    recordFault({
+      fault: "503 on 1 request in 4 (--fault-every 4), every surface",
+      injected,
+      outcome: "survived",
+      converged: true,
+      test: "1",
+    });
+  });
+
+  it("2. 429 with Retry-After 2 s on the first 2 BES submissions: waits as told, v3 served", async () => {
+    await faults(
+      "--fault-rate",
+      "1",
+      "--fault-count",
+      "2",
+      "--fault-status",
+      "429",
+      "--fault-retry-after",
+      "2",
+      "--fault-paths",
+      "^POST .*/jobs$",
+    );
+    const started = Date.now();
+    const result = await up("v3");
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.equal(injectedSinceLastCall(), 2);
+    // Only the 429 retries are this scenario's: a late line of an earlier one must not count.
+    const retries = newHostLines().filter((l) => /BES call retry \d after HTTP 429/.test(l));
+    assert.deepEqual(
+      retries.map((l) =>
+        /retry (\d) after HTTP 429 \(Retry-After\) \(waiting ([\d.]+) s\)/.exec(l)?.slice(1),
+      ),
+      [
+        ["1", "2.0"],
+        ["2", "2.0"],
+      ],
+      retries.join("\n"),
+    );
+    assert.ok(Date.now() - started >= 4000, "both Retry-After waits were honoured");
+    await assertServes("v3");
+    recordFault({
+      fault: "429 + Retry-After 2 s on the first 2 BES submissions (--fault-count 2)",
+      injected: 2,
+      outcome: "survived",
+      converged: true,
+      test: "2",
+    });
+  });
+
+  it("3. 150 ms added to every request: survived, v4 served", async () => {
+    await faults("--fault-latency-ms", "150");
+    const started = Date.now();
+    const result = await up("v4");
+    assert.equal(result.error, undefined, result.error?.message);
+    // Access log lines: "<time> INFO  <METHOD> <path> <status> <ms>ms <request id>".
+    const delayed = newEmulatorLines()
+      .map((l) => / INFO {2}(?:GET|PUT|POST|PATCH|DELETE) \S+ \d{3} ([\d.]+)ms /.exec(l)?.[1])
+      .filter((ms): ms is string => ms !== undefined)
+      .map(Number);
+    assert.ok(delayed.length > 10, `${delayed.length} requests`);
+    assert.ok(
+      delayed.every((ms) => ms >= 150),
+      `every request took at least 150 ms: ${delayed.join(", ")}`,
+    );
+    assert.ok(Date.now() - started > 1500);
+    await assertServes("v4");
+    recordFault({
+      fault: "+150 ms on every request (--fault-latency-ms 150)",
+      injected: delayed.length,
+      outcome: "survived",
+      converged: true,
+      test: "3",
+    });
+  });
+
+  it("4. 503 on every BES submission: up fails naming it, v4 still served; then v5 converges", async () => {
+    await faults(
+      "--fault-rate",
+      "1",
+      "--fault-retry-after",
+      "0",
+      "--fault-paths",
+      "^POST .*/jobs$",
+    );
+    const stateBefore = JSON.stringify(engine.state);
+    const result = await up("v5");
+    assert.ok(result.error, "up failed");
+    assert.match(result.error.message, /POST \S+\/jobs failed: 503 ServiceUnavailable/);
+    const injected = injectedSinceLastCall();
+    assert.equal(injected, 6, "the first attempt and 5 retries");
+    await assertServes("v4");
+    assert.deepEqual(await storedModels("v5"), [], "nothing was trained");
+    assert.equal(JSON.stringify(engine.state), stateBefore, "the state is unchanged");
+    await faults();
+    const next = await up("v5");
+    assert.equal(next.error, undefined, next.error?.message);
+    assert.equal(ops(next).model, "replace");
+    await assertServes("v5");
+    recordFault({
+      fault: "503 on every BES submission (--fault-rate 1 --fault-paths '^POST .*/jobs$')",
+      injected,
+      outcome: "failed clearly",
+      previousModelServed: true,
+      converged: true,
+      test: "4",
+    });
+  });
+
+  it("5. 429 on every ARM PATCH: the predictive update fails naming it and keeps v5; then v6 converges", async () => {
+    await faults(
+      "--fault-rate",
+      "1",
+      "--fault-status",
+      "429",
+      "--fault-retry-after",
+      "0",
+      "--fault-paths",
+      "^PATCH /subscriptions/.*/webServices/",
+    );
+    const result = await up("v6");
+    assert.ok(result.error, "up failed");
+    assert.match(result.error.message, /PATCH \S+census-predictive failed: 429 TooManyRequests/);
+    const injected = injectedSinceLastCall();
+    assert.equal(injected, 6);
+    assert.match(await servedByPredictive(), /\/models\/v5\//, "the predictive service keeps v5");
+    await faults();
+    newHostLines();
+    const next = await up("v6");
+    assert.equal(next.error, undefined, next.error?.message);
+    assert.equal(ops(next).predictive, "update");
+    // The model the failed run trained stays; its predecessor (kept by the failed run) goes.
+    assert.deepEqual(
+      next.steps.filter((step) => step.name === "model").map((step) => step.op),
+      ["same", "delete"],
+    );
+    assert.ok(!newHostLines().some((l) => /submitted BES job/.test(l)), "no training again");
+    await assertServes("v6");
+    recordFault({
+      fault: "429 on every ARM PATCH (--fault-status 429 --fault-paths '^PATCH .../webServices/')",
+      injected,
+      outcome: "failed clearly",
+      previousModelServed: true,
+      converged: true,
+      test: "5",
+    });
+  });
+
+  it("6. every job fails at Train Model: up fails with the module error and job id, v6 still served; then v7 converges", async () => {
+    await faults("--fail-job-at-module", "Train Model");
+    const result = await up("v7");
+    assert.ok(result.error, "up failed");
+    assert.match(
+      result.error.message,
+      /BES job [0-9a-f]{32} ended Failed: ModuleExecutionError\/ModuleExecutionFailed \(Train Model\): Error 0039/,
+    );
+    assert.match(result.error.message, /served model is unchanged/);
+    const injected = injectedSinceLastCall();
+    assert.equal(injected, 1);
+    await assertServes("v6");
+    assert.deepEqual(await storedModels("v7"), [], "no model blob for v7");
+    await faults();
+    const next = await up("v7");
+    assert.equal(next.error, undefined, next.error?.message);
+    await assertServes("v7");
+    recordFault({
+      fault: "job failed at module 'Train Model' (--fail-job-at-module)",
+      injected,
+      outcome: "failed clearly",
+      previousModelServed: true,
+      converged: true,
+      test: "6",
+    });
+  });
+
+  it("7. a model that fails the gate fails up; v7 still served", async () => {
+    const result = await up("v8-noise", files.noise);
+    assert.ok(result.error, "up failed");
+    assert.match(result.error.message, /failed the promotion gate/);
+    await assertServes("v7");
+  });
+
+  it("8. refresh and destroy", async () => {
+    await engine.refresh();
+    states.push(fs.readFileSync(path.join(work, "state.json"), "utf8"));
+    // Every secret the stack holds (the engine's plain view of the state), for the scan: the
+    // keys and tokens by name, SAS signatures and account keys wherever they are.
+    const secretNames = new Set([
+      "primaryKey",
+      "secondaryKey",
+      "defaultPrimaryKey",
+      "apiKey",
+      "token",
+      "servingToken",
+      "key",
+    ]);
+    const collect = (value: unknown, name = ""): void => {
+      if (typeof value === "string") {
+        if (secretNames.has(name) && value.length >= 8) stateSecrets.add(value);
+        for (const m of value.matchAll(/[?&]sig=([^&"\s]+)/g))
+          stateSecrets.add(decodeURIComponent(m[1]));
+        for (const m of value.matchAll(/AccountKey=([A-Za-z0-9+/=]{20,})/g)) stateSecrets.add(m[1]);
+      } else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) collect(v, k);
+      }
+    };
+    for (const r of engine.state) collect({ ...r.inputs, ...r.outputs });
+    assert.ok(stateSecrets.size >= 8, `${stateSecrets.size} secrets in the state`);
+    const result = await engine.destroy();
+    if (result.error) errors.push(result.error.message);
+    assert.equal(result.error, undefined, result.error?.message);
+    states.push(fs.readFileSync(path.join(work, "state.json"), "utf8"));
+  });
+
+  it("9. no key, token or SAS signature used appears in anything written", async () => {
+    // What the providers sent and received, as recorded in the provider host.
+    const recorded = fs
+      .readFileSync(recordFile, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split("\t") as [string, string]);
+    const kinds = new Set(recorded.map(([kind]) => kind));
+    assert.ok(kinds.has("sig") && kinds.has("bearer"), `recorded kinds: ${[...kinds].join(", ")}`);
+    const credentials = emulator.credentials;
+    const secrets = new Map<string, string>([
+      [AZURITE_KEY, "Azurite account key"],
+      [credentials.armToken, "emulator ARM token"],
+      [credentials.workspaceToken, "emulator workspace token"],
+    ]);
+    for (const [kind, value] of recorded) {
+      if (!secrets.has(value)) secrets.set(value, kind === "sig" ? "SAS signature" : kind);
+    }
+    for (const value of stateSecrets) if (!secrets.has(value)) secrets.set(value, "state secret");
+    assert.ok(
+      [...secrets.values()].filter((k) => k === "SAS signature").length >= 5,
+      "SAS signatures were recorded",
+    );
+    const keys = recorded.filter(([kind]) => kind === "bearer").length;
+    assert.ok(keys >= 4, `${keys} bearer credentials recorded (tokens and service keys)`);
+
+    const hashCache = path.join(work, "cache", "sha256-cache.json");
+    const sources: Record<string, string> = {
+      "state file (after every operation)": states.join("\n"),
+      "provider host stdout/stderr": host.output.join("\n"),
+      "emulator log (debug)": emulator.output.join("\n"),
+      "error messages": errors.join("\n"),
+      "hash cache": fs.existsSync(hashCache) ? fs.readFileSync(hashCache, "utf8") : "",
+    };
+    const scan = (texts: Record<string, string>): string[] => {
+      const found: string[] = [];
+      for (const [secret, kind] of secrets) {
+        const forms = new Set([secret, encodeURIComponent(secret)]);
+        for (const [source, text] of Object.entries(texts)) {
+          for (const form of forms) {
+            const at = text.indexOf(form);
+            if (at >= 0)
+              found.push(`${kind} in ${source}: …${text.slice(Math.max(0, at - 60), at)}<secret>`);
+          }
+        }
+      }
+      return found;
+    };
+    // Control: the scan finds secrets where they are meant to be, in plain text.
+    const control = scan({
+      "credentials.json": fs.readFileSync(path.join(work, "emulator", "credentials.json"), "utf8"),
+      "a SAS URL": `http://x/c/b?sv=1&sig=${encodeURIComponent([...stateSecrets].find((v) => secrets.get(v) === "state secret" && /[+/=]/.test(v)) ?? "")}`,
+    });
+    assert.ok(
+      control.some((c) => /ARM token in credentials\.json/.test(c)),
+      control.join("\n"),
+    );
+    assert.ok(
+      control.some((c) => /in a SAS URL/.test(c)),
+      control.join("\n"),
+    );
+    const leaks = scan(sources);
+    recordSecretsScan(
+      Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, Buffer.byteLength(v)])),
+      secrets.size,
+      leaks.length,
+    );
+    assert.deepEqual(leaks, []);
+    // The scan must have had something to scan.
+    assert.ok(sources["provider host stdout/stderr"].length > 1000);
+    assert.ok(sources["emulator log (debug)"].includes("DEBUG"), "the emulator logged at debug");
+  });
+});

@@ -1,0 +1,356 @@
+/**
+ * RRS under load while models change (issue 7, item 5): a bounded loopback load (8 closed-loop
+ * clients: 4 on a classic endpoint, 4 on an ARM predictive service) against the emulator's bin,
+ * while a BES training job runs (one after the other, for the whole time) and both serving
+ * targets are repointed between two models again and again (classic PATCH of `Resources`, ARM
+ * PATCH of the trained-model asset).
+ *
+ * Before the load, every request of the set is scored once with each model (through reference
+ * endpoints pinned to each), so each answer can be matched exactly: it must equal model A's
+ * answer or model B's for that request, whole; a mix of rows of both, an error or a timeout
+ * counts as a failure.
+ *
+ * Duration: `LOAD_SECONDS` (default 15, so that `npm test` stays short; the issue's figure is
+ * `LOAD_SECONDS=60`).
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type {
+  ArmWebService,
+  AzureBlobDataReference,
+  BatchExecutionStatus,
+  ClassicEndpoint,
+  WebServiceKeys,
+} from "../../clients/wire";
+import { CENSUS_COLUMNS, censusToCsv, generateCensusRows } from "../../data/generate";
+import { EmulatorProcess } from "../e2e/harness/emulatorProcess";
+import { azuriteConnectionString, uniqueName } from "../helpers/env";
+import {
+  TEST_STORAGE_ACCOUNT,
+  armServicePath,
+  azuriteOrigin,
+  createTestContainer,
+  httpRequest,
+  loadServiceDefinition,
+  testStorageKey,
+  type TestContainer,
+  type TestResponse,
+} from "../helpers/emulator";
+import { recordLoad } from "./summary";
+
+const SUB = "00000000-0000-0000-0000-00000000100a";
+const ASSET = "Census Model [trained model]";
+const CONCURRENCY = 8;
+const REQUESTS = 16;
+const ROWS_PER_REQUEST = 8;
+const PREDICTIVE_COLUMNS = CENSUS_COLUMNS.filter((c) => c !== "income");
+
+/** A scoring target: where to POST and with which key. */
+interface Target {
+  readonly name: string;
+  readonly base: string;
+  readonly key: string;
+}
+
+describe("reliability: RRS under load while a BES job runs and the models change", function () {
+  const seconds = Number(process.env.LOAD_SECONDS ?? 15);
+  this.timeout((seconds + 120) * 1000);
+  let work: string;
+  let emulator: EmulatorProcess;
+  let container: TestContainer;
+  let tokens: { armToken: string; workspaceToken: string };
+  let training: Target;
+  const models: Record<"A" | "B", AzureBlobDataReference> = {} as never;
+
+  const arm = (method: string, p: string, body?: unknown): Promise<TestResponse> =>
+    httpRequest(method, `${emulator.url}${p}${p.includes("?") ? "&" : "?"}api-version=2017-01-01`, {
+      token: tokens.armToken,
+      ...(body !== undefined ? { body } : {}),
+    });
+  const classic = (method: string, p: string, body?: unknown): Promise<TestResponse> =>
+    httpRequest(method, `${emulator.url}${p}`, {
+      token: tokens.workspaceToken,
+      ...(body !== undefined ? { body } : {}),
+    });
+  const ref = (relativeLocation: string): AzureBlobDataReference => ({
+    ConnectionString: azuriteConnectionString(),
+    RelativeLocation: `${container.name}/${relativeLocation}`,
+  });
+
+  /** PUTs an ARM service and waits until it is provisioned. */
+  async function putArm(servicePath: string, body: unknown): Promise<ArmWebService> {
+    const put = await arm("PUT", servicePath, body);
+    assert.ok(put.status === 200 || put.status === 201, put.text);
+    return provisioned(servicePath);
+  }
+  async function provisioned(servicePath: string): Promise<ArmWebService> {
+    for (;;) {
+      const got = await arm("GET", servicePath);
+      const service = got.body as ArmWebService;
+      if (service.properties.provisioningState !== "Provisioning") return service;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  const executionOf = (service: ArmWebService): string =>
+    service.properties.swaggerLocation!.replace(/\/swagger\.json$/, "");
+
+  /** Submits, starts and waits for a training job. */
+  async function train(input: string, output: string): Promise<BatchExecutionStatus> {
+    const jobs = `${training.base}/jobs`;
+    const submitted = await httpRequest("POST", `${jobs}?api-version=2.0`, {
+      token: training.key,
+      body: {
+        Inputs: { input1: ref(input) },
+        Outputs: { output1: ref(`${output}.ilearner`), output2: ref(`${output}.csv`) },
+      },
+    });
+    assert.equal(submitted.status, 200, submitted.text);
+    const id = submitted.body as string;
+    await httpRequest("POST", `${jobs}/${id}/start?api-version=2.0`, { token: training.key });
+    for (;;) {
+      const status = (
+        await httpRequest("GET", `${jobs}/${id}?api-version=2.0`, { token: training.key })
+      ).body as BatchExecutionStatus;
+      if (status.StatusCode !== "NotStarted" && status.StatusCode !== "Running") return status;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  const patchResources = (model: AzureBlobDataReference) => ({
+    Resources: [
+      {
+        Name: ASSET,
+        Location: {
+          BaseLocation: model.BaseLocation,
+          RelativeLocation: model.RelativeLocation,
+          SasBlobToken: model.SasBlobToken,
+        },
+      },
+    ],
+  });
+  const modelUri = (model: AzureBlobDataReference): string =>
+    `${model.BaseLocation}${model.RelativeLocation}`;
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "load-"));
+    emulator = await EmulatorProcess.start({
+      location: path.join(work, "emulator"),
+      storage: azuriteOrigin(),
+      args: ["--log-level", "error"],
+    });
+    tokens = emulator.credentials;
+    container = await createTestContainer("load");
+    const rows = (n: number, seed: number, drift: number) =>
+      censusToCsv(generateCensusRows({ rows: n, seed, drift, missingRate: 0 }));
+    await container.upload("a.csv", rows(2000, 21, 0));
+    await container.upload("b.csv", rows(2000, 22, 1));
+    await container.upload("big.csv", rows(60_000, 23, 0.5));
+
+    const definition = loadServiceDefinition("census-training");
+    definition.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
+    const trainingPath = armServicePath(SUB, "load", "training");
+    const service = await putArm(trainingPath, definition);
+    const keys = (await arm("GET", `${trainingPath}/listKeys`)).body as WebServiceKeys;
+    training = { name: "training", base: executionOf(service), key: keys.primary };
+    for (const [name, input] of [
+      ["A", "a.csv"],
+      ["B", "b.csv"],
+    ] as const) {
+      const status = await train(input, `models/${name}`);
+      assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+      models[name] = status.Results!.output1;
+    }
+  });
+
+  after(async () => {
+    await emulator?.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it(`serves every request from the old or the new model, never a mix, for ${seconds} s at concurrency ${CONCURRENCY}`, async () => {
+    // Serving targets under load, both on model A first.
+    const ws = uniqueName("ws").replace(/-/g, "");
+    const id = uniqueName("svc").replace(/-/g, "");
+    const published = await classic("PUT", `/admin/workspaces/${ws}/webservices/${id}`, {
+      Name: "load",
+      Properties: loadServiceDefinition("census-predictive").properties,
+    });
+    assert.equal(published.status, 201, published.text);
+    const endpointPath = (name: string) => `/workspaces/${ws}/webservices/${id}/endpoints/${name}`;
+    const endpoint = async (name: string, model: AzureBlobDataReference): Promise<Target> => {
+      assert.equal((await classic("PUT", endpointPath(name), {})).status, 201);
+      const patched = await classic("PATCH", endpointPath(name), patchResources(model));
+      assert.equal(patched.status, 200, patched.text);
+      const body = (await classic("GET", endpointPath(name))).body as ClassicEndpoint;
+      return { name, base: body.ApiLocation, key: body.PrimaryKey };
+    };
+    const classicTarget = await endpoint("load", models.A);
+    const referenceA = await endpoint("refa", models.A);
+    const referenceB = await endpoint("refb", models.B);
+    const predictivePath = armServicePath(SUB, "load", "predictive");
+    const predictiveDefinition = loadServiceDefinition("census-predictive");
+    predictiveDefinition.properties.storageAccount = {
+      name: TEST_STORAGE_ACCOUNT,
+      key: testStorageKey(),
+    };
+    predictiveDefinition.properties.assets!.asset2.locationInfo.uri = modelUri(models.A);
+    const predictive = await putArm(predictivePath, predictiveDefinition);
+    const predictiveKeys = (await arm("GET", `${predictivePath}/listKeys`)).body as WebServiceKeys;
+    const armTarget: Target = {
+      name: "arm",
+      base: executionOf(predictive),
+      key: predictiveKeys.primary,
+    };
+
+    // The request set, and each model's exact answer to each request.
+    const rows = generateCensusRows({ rows: REQUESTS * ROWS_PER_REQUEST, seed: 77, drift: 0.5 });
+    const requests = Array.from({ length: REQUESTS }, (_, r) =>
+      JSON.stringify({
+        Inputs: {
+          input1: {
+            ColumnNames: PREDICTIVE_COLUMNS,
+            Values: rows
+              .slice(r * ROWS_PER_REQUEST, (r + 1) * ROWS_PER_REQUEST)
+              .map((row) => PREDICTIVE_COLUMNS.map((c) => String(row[c as keyof typeof row]))),
+          },
+        },
+        GlobalParameters: {},
+      }),
+    );
+    const scoreOnce = async (target: Target, body: string): Promise<string> => {
+      const res = await httpRequest("POST", `${target.base}/execute?api-version=2.0&details=true`, {
+        token: target.key,
+        body,
+      });
+      assert.equal(res.status, 200, res.text);
+      return JSON.stringify((res.body as { Results: unknown }).Results);
+    };
+    const expected: Record<"A" | "B", string[]> = { A: [], B: [] };
+    for (const body of requests) {
+      expected.A.push(await scoreOnce(referenceA, body));
+      expected.B.push(await scoreOnce(referenceB, body));
+    }
+    // The check can see a mix: A's answer with one row of B's matches neither model.
+    const a0 = JSON.parse(expected.A[0]) as { output1: { value: { Values: unknown[][] } } };
+    const b0 = JSON.parse(expected.B[0]) as typeof a0;
+    const differing = a0.output1.value.Values.findIndex(
+      (row, i) => JSON.stringify(row) !== JSON.stringify(b0.output1.value.Values[i]),
+    );
+    assert.ok(differing >= 0, "the two models score a row apart");
+    a0.output1.value.Values[differing] = b0.output1.value.Values[differing];
+    const mixed = JSON.stringify(a0);
+    assert.ok(mixed !== expected.A[0] && mixed !== expected.B[0], "a mix is told apart");
+    for (let r = 0; r < REQUESTS; r++) {
+      assert.notEqual(expected.A[r], expected.B[r], `request ${r}: the two models answer apart`);
+      // The targets under load answer exactly like the reference endpoints.
+      assert.equal(await scoreOnce(classicTarget, requests[r]), expected.A[r]);
+      assert.equal(await scoreOnce(armTarget, requests[r]), expected.A[r]);
+    }
+
+    const deadline = Date.now() + seconds * 1000;
+    const counts = { served: 0, failed: 0, mixed: 0, A: 0, B: 0 };
+    const failures: string[] = [];
+    const latencies: number[] = [];
+    let patches = 0;
+    let besJobs = 0;
+
+    // 8 closed-loop clients: each sends its next request when the previous one is answered.
+    const client = async (target: Target, start: number): Promise<void> => {
+      for (let i = start; Date.now() < deadline; i++) {
+        const r = i % REQUESTS;
+        const sent = performance.now();
+        let answer: string | undefined;
+        try {
+          const res = await fetch(`${target.base}/execute?api-version=2.0&details=true`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${target.key}`, "Content-Type": "application/json" },
+            body: requests[r],
+            signal: AbortSignal.timeout(10_000),
+          });
+          const text = await res.text();
+          if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
+          answer = JSON.stringify((JSON.parse(text) as { Results: unknown }).Results);
+        } catch (e) {
+          counts.failed++;
+          if (failures.length < 5) failures.push(`${target.name}: ${(e as Error).message}`);
+          continue;
+        }
+        latencies.push(performance.now() - sent);
+        counts.served++;
+        if (answer === expected.A[r]) counts.A++;
+        else if (answer === expected.B[r]) counts.B++;
+        else {
+          counts.mixed++;
+          if (failures.length < 5) failures.push(`${target.name}: request ${r} matched no model`);
+        }
+      }
+    };
+
+    // Training jobs, one after the other, for the whole load.
+    const jobs = async (): Promise<void> => {
+      while (Date.now() < deadline - 1000) {
+        const status = await train("big.csv", `models/load-${besJobs}`);
+        assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+        besJobs++;
+      }
+    };
+
+    // Both targets repointed between B and A about every 1.5 s.
+    const repoint = async (): Promise<void> => {
+      for (let n = 0; Date.now() < deadline - 1500; n++) {
+        await new Promise((r) => setTimeout(r, 1500));
+        const model = n % 2 === 0 ? models.B : models.A;
+        const patched = await classic("PATCH", endpointPath("load"), patchResources(model));
+        assert.equal(patched.status, 200, patched.text);
+        const current = (await arm("GET", predictivePath)).body as ArmWebService;
+        const assets = { ...current.properties.assets };
+        assets.asset2 = {
+          ...assets.asset2,
+          locationInfo: { ...assets.asset2.locationInfo, uri: modelUri(model) },
+        };
+        const armPatched = await arm("PATCH", predictivePath, {
+          properties: { packageType: "Graph", assets },
+        });
+        assert.equal(armPatched.status, 200, armPatched.text);
+        const after = await provisioned(predictivePath);
+        assert.equal(after.properties.provisioningState, "Succeeded");
+        patches += 2;
+      }
+    };
+
+    const started = Date.now();
+    await Promise.all([
+      ...Array.from({ length: CONCURRENCY }, (_, c) =>
+        client(c % 2 === 0 ? classicTarget : armTarget, c * 3),
+      ),
+      jobs(),
+      repoint(),
+    ]);
+    const elapsed = (Date.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const percentile = (p: number): number =>
+      Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
+    recordLoad({
+      seconds: Math.round(elapsed),
+      concurrency: CONCURRENCY,
+      served: counts.served,
+      failed: counts.failed + counts.mixed,
+      byModel: { "model A (old)": counts.A, "model B (new)": counts.B },
+      mixed: counts.mixed,
+      patches,
+      besJobs,
+      p50Ms: percentile(0.5),
+      p99Ms: percentile(0.99),
+    });
+
+    assert.deepEqual(failures, []);
+    assert.equal(counts.failed, 0, "no failed request");
+    assert.equal(counts.mixed, 0, "no answer from a half-loaded model");
+    assert.ok(counts.served > seconds * 20, `only ${counts.served} requests in ${seconds} s`);
+    assert.ok(counts.A > 0 && counts.B > 0, `both models served: ${JSON.stringify(counts)}`);
+    assert.ok(patches >= 4, `${patches} PATCHes`);
+    assert.ok(besJobs >= 1, "a training job ran under the load");
+  });
+});
