@@ -3,7 +3,8 @@
  * data with 20 numeric features, at 100k and 1M rows (and the 10× cost ratio).
  *
  * Run: `npx tsx bench/engine-scale.ts [--rows 100000,1000000] [--repeat 1]`.
- * Prints times; nothing is asserted (a later benchmark compares with scikit-learn).
+ * Prints times; nothing is asserted. `npm run bench -- --only training` (bench/training.ts, item 7
+ * of RESULTS.md) uses {@link syntheticCsv} to compare with scikit-learn and to check the growth.
  */
 import { parseArgs } from "node:util";
 import type { WebServiceProperties } from "../clients/wire";

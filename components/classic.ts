@@ -445,8 +445,49 @@ export function diffClassicEndpoint(
   return { changes: replaces.length + updates.length > 0, replaces, updates };
 }
 
-/** Provider of {@link ClassicEndpoint}. */
-export const classicEndpointProvider: pulumi.dynamic.ResourceProvider = compactResults({
+/** Endpoint operations (create, update, read, delete) one provider process runs at once. */
+export const CLASSIC_ENDPOINT_CONCURRENCY = 8;
+
+/**
+ * Runs `work` once fewer than {@link CLASSIC_ENDPOINT_CONCURRENCY} endpoint operations run in this process,
+ * first come first served. Why: the engine calls the provider for every endpoint of a run at
+ * once (its default parallelism is unbounded), so repointing 100 endpoints opened 100 PATCH-and-
+ * read sequences on the management API together, the kind of burst that API answers with 429s.
+ * The queue lives on `globalThis`: module-scope state is copied into each deserialized provider
+ * (an older state's `__provider` serves its deletes), and one queue must cover all of them.
+ */
+export async function withEndpointSlot<T>(work: () => Promise<T>): Promise<T> {
+  const registry = globalThis as unknown as Record<
+    string,
+    { running: number; waiting: (() => void)[] } | undefined
+  >;
+  const slots = (registry.__azuremlRetrainEndpointSlots ??= { running: 0, waiting: [] });
+  if (slots.running < CLASSIC_ENDPOINT_CONCURRENCY) slots.running++;
+  else await new Promise<void>((resolve) => slots.waiting.push(resolve));
+  try {
+    return await work();
+  } finally {
+    // Hand the slot to the next waiter, or give it back.
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.running--;
+  }
+}
+
+/** The provider with its operations that call the management API taken through the slots. */
+function throughEndpointSlots(
+  provider: pulumi.dynamic.ResourceProvider,
+): pulumi.dynamic.ResourceProvider {
+  const wrapped: Record<string, unknown> = { ...provider };
+  for (const name of ["create", "update", "read", "delete"] as const) {
+    const method = provider[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (method) wrapped[name] = (...args: unknown[]) => withEndpointSlot(() => method(...args));
+  }
+  return wrapped as unknown as pulumi.dynamic.ResourceProvider;
+}
+
+/** The methods of {@link classicEndpointProvider}, before slots and result compaction. */
+const classicEndpointMethods: pulumi.dynamic.ResourceProvider = {
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     const failures: { property: string; reason: string }[] = [];
     const name = news.name;
@@ -582,7 +623,12 @@ export const classicEndpointProvider: pulumi.dynamic.ResourceProvider = compactR
       log("ClassicEndpoint", props.name, "deleted");
     });
   },
-});
+};
+
+/** Provider of {@link ClassicEndpoint}. */
+export const classicEndpointProvider: pulumi.dynamic.ResourceProvider = compactResults(
+  throughEndpointSlots(classicEndpointMethods),
+);
 
 /** Arguments of {@link ClassicEndpoint}. */
 export interface ClassicEndpointArgs {

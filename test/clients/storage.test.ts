@@ -54,6 +54,20 @@ describe("clients/storage against Azurite", () => {
     assert.deepEqual(second, { uploaded: false, bytes: bytes.length });
   });
 
+  it("reuses its block buffers without mixing blocks up (one or two in flight, short last block)", async () => {
+    const bytes = crypto.randomBytes(7 * 256 * 1024 + 4321);
+    const { file: p, sha } = file("reuse.bin", bytes);
+    for (const concurrency of [1, 2]) {
+      const blob = client().getBlockBlobClient(`reuse-${concurrency}`);
+      await uploadFileContentAddressed(blob, p, {
+        expectedSha256: sha,
+        blockSize: 256 * 1024,
+        concurrency,
+      });
+      assert.ok((await blob.downloadToBuffer()).equals(bytes), `concurrency ${concurrency}`);
+    }
+  });
+
   it("never commits when the bytes read differ from the checked hash: no blob under the name", async () => {
     const { file: p } = file("b.bin", crypto.randomBytes(3 * 1024 * 1024));
     const expected = "0".repeat(64);

@@ -1,0 +1,77 @@
+/**
+ * The process-wide limit on classic endpoint operations: repointing many endpoints in one run
+ * must not open a PATCH-and-read sequence per endpoint at once (bench item 5).
+ */
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { CLASSIC_ENDPOINT_CONCURRENCY, withEndpointSlot } from "../../components/classic";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const requireFromString = require("require-from-string") as (code: string) => {
+  handler: () => unknown;
+};
+
+type Slot = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** Runs `count` operations through `slots` (round robin) and returns the most seen at once. */
+async function peakConcurrency(count: number, slots: Slot[]): Promise<number> {
+  let running = 0;
+  let peak = 0;
+  await Promise.all(
+    Array.from({ length: count }, (_v, i) =>
+      slots[i % slots.length](async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+      }),
+    ),
+  );
+  return peak;
+}
+
+describe("classic endpoint operation slots", () => {
+  it("runs at most CLASSIC_ENDPOINT_CONCURRENCY operations at once, and all of them", async () => {
+    assert.equal(await peakConcurrency(40, [withEndpointSlot]), CLASSIC_ENDPOINT_CONCURRENCY);
+  });
+
+  it("starts waiting operations in arrival order", async () => {
+    const started: number[] = [];
+    await Promise.all(
+      Array.from({ length: CLASSIC_ENDPOINT_CONCURRENCY + 5 }, (_v, i) =>
+        withEndpointSlot(async () => {
+          started.push(i);
+          await new Promise((r) => setTimeout(r, 2));
+        }),
+      ),
+    );
+    assert.deepEqual(
+      started,
+      started.map((_v, i) => i),
+    );
+  });
+
+  it("frees the slot of a failed operation", async () => {
+    const failures = Array.from({ length: CLASSIC_ENDPOINT_CONCURRENCY * 2 }, () =>
+      withEndpointSlot(async () => {
+        throw new Error("boom");
+      }).catch(() => "failed"),
+    );
+    assert.ok((await Promise.all(failures)).every((f) => f === "failed"));
+    assert.equal(await peakConcurrency(20, [withEndpointSlot]), CLASSIC_ENDPOINT_CONCURRENCY);
+  });
+
+  it("is shared by separately deserialized copies of the provider code, as in the host", async () => {
+    // Each distinct `__provider` text is deserialized on its own, with its own module state.
+    const copies = await Promise.all(
+      [0, 1].map(async () => {
+        const { text } = await pulumi.runtime.serializeFunction(() => withEndpointSlot, {
+          isFactoryFunction: false,
+        });
+        return requireFromString(text).handler() as Slot;
+      }),
+    );
+    assert.notEqual(copies[0], copies[1]);
+    assert.equal(await peakConcurrency(40, copies), CLASSIC_ENDPOINT_CONCURRENCY);
+  });
+});
