@@ -125,7 +125,8 @@ export async function uploadFileContentAddressed(
   const spare: Buffer[] = [];
   let firstError: unknown;
   let sent = 0;
-  let lastReport = 0;
+  // The first progress line comes after a second: small files get only the final one.
+  let lastReport = started;
 
   const handle = await open(filePath, "r");
   try {

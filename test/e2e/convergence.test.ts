@@ -22,18 +22,14 @@ import {
 } from "../../data/generate";
 import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
 import { EmulatorProcess } from "./harness/emulatorProcess";
-import { MiniEngine, type RunResult, type Step } from "./harness/engine";
+import { MiniEngine, opsOf } from "./harness/engine";
 import { PROJECT_DIR, ProviderHost } from "./harness/providerHost";
 import { recordFault } from "../reliability/summary";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const ASSET = "Census Model [trained model]";
 
-/** The op of each resource (the retirement of a replaced one is a separate step, left out). */
-const ops = (r: RunResult): Record<string, string> =>
-  Object.fromEntries(
-    r.steps.filter((s) => s.op !== "delete-replaced").map((s: Step) => [s.name, s.op]),
-  );
+const ops = opsOf;
 
 describe("end to end through the dynamic-provider host (local stack)", function () {
   this.timeout(180_000);

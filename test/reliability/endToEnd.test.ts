@@ -24,7 +24,7 @@ import { blobService } from "../../clients/storage";
 import { censusToCsv, generateCensusRows, type CensusRow } from "../../data/generate";
 import { AZURITE_KEY } from "../../scripts/azurite";
 import { EmulatorProcess } from "../e2e/harness/emulatorProcess";
-import { MiniEngine, type RunResult, type Step } from "../e2e/harness/engine";
+import { MiniEngine, opsOf, type RunResult } from "../e2e/harness/engine";
 import { PROJECT_DIR, ProviderHost } from "../e2e/harness/providerHost";
 import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
 import { recordFault, recordSecretsScan } from "./summary";
@@ -34,10 +34,7 @@ const ASSET = "Census Model [trained model]";
 const WORKSPACE = "10ca1000000000000000000000000001";
 const CLASSIC_SERVICE = "c0ffee00c0ffee00c0ffee00c0ffee00";
 
-const ops = (r: RunResult): Record<string, string> =>
-  Object.fromEntries(
-    r.steps.filter((s) => s.op !== "delete-replaced").map((s: Step) => [s.name, s.op]),
-  );
+const ops = opsOf;
 
 describe("reliability end to end: injected faults, then a secrets scan", function () {
   this.timeout(240_000);

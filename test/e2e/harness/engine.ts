@@ -622,3 +622,10 @@ export class MiniEngine {
 }
 
 export { CheckFailedError };
+
+/** The op of each resource in a run (the retirement of a replaced one is a separate step, left out). */
+export function opsOf(result: RunResult): Record<string, string> {
+  return Object.fromEntries(
+    result.steps.filter((s) => s.op !== "delete-replaced").map((s) => [s.name, s.op]),
+  );
+}
