@@ -1,0 +1,98 @@
+/**
+ * The committed `Pulumi.local.yaml`, as `pulumi up -s local` would run it: its config (the model,
+ * the gate, the two endpoints, one pinned) through the program and the SDK's provider host against
+ * the emulator and Azurite, with only the two URLs pointed at this run's servers. It proves the
+ * stack file a new user runs is valid and that its gate passes on the committed sample data.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { azuriteBlobEndpoint } from "../helpers/env";
+import { EmulatorProcess } from "./harness/emulatorProcess";
+import { MiniEngine, opsOf } from "./harness/engine";
+import { PROJECT_DIR, ProviderHost } from "./harness/providerHost";
+
+describe("the committed local stack (Pulumi.local.yaml) converges", function () {
+  this.timeout(180_000);
+  let work: string;
+  let emulator: EmulatorProcess;
+  let host: ProviderHost;
+  let engine: MiniEngine;
+  let config: Record<string, unknown>;
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "local-stack-"));
+    emulator = await EmulatorProcess.start({
+      location: path.join(work, "emulator"),
+      storage: new URL(azuriteBlobEndpoint()).origin,
+    });
+    host = await ProviderHost.start(PROJECT_DIR, {
+      ...process.env,
+      AZUREML_RETRAIN_CACHE_DIR: path.join(work, "cache"),
+    });
+    engine = new MiniEngine({
+      host,
+      stateFile: path.join(work, "state.json"),
+      passphrase: "local",
+      project: "azureml-retrain",
+      stack: "local",
+      program: path.join(PROJECT_DIR, "index.ts"),
+      reload: [path.join(PROJECT_DIR, "index.ts"), path.join(PROJECT_DIR, "config.ts")],
+    });
+    const stack = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.local.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    config = Object.fromEntries(
+      Object.entries(stack.config).map(([k, v]) => [k.replace(/^azureml-retrain:/, ""), v]),
+    );
+    // Only where the servers are differs from a developer's machine.
+    config.local = {
+      ...(config.local as Record<string, unknown>),
+      emulatorUrl: emulator.url,
+      azuriteBlobEndpoint: azuriteBlobEndpoint(),
+      emulatorLocation: path.join(work, "emulator"),
+    };
+  });
+
+  after(async () => {
+    await host?.stop();
+    await emulator?.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("up creates every resource and serves the declared versions", async () => {
+    const result = await engine.up(config);
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.deepEqual(opsOf(result), {
+      "storage-containers": "create",
+      training: "create",
+      model: "create",
+      predictive: "create",
+      classic: "create",
+      "model-2026-10-30.1": "create",
+      "endpoint-contoso": "create",
+      "endpoint-fabrikam": "create",
+    });
+    const model = (config.model as { version: string }).version;
+    assert.equal(result.outputs.servedVersion, model);
+    const endpoints = result.outputs.endpoints as Record<string, { version: string }>;
+    assert.equal(endpoints.contoso.version, model);
+    assert.equal(endpoints.fabrikam.version, "2026-10-30.1");
+    const gate = (config.model as { gate: { min: number } }).gate.min;
+    assert.ok((result.outputs.metrics as { AUC: number }).AUC >= gate, "the declared gate passed");
+  });
+
+  it("a second up changes nothing, and destroy removes it all", async () => {
+    const again = await engine.up(config);
+    assert.equal(again.error, undefined, again.error?.message);
+    assert.ok(
+      again.steps.every((s) => s.op === "same"),
+      JSON.stringify(opsOf(again)),
+    );
+    const destroyed = await engine.destroy();
+    assert.equal(destroyed.error, undefined, destroyed.error?.message);
+    assert.equal(engine.state.filter((r) => r.custom).length, 0);
+  });
+});
