@@ -4,7 +4,8 @@
  *
  * Run: `npx tsx bench/engine-scale.ts [--rows 100000,1000000] [--repeat 1]`.
  * Prints times; nothing is asserted. `npm run bench -- --only training` (bench/training.ts, item 7
- * of RESULTS.md) uses {@link syntheticCsv} to compare with scikit-learn and to check the growth.
+ * of RESULTS.md) uses {@link syntheticCsv} to compare with scikit-learn and to check the growth;
+ * `--only bes` (bench/emulator.ts, item 8) uses it as the data of a BES job.
  */
 import { parseArgs } from "node:util";
 import type { WebServiceProperties } from "../clients/wire";

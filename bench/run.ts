@@ -1,11 +1,16 @@
 /**
- * `npm run bench`: runs the benchmarks of issue 6 and writes `bench/RESULTS.md` (a table: goal,
- * measured ratio, met or not) and `bench/results.json` (the raw numbers).
+ * `npm run bench`: runs the benchmarks of issue 6 (items 1 to 7) and the emulator's of issue 2
+ * (items 8 and 9), and writes `bench/RESULTS.md` (a table: goal, measured ratio, met or not) and
+ * `bench/results.json` (the raw numbers).
  *
- * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training]
+ * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs]
  * [--size 1GiB] [--rounds 3] [--out bench]`. Generated files go to a temporary directory that is
  * removed at the end; Azurite, the emulator and provider hosts are started and stopped here, on
  * loopback only. Benchmarks are not part of `npm test`.
+ *
+ * A run with `--only` replaces the rows of its items and keeps the other rows of the previous
+ * `results.json` in `--out`; every row names the run it comes from (its date), and RESULTS.md
+ * lists each run with its command and machine. A run of every item replaces everything.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -15,8 +20,58 @@ import { writeCensusCsv } from "./lib/bigFile";
 import { mib, type BenchContext, type ItemResult } from "./lib/common";
 
 /** The items, in the order they run. */
-const ITEMS = ["hash", "upload", "memory", "preview", "retrain", "scale", "training"] as const;
+const ITEMS = [
+  "hash",
+  "upload",
+  "memory",
+  "preview",
+  "retrain",
+  "scale",
+  "training",
+  "bes",
+  "rrs",
+] as const;
 type ItemName = (typeof ITEMS)[number];
+
+/** The number of each item's rows in RESULTS.md (`1a`, `1b`, ... `9`). */
+const ITEM_NUMBER: Record<ItemName, number> = {
+  hash: 1,
+  upload: 2,
+  preview: 3,
+  retrain: 4,
+  scale: 5,
+  memory: 6,
+  training: 7,
+  bes: 8,
+  rrs: 9,
+};
+
+/** The items that use the big file (`--size`). */
+const BIG_FILE_ITEMS: readonly string[] = ["hash", "upload", "memory"];
+
+/** One run of the suite, as results.json keeps it. */
+export interface RunInfo {
+  readonly date: string;
+  readonly command: string;
+  readonly machine: Record<string, string>;
+  readonly sizeBytes: number;
+  readonly rounds: number;
+}
+
+/** A row as results.json keeps it: the item that produced it and the date of its run. */
+export type StoredResult = ItemResult & { readonly item: string; readonly date: string };
+
+/** What results.json holds. */
+interface ResultsFile {
+  /** The newest run's machine, size, rounds and command (also the last of `runs`). */
+  readonly machine: Record<string, string>;
+  readonly sizeBytes: number;
+  readonly rounds: number;
+  readonly command: string;
+  /** Every run some row comes from, oldest first (absent in files older than partial runs). */
+  readonly runs?: RunInfo[];
+  readonly results: (ItemResult & { readonly item?: string; readonly date?: string })[];
+}
 
 /** Parses sizes such as `1GiB`, `256MiB`, `1073741824`. */
 export function parseSize(text: string): number {
@@ -51,6 +106,10 @@ async function runItem(name: ItemName, ctx: BenchContext): Promise<ItemResult[]>
       return (await import("./scale")).benchScale(ctx);
     case "training":
       return (await import("./training")).benchTraining(ctx);
+    case "bes":
+      return (await import("./emulator")).benchBes(ctx);
+    case "rrs":
+      return (await import("./emulator")).benchRrs(ctx);
   }
 }
 
@@ -69,34 +128,114 @@ function machine(): Record<string, string> {
   };
 }
 
-function markdown(
-  results: readonly ItemResult[],
-  info: Record<string, string>,
-  sizeBytes: number,
-  rounds: number,
-  command: string,
-): string {
-  const verdict = (r: ItemResult): string =>
-    r.met === undefined ? "not measured" : r.met ? "**met**" : "**missed**";
+/** The item of a row id ("5b" → scale), for files written before rows named their item. */
+function itemOfId(id: string): string {
+  const n = parseInt(id, 10);
+  return ITEMS.find((i) => ITEM_NUMBER[i] === n) ?? id;
+}
+
+/**
+ * The runs and rows of a previous results.json, every row with its item and run date (a file
+ * written before rows had them: its one run); undefined when there is none.
+ *
+ * @param file - the results.json to read
+ */
+export function readPrevious(
+  file: string,
+): { runs: RunInfo[]; results: StoredResult[] } | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const old = JSON.parse(fs.readFileSync(file, "utf8")) as ResultsFile;
+  const single: RunInfo = {
+    date: old.machine.date,
+    command: old.command,
+    machine: old.machine,
+    sizeBytes: old.sizeBytes,
+    rounds: old.rounds,
+  };
+  return {
+    runs: old.runs ?? [single],
+    results: old.results.map((r) => ({
+      ...r,
+      item: r.item ?? itemOfId(r.id),
+      date: r.date ?? single.date,
+    })),
+  };
+}
+
+/**
+ * The rows to report, in item order (1a, 1b, 2a, ...): this run's, plus the previous rows of the
+ * items it did not run; and the runs those rows come from, oldest first.
+ *
+ * @param current - this run's rows
+ * @param run - this run
+ * @param ran - the items this run ran
+ * @param previous - the previous file's runs and rows (undefined: keep nothing)
+ */
+export function mergeResults(
+  current: readonly StoredResult[],
+  run: RunInfo,
+  ran: readonly string[],
+  previous: { runs: RunInfo[]; results: StoredResult[] } | undefined,
+): { runs: RunInfo[]; results: StoredResult[] } {
+  const kept = (previous?.results ?? []).filter((r) => !ran.includes(r.item));
+  const order = (r: ItemResult): [number, string] => [parseInt(r.id, 10) || 99, r.id];
+  const results = [...kept, ...current].sort((a, b) => {
+    const [na, ia] = order(a);
+    const [nb, ib] = order(b);
+    return na - nb || ia.localeCompare(ib);
+  });
+  const dates = new Set(kept.map((r) => r.date));
+  const runs = [...(previous?.runs ?? []).filter((r) => dates.has(r.date)), run];
+  return { runs, results };
+}
+
+/** A run's date as a table cell, e.g. "2026-11-28 04:15 UTC". */
+function shortDate(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+function markdown(results: readonly StoredResult[], runs: readonly RunInfo[]): string {
+  const verdict = (r: ItemResult): string => {
+    if (r.met === undefined) return r.ratio === undefined ? "not measured" : "reported (no goal)";
+    return r.met ? "**met**" : "**missed**";
+  };
   const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const describe = (run: RunInfo): string => {
+    const info = run.machine;
+    const rows = results.filter((r) => r.date === run.date);
+    const ids = rows.map((r) => r.id);
+    const big = rows.some((r) => BIG_FILE_ITEMS.includes(r.item))
+      ? `Big file: ${mib(run.sizeBytes)} MiB census CSV; `
+      : "";
+    return (
+      `\`${run.command}\` on ${run.date} (${ids.length > 1 ? "rows" : "row"} ${ids.join(", ")}). ` +
+      `Machine: ${info.cpu}, ${info.memory} RAM, ${info.os}, Node ${info.node}; load average at start ${info.loadAverageAtStart}. ` +
+      `${big}${run.rounds} interleaved rounds unless a row says otherwise.`
+    );
+  };
   const lines = [
-    "# Benchmarks (issue 6)",
+    "# Benchmarks (issue 6; items 8 and 9: the emulator's, issue 2)",
     "",
-    `Produced by \`${command}\` on ${info.date}. Do not edit by hand: run \`npm run bench\` again.`,
+    ...(runs.length === 1
+      ? [`Produced by ${describe(runs[0])} Do not edit by hand: run \`npm run bench\` again.`]
+      : [
+          "Produced by several runs of `npm run bench`: a run with `--only` replaces the rows of " +
+            "its items and keeps the others; the Run column names each row's run. Do not edit by " +
+            "hand: run `npm run bench` again (every item) or `npm run bench -- --only <items>`.",
+          "",
+          ...runs.map((run) => `- ${describe(run)}`),
+        ]),
     "",
-    `Machine: ${info.cpu}, ${info.memory} RAM, ${info.os}, Node ${info.node}; load average at start ${info.loadAverageAtStart}. ` +
-      `Big file: ${mib(sizeBytes)} MiB census CSV; ${rounds} interleaved rounds unless a row says otherwise.`,
-    "",
-    "Every verdict is a ratio of two things measured side by side in this run, interleaved " +
+    "Every verdict is a ratio of two things measured side by side in one run, interleaved " +
       "(A, B, A, B…, order rotated each round) and compared by medians; absolute goals (ms, MB) " +
       "are shown as a fraction of their budget. Goals were not tuned: a missed goal stays missed, " +
-      "with the reason in the notes.",
+      "with the reason in the notes. Where the issue sets no goal, the ratio is reported as measured.",
     "",
-    "| # | Benchmark | Goal | Measured | Verdict |",
-    "|---|---|---|---|---|",
+    "| # | Benchmark | Goal | Measured | Verdict | Run |",
+    "|---|---|---|---|---|---|",
     ...results.map(
       (r) =>
-        `| ${r.id} | ${cell(r.title)} | ${cell(r.goal)} | ${cell(r.measured)} | ${verdict(r)} |`,
+        `| ${r.id} | ${cell(r.title)} | ${cell(r.goal)} | ${cell(r.measured)} | ${verdict(r)} | ${shortDate(r.date)} |`,
     ),
     "",
     "## How each was measured",
@@ -154,21 +293,25 @@ async function main(): Promise<void> {
   // would keep this process alive, and Node would end it mid-run with status 0.
   const keepAlive = setInterval(() => undefined, 60_000);
   const info = machine();
-  const results: ItemResult[] = [];
+  const ran = ITEMS.filter((i) => only.includes(i));
+  const results: StoredResult[] = [];
   const cleanup = (): void => fs.rmSync(tmp, { recursive: true, force: true });
   process.once("SIGINT", () => {
     cleanup();
     process.exit(130);
   });
   try {
-    for (const name of ITEMS.filter((i) => only.includes(i))) {
+    for (const name of ran) {
       log(`=== ${name}`);
       const first = results.length;
       try {
-        results.push(...(await runItem(name, ctx)));
+        const rows = await runItem(name, ctx);
+        results.push(...rows.map((r) => ({ ...r, item: name, date: info.date })));
       } catch (e) {
         log(`${name} failed: ${(e as Error).stack ?? String(e)}`);
         results.push({
+          item: name,
+          date: info.date,
           id: name,
           title: name,
           goal: "",
@@ -181,29 +324,28 @@ async function main(): Promise<void> {
   } finally {
     cleanup();
   }
-  // Report in item order (1a, 1b, 2a, ...), whatever order they ran in.
-  const order = (r: ItemResult): [number, string] => [parseInt(r.id, 10) || 99, r.id];
-  results.sort((a, b) => {
-    const [na, ia] = order(a);
-    const [nb, ib] = order(b);
-    return na - nb || ia.localeCompare(ib);
-  });
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
   const outDir = path.resolve(values.out);
   const mdFile = path.join(outDir, "RESULTS.md");
   const jsonFile = path.join(outDir, "results.json");
-  fs.writeFileSync(
-    mdFile,
-    await formatted(markdown(results, info, sizeBytes, rounds, command), mdFile),
+  const run: RunInfo = { date: info.date, command, machine: info, sizeBytes, rounds };
+  // A partial run keeps the previous rows of the items it did not run.
+  const previous = ran.length < ITEMS.length ? readPrevious(jsonFile) : undefined;
+  const merged = mergeResults(results, run, ran, previous);
+  fs.writeFileSync(mdFile, await formatted(markdown(merged.results, merged.runs), mdFile));
+  const file: ResultsFile = {
+    machine: info,
+    sizeBytes,
+    rounds,
+    command,
+    runs: merged.runs,
+    results: merged.results,
+  };
+  fs.writeFileSync(jsonFile, await formatted(JSON.stringify(file, null, 2), jsonFile));
+  log(
+    `wrote ${mdFile} and ${jsonFile} in ${((Date.now() - started) / 1000).toFixed(0)} s` +
+      (previous ? ` (kept ${merged.results.length - results.length} rows of earlier runs)` : ""),
   );
-  fs.writeFileSync(
-    jsonFile,
-    await formatted(
-      JSON.stringify({ machine: info, sizeBytes, rounds, command, results }, null, 2),
-      jsonFile,
-    ),
-  );
-  log(`wrote ${mdFile} and ${jsonFile} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   clearInterval(keepAlive);
 }
 

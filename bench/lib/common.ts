@@ -50,6 +50,13 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Nearest-rank percentile (`p` in 0..1) of a non-empty list, e.g. p99 = percentile(xs, 0.99). */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  if (values.length === 0) throw new Error("percentile of nothing");
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
 /** Min and max of a list, as "a–b". */
 export function range(values: readonly number[], digits = 0): string {
   return `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;

@@ -1,0 +1,45 @@
+/**
+ * Item 8, the baseline side: reading and parsing the job's CSV alone, on a fresh worker thread
+ * started the way the emulator starts a BES job's worker (`emulator/jobs/jobRunner.ts`: a new
+ * `Worker`, under tsx with `--require tsx/cjs`), so both sides pay the same thread start-up and
+ * module loading.
+ *
+ * Reads the file into one Buffer (the job's `downloadBlob` also hands the parser one Buffer) and
+ * runs the engine's `parseCsv` on it; posts one message with absolute times
+ * (`performance.timeOrigin + performance.now()`, comparable across threads) and the table's size.
+ */
+import { readFileSync } from "node:fs";
+import { parentPort, workerData } from "node:worker_threads";
+import { parseCsv } from "../../emulator/engine";
+
+/** What the worker posts once parsing is done. */
+export interface ParseMessage {
+  /** Absolute ms when the worker's module body began (after its imports loaded). */
+  readonly startedAt: number;
+  /** Absolute ms after the file was read. */
+  readonly readAt: number;
+  /** Absolute ms after parseCsv returned. */
+  readonly parsedAt: number;
+  readonly rows: number;
+  readonly columns: number;
+  readonly bytes: number;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+if (parentPort) {
+  const startedAt = now();
+  const bytes = readFileSync((workerData as { file: string }).file);
+  const readAt = now();
+  const table = parseCsv(bytes, "input1");
+  const parsedAt = now();
+  const message: ParseMessage = {
+    startedAt,
+    readAt,
+    parsedAt,
+    rows: table.rowCount,
+    columns: table.columns.length,
+    bytes: bytes.length,
+  };
+  parentPort.postMessage(message);
+}
