@@ -7,7 +7,7 @@
  */
 import type * as storageBlob from "@azure/storage-blob";
 import { ArmWebServicesClient, findTrainedModelAsset } from "../../clients/arm";
-import { BesClient, jobTimeoutError, type JobStatus } from "../../clients/bes";
+import { BesClient } from "../../clients/bes";
 import { ClassicManagementClient } from "../../clients/classic";
 import { isNamedError, namedError, type NamedError } from "../../clients/errors";
 import type { CredentialSpec } from "../../clients/http";
@@ -261,49 +261,6 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 }
 
 /**
- * How long to wait before the next status read: a twentieth of the time waited so far, between
- * 250 ms and 15 s. Noticing the end late by at most ~5 % of the job's run time (or 250 ms) keeps
- * a retrain's overhead small whatever the job's length, with a few hundred reads for a 2 h job.
- * `BesClient.waitForCompletion` backs off by 1.5× per read, which can notice a job up to half its
- * run time late (a 2.5 s job was seen finished 2.2 s late: bench item 4).
- */
-export function pollIntervalMs(waitedMs: number): number {
-  return Math.min(15_000, Math.max(250, waitedMs / 20));
-}
-
-/**
- * Reads a job's status until it is Finished, Failed or Cancelled, logging each state change; at
- * the deadline the job is cancelled and a `JobTimeoutError` thrown (as `waitForCompletion` does).
- */
-export async function waitForJob(
-  bes: BesClient,
-  jobId: string,
-  deadline: number,
-  log: Log,
-): Promise<JobStatus> {
-  const started = Date.now();
-  let last: string | undefined;
-  for (;;) {
-    const status = await bes.status(jobId);
-    if (status.state !== last) {
-      last = status.state;
-      log(
-        `BES job ${jobId}: ${status.state} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
-      );
-    }
-    if (status.state === "Finished" || status.state === "Failed" || status.state === "Cancelled")
-      return status;
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      await bes.cancel(jobId).catch(() => undefined);
-      throw jobTimeoutError(jobId, status.state, (deadline - started) / 60_000);
-    }
-    const wait = Math.min(pollIntervalMs(Date.now() - started), remaining);
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-}
-
-/**
  * Produces the model the inputs declare: reuses a stored one (a rollback, or a re-run after a
  * gate rejection) or trains it with BES; evaluates and gates it; returns the outputs. Throws
  * a `GateRejectedError` or a `TrainingJobError` with nothing promoted.
@@ -394,7 +351,11 @@ async function trainOrReuseUnsafe(
     // The served model's score on the new data does not depend on the job: measured while the
     // job runs, it costs nothing (after the job it was ~0.7 s of a 2 s job: bench item 4).
     champion = settle(servedMetrics(inputs, log));
-    status = await waitForJob(bes, jobId, deadline, log);
+    status = await bes.waitForCompletion(jobId, {
+      deadline,
+      onStateChange: (state, elapsed) =>
+        log(`BES job ${jobId}: ${state} after ${(elapsed / 1000).toFixed(1)} s`),
+    });
   } catch (e) {
     if (isNamedError(e, "JobTimeoutError")) {
       throw trainingJobError(jobId, "Cancelled (deadline)", e.message);

@@ -5,7 +5,12 @@
 import assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { BesClient, normalizeJobStatus, normalizeStatusCode } from "../../clients/bes";
+import {
+  BesClient,
+  normalizeJobStatus,
+  normalizeStatusCode,
+  pollIntervalMs,
+} from "../../clients/bes";
 import { isServiceError, JsonHttpClient } from "../../clients/http";
 import { redactSecrets } from "../../clients/redact";
 
@@ -163,6 +168,43 @@ describe("clients/http retries and errors", () => {
       assert.equal(status.state, "Finished");
       assert.deepEqual(status.results, { output1: { RelativeLocation: "c/m.ilearner" } });
     });
+  });
+
+  it("BES polls at a twentieth of the time waited, between its bounds", () => {
+    assert.equal(pollIntervalMs(0), 250);
+    assert.equal(pollIntervalMs(4_000), 250);
+    assert.equal(pollIntervalMs(20_000), 1_000);
+    assert.equal(pollIntervalMs(120_000), 6_000);
+    assert.equal(pollIntervalMs(2 * 3600_000), 15_000);
+    assert.equal(pollIntervalMs(10_000, 25, 100), 100);
+  });
+
+  it("BES wait reports each state once and returns the terminal status", async () => {
+    for (const final of ["Finished", "Failed", "Cancelled"]) {
+      const s = await scriptedServer([
+        { status: 200, body: { StatusCode: "NotStarted" } },
+        { status: 200, body: { StatusCode: "Running" } },
+        { status: 200, body: { StatusCode: 1 } },
+        {
+          status: 200,
+          body: { StatusCode: final, Details: final === "Failed" ? "Error 0001" : null },
+        },
+      ]);
+      try {
+        const states: string[] = [];
+        const status = await new BesClient(s.url, "key").waitForCompletion("job1", {
+          deadline: Date.now() + 60_000,
+          initialIntervalMs: 10,
+          onStateChange: (st) => states.push(st),
+        });
+        assert.equal(status.state, final);
+        assert.deepEqual(states, ["NotStarted", "Running", final]);
+        assert.equal(s.requests.length, 4);
+        if (final === "Failed") assert.equal(status.details, "Error 0001");
+      } finally {
+        await s.close();
+      }
+    }
   });
 
   it("BES wait cancels the job at its deadline", async () => {
