@@ -76,6 +76,12 @@ export function findTrainedModelAsset(
   return { assetId, asset };
 }
 
+/** The model URI a service reports for its trained-model asset (without a SAS query). */
+export function reportedModelUri(service: ArmWebService, assetName?: string): string | undefined {
+  const uri = findTrainedModelAsset(service.properties, assetName).asset.locationInfo.uri;
+  return uri ? uri.replace(/\?.*$/, "") : undefined;
+}
+
 /** Options of the long-running-operation waits. */
 export interface OperationOptions {
   /** Absolute deadline (ms since epoch); default 15 minutes from the call. */

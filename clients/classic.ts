@@ -29,6 +29,27 @@ export interface PublishWebServiceRequest {
   Resources?: { Name: string; Location: AzureBlobDetails }[];
 }
 
+/** `base` + `relative` as one URI (a blob location as BES results and endpoints give it). */
+export function blobUri(base: string, relative: string): string {
+  return `${base.replace(/\/+$/, "")}/${relative.replace(/^\/+/, "")}`;
+}
+
+/**
+ * The URI of the model an endpoint reports for an updatable resource (the named one, else its
+ * first), or undefined when it has none.
+ */
+export function endpointModelUri(
+  endpoint: ClassicEndpoint,
+  resourceName?: string,
+): string | undefined {
+  const resource = resourceName
+    ? endpoint.Resources.find((r) => r.Name === resourceName)
+    : endpoint.Resources[0];
+  return resource
+    ? blobUri(resource.Location.BaseLocation, resource.Location.RelativeLocation)
+    : undefined;
+}
+
 /** Endpoint names: ≤ 24 chars, lowercase letters, digits and inner hyphens (§3.3). */
 export const ENDPOINT_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/;
 

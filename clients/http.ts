@@ -111,9 +111,7 @@ export interface JsonResponse<T> {
 export interface RequestOptions {
   /** Extra headers. */
   readonly headers?: Record<string, string>;
-  /** Statuses that count as success (default: any 2xx). */
-  readonly okStatuses?: readonly number[];
-  /** Statuses that are answered, not thrown, besides the success ones (e.g. 404 on a probe). */
+  /** Statuses that are answered, not thrown, besides 2xx (e.g. 404 on a probe). */
   readonly passStatuses?: readonly number[];
 }
 
@@ -287,9 +285,7 @@ export class JsonHttpClient {
         parsed = text;
       }
     }
-    const ok = options.okStatuses
-      ? options.okStatuses.includes(response.status)
-      : response.status >= 200 && response.status < 300;
+    const ok = response.status >= 200 && response.status < 300;
     if (!ok && !options.passStatuses?.includes(response.status)) {
       throw errorFromResponse(method, url, response.status, parsed, headers["x-ms-request-id"]);
     }

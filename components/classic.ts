@@ -13,7 +13,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sleep } from "../clients/sleep";
 import {
+  blobUri,
   ClassicManagementClient,
+  endpointModelUri,
   ENDPOINT_NAME_PATTERN,
   type ClassicServiceRef,
 } from "../clients/classic";
@@ -54,14 +56,8 @@ export function locationWithFreshSas(
   };
 }
 
-const uriOf = (
-  m: { BaseLocation: string; RelativeLocation: string } | ModelRef | undefined,
-): string | undefined => {
-  if (!m) return undefined;
-  const base = "baseLocation" in m ? m.baseLocation : m.BaseLocation;
-  const rel = "relativeLocation" in m ? m.relativeLocation : m.RelativeLocation;
-  return `${base.replace(/\/+$/, "")}/${rel.replace(/^\/+/, "")}`;
-};
+const uriOf = (m: ModelRef | undefined): string | undefined =>
+  m ? blobUri(m.baseLocation, m.relativeLocation) : undefined;
 
 async function safely<T>(secrets: (string | undefined)[], work: () => Promise<T>): Promise<T> {
   try {
@@ -360,10 +356,6 @@ export interface ClassicEndpointOutputs extends ClassicEndpointInputs {
   readonly servedModelUri?: string;
 }
 
-function servedBy(endpoint: WireEndpoint, resourceName: string): string | undefined {
-  return uriOf(endpoint.Resources.find((r) => r.Name === resourceName)?.Location);
-}
-
 async function patchModel(
   inputs: ClassicEndpointInputs,
   client: ClassicManagementClient,
@@ -378,7 +370,7 @@ async function patchModel(
     );
   }
   const wanted = uriOf(inputs.trainedModel);
-  if (servedBy(current, inputs.resourceName) !== wanted) {
+  if (endpointModelUri(current, inputs.resourceName) !== wanted) {
     log("ClassicEndpoint", inputs.name, `setting "${inputs.resourceName}" to ${wanted}`);
     await client.patchEndpoint(ref, inputs.name, {
       Resources: [
@@ -394,7 +386,7 @@ async function patchModel(
   for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
     const after = await client.getEndpoint(ref, inputs.name);
     if (!after) throw new Error(`endpoint "${inputs.name}" disappeared during the update`);
-    const served = servedBy(after, inputs.resourceName);
+    const served = endpointModelUri(after, inputs.resourceName);
     if (served === wanted) return after;
     if (Date.now() > deadline) {
       throw new Error(
@@ -415,7 +407,7 @@ function endpointOutputs(
     helpLocation: endpoint.HelpLocation,
     primaryKey: endpoint.PrimaryKey,
     secondaryKey: endpoint.SecondaryKey,
-    servedModelUri: servedBy(endpoint, inputs.resourceName),
+    servedModelUri: endpointModelUri(endpoint, inputs.resourceName),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   armResourceId,
   executionBaseFromSwagger,
   findTrainedModelAsset,
+  reportedModelUri,
   type ArmServiceRef,
 } from "../clients/arm";
 import type { CredentialSpec } from "../clients/http";
@@ -111,12 +112,6 @@ export function serviceBody(inputs: WebServiceInputs): ArmWebService {
     ...(inputs.tags ? { tags: { ...inputs.tags } } : {}),
     properties,
   };
-}
-
-/** The model URI a service reports for its trained-model asset (no query). */
-export function reportedModelUri(service: ArmWebService, assetName?: string): string | undefined {
-  const uri = findTrainedModelAsset(service.properties, assetName).asset.locationInfo.uri;
-  return uri ? uri.replace(/\?.*$/, "") : undefined;
 }
 
 /** Diff of an ARM web service: which fields replace, which update. */

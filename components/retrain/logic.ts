@@ -135,9 +135,6 @@ export function trainedModelId(version: string, key: string): string {
   return `${version}@${key}`;
 }
 
-/** Fields whose change trains a new model (a replacement). */
-export const REPLACE_FIELDS = ["version", "dataSha256", "parameters"] as const;
-
 /** Result of {@link diffTrainedModel}, in the shape `ResourceProvider.diff` returns. */
 export interface DiffResult {
   readonly changes: boolean;

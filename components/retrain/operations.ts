@@ -6,15 +6,14 @@
  * is built from names, sizes, states and metric values only: never a key, token or SAS.
  */
 import type * as storageBlob from "@azure/storage-blob";
-import { ArmWebServicesClient, findTrainedModelAsset } from "../../clients/arm";
+import { ArmWebServicesClient, reportedModelUri } from "../../clients/arm";
 import { BesClient } from "../../clients/bes";
-import { ClassicManagementClient } from "../../clients/classic";
+import { ClassicManagementClient, endpointModelUri } from "../../clients/classic";
 import { isNamedError, namedError, type NamedError } from "../../clients/errors";
 import type { CredentialSpec } from "../../clients/http";
 import { redactSecrets } from "../../clients/redact";
 import {
   blobFromUrl,
-  blobHasSha256,
   blobService,
   downloadText,
   mintReadSas,
@@ -189,21 +188,14 @@ export async function servedModelUri(
   if (serving.kind === "arm") {
     const credential: CredentialSpec = token ? { kind: "token", token } : { kind: "azure" };
     const service = await new ArmWebServicesClient(credential).get(serving);
-    if (!service) return undefined;
-    const uri = findTrainedModelAsset(service.properties, serving.assetName).asset.locationInfo.uri;
-    return uri ? uri.replace(/\?.*$/, "") : undefined;
+    return service ? reportedModelUri(service, serving.assetName) : undefined;
   }
   if (!token) throw new Error("the classic serving target needs a token");
   const endpoint = await new ClassicManagementClient(token).getEndpoint(
     serving,
     serving.endpointName,
   );
-  if (!endpoint) return undefined;
-  const resource = serving.resourceName
-    ? endpoint.Resources.find((r) => r.Name === serving.resourceName)
-    : endpoint.Resources[0];
-  if (!resource) return undefined;
-  return `${resource.Location.BaseLocation.replace(/\/+$/, "")}/${resource.Location.RelativeLocation.replace(/^\/+/, "")}`;
+  return endpoint ? endpointModelUri(endpoint, serving.resourceName) : undefined;
 }
 
 /**
@@ -444,15 +436,4 @@ export async function deleteModelBlobs(outputs: TrainedModelOutputs): Promise<vo
   for (const name of [names.model, names.evaluation, names.record]) {
     await container.getBlobClient(name).deleteIfExists();
   }
-}
-
-/** True when the data blob for this hash is already stored (used by tests and the preview bench). */
-export async function dataIsStored(
-  store: TrainedModelInputs["store"],
-  sha256: string,
-): Promise<boolean> {
-  const blob = blobService(store.connectionString)
-    .getContainerClient(store.dataContainer)
-    .getBlobClient(dataBlobName(sha256));
-  return blobHasSha256(blob, sha256);
 }

@@ -31,8 +31,17 @@ import type {
   TrainingTarget,
 } from "./types";
 
-/** Per-process state of the provider (one provider process serves a whole deployment). */
-const state: { hashes?: HashCache } = {};
+/**
+ * The provider process's hash cache. It lives on `globalThis`, not in a module-scope object:
+ * module-scope values are copied into `__provider` when the resource is declared, so a cache
+ * already filled in the declaring process (tests call `check` in-process) was serialized with its
+ * `Map`, which does not survive serialization ("Map.prototype.get called on incompatible
+ * receiver"); and every deserialized copy of the provider should share one cache anyway.
+ */
+function hashCache(): HashCache {
+  const registry = globalThis as unknown as { __azuremlRetrainHashCache?: HashCache };
+  return (registry.__azuremlRetrainHashCache ??= new HashCache());
+}
 
 function logger(version: string): (line: string) => void {
   return (line) => progress("TrainedModel", version, line);
@@ -100,8 +109,7 @@ async function checkData(
     failures.push({ property: "data", reason: `"${data}": ${(e as Error).message}` });
     return undefined;
   }
-  state.hashes ??= new HashCache();
-  return state.hashes.sha256(file);
+  return hashCache().sha256(file);
 }
 
 /** The retrain provider. Create it once (providers are serialized per object identity). */
