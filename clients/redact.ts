@@ -15,7 +15,27 @@ export function redactSecrets(
     .replace(/(SharedAccessSignature=)[^;\s"']+/gi, "$1***")
     .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/g, "$1***");
   for (const secret of knownSecrets) {
-    if (secret && secret.length >= 8) out = out.split(secret).join("***");
+    // A connection string's account key is a secret on its own (a SharedKey error can echo it).
+    const accountKey = secret ? /AccountKey=([^;]+)/i.exec(secret)?.[1] : undefined;
+    for (const value of [secret, accountKey]) {
+      if (value && value.length >= 8) out = out.split(value).join("***");
+    }
   }
   return out;
+}
+
+/**
+ * Runs `work`; an error it throws leaves with `knownSecrets` (and the patterns above) redacted
+ * from its message. Every provider method runs through this: service answers can echo requests.
+ */
+export async function redactingErrors<T>(
+  knownSecrets: readonly (string | undefined)[],
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof Error) e.message = redactSecrets(e.message, knownSecrets);
+    throw e;
+  }
 }

@@ -19,7 +19,7 @@ import {
   ENDPOINT_NAME_PATTERN,
   type ClassicServiceRef,
 } from "../clients/classic";
-import { redactSecrets } from "../clients/redact";
+import { redactingErrors } from "../clients/redact";
 import { mintReadSas, parseConnectionString, splitRelativeLocation } from "../clients/storage";
 import type {
   AzureBlobDetails,
@@ -58,20 +58,6 @@ export function locationWithFreshSas(
 
 const uriOf = (m: ModelRef | undefined): string | undefined =>
   m ? blobUri(m.baseLocation, m.relativeLocation) : undefined;
-
-async function safely<T>(secrets: (string | undefined)[], work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    if (e instanceof Error) {
-      const keys = secrets.flatMap((s) =>
-        s && /AccountKey=/i.test(s) ? [s, parseConnectionString(s).accountKey] : [s],
-      );
-      e.message = redactSecrets(e.message, keys);
-    }
-    throw e;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // ClassicWebService
@@ -234,7 +220,7 @@ export const classicWebServiceProvider: pulumi.dynamic.ResourceProvider = compac
   },
 
   async create(inputs: ClassicWebServiceInputs) {
-    return safely([inputs.token, inputs.storageConnectionString], async () => {
+    return redactingErrors([inputs.token, inputs.storageConnectionString], async () => {
       const client = new ClassicManagementClient(inputs.token);
       if (inputs.mode === "publish") {
         log(
@@ -250,7 +236,7 @@ export const classicWebServiceProvider: pulumi.dynamic.ResourceProvider = compac
   },
 
   async update(_id: string, _olds: ClassicWebServiceOutputs, news: ClassicWebServiceInputs) {
-    return safely([news.token, news.storageConnectionString], async () => {
+    return redactingErrors([news.token, news.storageConnectionString], async () => {
       const client = new ClassicManagementClient(news.token);
       if (news.mode === "publish") {
         log("ClassicWebService", news.webServiceId, "republishing");
@@ -261,7 +247,7 @@ export const classicWebServiceProvider: pulumi.dynamic.ResourceProvider = compac
   },
 
   async read(id: string, props: ClassicWebServiceOutputs) {
-    return safely([props.token], async () => {
+    return redactingErrors([props.token], async () => {
       const client = new ClassicManagementClient(props.token);
       if (!(await client.getWebService(serviceRef(props)))) return { id: "", props: {} };
       return { id, props: await describeClassicService(props, client) };
@@ -270,7 +256,7 @@ export const classicWebServiceProvider: pulumi.dynamic.ResourceProvider = compac
 
   async delete(_id: string, props: ClassicWebServiceOutputs) {
     if (props.mode !== "publish") return; // a referenced service is not ours to delete
-    await safely([props.token], async () => {
+    await redactingErrors([props.token], async () => {
       await new ClassicManagementClient(props.token).deleteWebService(serviceRef(props));
       log("ClassicWebService", props.webServiceId, "deleted");
     });
@@ -551,7 +537,7 @@ const classicEndpointMethods: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(inputs: ClassicEndpointInputs) {
-    return safely([inputs.token, inputs.storageConnectionString], async () => {
+    return redactingErrors([inputs.token, inputs.storageConnectionString], async () => {
       const client = new ClassicManagementClient(inputs.token);
       log("ClassicEndpoint", inputs.name, "creating");
       // PUT creates or updates: a retried create after a partial failure converges.
@@ -571,7 +557,7 @@ const classicEndpointMethods: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(_id: string, olds: ClassicEndpointOutputs, news: ClassicEndpointInputs) {
-    return safely([news.token, news.storageConnectionString], async () => {
+    return redactingErrors([news.token, news.storageConnectionString], async () => {
       const client = new ClassicManagementClient(news.token);
       const settings = (["description", "throttleLevel", "maxConcurrentCalls"] as const).some(
         (f) => canonicalJson(olds[f]) !== canonicalJson(news[f]),
@@ -591,7 +577,7 @@ const classicEndpointMethods: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id: string, props: ClassicEndpointOutputs) {
-    return safely([props.token], async () => {
+    return redactingErrors([props.token], async () => {
       const endpoint = await new ClassicManagementClient(props.token).getEndpoint(
         serviceRef(props),
         props.name,
@@ -610,7 +596,7 @@ const classicEndpointMethods: pulumi.dynamic.ResourceProvider = {
   },
 
   async delete(_id: string, props: ClassicEndpointOutputs) {
-    await safely([props.token], async () => {
+    await redactingErrors([props.token], async () => {
       await new ClassicManagementClient(props.token).deleteEndpoint(serviceRef(props), props.name);
       log("ClassicEndpoint", props.name, "deleted");
     });

@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as azureStorage from "@pulumi/azure-native/storage";
-import { redactSecrets } from "../clients/redact";
+import { redactingErrors } from "../clients/redact";
 import { blobService, parseConnectionString } from "../clients/storage";
 import { containsUnknown, validateContainerName, compactResults } from "./util";
 
@@ -55,15 +55,6 @@ async function ensureContainers(
   };
 }
 
-async function safely<T>(connectionString: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    if (e instanceof Error) e.message = redactSecrets(e.message, [connectionString]);
-    throw e;
-  }
-}
-
 /** Provider of {@link LocalContainers}. */
 export const localContainersProvider: pulumi.dynamic.ResourceProvider = compactResults({
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -103,14 +94,14 @@ export const localContainersProvider: pulumi.dynamic.ResourceProvider = compactR
   },
 
   async create(inputs: LocalContainersInputs) {
-    return safely(inputs.connectionString, async () => {
+    return redactingErrors([inputs.connectionString], async () => {
       const outs = await ensureContainers(inputs, []);
       return { id: `${outs.accountName}:${inputs.containers.join(",")}`, outs };
     });
   },
 
   async update(_id: string, olds: LocalContainersOutputs, news: LocalContainersInputs) {
-    return safely(news.connectionString, async () => {
+    return redactingErrors([news.connectionString], async () => {
       // Containers dropped from the list are kept: they may hold models a rollback needs.
       const outs = await ensureContainers(news, olds.createdContainers ?? []);
       return { outs };
@@ -118,7 +109,7 @@ export const localContainersProvider: pulumi.dynamic.ResourceProvider = compactR
   },
 
   async read(id: string, props: LocalContainersOutputs) {
-    return safely(props.connectionString, async () => {
+    return redactingErrors([props.connectionString], async () => {
       const service = blobService(props.connectionString);
       const present: string[] = [];
       for (const name of props.containers)
@@ -136,7 +127,7 @@ export const localContainersProvider: pulumi.dynamic.ResourceProvider = compactR
   },
 
   async delete(_id: string, props: LocalContainersOutputs) {
-    await safely(props.connectionString, async () => {
+    await redactingErrors([props.connectionString], async () => {
       const service = blobService(props.connectionString);
       for (const name of props.createdContainers ?? [])
         await service.getContainerClient(name).deleteIfExists();

@@ -18,7 +18,7 @@ import {
   type ArmServiceRef,
 } from "../clients/arm";
 import type { CredentialSpec } from "../clients/http";
-import { redactSecrets } from "../clients/redact";
+import { redactingErrors } from "../clients/redact";
 import type { ArmWebService, WebServiceProperties } from "../clients/wire";
 import { canonicalJson, containsUnknown, progress, compactResults } from "./util";
 
@@ -179,16 +179,6 @@ async function finish(
   };
 }
 
-async function safely<T>(inputs: WebServiceInputs, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    if (e instanceof Error)
-      e.message = redactSecrets(e.message, [inputs.token, inputs.storageAccount?.key]);
-    throw e;
-  }
-}
-
 /** The provider of TrainingService and PredictiveService. */
 export const webServiceProvider: pulumi.dynamic.ResourceProvider = compactResults({
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -265,7 +255,7 @@ export const webServiceProvider: pulumi.dynamic.ResourceProvider = compactResult
   },
 
   async create(inputs: WebServiceInputs) {
-    return safely(inputs, async () => {
+    return redactingErrors([inputs.token, inputs.storageAccount?.key], async () => {
       const client = new ArmWebServicesClient(credentialOf(inputs));
       const ref = refOf(inputs);
       if (await client.get(ref)) {
@@ -298,7 +288,7 @@ export const webServiceProvider: pulumi.dynamic.ResourceProvider = compactResult
   },
 
   async update(_id: string, olds: WebServiceOutputs, news: WebServiceInputs) {
-    return safely(news, async () => {
+    return redactingErrors([news.token, news.storageAccount?.key], async () => {
       const client = new ArmWebServicesClient(credentialOf(news));
       const ref = refOf(news);
       const { updates } = diffWebService(olds, news);
@@ -352,7 +342,7 @@ export const webServiceProvider: pulumi.dynamic.ResourceProvider = compactResult
   },
 
   async read(id: string, props: WebServiceOutputs) {
-    return safely(props, async () => {
+    return redactingErrors([props.token, props.storageAccount?.key], async () => {
       const client = new ArmWebServicesClient(credentialOf(props));
       const service = await client.get(refOf(props));
       if (!service) return { id: "", props: {} };
@@ -381,7 +371,7 @@ export const webServiceProvider: pulumi.dynamic.ResourceProvider = compactResult
   },
 
   async delete(_id: string, props: WebServiceOutputs) {
-    await safely(props, async () => {
+    await redactingErrors([props.token, props.storageAccount?.key], async () => {
       await new ArmWebServicesClient(credentialOf(props)).delete(refOf(props));
       log(props, "deleted");
     });

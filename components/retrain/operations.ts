@@ -11,7 +11,7 @@ import { BesClient } from "../../clients/bes";
 import { ClassicManagementClient, endpointModelUri } from "../../clients/classic";
 import { isNamedError, namedError, type NamedError } from "../../clients/errors";
 import type { CredentialSpec } from "../../clients/http";
-import { redactSecrets } from "../../clients/redact";
+import { redactingErrors } from "../../clients/redact";
 import {
   blobFromUrl,
   blobService,
@@ -68,12 +68,6 @@ export function trainingJobError(
 }
 
 const mib = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(1);
-
-/** The connection string's secrets, for redacting any message built from service answers. */
-function secretsOf(inputs: TrainedModelInputs): string[] {
-  const info = parseConnectionString(inputs.store.connectionString);
-  return [info.accountKey, inputs.training.apiKey, inputs.servingToken ?? ""];
-}
 
 /** The location of a model blob, as BES Results and ARM assets name it. */
 export function locationOf(
@@ -261,13 +255,10 @@ export async function trainOrReuse(
   inputs: TrainedModelInputs & { dataSha256: string },
   log: Log,
 ): Promise<TrainedModelOutputs> {
-  try {
-    return await trainOrReuseUnsafe(inputs, log);
-  } catch (e) {
-    // Service answers can echo request parts; make sure no key or SAS leaves in the message.
-    if (e instanceof Error) e.message = redactSecrets(e.message, secretsOf(inputs));
-    throw e;
-  }
+  return redactingErrors(
+    [inputs.store.connectionString, inputs.training.apiKey, inputs.servingToken],
+    () => trainOrReuseUnsafe(inputs, log),
+  );
 }
 
 async function trainOrReuseUnsafe(

@@ -12,7 +12,7 @@ import {
   pollIntervalMs,
 } from "../../clients/bes";
 import { isServiceError, JsonHttpClient } from "../../clients/http";
-import { redactSecrets } from "../../clients/redact";
+import { redactingErrors, redactSecrets } from "../../clients/redact";
 
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
 
@@ -226,6 +226,22 @@ describe("clients/http retries and errors", () => {
     } finally {
       await s.close();
     }
+  });
+
+  it("redacts a known connection string's bare account key, and errors thrown through redactingErrors", async () => {
+    const cs =
+      "DefaultEndpointsProtocol=http;AccountName=a;AccountKey=S3cretKeyValue==;BlobEndpoint=x";
+    assert.equal(
+      redactSecrets("auth failed for key S3cretKeyValue==", [cs]),
+      "auth failed for key ***",
+    );
+    await assert.rejects(
+      redactingErrors([cs], async () => {
+        throw new Error("signature of S3cretKeyValue== did not match");
+      }),
+      { message: "signature of *** did not match" },
+    );
+    assert.equal(await redactingErrors([cs], async () => 42), 42);
   });
 
   it("redacts SAS signatures, account keys and bearer tokens", () => {
