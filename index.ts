@@ -9,6 +9,7 @@
  * `local` runs on Azurite and the project's emulator; `azure` on Azure with the same code.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { azuriteConnectionString } from "./clients/azurite";
 import { parseConfig, readEmulatorCredentials, type ModelConfig } from "./config";
 import {
   ClassicEndpoint,
@@ -52,9 +53,6 @@ interface Target {
 function localTarget(): Target {
   const local = config.local!;
   const credentials = readEmulatorCredentials(local.emulatorLocation);
-  const azuriteKey =
-    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-  const account = local.azuriteBlobEndpoint.replace(/\/+$/, "").split("/").pop();
   return {
     armEndpoint: local.emulatorUrl,
     armToken: pulumi.secret(credentials.armToken),
@@ -66,9 +64,7 @@ function localTarget(): Target {
     workspaceId: local.workspaceId,
     storage: new ModelStorage("storage", {
       target: "local",
-      connectionString: pulumi.secret(
-        `DefaultEndpointsProtocol=http;AccountName=${account};AccountKey=${azuriteKey};BlobEndpoint=${local.azuriteBlobEndpoint};`,
-      ),
+      connectionString: pulumi.secret(azuriteConnectionString(local.azuriteBlobEndpoint)),
     }),
   };
 }

@@ -8,12 +8,9 @@ import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { AZURITE_ACCOUNT, azuriteConnectionString } from "../clients/azurite";
 
-/** Azurite's published development account (not a secret: it is in Microsoft's docs). */
-export const AZURITE_ACCOUNT = "devstoreaccount1";
-/** Azurite's published development key for {@link AZURITE_ACCOUNT}. */
-export const AZURITE_KEY =
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+export { AZURITE_ACCOUNT, AZURITE_KEY, azuriteConnectionString } from "../clients/azurite";
 
 /** Options for {@link startAzurite}. */
 export interface AzuriteOptions {
@@ -37,14 +34,6 @@ export interface AzuriteHandle {
   readonly process: ChildProcess;
   /** Stops Azurite gracefully (SIGTERM, then SIGKILL after 5 s) and removes a temporary folder. */
   stop(): Promise<void>;
-}
-
-/** Builds the connection string of the development account on a given blob endpoint. */
-export function azuriteConnectionString(blobEndpoint: string): string {
-  return (
-    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
-    `BlobEndpoint=${blobEndpoint};`
-  );
 }
 
 /** Starts Azurite's blob service and resolves once it listens. */
