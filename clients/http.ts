@@ -21,6 +21,11 @@ export type CredentialSpec =
   /** Microsoft Entra ID through `DefaultAzureCredential` (environment, workload identity, CLI...). */
   | { readonly kind: "azure" };
 
+/** A static token when there is one (the emulator), else Microsoft Entra ID (Azure). */
+export function credentialFor(token: string | undefined): CredentialSpec {
+  return token ? { kind: "token", token } : { kind: "azure" };
+}
+
 /** Retry behaviour; defaults suit interactive `pulumi up` runs against Azure or the emulator. */
 export interface RetryOptions {
   /** Retries after the first attempt (default 5). */

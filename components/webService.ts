@@ -17,7 +17,7 @@ import {
   reportedModelUri,
   type ArmServiceRef,
 } from "../clients/arm";
-import type { CredentialSpec } from "../clients/http";
+import { credentialFor } from "../clients/http";
 import { redactingErrors } from "../clients/redact";
 import type { ArmWebService, WebServiceProperties } from "../clients/wire";
 import { canonicalJson, containsUnknown, progress, compactResults } from "./util";
@@ -80,10 +80,6 @@ function refOf(inputs: WebServiceInputs): ArmServiceRef {
     resourceGroup: inputs.resourceGroup,
     name: inputs.name,
   };
-}
-
-function credentialOf(inputs: WebServiceInputs): CredentialSpec {
-  return inputs.token ? { kind: "token", token: inputs.token } : { kind: "azure" };
 }
 
 function log(inputs: Pick<WebServiceInputs, "role" | "name">, line: string): void {
@@ -256,7 +252,7 @@ export const webServiceProvider: pulumi.dynamic.ResourceProvider = compactResult
 
   async create(inputs: WebServiceInputs) {
     return redactingErrors([inputs.token, inputs.storageAccount?.key], async () => {
-      const client = new ArmWebServicesClient(credentialOf(inputs));
+      const client = new ArmWebServicesClient(credentialFor(inputs.token));
       const ref = refOf(inputs);
       if (await client.get(ref)) {
         throw new Error(
@@ -289,7 +285,7 @@ export const webServiceProvider: pulumi.dynamic.ResourceProvider = compactResult
 
   async update(_id: string, olds: WebServiceOutputs, news: WebServiceInputs) {
     return redactingErrors([news.token, news.storageAccount?.key], async () => {
-      const client = new ArmWebServicesClient(credentialOf(news));
+      const client = new ArmWebServicesClient(credentialFor(news.token));
       const ref = refOf(news);
       const { updates } = diffWebService(olds, news);
       // A partially created service (no outputs yet) gets the full definition again.
@@ -343,7 +339,7 @@ export const webServiceProvider: pulumi.dynamic.ResourceProvider = compactResult
 
   async read(id: string, props: WebServiceOutputs) {
     return redactingErrors([props.token, props.storageAccount?.key], async () => {
-      const client = new ArmWebServicesClient(credentialOf(props));
+      const client = new ArmWebServicesClient(credentialFor(props.token));
       const service = await client.get(refOf(props));
       if (!service) return { id: "", props: {} };
       const keys = await client.listKeys(refOf(props));
@@ -372,7 +368,7 @@ export const webServiceProvider: pulumi.dynamic.ResourceProvider = compactResult
 
   async delete(_id: string, props: WebServiceOutputs) {
     await redactingErrors([props.token, props.storageAccount?.key], async () => {
-      await new ArmWebServicesClient(credentialOf(props)).delete(refOf(props));
+      await new ArmWebServicesClient(credentialFor(props.token)).delete(refOf(props));
       log(props, "deleted");
     });
   },

@@ -11,7 +11,7 @@
 import { open } from "node:fs/promises";
 import { ArmWebServicesClient, executionBaseFromSwagger } from "../../clients/arm";
 import { ClassicManagementClient } from "../../clients/classic";
-import type { CredentialSpec } from "../../clients/http";
+import { credentialFor } from "../../clients/http";
 import { RrsClient } from "../../clients/rrs";
 import { parseCsvRecords } from "./csvText";
 import { KNOWN_METRICS } from "./metrics";
@@ -170,8 +170,7 @@ async function scoringEndpoint(
   token: string | undefined,
 ): Promise<{ url: string; key: string } | undefined> {
   if (serving.kind === "arm") {
-    const credential: CredentialSpec = token ? { kind: "token", token } : { kind: "azure" };
-    const client = new ArmWebServicesClient(credential);
+    const client = new ArmWebServicesClient(credentialFor(token));
     const service = await client.get(serving);
     if (!service?.properties.swaggerLocation) return undefined;
     const keys = await client.listKeys(serving);

@@ -10,7 +10,7 @@ import { ArmWebServicesClient, reportedModelUri } from "../../clients/arm";
 import { BesClient } from "../../clients/bes";
 import { ClassicManagementClient, endpointModelUri } from "../../clients/classic";
 import { isNamedError, namedError, type NamedError } from "../../clients/errors";
-import type { CredentialSpec } from "../../clients/http";
+import { credentialFor } from "../../clients/http";
 import { redactingErrors } from "../../clients/redact";
 import {
   blobFromUrl,
@@ -180,8 +180,7 @@ export async function servedModelUri(
   token: string | undefined,
 ): Promise<string | undefined> {
   if (serving.kind === "arm") {
-    const credential: CredentialSpec = token ? { kind: "token", token } : { kind: "azure" };
-    const service = await new ArmWebServicesClient(credential).get(serving);
+    const service = await new ArmWebServicesClient(credentialFor(token)).get(serving);
     return service ? reportedModelUri(service, serving.assetName) : undefined;
   }
   if (!token) throw new Error("the classic serving target needs a token");
