@@ -26,7 +26,7 @@ import type {
   ClassicEndpoint as WireEndpoint,
   WebServiceProperties,
 } from "../clients/wire";
-import { canonicalJson, containsUnknown, progress, compactResults } from "./util";
+import { canonicalJson, compactResults, containsUnknown, differs, progress } from "./util";
 
 /** A model location without SAS (from a TrainedModel's `model`). */
 export interface ModelRef {
@@ -196,8 +196,6 @@ export const classicWebServiceProvider: pulumi.dynamic.ResourceProvider = compac
   },
 
   async diff(_id: string, olds: ClassicWebServiceOutputs, news: ClassicWebServiceInputs) {
-    const differs = (a: unknown, b: unknown): boolean =>
-      containsUnknown(b) || canonicalJson(a) !== canonicalJson(b);
     const replaces = (["mode", "endpoint", "workspaceId", "webServiceId"] as const).filter((f) =>
       differs(olds[f], news[f]),
     );
@@ -402,8 +400,6 @@ export function diffClassicEndpoint(
   olds: Partial<ClassicEndpointOutputs>,
   news: Partial<ClassicEndpointInputs>,
 ): { changes: boolean; replaces: string[]; updates: string[] } {
-  const differs = (a: unknown, b: unknown): boolean =>
-    containsUnknown(b) || canonicalJson(a) !== canonicalJson(b);
   const replaces = (["endpoint", "workspaceId", "webServiceId", "name"] as const).filter((f) =>
     differs(olds[f], news[f]),
   );

@@ -45,6 +45,14 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Whether a declared value differs from the stored one, for the providers' diffs: by canonical
+ * JSON (key order does not count), and an unknown preview value always counts as a change.
+ */
+export function differs(stored: unknown, declared: unknown): boolean {
+  return containsUnknown(declared) || canonicalJson(stored) !== canonicalJson(declared);
+}
+
 /** Writes one progress line unless `AZUREML_RETRAIN_LOG=silent` (tests). Never pass secrets. */
 export function progress(kind: string, name: string, line: string): void {
   if (process.env.AZUREML_RETRAIN_LOG !== "silent") console.log(`[${kind} ${name}] ${line}`);

@@ -20,7 +20,7 @@ import {
 import { credentialFor } from "../clients/http";
 import { redactingErrors } from "../clients/redact";
 import type { ArmWebService, WebServiceProperties } from "../clients/wire";
-import { canonicalJson, containsUnknown, progress, compactResults } from "./util";
+import { compactResults, containsUnknown, differs, progress } from "./util";
 
 /** Inputs of an ARM web service resource. */
 export interface WebServiceInputs {
@@ -115,8 +115,6 @@ export function diffWebService(
   olds: Partial<WebServiceOutputs>,
   news: Partial<WebServiceInputs>,
 ): { changes: boolean; replaces: string[]; updates: string[] } {
-  const differs = (a: unknown, b: unknown): boolean =>
-    containsUnknown(b) || canonicalJson(a) !== canonicalJson(b);
   const replaces: string[] = IDENTITY_FIELDS.filter((f) => differs(olds[f], news[f]));
   // ARM refuses another storage account (CannotChangeStorageAccount): a new service is needed.
   if (differs(olds.storageAccount?.name, news.storageAccount?.name))

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { validateGate, type FieldFailure } from "./metrics";
 import type { TrainedModelInputs, TrainedModelOutputs } from "./types";
-import { containsUnknown, validateContainerName } from "../util";
+import { containsUnknown, differs, validateContainerName } from "../util";
 
 export { containsUnknown, UNKNOWN, validateContainerName } from "../util";
 
@@ -160,13 +160,10 @@ export function diffTrainedModel(
 ): DiffResult {
   const replaces: string[] = [];
   const updates: string[] = [];
-  const differs = (a: unknown, b: unknown): boolean =>
-    containsUnknown(b) || JSON.stringify(a) !== JSON.stringify(b);
 
   if (differs(olds.version, news.version)) replaces.push("version");
   if (differs(olds.dataSha256, news.dataSha256)) replaces.push("dataSha256");
-  if (differs(canonicalMaybe(olds.parameters), canonicalMaybe(news.parameters)))
-    replaces.push("parameters");
+  if (differs(olds.parameters, news.parameters)) replaces.push("parameters");
   // A different account or container cannot hold the old model: train into the new one.
   if (differs(account(olds.store?.connectionString), account(news.store?.connectionString)))
     replaces.push("store");
@@ -188,13 +185,6 @@ export function diffTrainedModel(
     updates,
     deleteBeforeReplace: false,
   };
-}
-
-function canonicalMaybe(parameters: unknown): string | unknown {
-  if (parameters && typeof parameters === "object" && !containsUnknown(parameters)) {
-    return canonicalParameters(parameters as Record<string, string>);
-  }
-  return parameters;
 }
 
 /** Validates the non-data fields of TrainedModel inputs (`check` adds the data checks). */
