@@ -431,11 +431,16 @@ export const CLASSIC_ENDPOINT_CONCURRENCY = 8;
  * (an older state's `__provider` serves its deletes), and one queue must cover all of them.
  */
 export async function withEndpointSlot<T>(work: () => Promise<T>): Promise<T> {
+  // Under a symbol: the closure serializer turns values it can reach from string keys of the
+  // global object into references to them (see hashCache in retrain/provider.ts).
   const registry = globalThis as unknown as Record<
-    string,
+    symbol,
     { running: number; waiting: (() => void)[] } | undefined
   >;
-  const slots = (registry.__azuremlRetrainEndpointSlots ??= { running: 0, waiting: [] });
+  const slots = (registry[Symbol.for("azureml-retrain.endpointSlots")] ??= {
+    running: 0,
+    waiting: [],
+  });
   if (slots.running < CLASSIC_ENDPOINT_CONCURRENCY) slots.running++;
   else await new Promise<void>((resolve) => slots.waiting.push(resolve));
   try {

@@ -32,15 +32,20 @@ import type {
 } from "./types";
 
 /**
- * The provider process's hash cache. It lives on `globalThis`, not in a module-scope object:
- * module-scope values are copied into `__provider` when the resource is declared, so a cache
- * already filled in the declaring process (tests call `check` in-process) was serialized with its
- * `Map`, which does not survive serialization ("Map.prototype.get called on incompatible
- * receiver"); and every deserialized copy of the provider should share one cache anyway.
+ * The provider process's hash cache, shared by every deserialized copy of the provider.
+ * - Not in a module-scope object: module-scope values are copied into `__provider` when a resource
+ *   is declared, and a cache already filled in the declaring process (tests call `check`
+ *   in-process) was serialized with its `Map`, which does not survive ("Map.prototype.get called
+ *   on incompatible receiver").
+ * - On `globalThis` under a symbol, not a string key: the closure serializer replaces values it
+ *   can reach from the global object by references to them, so with the instance under a string
+ *   key the `HashCache` class was emitted as `global.<key>.constructor`, undefined in the provider
+ *   host ("Cannot convert undefined or null to object"); it does not look at symbol keys.
  */
 function hashCache(): HashCache {
-  const registry = globalThis as unknown as { __azuremlRetrainHashCache?: HashCache };
-  return (registry.__azuremlRetrainHashCache ??= new HashCache());
+  const registry = globalThis as unknown as Record<symbol, HashCache | undefined>;
+  const key = Symbol.for("azureml-retrain.hashCache");
+  return (registry[key] ??= new HashCache());
 }
 
 function logger(version: string): (line: string) => void {

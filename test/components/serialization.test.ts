@@ -3,6 +3,10 @@
  * in the provider host, where classes become ES5 constructor functions.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceError } from "../../clients/http";
 import { gateRejectedError, trainingJobError } from "../../components/retrain/operations";
@@ -59,4 +63,55 @@ describe("closure serialization of provider errors", () => {
       assert.match(String(caught.stack), /\n\s+at /);
     });
   }
+});
+
+describe("closure serialization after the providers ran in the declaring process", function () {
+  this.timeout(60_000);
+  // Tests (and any program that calls a provider itself) run provider methods before a resource
+  // is declared. Whatever per-process state that leaves must not leak into the serialized text:
+  // it did twice (a Map copied by value; a class emitted as a reference to a global).
+  it("the retrain and endpoint providers still run in a fresh process", async () => {
+    const { trainedModelProvider } = await import("../../components/retrain/provider");
+    const { classicEndpointProvider, withEndpointSlot } = await import("../../components/classic");
+    const inputs = {
+      version: "v1",
+      data: "data/census-2026-11.csv",
+      gate: { metric: "AUC", min: 0.7 },
+    };
+    await trainedModelProvider.check!({}, inputs);
+    await withEndpointSlot(async () => undefined);
+    const texts = await Promise.all(
+      [trainedModelProvider, classicEndpointProvider].map(
+        async (p) =>
+          (await pulumi.runtime.serializeFunction(() => p, { isFactoryFunction: false })).text,
+      ),
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "serialized-"));
+    try {
+      texts.forEach((t, i) => fs.writeFileSync(path.join(dir, `p${i}.js`), t));
+      // A plain node process in the project, as the provider host is.
+      const script = `
+        const load = (f) => require("require-from-string")(require("fs").readFileSync(f, "utf8")).handler();
+        (async () => {
+          const retrain = load(${JSON.stringify(path.join(dir, "p0.js"))});
+          const { inputs, failures } = await retrain.check({}, ${JSON.stringify(inputs)});
+          const endpoint = load(${JSON.stringify(path.join(dir, "p1.js"))});
+          const check = await endpoint.check({}, { name: "default" });
+          console.log(JSON.stringify({ sha: inputs.dataSha256, failures: failures.length, endpointFailures: check.failures.map((f) => f.property) }));
+        })().catch((e) => { console.error(e.stack); process.exit(1); });`;
+      const out = execFileSync(process.execPath, ["-e", script], {
+        cwd: path.resolve(__dirname, "../.."),
+        encoding: "utf8",
+      });
+      const result = JSON.parse(out) as {
+        sha: string;
+        failures: number;
+        endpointFailures: string[];
+      };
+      assert.match(result.sha, /^[0-9a-f]{64}$/);
+      assert.ok(result.endpointFailures.includes("name"), "the endpoint provider ran its check");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
