@@ -235,9 +235,33 @@ function lerpMap(
   return out;
 }
 
-function pick<T>(rng: Rng, items: readonly T[], weights: readonly number[]): T {
+/** Items to draw from, with their weights and the weights' total. */
+interface Weighted<T> {
+  items: readonly T[];
+  weights: readonly number[];
+  total: number;
+}
+
+function weighted<T>(items: readonly T[], weights: readonly number[]): Weighted<T> {
   let total = 0;
   for (const w of weights) total += w;
+  return { items, weights, total };
+}
+
+/** Weights interpolated between two populations (`t` = 0..1). */
+function weightedLerp<T>(
+  items: readonly T[],
+  old: readonly number[],
+  drifted: readonly number[],
+  t: number,
+): Weighted<T> {
+  return weighted(
+    items,
+    old.map((w, i) => lerp(w, drifted[i], t)),
+  );
+}
+
+function pick<T>(rng: Rng, { items, weights, total }: Weighted<T>): T {
   let u = rng.nextDouble() * total;
   for (let i = 0; i < items.length; i++) {
     u -= weights[i];
@@ -311,42 +335,48 @@ function makeLogit(drift: number, interaction: number): (row: CensusFeatures) =>
   };
 }
 
+const RELATIONSHIPS = weighted(
+  ["Not-in-family", "Unmarried", "Other-relative", "Own-child"],
+  [55, 30, 8, 7],
+);
+const RACES = weighted(RACE, RACE_WEIGHTS);
+const COUNTRIES = weighted(COUNTRY, COUNTRY_WEIGHTS);
+
+/** The feature distributions at a drift (the weights that depend on it, computed once). */
+interface CensusPopulation {
+  t: number;
+  education: Weighted<[string, number]>;
+  marital: Weighted<string>;
+  occupation: Weighted<string>;
+  workclass: Weighted<string>;
+}
+
+function censusPopulation(t: number): CensusPopulation {
+  return {
+    t,
+    education: weightedLerp(EDUCATION, EDUCATION_WEIGHTS_OLD, EDUCATION_WEIGHTS_NEW, t),
+    marital: weightedLerp(MARITAL, MARITAL_OLD, MARITAL_NEW, t),
+    occupation: weightedLerp(OCCUPATION, OCCUPATION_OLD, OCCUPATION_NEW, t),
+    workclass: weightedLerp(WORKCLASS, WORKCLASS_OLD, WORKCLASS_NEW, t),
+  };
+}
+
 /** Draws one row's features. */
-function drawFeatures(rng: Rng, t: number): CensusFeatures {
-  const [education, educationNum] = pick(
-    rng,
-    EDUCATION,
-    EDUCATION_WEIGHTS_OLD.map((w, i) => lerp(w, EDUCATION_WEIGHTS_NEW[i], t)),
-  );
+function drawFeatures(rng: Rng, population: CensusPopulation): CensusFeatures {
+  const t = population.t;
+  const [education, educationNum] = pick(rng, population.education);
   const age = Math.round(clamp(38 + 6 * t + 13 * rng.nextGaussian(), 17, 90));
   const sex = rng.nextDouble() < lerp(0.67, 0.55, t) ? "Male" : "Female";
-  const marital = pick(
-    rng,
-    MARITAL,
-    MARITAL_OLD.map((w, i) => lerp(w, MARITAL_NEW[i], t)),
-  );
+  const marital = pick(rng, population.marital);
   let relationship: string;
   if (marital === "Married-civ-spouse" || marital === "Married-AF-spouse")
     relationship = sex === "Male" ? "Husband" : "Wife";
   else if (age < 25 && rng.nextDouble() < 0.6) relationship = "Own-child";
-  else
-    relationship = pick(
-      rng,
-      ["Not-in-family", "Unmarried", "Other-relative", "Own-child"],
-      [55, 30, 8, 7],
-    );
-  const occupation = pick(
-    rng,
-    OCCUPATION,
-    OCCUPATION_OLD.map((w, i) => lerp(w, OCCUPATION_NEW[i], t)),
-  );
-  const workclass = pick(
-    rng,
-    WORKCLASS,
-    WORKCLASS_OLD.map((w, i) => lerp(w, WORKCLASS_NEW[i], t)),
-  );
-  const race = pick(rng, RACE, RACE_WEIGHTS);
-  const country = pick(rng, COUNTRY, COUNTRY_WEIGHTS);
+  else relationship = pick(rng, RELATIONSHIPS);
+  const occupation = pick(rng, population.occupation);
+  const workclass = pick(rng, population.workclass);
+  const race = pick(rng, RACES);
+  const country = pick(rng, COUNTRIES);
   const gain =
     rng.nextDouble() < lerp(0.08, 0.12, t)
       ? Math.min(99999, Math.round(Math.exp(8.3 + rng.nextGaussian())))
@@ -371,6 +401,34 @@ function drawFeatures(rng: Rng, t: number): CensusFeatures {
   };
 }
 
+/** Calibrated intercepts by drift and interaction (the calibration draws 20k rows). */
+const interceptCache = new Map<string, number>();
+
+/** The intercept that gives the true model about a 24% positive rate (bisection on a fixed sample). */
+function calibratedIntercept(
+  t: number,
+  interaction: number,
+  logit: (row: CensusFeatures) => number,
+): number {
+  const key = `${t}/${interaction}`;
+  const cached = interceptCache.get(key);
+  if (cached !== undefined) return cached;
+  const population = censusPopulation(t);
+  const rng = new Rng(20261101);
+  const z = Array.from({ length: 20000 }, () => logit(drawFeatures(rng, population)));
+  let lo = -30;
+  let hi = 30;
+  for (let k = 0; k < 60; k++) {
+    const mid = (lo + hi) / 2;
+    const rate = z.reduce((s, v) => s + 1 / (1 + Math.exp(-(v + mid))), 0) / z.length;
+    if (rate > TARGET_POSITIVE_RATE) hi = mid;
+    else lo = mid;
+  }
+  const intercept = (lo + hi) / 2;
+  interceptCache.set(key, intercept);
+  return intercept;
+}
+
 /**
  * The true model at a drift: the intercept is calibrated (deterministically, on a fixed sample)
  * so that about 24% of rows earn ">50K" at every drift.
@@ -381,17 +439,7 @@ function drawFeatures(rng: Rng, t: number): CensusFeatures {
 export function censusTrueModel(drift: number, interaction = 0): CensusTrueModel {
   const t = clamp(drift, 0, 1);
   const logit = makeLogit(t, interaction);
-  const rng = new Rng(20261101);
-  const z = Array.from({ length: 20000 }, () => logit(drawFeatures(rng, t)));
-  let lo = -30;
-  let hi = 30;
-  for (let k = 0; k < 60; k++) {
-    const mid = (lo + hi) / 2;
-    const rate = z.reduce((s, v) => s + 1 / (1 + Math.exp(-(v + mid))), 0) / z.length;
-    if (rate > TARGET_POSITIVE_RATE) hi = mid;
-    else lo = mid;
-  }
-  const intercept = (lo + hi) / 2;
+  const intercept = calibratedIntercept(t, interaction, logit);
   return {
     drift: t,
     interaction,
@@ -409,11 +457,12 @@ export function censusTrueModel(drift: number, interaction = 0): CensusTrueModel
 export function generateCensusRows(options: CensusOptions): CensusRow[] {
   const t = clamp(options.drift, 0, 1);
   const model = censusTrueModel(t, options.interaction ?? 0);
+  const population = censusPopulation(t);
   const rng = new Rng(options.seed);
   const missingRate = options.missingRate ?? 0.05;
   const rows: CensusRow[] = [];
   for (let i = 0; i < options.rows; i++) {
-    const f = drawFeatures(rng, t);
+    const f = drawFeatures(rng, population);
     const income = rng.nextDouble() < model.probability(f) ? ">50K" : "<=50K";
     const row: CensusRow = { ...f, income };
     // Blanked after the label is drawn, as in the UCI data where both go missing together.

@@ -6,6 +6,8 @@
  * As a convenience, a plain string that is not JSON is read as comma-separated column names.
  */
 import type { Column, DataTable } from "./api";
+import { prop } from "./caseInsensitive";
+import { isNumericType } from "./dataTable";
 import { engineErrors } from "./errors";
 
 /** One rule of a column selection. */
@@ -41,14 +43,6 @@ const COLUMN_TYPES = [
   "alltypes",
 ];
 const COLUMN_KINDS = ["feature", "label", "score", "all"];
-
-/** Reads a key case-insensitively (packages come in camelCase or PascalCase). */
-function field(obj: Record<string, unknown>, key: string): unknown {
-  if (key in obj) return obj[key];
-  const lower = key.toLowerCase();
-  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
-  return undefined;
-}
 
 function asStrings(v: unknown): string[] {
   if (v === undefined || v === null) return [];
@@ -94,25 +88,23 @@ export function parseColumnSelection(value: unknown, paramName: string): ColumnS
     }
   }
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw invalid();
-  const rec = obj as Record<string, unknown>;
-  const rawRules = field(rec, "rules");
+  const rawRules = prop(obj, "rules");
   if (!Array.isArray(rawRules) || rawRules.length === 0) throw invalid();
-  const isFilterRaw = field(rec, "isFilter");
+  const isFilterRaw = prop(obj, "isFilter");
   const isFilter =
     isFilterRaw === undefined ? true : isFilterRaw === true || isFilterRaw === "true";
   const rules: ColumnRule[] = rawRules.map((r: unknown) => {
     if (typeof r !== "object" || r === null) throw invalid();
-    const rr = r as Record<string, unknown>;
-    const typeRaw = String(field(rr, "ruleType") ?? "");
+    const typeRaw = String(prop(r, "ruleType") ?? "");
     const ruleType = RULE_TYPES.find((t) => t.toLowerCase() === typeRaw.toLowerCase());
     if (!ruleType) throw invalid();
-    const excludeRaw = field(rr, "exclude");
+    const excludeRaw = prop(r, "exclude");
     const rule: ColumnRule = {
       ruleType,
       exclude: excludeRaw === true || excludeRaw === "true",
-      columns: asStrings(field(rr, "columns")),
-      columnTypes: asStrings(field(rr, "columnTypes")),
-      columnKinds: asStrings(field(rr, "columnKinds")),
+      columns: asStrings(prop(r, "columns")),
+      columnTypes: asStrings(prop(r, "columnTypes")),
+      columnKinds: asStrings(prop(r, "columnKinds")),
     };
     for (const t of rule.columnTypes) if (!COLUMN_TYPES.includes(t.toLowerCase())) throw invalid();
     for (const k of rule.columnKinds) if (!COLUMN_KINDS.includes(k.toLowerCase())) throw invalid();
@@ -159,7 +151,7 @@ function typeMatches(column: Column, typeName: string): boolean {
     case "categorical":
       return column.categorical;
     case "numeric":
-      return column.type === "Int64" || column.type === "Double";
+      return isNumericType(column.type);
     case "all":
     case "alltypes":
       return true;

@@ -5,11 +5,6 @@
  */
 import type { Column, ColumnUsage, DataTable, ElementType } from "./api";
 
-/** True for the types stored in a Float64Array (Double, Int64, Boolean). */
-export function isNumericStorage(type: ElementType): boolean {
-  return type !== "String";
-}
-
 /** True for Int64 and Double (what Studio calls "Numeric"). */
 export function isNumericType(type: ElementType): boolean {
   return type === "Int64" || type === "Double";
@@ -36,30 +31,6 @@ export function makeColumn(
     usage: options.usage ?? "feature",
     values,
   };
-}
-
-/**
- * Returns the Float64Array of a numeric column (throws on a String column: a bug, not user input).
- *
- * @param column - a Double, Int64 or Boolean column
- */
-export function numericValues(column: Column): Float64Array {
-  if (!(column.values instanceof Float64Array)) {
-    throw new Error(`column "${column.name}" is not numeric`);
-  }
-  return column.values;
-}
-
-/**
- * Returns the string array of a String column.
- *
- * @param column - a String column
- */
-export function stringValues(column: Column): (string | null)[] {
-  if (column.values instanceof Float64Array) {
-    throw new Error(`column "${column.name}" is not a String column`);
-  }
-  return column.values;
 }
 
 /**
@@ -98,6 +69,23 @@ export function cellText(column: Column, row: number): string | null {
   if (Number.isNaN(v)) return null;
   if (column.type === "Boolean") return v !== 0 ? "True" : "False";
   return formatNumber(v);
+}
+
+/**
+ * The column as a String column (each cell as {@link cellText}), keeping its name, categorical
+ * flag and usage; a String column is returned as is.
+ *
+ * @param column - any column
+ */
+export function asStringColumn(column: Column): Column {
+  if (column.type === "String") return column;
+  const n = column.values.length;
+  const out: (string | null)[] = new Array<string | null>(n);
+  for (let r = 0; r < n; r++) out[r] = cellText(column, r);
+  return makeColumn(column.name, "String", out, {
+    categorical: column.categorical,
+    usage: column.usage,
+  });
 }
 
 /**
@@ -154,4 +142,26 @@ export function missingCount(column: Column): number {
     for (let i = 0; i < values.length; i++) if (values[i] === null) count++;
   }
   return count;
+}
+
+/**
+ * The rows (in order) where none of the given columns is missing.
+ *
+ * @param columns - columns of one table
+ * @param rowCount - the table's row count
+ */
+export function completeRows(columns: readonly Column[], rowCount: number): Uint32Array {
+  const ok = new Uint8Array(rowCount).fill(1);
+  for (const { values } of columns) {
+    if (values instanceof Float64Array) {
+      for (let r = 0; r < rowCount; r++) if (values[r] !== values[r]) ok[r] = 0;
+    } else {
+      for (let r = 0; r < rowCount; r++) if (values[r] === null) ok[r] = 0;
+    }
+  }
+  let count = 0;
+  for (let r = 0; r < rowCount; r++) count += ok[r];
+  const rows = new Uint32Array(count);
+  for (let r = 0, k = 0; r < rowCount; r++) if (ok[r]) rows[k++] = r;
+  return rows;
 }

@@ -19,14 +19,8 @@
 import { crc32 } from "node:zlib";
 import type { ElementType, ModelInfo } from "./api";
 import { engineErrors } from "./errors";
-import type {
-  FeatureSpec,
-  LabelInfo,
-  LearnerKind,
-  LearnerTask,
-  TrainedModel,
-  TrainingInfo,
-} from "./learners/model";
+import { slotLayout } from "./learners/features";
+import type { LearnerKind, TrainedModel } from "./learners/model";
 
 /** First 8 bytes of every emulator `.ilearner`. */
 export const ILEARNER_MAGIC = "AMLEMUIL";
@@ -41,16 +35,7 @@ const LEARNER_KINDS: readonly LearnerKind[] = [
 const ELEMENT_TYPES: readonly ElementType[] = ["Double", "Int64", "Boolean", "String"];
 
 /** The header section: everything but the weights/trees. */
-interface Header {
-  formatVersion: number;
-  learner: LearnerKind;
-  moduleName: string;
-  task: LearnerTask;
-  label: LabelInfo;
-  features: FeatureSpec[];
-  parameters: Record<string, string | number | boolean>;
-  training: TrainingInfo;
-}
+type Header = Omit<TrainedModel, "body"> & { formatVersion: number };
 
 /**
  * Serializes a trained model.
@@ -58,6 +43,7 @@ interface Header {
  * @param model - the model to write
  */
 export function encodeIlearner(model: TrainedModel): Uint8Array {
+  // Written out key by key: the key order is the order of the file's bytes.
   const header: Header = {
     formatVersion: ILEARNER_FORMAT_VERSION,
     learner: model.learner,
@@ -167,10 +153,7 @@ export function decodeIlearner(bytes: Uint8Array): TrainedModel {
   }
   const bad = (why: string) =>
     engineErrors.model("InvalidModel", `The trained model's body is invalid: ${why}`);
-  const slots = h.features.reduce(
-    (s, f) => s + (f.kind === "numeric" ? 1 : f.levels.length + (f.unknownLevel ? 1 : 0)),
-    0,
-  );
+  const slots = slotLayout(h.features).slotCount;
   const b = body as TrainedModel["body"];
   if (typeof b !== "object" || b === null) throw bad("not an object");
   if (h.learner === "TwoClassBoostedDecisionTree") {

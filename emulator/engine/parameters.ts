@@ -62,15 +62,6 @@ export class ParameterReader {
   }
 
   /**
-   * The value as given (undefined when absent, so the caller can tell blank from missing).
-   *
-   * @param name - parameter name
-   */
-  raw(name: string): unknown {
-    return this.values[name];
-  }
-
-  /**
    * The value as text, or the default; Error 0003 when required and missing.
    *
    * @param name - parameter name

@@ -3,7 +3,7 @@
  */
 import type { TableSpecification } from "../../clients/wire";
 import type { Column, DataTable } from "./api";
-import { cellText, makeColumn } from "./dataTable";
+import { asStringColumn, cellText, makeColumn } from "./dataTable";
 import { engineErrors } from "./errors";
 import { convertValue, specElementType } from "./rows";
 
@@ -56,17 +56,13 @@ function convertColumn(
   portName: string,
 ): Column {
   if (col.type === type) return col;
+  if (type === "String") return asStringColumn(col);
   const n = col.values.length;
   const bad = (r: number) =>
     engineErrors.inputMismatch(
       "InvalidValue",
       `Input "${portName}", column "${col.name}", row ${r + 1}: "${cellText(col, r)}" is not a valid ${specType}`,
     );
-  if (type === "String") {
-    const out: (string | null)[] = new Array<string | null>(n);
-    for (let r = 0; r < n; r++) out[r] = cellText(col, r);
-    return makeColumn(col.name, type, out, { categorical: col.categorical, usage: col.usage });
-  }
   const out = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     const v = col.values[r];

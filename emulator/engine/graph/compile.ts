@@ -1,14 +1,15 @@
 /**
  * Reads and validates a web service's graph package once: nodes resolved to modules, edges
  * checked against the modules' ports, a topological order, the global parameter bindings and the
- * {@link ServiceShape}. Property names are matched case-insensitively (the ARM API accepts the
- * PascalCase of its own PATCH example, azureml-classic-api.md §4.2).
+ * {@link ServiceShape}. Property names are matched case-insensitively (`caseInsensitive.ts`).
  */
 import type { ServiceShape } from "../api";
 import type { WebServiceProperties } from "../../../clients/wire";
+import { prop } from "../caseInsensitive";
 import { engineErrors } from "../errors";
 import { findModule } from "../modules/registry";
 import type { PortDefinition, StudioModule } from "../modules/types";
+import type { ParameterDefinition } from "../parameters";
 
 /** Suffix of the Resource assets that hold a trained model. */
 const TRAINED_MODEL_SUFFIX = "[trained model]";
@@ -49,22 +50,31 @@ export interface CompiledGraph {
 
 type Obj = Record<string, unknown>;
 
-/** Reads a property case-insensitively. */
-function prop(obj: unknown, key: string): unknown {
-  if (typeof obj !== "object" || obj === null) return undefined;
-  const o = obj as Obj;
-  if (key in o) return o[key];
-  const lower = key.toLowerCase();
-  for (const k of Object.keys(o)) if (k.toLowerCase() === lower) return o[k];
-  return undefined;
-}
-
 function asObject(v: unknown): Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {};
 }
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
+}
+
+/** A module's parameter declaration for a key given in any case. */
+function declaredParameter(module: StudioModule, key: string): ParameterDefinition | undefined {
+  const lower = key.toLowerCase();
+  return module.parameters.find((d) => d.name.toLowerCase() === lower);
+}
+
+/** True for a Resource asset (type "Resource", any case). */
+function isResource(asset: unknown): boolean {
+  return (str(prop(asset, "type")) ?? "").toLowerCase() === "resource";
+}
+
+/** True for a Resource asset holding a trained model (its name ends with "[trained model]"). */
+function isTrainedModelResource(asset: unknown): boolean {
+  return (
+    isResource(asset) &&
+    (str(prop(asset, "name")) ?? "").toLowerCase().trim().endsWith(TRAINED_MODEL_SUFFIX)
+  );
 }
 
 /** Finds a port by name (case-insensitively), returning the canonical definition. */
@@ -120,9 +130,8 @@ export function compileGraph(properties: WebServiceProperties, strict: boolean):
       );
     }
     const assetName = str(prop(asset, "name")) ?? "";
-    const assetType = str(prop(asset, "type")) ?? "Module";
-    if (assetType.toLowerCase() === "resource") {
-      if (!assetName.toLowerCase().trim().endsWith(TRAINED_MODEL_SUFFIX)) {
+    if (isResource(asset)) {
+      if (!isTrainedModelResource(asset)) {
         throw engineErrors.package(
           "UnsupportedModule",
           `Resource "${assetName}" (node ${id}) is not supported by the emulator: only trained models ("... ${TRAINED_MODEL_SUFFIX}") are`,
@@ -144,7 +153,7 @@ export function compileGraph(properties: WebServiceProperties, strict: boolean):
     }
     const params: Record<string, unknown> = {};
     for (const [key, wsp] of Object.entries(asObject(prop(raw, "parameters")))) {
-      const declared = module.parameters.find((d) => d.name.toLowerCase() === key.toLowerCase());
+      const declared = declaredParameter(module, key);
       if (!declared && strict) {
         throw engineErrors.package(
           "UnknownModuleParameter",
@@ -334,9 +343,7 @@ function compileGlobals(
           nodeId || undefined,
         );
       }
-      const declared = node.module.parameters.find(
-        (d) => d.name.toLowerCase() === key.toLowerCase(),
-      );
+      const declared = declaredParameter(node.module, key);
       if (!declared && strict) {
         throw engineErrors.package(
           "UnknownModuleParameter",
@@ -377,13 +384,7 @@ function computeShape(
     required: g.defaultValue === undefined,
   }));
   const trainedModels = Object.entries(assets)
-    .filter(([, a]) => {
-      const type = (str(prop(a, "type")) ?? "").toLowerCase();
-      return (
-        type === "resource" &&
-        (str(prop(a, "name")) ?? "").toLowerCase().trim().endsWith(TRAINED_MODEL_SUFFIX)
-      );
-    })
+    .filter(([, a]) => isTrainedModelResource(a))
     .map(([assetId, a]) => ({ assetId, name: str(prop(a, "name"))! }));
   return { inputs, outputs, parameters, trainedModels };
 }

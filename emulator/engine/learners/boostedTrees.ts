@@ -8,13 +8,21 @@
  * Numeric features are binned first (≤ 255 bins at quantiles of the training values; thresholds
  * are stored as raw values, so scoring needs no bins). Categorical features split one level
  * against the rest (what one-hot indicators give a tree); unseen levels go with "the rest".
- * Histograms use the subtraction trick (the larger child = parent − smaller child).
+ * Histograms use the subtraction trick: only the smaller child's is summed over its rows, the
+ * larger child takes the parent's arrays minus it (in place), and the arrays of a finished tree
+ * are reused by the next one.
  * There is no sampling, so training is deterministic and the seed is only recorded.
  */
-import { buildFeatureSpecs, encodeFeatures, type EncodedFeatures } from "./features";
-import { binaryClasses, binaryTargets } from "./labels";
+import type { EncodedFeatures } from "./features";
 import type { LearnerSpec, TrainedModel, TreeSpec } from "./model";
-import { sigmoid, type LearnerImplementation, type TrainingSet } from "./training";
+import {
+  prepareBinary,
+  sigmoid,
+  toProbabilities,
+  trainedModel,
+  type LearnerImplementation,
+  type TrainingSet,
+} from "./training";
 
 /** Most bins per numeric feature (FastTree's default). */
 const MAX_BINS = 255;
@@ -22,6 +30,8 @@ const MAX_BINS = 255;
 const BIN_SAMPLE = 200_000;
 /** Smallest gain that justifies a split. */
 const MIN_GAIN = 1e-12;
+/** A new leaf's histograms until it is given its own. */
+const NO_HISTOGRAM = new Float64Array(0);
 
 interface BinnedFeature {
   categorical: boolean;
@@ -35,6 +45,7 @@ interface Leaf {
   begin: number;
   end: number;
   sum: number;
+  /** Per bin of every feature: the sum of residuals and the row count of this leaf's rows. */
   hist: Float64Array;
   count: Float64Array;
   parent: number;
@@ -56,13 +67,7 @@ export function trainBoostedTrees(spec: LearnerSpec, data: TrainingSet): Trained
   const minLeaf = Number(p["Minimum number of samples per leaf node"]);
   const learningRate = Number(p["Learning rate"]);
   const treeCount = Number(p["Number of trees constructed"]);
-  const classes = binaryClasses(data.label, data.rows, spec.moduleName);
-  const specs = buildFeatureSpecs(data.table, data.featureIndices, data.rows, {
-    allowUnknownLevels: spec.allowUnknownLevels,
-    numericTransform: "none",
-  });
-  const enc = encodeFeatures(data.table, specs, data.rows, "Dataset");
-  const y = binaryTargets(data.label, data.rows, classes[1]);
+  const { classes, specs, enc, y, baseLogOdds: initialScore } = prepareBinary(spec, data, "none");
   const n = y.length;
   const features = binFeatures(enc, specs.length);
   const binOffset: number[] = [];
@@ -72,10 +77,6 @@ export function trainBoostedTrees(spec: LearnerSpec, data: TrainingSet): Trained
     totalBins += f.binCount;
   }
 
-  let positives = 0;
-  for (let i = 0; i < n; i++) positives += y[i];
-  const rate = Math.min(Math.max(positives / n, 1e-6), 1 - 1e-6);
-  const initialScore = Math.log(rate / (1 - rate));
   const score = new Float64Array(n).fill(initialScore);
   const resid = new Float64Array(n);
   const hess = new Float64Array(n);
@@ -140,12 +141,17 @@ export function trainBoostedTrees(spec: LearnerSpec, data: TrainingSet): Trained
     }
   };
 
+  // Histogram arrays of finished trees, zeroed again when taken.
+  const spare: Float64Array[] = [];
+  const histArray = (): Float64Array => spare.pop()?.fill(0) ?? new Float64Array(totalBins);
+
+  /** A leaf without histograms yet (the caller gives it arrays). */
   const newLeaf = (begin: number, end: number, parent: number, isLeft: boolean): Leaf => ({
     begin,
     end,
     sum: 0,
-    hist: new Float64Array(totalBins),
-    count: new Float64Array(totalBins),
+    hist: NO_HISTOGRAM,
+    count: NO_HISTOGRAM,
     parent,
     isLeft,
     gain: 0,
@@ -154,14 +160,11 @@ export function trainBoostedTrees(spec: LearnerSpec, data: TrainingSet): Trained
   });
 
   for (let t = 0; t < treeCount; t++) {
-    for (let i = 0; i < n; i++) {
-      const prob = sigmoid(score[i]);
-      resid[i] = y[i] - prob;
-      hess[i] = prob * (1 - prob);
-      order[i] = i;
-    }
+    residuals(score, y, resid, hess, order);
     const tree: TreeSpec = { feature: [], threshold: [], left: [], right: [], leafValues: [] };
     const root = newLeaf(0, n, -1, false);
+    root.hist = histArray();
+    root.count = histArray();
     for (let i = 0; i < n; i++) root.sum += resid[i];
     buildHist(root);
     findBest(root);
@@ -206,11 +209,17 @@ export function trainBoostedTrees(spec: LearnerSpec, data: TrainingSet): Trained
       right.sum = leaf.sum - left.sum;
       const [small, large] =
         left.end - left.begin <= right.end - right.begin ? [left, right] : [right, left];
+      small.hist = histArray();
+      small.count = histArray();
       buildHist(small);
+      // The larger child's histograms: the parent's minus the smaller child's, in place.
+      const { hist, count } = leaf;
       for (let j = 0; j < totalBins; j++) {
-        large.hist[j] = leaf.hist[j] - small.hist[j];
-        large.count[j] = leaf.count[j] - small.count[j];
+        hist[j] -= small.hist[j];
+        count[j] -= small.count[j];
       }
+      large.hist = hist;
+      large.count = count;
       findBest(left);
       findBest(right);
       leaves.splice(pick, 1, left, right);
@@ -230,6 +239,7 @@ export function trainBoostedTrees(spec: LearnerSpec, data: TrainingSet): Trained
         else tree.right[leaf.parent] = ~li;
       }
       for (let k = leaf.begin; k < leaf.end; k++) score[order[k]] += value;
+      spare.push(leaf.hist, leaf.count);
     });
     trees.push(tree);
   }
@@ -239,22 +249,32 @@ export function trainBoostedTrees(spec: LearnerSpec, data: TrainingSet): Trained
     const m = score[i];
     logLoss += Math.max(m, 0) + Math.log1p(Math.exp(-Math.abs(m))) - y[i] * m;
   }
-  return {
-    learner: spec.learner,
-    moduleName: spec.moduleName,
-    task: "binary",
-    label: { name: data.label.name, type: data.label.type, classes },
+  return trainedModel(spec, data, {
+    classes,
     features: specs,
-    parameters: { ...p },
-    training: {
-      rows: n,
-      skippedRows: data.skippedRows,
-      trainedAt: data.trainedAt,
-      iterations: treeCount,
-      objective: logLoss,
-    },
+    iterations: treeCount,
+    objective: logLoss,
     body: { kind: "trees", initialScore, trees },
-  };
+  });
+}
+
+/**
+ * Sets each row's residual `y - p` and hessian `p(1 - p)` at the current scores, and resets the
+ * row order (the hot loop of a boosting round, kept small so the JIT optimizes it on its own).
+ */
+function residuals(
+  score: Float64Array,
+  y: Float64Array,
+  resid: Float64Array,
+  hess: Float64Array,
+  order: Uint32Array,
+): void {
+  for (let i = 0; i < score.length; i++) {
+    const prob = sigmoid(score[i]);
+    resid[i] = y[i] - prob;
+    hess[i] = prob * (1 - prob);
+    order[i] = i;
+  }
 }
 
 /** Bins every feature of the encoded training rows. */
@@ -376,11 +396,6 @@ export function ensembleMargins(model: TrainedModel, enc: EncodedFeatures): Floa
 
 /** The Two-Class Boosted Decision Tree learner. */
 export const boostedTreesLearner: LearnerImplementation = {
-  kind: "TwoClassBoostedDecisionTree",
   train: trainBoostedTrees,
-  score(model, features) {
-    const m = ensembleMargins(model, features);
-    for (let i = 0; i < m.length; i++) if (m[i] === m[i]) m[i] = sigmoid(m[i]);
-    return m;
-  },
+  score: (model, features) => toProbabilities(ensembleMargins(model, features)),
 };

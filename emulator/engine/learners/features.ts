@@ -33,6 +33,16 @@ export function isCategoricalColumn(column: Column): boolean {
   return column.categorical || column.type === "String";
 }
 
+/**
+ * Slots a feature takes in a linear model: one for a numeric feature, one per level (plus the
+ * unknown slot) for a categorical one.
+ *
+ * @param f - a feature
+ */
+export function slotWidth(f: FeatureSpec): number {
+  return f.kind === "numeric" ? 1 : f.levels.length + (f.unknownLevel ? 1 : 0);
+}
+
 /** Each feature's first slot and the total slot count. */
 export function slotLayout(specs: readonly FeatureSpec[]): {
   offsets: number[];
@@ -42,7 +52,7 @@ export function slotLayout(specs: readonly FeatureSpec[]): {
   let slot = 0;
   for (const f of specs) {
     offsets.push(slot);
-    slot += f.kind === "numeric" ? 1 : f.levels.length + (f.unknownLevel ? 1 : 0);
+    slot += slotWidth(f);
   }
   return { offsets, slotCount: slot };
 }
@@ -179,7 +189,7 @@ export function encodeFeatures(
       out.categorical.push({
         feature: f,
         slot: offsets[f],
-        levelCount: spec.levels.length + (spec.unknownLevel ? 1 : 0),
+        levelCount: slotWidth(spec),
         codes,
       });
     }

@@ -10,18 +10,23 @@
  * `η/√t` when "Decrease learning rate" is on, and the average of the iterates when "Average
  * final hypothesis" is on.
  */
-import { numericValues } from "../dataTable";
+import { isNumericType } from "../dataTable";
 import { engineErrors } from "../errors";
 import { Rng } from "../rng";
-import { buildFeatureSpecs, encodeFeatures, type EncodedFeatures } from "./features";
+import { buildFeatureSpecs, encodeFeatures, slotWidth, type EncodedFeatures } from "./features";
 import type { LearnerSpec, TrainedModel } from "./model";
-import { linearMargins, type LearnerImplementation, type TrainingSet } from "./training";
+import {
+  linearMargins,
+  trainedModel,
+  type LearnerImplementation,
+  type TrainingSet,
+} from "./training";
 
 /** Rows per block when accumulating XᵀX. */
 const BLOCK = 1024;
 
 /**
- * Trains a linear regression.
+ * Trains a linear regression. Error 0023 when the label is not numeric (Int64 or Double).
  *
  * @param spec - the untrained learner (parameters)
  * @param data - training rows
@@ -30,9 +35,7 @@ export function trainLinearRegression(spec: LearnerSpec, data: TrainingSet): Tra
   const p = spec.parameters;
   const method = String(p["Solution method"]);
   const label = data.label;
-  if (!(label.values instanceof Float64Array)) {
-    throw engineErrors.module("0023", label.name, spec.moduleName);
-  }
+  if (!isNumericType(label.type)) throw engineErrors.module("0023", label.name, spec.moduleName);
   const ols = method === "Ordinary Least Squares";
   const intercept = ols ? Boolean(p["Include intercept term"]) : true;
   const normalize = ols ? true : Boolean(p["Normalize features"]);
@@ -42,7 +45,7 @@ export function trainLinearRegression(spec: LearnerSpec, data: TrainingSet): Tra
   });
   const enc = encodeFeatures(data.table, specs, data.rows, "Dataset");
   const y = new Float64Array(data.rows.length);
-  const src = numericValues(label);
+  const src = label.values as Float64Array;
   for (let k = 0; k < y.length; k++) y[k] = src[data.rows[k]];
   const l2 = Number(p["L2 regularization weight"]);
   const fit = ols
@@ -58,22 +61,12 @@ export function trainLinearRegression(spec: LearnerSpec, data: TrainingSet): Tra
   const margins = linearMargins(fit.bias, fit.weights, enc);
   let sse = 0;
   for (let i = 0; i < y.length; i++) sse += (y[i] - margins[i]) ** 2;
-  return {
-    learner: spec.learner,
-    moduleName: spec.moduleName,
-    task: "regression",
-    label: { name: label.name, type: label.type },
+  return trainedModel(spec, data, {
     features: specs,
-    parameters: { ...p },
-    training: {
-      rows: y.length,
-      skippedRows: data.skippedRows,
-      trainedAt: data.trainedAt,
-      iterations: fit.iterations,
-      objective: sse,
-    },
+    iterations: fit.iterations,
+    objective: sse,
     body: { kind: "linear", bias: fit.bias, weights: Array.from(fit.weights) },
-  };
+  });
 }
 
 interface LinearFit {
@@ -217,7 +210,6 @@ function runOgd(
 
 /** The Linear Regression learner. */
 export const linearRegressionLearner: LearnerImplementation = {
-  kind: "LinearRegression",
   train: trainLinearRegression,
   score(model, features) {
     if (model.body.kind !== "linear")
@@ -248,13 +240,12 @@ export function rawCoefficients(model: TrainedModel): {
       const coef = weights[slot] / f.scale;
       numeric[f.name] = coef;
       intercept -= coef * f.shift;
-      slot++;
     } else {
       const byLevel: Record<string, number> = {};
       f.levels.forEach((l, i) => (byLevel[l] = weights[slot + i]));
       levels[f.name] = byLevel;
-      slot += f.levels.length + (f.unknownLevel ? 1 : 0);
     }
+    slot += slotWidth(f);
   }
   return { intercept, numeric, levels };
 }

@@ -8,11 +8,17 @@
  * penalized. Performance: the data stays columnar (Float64Array per feature) and each objective
  * evaluation is one fused pass over row blocks, so a block's margins and residuals stay in cache.
  */
-import { buildFeatureSpecs, encodeFeatures, type EncodedFeatures } from "./features";
-import { binaryClasses, binaryTargets } from "./labels";
+import type { EncodedFeatures } from "./features";
 import type { LearnerSpec, TrainedModel } from "./model";
 import { minimizeOwlqn } from "./owlqn";
-import { linearMargins, sigmoid, type LearnerImplementation, type TrainingSet } from "./training";
+import {
+  linearMargins,
+  prepareBinary,
+  toProbabilities,
+  trainedModel,
+  type LearnerImplementation,
+  type TrainingSet,
+} from "./training";
 
 /** Rows per block of the fused objective pass (margins + residuals fit in L1/L2 cache). */
 const BLOCK = 2048;
@@ -30,21 +36,12 @@ export function trainLogisticRegression(spec: LearnerSpec, data: TrainingSet): T
   const p = spec.parameters;
   const l1 = Number(p["L1 regularization weight"]);
   const l2 = Number(p["L2 regularization weight"]);
-  const classes = binaryClasses(data.label, data.rows, spec.moduleName);
-  const specs = buildFeatureSpecs(data.table, data.featureIndices, data.rows, {
-    allowUnknownLevels: spec.allowUnknownLevels,
-    numericTransform: "standardize",
-  });
-  const enc = encodeFeatures(data.table, specs, data.rows, "Dataset");
-  const y = binaryTargets(data.label, data.rows, classes[1]);
+  const { classes, specs, enc, y, baseLogOdds } = prepareBinary(spec, data, "standardize");
   const dim = enc.slotCount;
 
   const x0 = new Float64Array(dim + 1);
-  let positives = 0;
-  for (let i = 0; i < y.length; i++) positives += y[i];
-  const rate = Math.min(Math.max(positives / y.length, 1e-6), 1 - 1e-6);
   // Starting from the base rate's log-odds saves the first few iterations.
-  x0[dim] = Math.log(rate / (1 - rate));
+  x0[dim] = baseLogOdds;
   const penalized = new Uint8Array(dim + 1).fill(1);
   penalized[dim] = 0;
 
@@ -55,26 +52,13 @@ export function trainLogisticRegression(spec: LearnerSpec, data: TrainingSet): T
     tolerance: Number(p["Optimization tolerance"]),
     maxIterations: MAX_ITERATIONS,
   });
-  return {
-    learner: spec.learner,
-    moduleName: spec.moduleName,
-    task: "binary",
-    label: { name: data.label.name, type: data.label.type, classes },
+  return trainedModel(spec, data, {
+    classes,
     features: specs,
-    parameters: { ...p },
-    training: {
-      rows: data.rows.length,
-      skippedRows: data.skippedRows,
-      trainedAt: data.trainedAt,
-      iterations: result.iterations,
-      objective: result.value,
-    },
-    body: {
-      kind: "linear",
-      bias: result.x[dim],
-      weights: Array.from(result.x.subarray(0, dim)),
-    },
-  };
+    iterations: result.iterations,
+    objective: result.value,
+    body: { kind: "linear", bias: result.x[dim], weights: Array.from(result.x.subarray(0, dim)) },
+  });
 }
 
 /**
@@ -182,13 +166,10 @@ function logLossObjective(enc: EncodedFeatures, y: Float64Array, l2: number) {
 
 /** The Two-Class Logistic Regression learner. */
 export const logisticRegressionLearner: LearnerImplementation = {
-  kind: "TwoClassLogisticRegression",
   train: trainLogisticRegression,
   score(model, features) {
     if (model.body.kind !== "linear")
       throw new Error("logistic regression model without a linear body");
-    const m = linearMargins(model.body.bias, model.body.weights, features);
-    for (let i = 0; i < m.length; i++) if (m[i] === m[i]) m[i] = sigmoid(m[i]);
-    return m;
+    return toProbabilities(linearMargins(model.body.bias, model.body.weights, features));
   },
 };

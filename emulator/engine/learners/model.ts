@@ -110,6 +110,7 @@ export interface LearnerSpec {
   learner: LearnerKind;
   moduleName: string;
   task: LearnerTask;
+  /** `parameters["Allow unknown categorical levels"]`, set by `untrainedLearner` (modules/types.ts). */
   allowUnknownLevels: boolean;
   /** Resolved parameters (names are the Studio parameter names). */
   parameters: Record<string, string | number | boolean>;

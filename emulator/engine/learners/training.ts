@@ -1,9 +1,16 @@
 /**
- * What Train Model hands a learner, and the learner registry (trainers and scorers by kind).
+ * What Train Model hands a learner, what a learner implements, and what the learners share:
+ * the binary set-up, the trained-model record, linear margins and the logistic function.
  */
 import type { Column, DataTable } from "../api";
-import type { EncodedFeatures } from "./features";
-import type { LearnerKind, LearnerSpec, TrainedModel } from "./model";
+import {
+  buildFeatureSpecs,
+  encodeFeatures,
+  type EncodedFeatures,
+  type NumericTransform,
+} from "./features";
+import { binaryClasses, binaryTargets } from "./labels";
+import type { ClassValue, FeatureSpec, LearnerSpec, TrainedModel } from "./model";
 
 /** Training rows chosen by Train Model. */
 export interface TrainingSet {
@@ -27,9 +34,83 @@ export type Scorer = (model: TrainedModel, features: EncodedFeatures) => Float64
 
 /** A learner implementation. */
 export interface LearnerImplementation {
-  kind: LearnerKind;
   train: Trainer;
   score: Scorer;
+}
+
+/** A binary learner's training problem. */
+export interface BinaryProblem {
+  /** `[negative, positive]`. */
+  classes: [ClassValue, ClassValue];
+  specs: FeatureSpec[];
+  enc: EncodedFeatures;
+  /** 1 for the positive class, else 0, per training row. */
+  y: Float64Array;
+  /** Log-odds of the positive rate (clamped to [1e-6, 1 - 1e-6]): the natural starting score. */
+  baseLogOdds: number;
+}
+
+/**
+ * What both binary learners start with: the two classes (Error 0083 unless there are exactly
+ * two), the feature schema, the encoded rows, the 0/1 targets and the base rate's log-odds.
+ *
+ * @param spec - the untrained learner
+ * @param data - training rows
+ * @param numericTransform - how the learner wants numeric features rescaled
+ */
+export function prepareBinary(
+  spec: LearnerSpec,
+  data: TrainingSet,
+  numericTransform: NumericTransform,
+): BinaryProblem {
+  const classes = binaryClasses(data.label, data.rows, spec.moduleName);
+  const specs = buildFeatureSpecs(data.table, data.featureIndices, data.rows, {
+    allowUnknownLevels: spec.allowUnknownLevels,
+    numericTransform,
+  });
+  const enc = encodeFeatures(data.table, specs, data.rows, "Dataset");
+  const y = binaryTargets(data.label, data.rows, classes[1]);
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) positives += y[i];
+  const rate = Math.min(Math.max(positives / y.length, 1e-6), 1 - 1e-6);
+  return { classes, specs, enc, y, baseLogOdds: Math.log(rate / (1 - rate)) };
+}
+
+/**
+ * The trained model a learner returns (parameters copied, training facts from the set).
+ *
+ * @param spec - the untrained learner
+ * @param data - training rows
+ * @param fit - what the learner learnt: classes (binary), features, iterations, objective, body
+ */
+export function trainedModel(
+  spec: LearnerSpec,
+  data: TrainingSet,
+  fit: {
+    classes?: [ClassValue, ClassValue];
+    features: FeatureSpec[];
+    iterations: number;
+    objective: number;
+    body: TrainedModel["body"];
+  },
+): TrainedModel {
+  const { name, type } = data.label;
+  return {
+    learner: spec.learner,
+    moduleName: spec.moduleName,
+    task: spec.task,
+    label: fit.classes ? { name, type, classes: fit.classes } : { name, type },
+    features: fit.features,
+    parameters: { ...spec.parameters },
+    training: {
+      rows: data.rows.length,
+      skippedRows: data.skippedRows,
+      trainedAt: data.trainedAt,
+      iterations: fit.iterations,
+      objective: fit.objective,
+    },
+    body: fit.body,
+  };
 }
 
 /**
@@ -72,4 +153,16 @@ export function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
+}
+
+/**
+ * Turns log-odds into probabilities in place (NaN, a row with a missing feature, stays NaN).
+ *
+ * @param margins - log-odds per row
+ */
+export function toProbabilities(margins: Float64Array): Float64Array {
+  for (let i = 0; i < margins.length; i++) {
+    if (margins[i] === margins[i]) margins[i] = sigmoid(margins[i]);
+  }
+  return margins;
 }

@@ -8,7 +8,14 @@
  */
 import type { Column, DataTable } from "../api";
 import { parseColumnSelection, selectColumnIndices } from "../columnPicker";
-import { isMissing, makeColumn, missingCount, takeRows } from "../dataTable";
+import {
+  completeRows,
+  isMissing,
+  isNumericType,
+  makeColumn,
+  missingCount,
+  takeRows,
+} from "../dataTable";
 import { engineErrors } from "../errors";
 import { parseBooleanText, parseNumberText } from "../valueParsing";
 import { tableInput, tableOutput, type CleaningTransform, type StudioModule } from "./types";
@@ -108,10 +115,10 @@ export const cleanMissingData: StudioModule = {
     }
 
     if (mode === "Remove entire row") {
-      const keep: number[] = [];
-      for (let r = 0; r < table.rowCount; r++) {
-        if (!indices.some((ci) => isMissing(table.columns[ci], r))) keep.push(r);
-      }
+      const keep = completeRows(
+        indices.map((ci) => table.columns[ci]),
+        table.rowCount,
+      );
       return [tableOutput(takeRows(table, keep)), { type: "Transform", transform }];
     }
     if (mode === "Remove entire column") {
@@ -193,8 +200,7 @@ function substituteFor(col: Column, mode: string, replacement: string): string |
       return col.type === "Double" ? mean : Math.round(mean);
     }
     case "Replace with median": {
-      if (col.type !== "Double" && col.type !== "Int64")
-        throw engineErrors.module("0017", col.type, col.name);
+      if (!isNumericType(col.type)) throw engineErrors.module("0017", col.type, col.name);
       const sorted = (col.values as Float64Array).filter((v) => v === v).sort();
       const mid = sorted.length >> 1;
       const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

@@ -4,7 +4,7 @@
  */
 import type { Column, ColumnUsage, DataTable, ElementType } from "../api";
 import { parseColumnSelection, selectColumnIndices } from "../columnPicker";
-import { cellText, makeColumn } from "../dataTable";
+import { asStringColumn, isNumericType, makeColumn } from "../dataTable";
 import { engineErrors } from "../errors";
 import { parseBooleanText, parseNumberText } from "../valueParsing";
 import { tableInput, tableOutput, type StudioModule } from "./types";
@@ -94,7 +94,10 @@ export const editMetadata: StudioModule = {
 
     if (dataType === "DateTime" || dataType === "TimeSpan") {
       // The emulator's DataTable has no date/time columns.
-      throw engineErrors.module("0017", dataType, table.columns[indices[0]].name);
+      throw engineErrors.module(
+        "0039",
+        `conversion to ${dataType} is not supported by the emulator`,
+      );
     }
     if (fields === "Label" && indices.length !== 1) throw engineErrors.module("0037");
     if (fields === "Weight" && indices.length !== 1)
@@ -153,8 +156,7 @@ function newUsage(col: Column, fields: string): ColumnUsage {
     case "Label":
       return "label";
     case "Weight":
-      if (col.type !== "Int64" && col.type !== "Double")
-        throw engineErrors.module("0017", col.type, col.name);
+      if (!isNumericType(col.type)) throw engineErrors.module("0017", col.type, col.name);
       return "weight";
     case "Clear label":
       return col.usage === "label" ? "feature" : col.usage;
@@ -184,14 +186,10 @@ function parseNewNames(text: string, count: number): string[] | undefined {
  */
 function convertColumn(col: Column, type: ElementType): Column {
   if (col.type === type) return col;
+  if (type === "String") return asStringColumn(col);
   const n = col.values.length;
   const fail = (row: number) =>
     engineErrors.module("0139", TYPE_NAMES[col.type], TYPE_NAMES[type], col.name, row + 1);
-  if (type === "String") {
-    const out: (string | null)[] = new Array<string | null>(n);
-    for (let i = 0; i < n; i++) out[i] = cellText(col, i);
-    return makeColumn(col.name, "String", out, { categorical: col.categorical, usage: col.usage });
-  }
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = col.values[i];

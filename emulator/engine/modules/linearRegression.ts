@@ -3,7 +3,13 @@
  * (learners/linearRegression.ts). With "Parameter Range" values, Train Model uses the minimum of
  * each list, as this module's page says (the classifiers use the first value).
  */
-import { TRAINER_MODES, type StudioModule } from "./types";
+import {
+  ALLOW_UNKNOWN_LEVELS,
+  RANDOM_NUMBER_SEED,
+  TRAINER_MODES,
+  untrainedLearner,
+  type StudioModule,
+} from "./types";
 
 const NAME = "Linear Regression";
 
@@ -29,8 +35,8 @@ export const linearRegression: StudioModule = {
     { name: "Normalize features", type: "Boolean", default: "True" },
     { name: "Average final hypothesis", type: "Boolean", default: "True" },
     { name: "Decrease learning rate", type: "Boolean", default: "True" },
-    { name: "Random number seed", type: "Integer" },
-    { name: "Allow unknown categorical levels", type: "Boolean", default: "True" },
+    RANDOM_NUMBER_SEED,
+    ALLOW_UNKNOWN_LEVELS,
   ],
   run(_inputs, ctx) {
     const p = ctx.params;
@@ -52,17 +58,6 @@ export const linearRegression: StudioModule = {
             "Average final hypothesis": p.bool("Average final hypothesis"),
             "Decrease learning rate": p.bool("Decrease learning rate"),
           };
-    return [
-      {
-        type: "UntrainedLearner",
-        learner: {
-          learner: "LinearRegression",
-          moduleName: NAME,
-          task: "regression",
-          allowUnknownLevels: p.bool("Allow unknown categorical levels"),
-          parameters,
-        },
-      },
-    ];
+    return [untrainedLearner("LinearRegression", NAME, "regression", parameters)];
   },
 };

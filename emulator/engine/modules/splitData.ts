@@ -9,8 +9,9 @@
  */
 import type { Column, DataTable } from "../api";
 import { parseColumnSelection, selectSingleColumn } from "../columnPicker";
-import { cellText, isMissing, takeRows } from "../dataTable";
+import { cellText, isMissing, isNumericType, takeRows } from "../dataTable";
 import { engineErrors } from "../errors";
+import { isCategoricalColumn } from "../learners/features";
 import { Rng } from "../rng";
 import { parseNumberText } from "../valueParsing";
 import { tableInput, tableOutput, type StudioModule } from "./types";
@@ -64,8 +65,7 @@ export const splitData: StudioModule = {
           "Dataset",
         );
         strata = table.columns[ci];
-        if (!strata.categorical && strata.type !== "String")
-          throw engineErrors.module("0056", strata.name);
+        if (!isCategoricalColumn(strata)) throw engineErrors.module("0056", strata.name);
       }
       const rng = p.bool("Randomized split") ? new Rng(p.int("Random seed")) : undefined;
       first = splitRows(table, fraction, strata, rng);
@@ -187,8 +187,7 @@ type Comparison = { op: string; value: number };
 function splitByRelation(table: DataTable, expr: string): Uint8Array {
   const param = "Relational expression";
   const { column, rest } = columnReference(expr, param, table);
-  if (column.type !== "Int64" && column.type !== "Double")
-    throw engineErrors.module("0017", column.type, column.name);
+  if (!isNumericType(column.type)) throw engineErrors.module("0017", column.type, column.name);
   // "a & b | c" = (a AND b) OR c: & binds tighter, and there are no parentheses.
   const disjuncts: Comparison[][] = rest.split("|").map((part) =>
     part.split("&").map((cond) => {

@@ -7,7 +7,7 @@
  */
 import type { Column, DataTable } from "../api";
 import { parseColumnSelection, selectSingleColumn } from "../columnPicker";
-import { isMissing } from "../dataTable";
+import { completeRows } from "../dataTable";
 import { engineErrors } from "../errors";
 import { LEARNERS } from "../learners/registry";
 import type { TrainingSet } from "../learners/training";
@@ -41,15 +41,15 @@ export const trainModel: StudioModule = {
       ctx.params.isBlank(LABEL) ? undefined : ctx.params.string(LABEL),
     );
     const label = table.columns[labelIndex];
-    if (spec.task === "regression" && label.type !== "Int64" && label.type !== "Double") {
-      throw engineErrors.module("0023", label.name, spec.moduleName);
-    }
     const featureIndices: number[] = [];
     table.columns.forEach((c, i) => {
       if (i !== labelIndex && c.usage === "feature") featureIndices.push(i);
     });
     if (featureIndices.length === 0) throw engineErrors.module("0020", "Dataset", 2);
-    const rows = completeRows(table, label, featureIndices);
+    const rows = completeRows(
+      [label, ...featureIndices.map((i) => table.columns[i])],
+      table.rowCount,
+    );
     if (rows.length === 0) throw engineErrors.module("0130");
     const data: TrainingSet = {
       table,
@@ -77,22 +77,4 @@ function findLabel(table: DataTable, picker: string | undefined): number {
 
 function relabel(column: Column): Column {
   return column.usage === "label" ? column : { ...column, usage: "label" };
-}
-
-/** Rows with a label and every feature. */
-function completeRows(table: DataTable, label: Column, featureIndices: number[]): Uint32Array {
-  const ok = new Uint8Array(table.rowCount).fill(1);
-  for (const col of [label, ...featureIndices.map((i) => table.columns[i])]) {
-    const values = col.values;
-    if (values instanceof Float64Array) {
-      for (let r = 0; r < values.length; r++) if (values[r] !== values[r]) ok[r] = 0;
-    } else {
-      for (let r = 0; r < values.length; r++) if (isMissing(col, r)) ok[r] = 0;
-    }
-  }
-  let count = 0;
-  for (let r = 0; r < ok.length; r++) count += ok[r];
-  const rows = new Uint32Array(count);
-  for (let r = 0, k = 0; r < ok.length; r++) if (ok[r]) rows[k++] = r;
-  return rows;
 }

@@ -2,7 +2,13 @@
  * Two-Class Boosted Decision Tree (studio-modules.md §8): outputs an untrained learner; Train
  * Model fits it (learners/boostedTrees.ts).
  */
-import { TRAINER_MODES, type StudioModule } from "./types";
+import {
+  ALLOW_UNKNOWN_LEVELS,
+  RANDOM_NUMBER_SEED,
+  TRAINER_MODES,
+  untrainedLearner,
+  type StudioModule,
+} from "./types";
 
 const NAME = "Two-Class Boosted Decision Tree";
 
@@ -18,32 +24,22 @@ export const twoClassBoostedDecisionTree: StudioModule = {
     { name: "Minimum number of samples per leaf node", type: "Integer", default: "10", min: 1 },
     { name: "Learning rate", type: "Float", default: "0.2", min: 0, minExclusive: true, max: 1 },
     { name: "Number of trees constructed", type: "Integer", default: "100", min: 1 },
-    { name: "Random number seed", type: "Integer" },
-    { name: "Allow unknown categorical levels", type: "Boolean", default: "True" },
+    RANDOM_NUMBER_SEED,
+    ALLOW_UNKNOWN_LEVELS,
   ],
   run(_inputs, ctx) {
     const p = ctx.params;
     p.enumValue("Create trainer mode");
+    const allowUnknown = p.bool("Allow unknown categorical levels");
     return [
-      {
-        type: "UntrainedLearner",
-        learner: {
-          learner: "TwoClassBoostedDecisionTree",
-          moduleName: NAME,
-          task: "binary",
-          allowUnknownLevels: p.bool("Allow unknown categorical levels"),
-          parameters: {
-            "Maximum number of leaves per tree": p.int("Maximum number of leaves per tree"),
-            "Minimum number of samples per leaf node": p.int(
-              "Minimum number of samples per leaf node",
-            ),
-            "Learning rate": p.float("Learning rate"),
-            "Number of trees constructed": p.int("Number of trees constructed"),
-            "Random number seed": p.optionalInt("Random number seed") ?? 0,
-            "Allow unknown categorical levels": p.bool("Allow unknown categorical levels"),
-          },
-        },
-      },
+      untrainedLearner("TwoClassBoostedDecisionTree", NAME, "binary", {
+        "Maximum number of leaves per tree": p.int("Maximum number of leaves per tree"),
+        "Minimum number of samples per leaf node": p.int("Minimum number of samples per leaf node"),
+        "Learning rate": p.float("Learning rate"),
+        "Number of trees constructed": p.int("Number of trees constructed"),
+        "Random number seed": p.optionalInt("Random number seed") ?? 0,
+        "Allow unknown categorical levels": allowUnknown,
+      }),
     ];
   },
 };

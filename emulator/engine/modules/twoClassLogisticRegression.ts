@@ -2,7 +2,13 @@
  * Two-Class Logistic Regression (studio-modules.md §7): outputs an untrained learner; Train Model
  * fits it (learners/logisticRegression.ts).
  */
-import { TRAINER_MODES, type StudioModule } from "./types";
+import {
+  ALLOW_UNKNOWN_LEVELS,
+  RANDOM_NUMBER_SEED,
+  TRAINER_MODES,
+  untrainedLearner,
+  type StudioModule,
+} from "./types";
 
 const NAME = "Two-Class Logistic Regression";
 
@@ -17,31 +23,23 @@ export const twoClassLogisticRegression: StudioModule = {
     { name: "L1 regularization weight", type: "Float", default: "1", min: 0 },
     { name: "L2 regularization weight", type: "Float", default: "1", min: 0 },
     { name: "Memory size for L-BFGS", type: "Integer", default: "20", min: 1 },
-    { name: "Random number seed", type: "Integer" },
-    { name: "Allow unknown categorical levels", type: "Boolean", default: "True" },
+    RANDOM_NUMBER_SEED,
+    ALLOW_UNKNOWN_LEVELS,
   ],
   run(_inputs, ctx) {
     const p = ctx.params;
     p.enumValue("Create trainer mode");
+    const allowUnknown = p.bool("Allow unknown categorical levels");
     return [
-      {
-        type: "UntrainedLearner",
-        learner: {
-          learner: "TwoClassLogisticRegression",
-          moduleName: NAME,
-          task: "binary",
-          allowUnknownLevels: p.bool("Allow unknown categorical levels"),
-          parameters: {
-            "Optimization tolerance": p.float("Optimization tolerance"),
-            "L1 regularization weight": p.float("L1 regularization weight"),
-            "L2 regularization weight": p.float("L2 regularization weight"),
-            "Memory size for L-BFGS": p.int("Memory size for L-BFGS"),
-            // Blank seed = 0: runs stay reproducible (the optimizer draws nothing anyway).
-            "Random number seed": p.optionalInt("Random number seed") ?? 0,
-            "Allow unknown categorical levels": p.bool("Allow unknown categorical levels"),
-          },
-        },
-      },
+      untrainedLearner("TwoClassLogisticRegression", NAME, "binary", {
+        "Optimization tolerance": p.float("Optimization tolerance"),
+        "L1 regularization weight": p.float("L1 regularization weight"),
+        "L2 regularization weight": p.float("L2 regularization weight"),
+        "Memory size for L-BFGS": p.int("Memory size for L-BFGS"),
+        // Blank seed = 0: runs stay reproducible (the optimizer draws nothing anyway).
+        "Random number seed": p.optionalInt("Random number seed") ?? 0,
+        "Allow unknown categorical levels": allowUnknown,
+      }),
     ];
   },
 };

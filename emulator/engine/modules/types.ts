@@ -3,7 +3,7 @@
  */
 import type { DataTable } from "../api";
 import { engineErrors } from "../errors";
-import type { LearnerSpec, TrainedModel } from "../learners/model";
+import type { LearnerKind, LearnerSpec, LearnerTask, TrainedModel } from "../learners/model";
 import type { ParameterDefinition, ParameterReader } from "../parameters";
 
 /** Port data types (studio-modules.md §0.1). */
@@ -87,3 +87,38 @@ export const TRAINER_MODES: ParameterDefinition = {
   enumName: "Trainer mode",
   aliases: { SingleParameter: "Single Parameter", ParameterRange: "Parameter Range" },
 };
+
+/** "Random number seed" of the Initialize Model modules (blank: the learner records 0). */
+export const RANDOM_NUMBER_SEED: ParameterDefinition = {
+  name: "Random number seed",
+  type: "Integer",
+};
+
+/** "Allow unknown categorical levels" of the Initialize Model modules. */
+export const ALLOW_UNKNOWN_LEVELS: ParameterDefinition = {
+  name: "Allow unknown categorical levels",
+  type: "Boolean",
+  default: "True",
+};
+
+/**
+ * The output of an Initialize Model module: an untrained learner with its resolved parameters
+ * (which include "Allow unknown categorical levels").
+ *
+ * @param learner - learner kind
+ * @param moduleName - the module's Studio name
+ * @param task - what the learner predicts
+ * @param parameters - resolved parameters, by Studio name, in the order the model records them
+ */
+export function untrainedLearner(
+  learner: LearnerKind,
+  moduleName: string,
+  task: LearnerTask,
+  parameters: LearnerSpec["parameters"],
+): PortValue {
+  const allowUnknownLevels = parameters[ALLOW_UNKNOWN_LEVELS.name] === true;
+  return {
+    type: "UntrainedLearner",
+    learner: { learner, moduleName, task, allowUnknownLevels, parameters },
+  };
+}

@@ -91,11 +91,16 @@ describe("engine module Edit Metadata", () => {
     });
   });
 
-  it("Error 0017 for DateTime, which the emulator does not hold", () => {
+  it("Error 0039 for DateTime and TimeSpan, which the emulator cannot convert to", () => {
     throwsEngine(() => edit({ Column: byNames("city"), "Data type": "DateTime" }), {
-      code: "0017",
+      code: "0039",
       message:
-        'Error 0017: Cannot process column "city" of type DateTime. The type is not supported by the module.',
+        "Error 0039: Error while completing operation: conversion to DateTime is not supported by the emulator.",
+    });
+    throwsEngine(() => edit({ Column: byNames("age"), "Data type": "TimeSpan" }), {
+      code: "0039",
+      message:
+        "Error 0039: Error while completing operation: conversion to TimeSpan is not supported by the emulator.",
     });
   });
 });

@@ -125,11 +125,17 @@ export function byNames(...columns: string[]): string {
  * Asserts that `fn` throws an EngineError with this kind and code, and a message matching.
  *
  * @param fn - code that must throw
- * @param expected - kind, code and an exact message or a pattern
+ * @param expected - kind, code, an exact message or a pattern, and the node and module at fault
  */
 export function throwsEngine(
   fn: () => unknown,
-  expected: { kind?: string; code: string; message?: string | RegExp; nodeId?: string },
+  expected: {
+    kind?: string;
+    code: string;
+    message?: string | RegExp;
+    nodeId?: string;
+    moduleName?: string;
+  },
 ): void {
   assert.throws(fn, (e: unknown) => {
     assert.ok(e instanceof EngineError, `an EngineError, got ${String(e)}`);
@@ -138,6 +144,7 @@ export function throwsEngine(
     if (typeof expected.message === "string") assert.equal(e.message, expected.message);
     else if (expected.message) assert.match(e.message, expected.message);
     if (expected.nodeId) assert.equal(e.nodeId, expected.nodeId);
+    if (expected.moduleName) assert.equal(e.moduleName, expected.moduleName);
     return true;
   });
 }
