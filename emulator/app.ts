@@ -25,9 +25,9 @@ import type { BesHandler } from "./handlers/besHandler";
 import type { ClassicHandler } from "./handlers/classicHandler";
 import type { RrsHandler } from "./handlers/rrsHandler";
 import type { HandlerResponse, RequestInfo } from "./handlers/types";
-import { redact, type Logger } from "./logger";
+import type { Logger } from "./logger";
 import { armRoutes } from "./routes/armRoutes";
-import { adminRoutes, classicRoutes } from "./routes/classicRoutes";
+import { adminRoutes, classicRoutes, type ClassicRequestState } from "./routes/classicRoutes";
 import { executionRoutes, type ExecutionRequestState } from "./routes/executionRoutes";
 import type { AuthKind, RouteSpec, Surface } from "./routes/routeSpec";
 import type { ExecutionTargets } from "./services/executionTargets";
@@ -66,7 +66,7 @@ interface RouteConfig {
   readonly query: readonly string[];
 }
 
-interface RequestState extends ExecutionRequestState {
+interface RequestState extends ExecutionRequestState, ClassicRequestState {
   surface?: Surface;
   startedAt?: bigint;
 }
@@ -136,10 +136,12 @@ export function createApp(deps: AppDependencies): FastifyInstance {
   });
 
   // 8. Access log (registered early so it covers every route; runs after the response): method, path (query redacted), status, time, request id. Never headers.
+  // The logger redacts the line (the query's SAS signature) like every other line.
   app.addHook("onResponse", async (request: EmulatorRequest, reply) => {
+    if (!logger.enabled("info")) return;
     const ms = request.startedAt ? Number(process.hrtime.bigint() - request.startedAt) / 1e6 : 0;
     logger.info(
-      `${request.method} ${redact(request.url)} ${reply.statusCode} ${ms.toFixed(1)}ms ${request.id}`,
+      `${request.method} ${request.url} ${reply.statusCode} ${ms.toFixed(1)}ms ${request.id}`,
     );
   });
 
@@ -168,6 +170,8 @@ export function createApp(deps: AppDependencies): FastifyInstance {
         const endpoint = service ? store.getEndpoint(service.key, params.endpointName) : undefined;
         const accepted = [credentials.workspaceToken, endpoint?.primaryKey, endpoint?.secondaryKey];
         if (!authorizes(header, accepted)) throw ErrorFactory.managementRequestUnauthorized();
+        // The handler uses these records rather than reading them again.
+        if (service && endpoint) request.classicEndpoint = { service, endpoint };
         return;
       }
       case "executionKey": {

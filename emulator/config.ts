@@ -139,6 +139,23 @@ export interface EmulatorConfig {
   readonly printSecrets: boolean;
 }
 
+/**
+ * The fault members of {@link EmulatorOptions} (for {@link resolveFaultSettings} and
+ * `FaultInjector.configure`).
+ */
+export type FaultOptions = Pick<
+  EmulatorOptions,
+  | "faultRate"
+  | "faultEvery"
+  | "faultCount"
+  | "faultSeed"
+  | "faultStatus"
+  | "faultRetryAfter"
+  | "faultLatencyMs"
+  | "faultPaths"
+  | "failJobAtModule"
+>;
+
 const LOG_LEVELS: readonly LogLevel[] = ["silent", "error", "info", "debug"];
 
 function nonNegativeInteger(name: string, value: number): number {
@@ -158,20 +175,7 @@ function positiveInteger(name: string, value: number): number {
  * option). Also used when tests change faults at run time.
  * @param options - the fault members of {@link EmulatorOptions}
  */
-export function resolveFaultSettings(
-  options: Pick<
-    EmulatorOptions,
-    | "faultRate"
-    | "faultEvery"
-    | "faultCount"
-    | "faultSeed"
-    | "faultStatus"
-    | "faultRetryAfter"
-    | "faultLatencyMs"
-    | "faultPaths"
-    | "failJobAtModule"
-  >,
-): FaultSettings {
+export function resolveFaultSettings(options: FaultOptions): FaultSettings {
   const rate = options.faultRate ?? 0;
   if (!(typeof rate === "number" && rate >= 0 && rate <= 1)) {
     throw new RangeError(`faultRate must be a number between 0 and 1, got ${rate}`);

@@ -42,8 +42,6 @@ export const EXECUTION_API_VERSION = "2.0";
 export const ARM_RESOURCE_TYPE = "Microsoft.MachineLearning/webServices";
 /** Name of the default endpoint of a classic web service. */
 export const DEFAULT_ENDPOINT_NAME = "default";
-/** Suffix that marks a Resource asset holding a trained model. */
-export const TRAINED_MODEL_SUFFIX = "[trained model]";
 /** Container of BES outputs written without an override (observed on Azure). */
 export const DEFAULT_OUTPUT_CONTAINER = "experimentoutput";
 

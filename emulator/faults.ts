@@ -20,11 +20,13 @@ import { surfaceOf, type RequestInterceptor } from "./app";
 import {
   faultsActive,
   resolveFaultSettings,
-  type EmulatorOptions,
+  type FaultOptions,
   type FaultSettings,
 } from "./config";
 import { ErrorFactory } from "./errors";
 import type { Logger } from "./logger";
+
+export type { FaultOptions } from "./config";
 
 /** What the injector did since the emulator started. */
 export interface FaultStats {
@@ -45,20 +47,6 @@ export interface FaultDecision {
   /** Refuse the request with the configured status. */
   readonly refuse: boolean;
 }
-
-/** Fault options by their {@link EmulatorOptions} names, for {@link FaultInjector.configure}. */
-export type FaultOptions = Pick<
-  EmulatorOptions,
-  | "faultRate"
-  | "faultEvery"
-  | "faultCount"
-  | "faultSeed"
-  | "faultStatus"
-  | "faultRetryAfter"
-  | "faultLatencyMs"
-  | "faultPaths"
-  | "failJobAtModule"
->;
 
 /**
  * A small seeded generator (mulberry32): the same seed gives the same sequence of draws, so a

@@ -45,6 +45,11 @@ export interface Logger {
   info(message: string): void;
   /** Job progress and internals. */
   debug(message: string): void;
+  /**
+   * Whether lines of a level are written (to skip building a line nobody will see).
+   * @param level - the level
+   */
+  enabled(level: Exclude<LogLevel, "silent">): boolean;
 }
 
 /**
@@ -53,8 +58,9 @@ export interface Logger {
  */
 export function createLogger(config: Pick<EmulatorConfig, "logLevel" | "logSink">): Logger {
   const limit = RANK[config.logLevel];
+  const enabled = (level: Exclude<LogLevel, "silent">): boolean => RANK[level] <= limit;
   const write = (level: Exclude<LogLevel, "silent">, message: string): void => {
-    if (RANK[level] > limit) return;
+    if (!enabled(level)) return;
     const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${redact(message)}`;
     if (config.logSink) config.logSink(line, level);
     else if (level === "error") process.stderr.write(line + "\n");
@@ -64,5 +70,6 @@ export function createLogger(config: Pick<EmulatorConfig, "logLevel" | "logSink"
     error: (message) => write("error", message),
     info: (message) => write("info", message),
     debug: (message) => write("debug", message),
+    enabled,
   };
 }

@@ -229,14 +229,11 @@ export function buildCommand(): Command {
 }
 
 /**
- * Parses the command line into options.
+ * Parses the command line and the `AZUREML_EMULATOR_*` environment variables into options
+ * (commander reads the variables and runs each option's parser on them too).
  * @param argv - `process.argv`
- * @param environment - the environment (only `AZUREML_EMULATOR_STRICT` is read directly)
  */
-export function parseOptions(
-  argv: readonly string[],
-  environment: NodeJS.ProcessEnv = process.env,
-): EmulatorOptions {
+export function parseOptions(argv: readonly string[]): EmulatorOptions {
   const command = buildCommand();
   command.parse([...argv]);
   const o = command.opts<{
@@ -255,7 +252,7 @@ export function parseOptions(
     maxRrsBodyBytes?: number;
     listPageSize?: number;
     logLevel?: LogLevel;
-    faultRate?: number | string;
+    faultRate?: number;
     faultEvery?: number;
     faultCount?: number;
     faultSeed?: number;
@@ -265,38 +262,31 @@ export function parseOptions(
     faultPaths?: string;
     failJobAtModule?: string;
   }>();
-  const port = typeof o.port === "string" ? integer(o.port) : o.port;
-  const number = (value: number | string | undefined): number | undefined =>
-    typeof value === "string" ? integer(value) : value;
   // Commander treats any value of a boolean flag's variable as true; "false" must mean false.
-  const strict = o.strict ?? truthy(environment[`${ENV_PREFIX}STRICT`]);
+  const strict = o.strict ?? truthy(process.env[`${ENV_PREFIX}STRICT`]);
   return {
     ...(o.host !== undefined ? { host: o.host } : {}),
-    ...(port !== undefined ? { port } : {}),
+    ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.location !== undefined ? { location: o.location } : {}),
     ...(o.armToken !== undefined ? { armToken: o.armToken } : {}),
     ...(o.workspaceToken !== undefined ? { workspaceToken: o.workspaceToken } : {}),
     ...(o.storage !== undefined ? { storage: o.storage } : {}),
     ...(strict !== undefined ? { strict } : {}),
     ...(o.statusCodeFormat !== undefined ? { statusCodeFormat: o.statusCodeFormat } : {}),
-    ...(o.swapDelayMs !== undefined ? { swapDelayMs: number(o.swapDelayMs) } : {}),
-    ...(o.provisioningDelayMs !== undefined
-      ? { provisioningDelayMs: number(o.provisioningDelayMs) }
-      : {}),
-    ...(o.maxRunningJobs !== undefined ? { maxRunningJobs: number(o.maxRunningJobs) } : {}),
-    ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: number(o.maxBodyBytes) } : {}),
-    ...(o.maxRrsBodyBytes !== undefined ? { maxRrsBodyBytes: number(o.maxRrsBodyBytes) } : {}),
-    ...(o.listPageSize !== undefined ? { listPageSize: number(o.listPageSize) } : {}),
+    ...(o.swapDelayMs !== undefined ? { swapDelayMs: o.swapDelayMs } : {}),
+    ...(o.provisioningDelayMs !== undefined ? { provisioningDelayMs: o.provisioningDelayMs } : {}),
+    ...(o.maxRunningJobs !== undefined ? { maxRunningJobs: o.maxRunningJobs } : {}),
+    ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
+    ...(o.maxRrsBodyBytes !== undefined ? { maxRrsBodyBytes: o.maxRrsBodyBytes } : {}),
+    ...(o.listPageSize !== undefined ? { listPageSize: o.listPageSize } : {}),
     ...(o.logLevel !== undefined ? { logLevel: o.logLevel } : {}),
-    ...(o.faultRate !== undefined
-      ? { faultRate: typeof o.faultRate === "string" ? fraction(o.faultRate) : o.faultRate }
-      : {}),
-    ...(o.faultEvery !== undefined ? { faultEvery: number(o.faultEvery) } : {}),
-    ...(o.faultCount !== undefined ? { faultCount: number(o.faultCount) } : {}),
-    ...(o.faultSeed !== undefined ? { faultSeed: number(o.faultSeed) } : {}),
+    ...(o.faultRate !== undefined ? { faultRate: o.faultRate } : {}),
+    ...(o.faultEvery !== undefined ? { faultEvery: o.faultEvery } : {}),
+    ...(o.faultCount !== undefined ? { faultCount: o.faultCount } : {}),
+    ...(o.faultSeed !== undefined ? { faultSeed: o.faultSeed } : {}),
     ...(o.faultStatus !== undefined ? { faultStatus: Number(o.faultStatus) as FaultStatus } : {}),
-    ...(o.faultRetryAfter !== undefined ? { faultRetryAfter: number(o.faultRetryAfter) } : {}),
-    ...(o.faultLatencyMs !== undefined ? { faultLatencyMs: number(o.faultLatencyMs) } : {}),
+    ...(o.faultRetryAfter !== undefined ? { faultRetryAfter: o.faultRetryAfter } : {}),
+    ...(o.faultLatencyMs !== undefined ? { faultLatencyMs: o.faultLatencyMs } : {}),
     ...(o.faultPaths !== undefined ? { faultPaths: o.faultPaths } : {}),
     ...(o.failJobAtModule !== undefined ? { failJobAtModule: o.failJobAtModule } : {}),
   };

@@ -68,7 +68,7 @@ export class EmulatorServer {
       config,
       this.store,
       models,
-      (id) => this.lookupTarget(targets, id),
+      (id) => targets.byExecutionId(id),
       this.logger,
       this.faults,
     );
@@ -93,13 +93,6 @@ export class EmulatorServer {
         if (interceptor) await interceptor(request, reply);
       },
     });
-  }
-
-  private lookupTarget(targets: ExecutionTargets, executionId: string) {
-    const arm = this.store.getArmServiceByExecutionId(executionId);
-    if (arm) return targets.resolve("subscriptions", arm.executionScope, executionId);
-    const endpoint = this.store.getEndpointByExecutionId(executionId);
-    return endpoint ? targets.classicTarget(endpoint) : undefined;
   }
 
   /** Opens the database, recovers interrupted work and listens; resolves with the bound URL. */

@@ -4,6 +4,7 @@
  * `close()`.
  */
 import { resolveConfig, type EmulatorOptions } from "./config";
+import { ARM_API_VERSION, ARM_RESOURCE_TYPE } from "./constants";
 import { EmulatorServer } from "./server";
 import type { RequestInterceptor } from "./app";
 
@@ -61,7 +62,7 @@ export function startupLines(
       : `azureml-emulator: ${name}: in ${handle.credentials.file}`;
   };
   return [
-    `azureml-emulator: ARM (Microsoft.MachineLearning/webServices 2017-01-01) ${handle.surfaces.arm}`,
+    `azureml-emulator: ARM (${ARM_RESOURCE_TYPE} ${ARM_API_VERSION}) ${handle.surfaces.arm}`,
     `azureml-emulator: classic management ${handle.surfaces.classic}`,
     `azureml-emulator: execution (BES + RRS) ${handle.surfaces.execution}`,
     `azureml-emulator: admin (emulator-only) ${handle.surfaces.admin}`,
@@ -99,7 +100,7 @@ export async function startEmulator(
     throw error;
   }
   const surfaces: EmulatorSurfaces = {
-    arm: `${url}/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.MachineLearning/webServices`,
+    arm: `${url}/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${ARM_RESOURCE_TYPE}`,
     classic: `${url}/workspaces/{workspaceId}/webservices`,
     execution: `${url}/subscriptions/{id}/services/{id} and ${url}/workspaces/{workspaceId}/services/{id}`,
     admin: `${url}/admin/workspaces/{workspaceId}/webservices/{webServiceId}`,

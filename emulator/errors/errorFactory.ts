@@ -7,6 +7,7 @@
  * Conventions: methods take only strings (lists are joined by the caller), so the catalogue test
  * can call each one; messages never contain a key, token or SAS.
  */
+import { ARM_API_VERSIONS, ARM_RESOURCE_TYPE } from "../constants";
 import { ArmHttpError, ClassicHttpError, NotImplementedError } from "./httpError";
 
 const bad = (detail: string, message: string, target?: string): ClassicHttpError =>
@@ -569,7 +570,7 @@ export class ErrorFactory {
     return new ArmHttpError(
       400,
       "InvalidApiVersionParameter",
-      `The api-version '${version}' is invalid. The supported versions are '2017-01-01,2016-05-01-preview'.`,
+      `The api-version '${version}' is invalid. The supported versions are '${ARM_API_VERSIONS.join(",")}'.`,
     );
   }
 
@@ -582,7 +583,7 @@ export class ErrorFactory {
     return new ArmHttpError(
       404,
       "ResourceNotFound",
-      `The Resource 'Microsoft.MachineLearning/webServices/${name}' under resource group ` +
+      `The Resource '${ARM_RESOURCE_TYPE}/${name}' under resource group ` +
         `'${resourceGroup}' was not found.`,
     );
   }

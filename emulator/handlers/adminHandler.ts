@@ -15,7 +15,7 @@ import { DEFAULT_ENDPOINT_NAME } from "../constants";
 import type { EngineApi, ServiceShape } from "../engine/api";
 import { ErrorFactory, isEngineError } from "../errors";
 import type { Logger } from "../logger";
-import { assetBlobRef, locationBlobRef, type ModelFetcher } from "../services/modelFetcher";
+import { assetBlobRef, type ModelFetcher } from "../services/modelFetcher";
 import { storageAccountOf } from "../services/storageAccounts";
 import type { MetadataStore } from "../store/metadataStore";
 import type {
@@ -29,6 +29,7 @@ import {
   webServiceView,
   type ClassicServiceParams,
 } from "./classicHandler";
+import { fetchTrainedModel, locationRef, readResourceLocation } from "./trainedModels";
 import type { HandlerResponse } from "./types";
 import { isObject, nowIso, optionalString, pickMembers, rejectUnknown } from "./util";
 
@@ -126,29 +127,18 @@ export class AdminHandler {
       if (!Array.isArray(values.Resources))
         throw ErrorFactory.requestBodyInvalid("'Resources' must be an array");
       for (const [i, item] of values.Resources.entries()) {
-        if (!isObject(item))
-          throw ErrorFactory.requestBodyInvalid(`'Resources[${i}]' must be an object`);
-        const { values: resource } = pickMembers(item, ["Name", "Location"]);
-        const resourceName = optionalString(resource.Name, `Resources[${i}].Name`) ?? "";
-        if (!shape.trainedModels.some((m) => m.name === resourceName)) {
-          if (shape.trainedModels.length === 0) throw ErrorFactory.noUpdatableResources();
-          throw ErrorFactory.unknownResourceName(
-            resourceName,
-            shape.trainedModels.map((m) => `'${m.name}'`).join(", "),
-          );
-        }
-        if (!isObject(resource.Location))
-          throw ErrorFactory.requestBodyInvalid(`'Resources[${i}].Location' is required`);
-        const { values: loc } = pickMembers(resource.Location, [
-          "BaseLocation",
-          "RelativeLocation",
-          "SasBlobToken",
-        ]);
-        sent.set(resourceName, {
-          BaseLocation: optionalString(loc.BaseLocation, "BaseLocation") ?? "",
-          RelativeLocation: optionalString(loc.RelativeLocation, "RelativeLocation") ?? "",
-          SasBlobToken: optionalString(loc.SasBlobToken, "SasBlobToken") ?? "",
+        const { resource, location } = readResourceLocation(item, i, (sentName) => {
+          const resourceName = sentName ?? "";
+          if (!shape.trainedModels.some((m) => m.name === resourceName)) {
+            if (shape.trainedModels.length === 0) throw ErrorFactory.noUpdatableResources();
+            throw ErrorFactory.unknownResourceName(
+              resourceName,
+              shape.trainedModels.map((m) => `'${m.name}'`).join(", "),
+            );
+          }
+          return resourceName;
         });
+        sent.set(resource, location);
       }
     }
     const existing = this.store.getClassicService(params.workspaceId, params.webServiceId);
@@ -162,8 +152,7 @@ export class AdminHandler {
       let ref;
       let shown: AzureBlobDetails;
       if (location) {
-        ref = locationBlobRef(location);
-        if (typeof ref === "string") throw ErrorFactory.trainedModelNotReadable(model.name, ref);
+        ref = locationRef(location, model.name);
         shown = location;
       } else if (asset?.uri && /^https?:\/\//i.test(asset.uri)) {
         ref = assetBlobRef(asset.uri, asset.credentials, account);
@@ -184,17 +173,11 @@ export class AdminHandler {
         );
         continue;
       }
-      const result = await this.fetcher.fetch(ref);
-      if (!result.ok) {
-        throw result.problem === "unreadable"
-          ? ErrorFactory.trainedModelNotReadable(model.name, result.reason)
-          : ErrorFactory.incompatibleModel(model.name, result.reason);
-      }
       resources.push({
         name: model.name,
         assetId: model.assetId,
         location: shown,
-        sha: result.sha,
+        sha: await fetchTrainedModel(this.fetcher, ref, model.name),
         pending: undefined,
       });
     }
@@ -254,7 +237,7 @@ export class AdminHandler {
     );
     return {
       status: current ? 200 : 201,
-      body: webServiceView(service, this.store.listEndpoints(service.key).length),
+      body: webServiceView(service, this.store.countEndpoints(service.key)),
     };
   }
 }

@@ -17,7 +17,7 @@ import { DEFAULT_ENDPOINT_NAME } from "../constants";
 import { ErrorFactory } from "../errors";
 import type { Logger } from "../logger";
 import { effectiveSha } from "../services/executionTargets";
-import { locationBlobRef, type ModelFetcher } from "../services/modelFetcher";
+import type { ModelFetcher } from "../services/modelFetcher";
 import type { MetadataStore } from "../store/metadataStore";
 import type {
   ClassicEndpointRecord,
@@ -25,6 +25,7 @@ import type {
   EndpointResourceState,
 } from "../store/records";
 import type { JobRemover } from "./armHandler";
+import { fetchTrainedModel, locationRef, readResourceLocation } from "./trainedModels";
 import type { HandlerResponse, RequestInfo } from "./types";
 import { isObject, nowIso, optionalString, pickMembers, rejectUnknown } from "./util";
 
@@ -37,6 +38,12 @@ export interface ClassicServiceParams {
 /** Path parameters of a classic endpoint. */
 export interface ClassicEndpointParams extends ClassicServiceParams {
   readonly endpointName: string;
+}
+
+/** An endpoint with its web service, as read from the store. */
+export interface FoundEndpoint {
+  readonly service: ClassicServiceRecord;
+  readonly endpoint: ClassicEndpointRecord;
 }
 
 const ENDPOINT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/;
@@ -144,10 +151,7 @@ export class ClassicHandler {
     return service;
   }
 
-  private requireEndpoint(params: ClassicEndpointParams): {
-    service: ClassicServiceRecord;
-    endpoint: ClassicEndpointRecord;
-  } {
+  private requireEndpoint(params: ClassicEndpointParams): FoundEndpoint {
     const service = this.requireService(params);
     const endpoint = this.store.getEndpoint(service.key, params.endpointName);
     if (!endpoint) throw ErrorFactory.endpointNotFound(params.endpointName);
@@ -164,7 +168,7 @@ export class ClassicHandler {
     if (services.length === 0) return { status: 204 };
     return {
       status: 200,
-      body: services.map((s) => webServiceView(s, this.store.listEndpoints(s.key).length)),
+      body: services.map((s) => webServiceView(s, this.store.countEndpoints(s.key))),
     };
   }
 
@@ -176,7 +180,7 @@ export class ClassicHandler {
     const service = this.requireService(params);
     return {
       status: 200,
-      body: webServiceView(service, this.store.listEndpoints(service.key).length),
+      body: webServiceView(service, this.store.countEndpoints(service.key)),
     };
   }
 
@@ -212,9 +216,15 @@ export class ClassicHandler {
    * GET one endpoint (workspace token, or the endpoint's own key).
    * @param params - workspace, web service, endpoint
    * @param info - request facts
+   * @param found - the endpoint as the authentication step read it, when it did
    */
-  getEndpoint(params: ClassicEndpointParams, info: RequestInfo): HandlerResponse<ClassicEndpoint> {
-    return { status: 200, body: endpointView(this.requireEndpoint(params).endpoint, info) };
+  getEndpoint(
+    params: ClassicEndpointParams,
+    info: RequestInfo,
+    found?: FoundEndpoint,
+  ): HandlerResponse<ClassicEndpoint> {
+    const { endpoint } = found ?? this.requireEndpoint(params);
+    return { status: 200, body: endpointView(endpoint, info) };
   }
 
   /** Validates the settable members shared by PUT and PATCH. */
@@ -359,13 +369,15 @@ export class ClassicHandler {
    * @param params - workspace, web service, endpoint
    * @param body - `{Resources?, Description?, DiagnosticsTraceLevel?, ThrottleLevel?, MaxConcurrentCalls?}`
    * @param info - request facts
+   * @param found - the endpoint as the authentication step read it, when it did
    */
   async patchEndpoint(
     params: ClassicEndpointParams,
     body: unknown,
     info: RequestInfo,
+    found?: FoundEndpoint,
   ): Promise<HandlerResponse<ClassicEndpoint>> {
-    const { service, endpoint } = this.requireEndpoint(params);
+    const { service, endpoint } = found ?? this.requireEndpoint(params);
     if (!isObject(body)) throw ErrorFactory.requestBodyInvalid("the body must be a JSON object");
     const { values, unknown } = pickMembers(body, [
       "Resources",
@@ -387,39 +399,20 @@ export class ClassicHandler {
           throw ErrorFactory.defaultEndpointNotUpdatable();
       }
       for (const [i, item] of values.Resources.entries()) {
-        if (!isObject(item))
-          throw ErrorFactory.requestBodyInvalid(`'Resources[${i}]' must be an object`);
-        const { values: resource } = pickMembers(item, ["Name", "Location"]);
-        const name = optionalString(resource.Name, `Resources[${i}].Name`);
-        if (!name) throw ErrorFactory.requestBodyInvalid(`'Resources[${i}].Name' is empty`);
-        const target = endpoint.resources.find((r) => r.name === name);
-        if (!target) {
-          throw ErrorFactory.unknownResourceName(
-            name,
-            endpoint.resources.map((r) => `'${r.name}'`).join(", "),
-          );
-        }
-        if (!isObject(resource.Location))
-          throw ErrorFactory.requestBodyInvalid(`'Resources[${i}].Location' is required`);
-        const { values: loc } = pickMembers(resource.Location, [
-          "BaseLocation",
-          "RelativeLocation",
-          "SasBlobToken",
-        ]);
-        const location: AzureBlobDetails = {
-          BaseLocation: optionalString(loc.BaseLocation, "BaseLocation") ?? "",
-          RelativeLocation: optionalString(loc.RelativeLocation, "RelativeLocation") ?? "",
-          SasBlobToken: optionalString(loc.SasBlobToken, "SasBlobToken") ?? "",
-        };
-        const ref = locationBlobRef(location);
-        if (typeof ref === "string") throw ErrorFactory.trainedModelNotReadable(name, ref);
-        const result = await this.fetcher.fetch(ref);
-        if (!result.ok) {
-          throw result.problem === "unreadable"
-            ? ErrorFactory.trainedModelNotReadable(name, result.reason)
-            : ErrorFactory.incompatibleModel(name, result.reason);
-        }
-        changes.set(target.assetId, { location, sha: result.sha });
+        const { resource, location } = readResourceLocation(item, i, (name) => {
+          if (!name) throw ErrorFactory.requestBodyInvalid(`'Resources[${i}].Name' is empty`);
+          const match = endpoint.resources.find((r) => r.name === name);
+          if (!match) {
+            throw ErrorFactory.unknownResourceName(
+              name,
+              endpoint.resources.map((r) => `'${r.name}'`).join(", "),
+            );
+          }
+          return match;
+        });
+        const ref = locationRef(location, resource.name);
+        const sha = await fetchTrainedModel(this.fetcher, ref, resource.name);
+        changes.set(resource.assetId, { location, sha });
       }
     }
 
@@ -464,12 +457,8 @@ export class ClassicHandler {
    */
   deleteEndpoint(params: ClassicEndpointParams): HandlerResponse {
     const { service, endpoint } = this.requireEndpoint(params);
-    if (
-      endpoint.name === DEFAULT_ENDPOINT_NAME &&
-      this.store.listEndpoints(service.key).length > 1
-    ) {
+    if (endpoint.name === DEFAULT_ENDPOINT_NAME && this.store.countEndpoints(service.key) > 1)
       throw ErrorFactory.cannotDeleteDefaultEndpoint();
-    }
     this.jobs.removeAllFor(endpoint.executionId);
     this.store.deleteEndpoint(service.key, endpoint.name);
     this.logger.info(`classic web service ${service.name}: endpoint ${endpoint.name} deleted`);

@@ -113,7 +113,7 @@ export class RrsHandler {
     const trainedModels: Record<string, Uint8Array> = {};
     for (const { assetId, name } of shape.trainedModels) {
       const sha = models[assetId];
-      if (!sha) throw ErrorFactory.missingTrainedModel(target.modelNames[assetId] ?? name);
+      if (!sha) throw ErrorFactory.missingTrainedModel(name);
       trainedModels[assetId] = this.models.get(sha);
     }
 
@@ -188,10 +188,7 @@ export class RrsHandler {
       }
       return { status: 200, body: { Results: results } };
     } catch (error) {
-      if (isEngineError(error)) {
-        const modelName = Object.values(target.modelNames)[0];
-        throw engineErrorToHttp(error, modelName);
-      }
+      if (isEngineError(error)) throw engineErrorToHttp(error, shape.trainedModels[0]?.name);
       throw error;
     }
   }

@@ -13,6 +13,8 @@
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { EmulatorConfig } from "../config";
+import { jobFailureDetails } from "../errors/engineErrors";
+import { ErrorFactory } from "../errors/errorFactory";
 import type { FaultInjector } from "../faults";
 import type { Logger } from "../logger";
 import type { ExecutionTarget } from "../services/executionTargets";
@@ -44,7 +46,7 @@ export class JobRunner {
    * @param models - trained-model bytes
    * @param lookup - resolves a job's target
    * @param logger - log lines (progress at debug level)
-   * @param faults - fault injection (`--fail-job-at-module`), when the server has it
+   * @param faults - fault injection (`--fail-job-at-module`)
    */
   constructor(
     private readonly config: EmulatorConfig,
@@ -52,7 +54,7 @@ export class JobRunner {
     private readonly models: ModelStore,
     private readonly lookup: TargetLookup,
     private readonly logger: Logger,
-    private readonly faults?: Pick<FaultInjector, "failJobAtModule" | "recordJobFault">,
+    private readonly faults: Pick<FaultInjector, "failJobAtModule" | "recordJobFault">,
   ) {}
 
   /** Marks jobs that were running when the previous process died as Failed. */
@@ -172,17 +174,17 @@ export class JobRunner {
   private launch(queued: JobRecord): void {
     const target = this.lookup(queued.targetId);
     if (!target || !target.serving) {
-      this.fail(queued, "ServiceUnavailable/InitializingContainers: the web service is not ready.");
+      this.fail(
+        queued,
+        jobFailureDetails(ErrorFactory.serviceNotReady(target?.state ?? "unknown")),
+      );
       return;
     }
     const trainedModels: Record<string, Uint8Array> = {};
     for (const { assetId, name } of target.serving.shape.trainedModels) {
       const sha = target.serving.models[assetId];
       if (!sha) {
-        this.fail(
-          queued,
-          `InvalidOperation/MissingTrainedModel: the trained model resource '${name}' has no model.`,
-        );
+        this.fail(queued, jobFailureDetails(ErrorFactory.missingTrainedModel(name)));
         return;
       }
       trainedModels[assetId] = this.models.get(sha);
@@ -197,7 +199,7 @@ export class JobRunner {
       globalParameters: job.globalParameters,
       strict: this.config.strict,
     };
-    const failAtModule = this.faults?.failJobAtModule();
+    const failAtModule = this.faults.failJobAtModule();
     if (failAtModule !== undefined) data = { ...data, failAtModule };
     const worker = new Worker(WORKER_FILE, {
       workerData: data,
@@ -222,7 +224,7 @@ export class JobRunner {
       else if (message.type === "finished") settle("Finished", null);
       else {
         if (message.injectedAt !== undefined)
-          this.faults?.recordJobFault(job.id, message.injectedAt);
+          this.faults.recordJobFault(job.id, message.injectedAt);
         settle("Failed", message.details);
       }
     });

@@ -11,13 +11,21 @@ import { describeBlob, describeStorageError, downloadBlob, uploadBlob } from "..
 import { loadEngine } from "../engineLoader";
 import { engineErrorDetails, isEngineError, jobFailureDetails } from "../errors/engineErrors";
 import { ErrorFactory } from "../errors/errorFactory";
+import type { HttpError } from "../errors/httpError";
 import { CONTENT_TYPES, serializeTable } from "./formats";
 import type { WorkerJob, WorkerMessage } from "./protocol";
 
-/** A failure whose text is already the job's `Details`. */
+/** A failure of the job: an `ErrorFactory` error, whose `Details` line is the message. */
 class JobFailure extends Error {
   /** Set for a failure injected by `--fail-job-at-module`: the module. */
   injectedAt?: string;
+
+  /**
+   * @param http - the catalogued error; its `Details` line becomes the message
+   */
+  constructor(http: HttpError) {
+    super(jobFailureDetails(http));
+  }
 }
 
 /**
@@ -33,11 +41,9 @@ const MODULE_STARTED = /^\S+ (.+): started$/;
  */
 function injectedModuleFailure(module: string): JobFailure {
   const failure = new JobFailure(
-    jobFailureDetails(
-      ErrorFactory.moduleExecutionError(
-        module,
-        `Error 0039: Error while completing operation: fault injected by --fail-job-at-module "${module}".`,
-      ),
+    ErrorFactory.moduleExecutionError(
+      module,
+      `Error 0039: Error while completing operation: fault injected by --fail-job-at-module "${module}".`,
     ),
   );
   failure.injectedAt = module;
@@ -60,8 +66,8 @@ async function run(job: WorkerJob): Promise<void> {
       const failure = describeStorageError(error);
       throw new JobFailure(
         failure.notFound
-          ? `BadArgument/BlobNotFound: The blob '${describeBlob(ref)}' of '${port}' was not found.`
-          : `BadArgument/InvalidBlob: The blob of '${port}' cannot be read: ${failure.reason}`,
+          ? ErrorFactory.blobNotFound(port, describeBlob(ref))
+          : ErrorFactory.blobAccessFailed(port, failure.reason),
       );
     }
     let table = engine.parseCsv(bytes, port);
@@ -97,22 +103,16 @@ async function run(job: WorkerJob): Promise<void> {
     const produced = result.outputs[port];
     if (!produced)
       throw new JobFailure(
-        `WebServicePackageError/ValidationError: the graph produced no output '${port}'.`,
+        ErrorFactory.webServicePackageError(`the graph produced no output '${port}'.`),
       );
     let bytes: Uint8Array;
     if (produced.kind === "model") {
-      if (output.format !== "ilearner") {
-        throw new JobFailure(
-          `BadArgument/InvalidBlobExtension: output '${port}' is a trained model and must end in .ilearner.`,
-        );
-      }
+      if (output.format !== "ilearner")
+        throw new JobFailure(ErrorFactory.invalidBlobExtension(port, ".ilearner"));
       bytes = produced.ilearner;
     } else {
-      if (output.format === "ilearner") {
-        throw new JobFailure(
-          `BadArgument/InvalidBlobExtension: output '${port}' is a dataset and must end in .csv, .tsv or .arff.`,
-        );
-      }
+      if (output.format === "ilearner")
+        throw new JobFailure(ErrorFactory.invalidBlobExtension(port, ".csv, .tsv, .arff"));
       bytes = serializeTable(engine, produced.table, output.format, port);
     }
     post({
@@ -123,8 +123,10 @@ async function run(job: WorkerJob): Promise<void> {
       await uploadBlob(output.ref, bytes, CONTENT_TYPES[output.format]);
     } catch (error) {
       throw new JobFailure(
-        `BadArgument/InvalidBlob: output '${port}' cannot be written to '${describeBlob(output.ref)}': ` +
-          describeStorageError(error).reason,
+        ErrorFactory.blobAccessFailed(
+          port,
+          `writing '${describeBlob(output.ref)}' failed: ${describeStorageError(error).reason}`,
+        ),
       );
     }
   }

@@ -2,10 +2,23 @@
  * Routes of the classic management API (`/workspaces/{ws}/webservices/...`) and of the
  * emulator-only admin route that publishes a classic web service.
  */
+import type { FastifyRequest } from "fastify";
 import type { AdminHandler } from "../handlers/adminHandler";
-import type { ClassicHandler } from "../handlers/classicHandler";
+import type { ClassicHandler, FoundEndpoint } from "../handlers/classicHandler";
 import { ErrorFactory } from "../errors";
 import type { RouteSpec } from "./routeSpec";
+
+/**
+ * Where the authentication step of a `workspaceOrEndpointKey` route leaves the endpoint it read
+ * (when it exists), so that the handler does not read it again.
+ */
+export interface ClassicRequestState {
+  classicEndpoint?: FoundEndpoint;
+}
+
+function found(request: FastifyRequest): FoundEndpoint | undefined {
+  return (request as FastifyRequest & ClassicRequestState).classicEndpoint;
+}
 
 const SERVICES = "/workspaces/:workspaceId/webservices";
 const SERVICE = `${SERVICES}/:webServiceId`;
@@ -47,7 +60,7 @@ export function classicRoutes(classic: ClassicHandler): RouteSpec[] {
       auth: "workspaceOrEndpointKey",
       method: "GET",
       url: ENDPOINT,
-      handle: (_r, p, info) => classic.getEndpoint(ep(p), info),
+      handle: (r, p, info) => classic.getEndpoint(ep(p), info, found(r)),
     },
     {
       ...base,
@@ -60,7 +73,7 @@ export function classicRoutes(classic: ClassicHandler): RouteSpec[] {
       auth: "workspaceOrEndpointKey",
       method: "PATCH",
       url: ENDPOINT,
-      handle: (r, p, info) => classic.patchEndpoint(ep(p), r.body, info),
+      handle: (r, p, info) => classic.patchEndpoint(ep(p), r.body, info, found(r)),
     },
     { ...base, method: "DELETE", url: ENDPOINT, handle: (_r, p) => classic.deleteEndpoint(ep(p)) },
     {

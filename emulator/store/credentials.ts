@@ -26,6 +26,32 @@ interface StoredCredentials {
 }
 
 /**
+ * Reads the credentials file; a file that is not a JSON object is an error naming it.
+ * @param file - `{location}/credentials.json`
+ */
+function readStored(file: string): StoredCredentials {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    // Not the parser's message: it quotes the file, tokens included.
+    const at = /at position (\d+)/.exec(error.message)?.[1];
+    throw corrupt(file, `not valid JSON${at !== undefined ? ` at position ${at}` : ""}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw corrupt(file, "not a JSON object");
+  return parsed as StoredCredentials;
+}
+
+function corrupt(file: string, reason: string): Error {
+  return new Error(
+    `the credentials file ${file} is corrupt (${reason}): fix it, or delete it and the ` +
+      "generated tokens are created again (clients must then be given the new ones)",
+  );
+}
+
+/**
  * Loads or creates the tokens.
  * @param location - the data folder
  * @param given - tokens passed by flag, environment or code
@@ -36,7 +62,7 @@ export function loadCredentials(
 ): EmulatorCredentials {
   const file = path.join(location, CREDENTIALS_FILE);
   let stored: StoredCredentials = {};
-  if (existsSync(file)) stored = JSON.parse(readFileSync(file, "utf8")) as StoredCredentials;
+  if (existsSync(file)) stored = readStored(file);
   const next: StoredCredentials = { ...stored };
   if (given.armToken === undefined && !next.armToken) next.armToken = newToken();
   if (given.workspaceToken === undefined && !next.workspaceToken) next.workspaceToken = newToken();

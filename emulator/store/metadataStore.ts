@@ -27,8 +27,12 @@ export interface MetadataStore {
   init(): void;
   /** Closes the store (idempotent). */
   close(): void;
-  /** Deletes every record (tests). */
-  clean(): void;
+  /**
+   * Changes with every write of an ARM service, classic web service, definition or endpoint (and
+   * with a rolled-back transaction): what is derived from those records may be cached while it
+   * stays the same.
+   */
+  readonly revision: number;
   /** Runs `fn` in one transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
 
@@ -90,6 +94,8 @@ export interface MetadataStore {
   deleteEndpoint(serviceKey: string, name: string): void;
   /** Endpoints of a web service, by creation time. */
   listEndpoints(serviceKey: string): readonly ClassicEndpointRecord[];
+  /** How many endpoints a web service has (without reading them). */
+  countEndpoints(serviceKey: string): number;
 
   /** @param id - job id */
   getJob(id: string): JobRecord | undefined;

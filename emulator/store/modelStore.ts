@@ -6,7 +6,7 @@
  * models being scored from being read again on every request.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
 const CACHE_ENTRIES = 16;
@@ -66,18 +66,6 @@ export class ModelStore {
     const bytes = readFileSync(this.pathOf(sha));
     this.remember(sha, bytes);
     return bytes;
-  }
-
-  /** @param sha - its sha-256 */
-  has(sha: string): boolean {
-    return this.cache.has(sha) || existsSync(this.pathOf(sha));
-  }
-
-  /** Deletes every model (tests). */
-  clean(): void {
-    this.cache.clear();
-    rmSync(this.folder, { recursive: true, force: true });
-    mkdirSync(this.folder, { recursive: true });
   }
 
   private remember(sha: string, bytes: Buffer): void {

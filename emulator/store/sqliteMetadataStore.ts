@@ -13,10 +13,11 @@
  * - `jobs`: id (PK), seq (unique, submission order), target_id, status
  *
  * The file is opened in WAL mode with `synchronous=NORMAL`: a crash loses at most the last
- * transactions, never the file (the restart test kills the process with SIGKILL).
+ * transactions, never the file (the restart test kills the process with SIGKILL). Statements are
+ * prepared once per SQL text and reused (every RRS and BES request reads records).
  */
 import { chmodSync, existsSync } from "node:fs";
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { BesStatusName } from "../../clients/wire";
 import type { MetadataStore, Page } from "./metadataStore";
 import type {
@@ -61,6 +62,9 @@ function parseAll<T>(rows: Record<string, unknown>[]): T[] {
 /** The SQLite-backed metadata store. */
 export class SqliteMetadataStore implements MetadataStore {
   private db: DatabaseSync | undefined;
+  /** Prepared statements of the open database, by SQL text. */
+  private readonly statements = new Map<string, StatementSync>();
+  private servingRevision = 0;
 
   /**
    * @param file - the database file, or `:memory:`
@@ -70,6 +74,28 @@ export class SqliteMetadataStore implements MetadataStore {
   private get database(): DatabaseSync {
     if (!this.db) throw new Error("the metadata store is not open");
     return this.db;
+  }
+
+  /**
+   * The prepared statement of a SQL text, prepared on first use.
+   * @param sql - the statement
+   */
+  private sql(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.database.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Records that a service, definition or endpoint changed (see {@link revision}). */
+  private changed(): void {
+    this.servingRevision++;
+  }
+
+  get revision(): number {
+    return this.servingRevision;
   }
 
   /** Opens (creating) the database; the file is made readable by its owner only (it holds keys). */
@@ -86,17 +112,10 @@ export class SqliteMetadataStore implements MetadataStore {
 
   /** Closes the database. */
   close(): void {
+    this.statements.clear();
     this.db?.close();
     this.db = undefined;
-  }
-
-  /** Deletes every row. */
-  clean(): void {
-    this.database.exec(
-      "DELETE FROM arm_services; DELETE FROM operations; DELETE FROM workspaces; " +
-        "DELETE FROM classic_services; DELETE FROM classic_definitions; " +
-        "DELETE FROM classic_endpoints; DELETE FROM jobs;",
-    );
+    this.changed();
   }
 
   /** Runs `fn` in a transaction; nested calls join the outer one. */
@@ -110,6 +129,8 @@ export class SqliteMetadataStore implements MetadataStore {
       return result;
     } catch (error) {
       db.exec("ROLLBACK");
+      // What was derived from the rolled-back writes is stale.
+      this.changed();
       throw error;
     }
   }
@@ -117,35 +138,31 @@ export class SqliteMetadataStore implements MetadataStore {
   // --- ARM services ---------------------------------------------------------------------------
 
   getArmService(key: string): ArmServiceRecord | undefined {
-    return parse(this.database.prepare("SELECT data FROM arm_services WHERE key = ?").get(key));
+    return parse(this.sql("SELECT data FROM arm_services WHERE key = ?").get(key));
   }
 
   getArmServiceByExecutionId(executionId: string): ArmServiceRecord | undefined {
-    return parse(
-      this.database
-        .prepare("SELECT data FROM arm_services WHERE execution_id = ?")
-        .get(executionId),
-    );
+    return parse(this.sql("SELECT data FROM arm_services WHERE execution_id = ?").get(executionId));
   }
 
   putArmService(record: ArmServiceRecord): void {
-    this.database
-      .prepare(
-        "INSERT OR REPLACE INTO arm_services (key, execution_id, subscription, rg, name, data) " +
-          "VALUES (?, ?, ?, ?, ?, ?)",
-      )
-      .run(
-        record.key,
-        record.executionId,
-        record.subscriptionId.toLowerCase(),
-        record.resourceGroup.toLowerCase(),
-        record.name.toLowerCase(),
-        JSON.stringify(record),
-      );
+    this.sql(
+      "INSERT OR REPLACE INTO arm_services (key, execution_id, subscription, rg, name, data) " +
+        "VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(
+      record.key,
+      record.executionId,
+      record.subscriptionId.toLowerCase(),
+      record.resourceGroup.toLowerCase(),
+      record.name.toLowerCase(),
+      JSON.stringify(record),
+    );
+    this.changed();
   }
 
   deleteArmService(key: string): void {
-    this.database.prepare("DELETE FROM arm_services WHERE key = ?").run(key);
+    this.sql("DELETE FROM arm_services WHERE key = ?").run(key);
+    this.changed();
   }
 
   listArmServices(
@@ -156,51 +173,48 @@ export class SqliteMetadataStore implements MetadataStore {
   ): Page<ArmServiceRecord> {
     const rows =
       resourceGroup === undefined
-        ? this.database
-            .prepare(
-              "SELECT data FROM arm_services WHERE subscription = ? ORDER BY rg, name LIMIT ? OFFSET ?",
-            )
-            .all(subscriptionId.toLowerCase(), limit + 1, offset)
-        : this.database
-            .prepare(
-              "SELECT data FROM arm_services WHERE subscription = ? AND rg = ? ORDER BY name LIMIT ? OFFSET ?",
-            )
-            .all(subscriptionId.toLowerCase(), resourceGroup.toLowerCase(), limit + 1, offset);
+        ? this.sql(
+            "SELECT data FROM arm_services WHERE subscription = ? ORDER BY rg, name LIMIT ? OFFSET ?",
+          ).all(subscriptionId.toLowerCase(), limit + 1, offset)
+        : this.sql(
+            "SELECT data FROM arm_services WHERE subscription = ? AND rg = ? ORDER BY name LIMIT ? OFFSET ?",
+          ).all(subscriptionId.toLowerCase(), resourceGroup.toLowerCase(), limit + 1, offset);
     const items = parseAll<ArmServiceRecord>(rows);
     return { items: items.slice(0, limit), more: items.length > limit };
   }
 
   listProvisioningArmServices(): readonly ArmServiceRecord[] {
-    return parseAll<ArmServiceRecord>(
-      this.database.prepare("SELECT data FROM arm_services").all(),
-    ).filter((record) => record.provisioningState === "Provisioning");
+    return parseAll<ArmServiceRecord>(this.sql("SELECT data FROM arm_services").all()).filter(
+      (record) => record.provisioningState === "Provisioning",
+    );
   }
 
   // --- operations -----------------------------------------------------------------------------
 
   getOperation(id: string): OperationRecord | undefined {
-    return parse(this.database.prepare("SELECT data FROM operations WHERE id = ?").get(id));
+    return parse(this.sql("SELECT data FROM operations WHERE id = ?").get(id));
   }
 
   putOperation(record: OperationRecord): void {
-    this.database
-      .prepare("INSERT OR REPLACE INTO operations (id, data) VALUES (?, ?)")
-      .run(record.id, JSON.stringify(record));
+    this.sql("INSERT OR REPLACE INTO operations (id, data) VALUES (?, ?)").run(
+      record.id,
+      JSON.stringify(record),
+    );
   }
 
   // --- workspaces -----------------------------------------------------------------------------
 
   ensureWorkspace(workspaceId: string): void {
-    this.database
-      .prepare("INSERT OR IGNORE INTO workspaces (id, created) VALUES (?, ?)")
-      .run(workspaceId.toLowerCase(), new Date().toISOString());
+    this.sql("INSERT OR IGNORE INTO workspaces (id, created) VALUES (?, ?)").run(
+      workspaceId.toLowerCase(),
+      new Date().toISOString(),
+    );
   }
 
   hasWorkspace(workspaceId: string): boolean {
     return (
-      this.database
-        .prepare("SELECT id FROM workspaces WHERE id = ?")
-        .get(workspaceId.toLowerCase()) !== undefined
+      this.sql("SELECT id FROM workspaces WHERE id = ?").get(workspaceId.toLowerCase()) !==
+      undefined
     );
   }
 
@@ -208,54 +222,54 @@ export class SqliteMetadataStore implements MetadataStore {
 
   getClassicService(workspaceId: string, webServiceId: string): ClassicServiceRecord | undefined {
     return parse(
-      this.database
-        .prepare("SELECT data FROM classic_services WHERE key = ?")
-        .get(`${workspaceId.toLowerCase()}/${webServiceId.toLowerCase()}`),
+      this.sql("SELECT data FROM classic_services WHERE key = ?").get(
+        `${workspaceId.toLowerCase()}/${webServiceId.toLowerCase()}`,
+      ),
     );
   }
 
   putClassicService(record: ClassicServiceRecord): void {
-    this.database
-      .prepare(
-        "INSERT OR REPLACE INTO classic_services (key, workspace, created, data) VALUES (?, ?, ?, ?)",
-      )
-      .run(
-        record.key,
-        record.workspaceId.toLowerCase(),
-        record.creationTime,
-        JSON.stringify(record),
-      );
+    this.sql(
+      "INSERT OR REPLACE INTO classic_services (key, workspace, created, data) VALUES (?, ?, ?, ?)",
+    ).run(
+      record.key,
+      record.workspaceId.toLowerCase(),
+      record.creationTime,
+      JSON.stringify(record),
+    );
+    this.changed();
   }
 
   deleteClassicService(key: string): void {
     this.transaction(() => {
-      this.database.prepare("DELETE FROM classic_endpoints WHERE service_key = ?").run(key);
-      this.database.prepare("DELETE FROM classic_definitions WHERE service_key = ?").run(key);
-      this.database.prepare("DELETE FROM classic_services WHERE key = ?").run(key);
+      this.sql("DELETE FROM classic_endpoints WHERE service_key = ?").run(key);
+      this.sql("DELETE FROM classic_definitions WHERE service_key = ?").run(key);
+      this.sql("DELETE FROM classic_services WHERE key = ?").run(key);
     });
+    this.changed();
   }
 
   listClassicServices(workspaceId: string): readonly ClassicServiceRecord[] {
     return parseAll(
-      this.database
-        .prepare("SELECT data FROM classic_services WHERE workspace = ? ORDER BY created, key")
-        .all(workspaceId.toLowerCase()),
+      this.sql("SELECT data FROM classic_services WHERE workspace = ? ORDER BY created, key").all(
+        workspaceId.toLowerCase(),
+      ),
     );
   }
 
   putDefinition(record: ClassicDefinitionRecord): void {
-    this.database
-      .prepare(
-        "INSERT OR REPLACE INTO classic_definitions (service_key, version, data) VALUES (?, ?, ?)",
-      )
-      .run(record.serviceKey, record.version, JSON.stringify(record));
+    this.sql(
+      "INSERT OR REPLACE INTO classic_definitions (service_key, version, data) VALUES (?, ?, ?)",
+    ).run(record.serviceKey, record.version, JSON.stringify(record));
+    this.changed();
   }
 
   getDefinition(serviceKey: string, version: number): ClassicDefinitionRecord | undefined {
     return parse(
-      this.database
-        .prepare("SELECT data FROM classic_definitions WHERE service_key = ? AND version = ?")
-        .get(serviceKey, version),
+      this.sql("SELECT data FROM classic_definitions WHERE service_key = ? AND version = ?").get(
+        serviceKey,
+        version,
+      ),
     );
   }
 
@@ -263,71 +277,76 @@ export class SqliteMetadataStore implements MetadataStore {
 
   getEndpoint(serviceKey: string, name: string): ClassicEndpointRecord | undefined {
     return parse(
-      this.database
-        .prepare("SELECT data FROM classic_endpoints WHERE service_key = ? AND name = ?")
-        .get(serviceKey, name),
+      this.sql("SELECT data FROM classic_endpoints WHERE service_key = ? AND name = ?").get(
+        serviceKey,
+        name,
+      ),
     );
   }
 
   getEndpointByExecutionId(executionId: string): ClassicEndpointRecord | undefined {
     return parse(
-      this.database
-        .prepare("SELECT data FROM classic_endpoints WHERE execution_id = ?")
-        .get(executionId),
+      this.sql("SELECT data FROM classic_endpoints WHERE execution_id = ?").get(executionId),
     );
   }
 
   putEndpoint(record: ClassicEndpointRecord): void {
-    this.database
-      .prepare(
-        "INSERT OR REPLACE INTO classic_endpoints (execution_id, service_key, name, created, data) " +
-          "VALUES (?, ?, ?, ?, ?)",
-      )
-      .run(
-        record.executionId,
-        record.serviceKey,
-        record.name,
-        record.creationTime,
-        JSON.stringify(record),
-      );
+    this.sql(
+      "INSERT OR REPLACE INTO classic_endpoints (execution_id, service_key, name, created, data) " +
+        "VALUES (?, ?, ?, ?, ?)",
+    ).run(
+      record.executionId,
+      record.serviceKey,
+      record.name,
+      record.creationTime,
+      JSON.stringify(record),
+    );
+    this.changed();
   }
 
   deleteEndpoint(serviceKey: string, name: string): void {
-    this.database
-      .prepare("DELETE FROM classic_endpoints WHERE service_key = ? AND name = ?")
-      .run(serviceKey, name);
+    this.sql("DELETE FROM classic_endpoints WHERE service_key = ? AND name = ?").run(
+      serviceKey,
+      name,
+    );
+    this.changed();
   }
 
   listEndpoints(serviceKey: string): readonly ClassicEndpointRecord[] {
     return parseAll(
-      this.database
-        .prepare("SELECT data FROM classic_endpoints WHERE service_key = ? ORDER BY created, name")
-        .all(serviceKey),
+      this.sql(
+        "SELECT data FROM classic_endpoints WHERE service_key = ? ORDER BY created, name",
+      ).all(serviceKey),
     );
+  }
+
+  countEndpoints(serviceKey: string): number {
+    const row = this.sql("SELECT COUNT(*) AS n FROM classic_endpoints WHERE service_key = ?").get(
+      serviceKey,
+    );
+    return Number(row?.n ?? 0);
   }
 
   // --- jobs -----------------------------------------------------------------------------------
 
   getJob(id: string): JobRecord | undefined {
-    return parse(this.database.prepare("SELECT data FROM jobs WHERE id = ?").get(id));
+    return parse(this.sql("SELECT data FROM jobs WHERE id = ?").get(id));
   }
 
   putJob(record: JobRecord): JobRecord {
     let stored = record;
     if (record.seq === 0) {
-      const row = this.database.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM jobs").get();
+      const row = this.sql("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM jobs").get();
       stored = { ...record, seq: Number(row?.next ?? 1) };
     }
-    this.database
-      .prepare(
-        "INSERT OR REPLACE INTO jobs (id, seq, target_id, status, data) VALUES (?, ?, ?, ?, ?)",
-      )
-      .run(stored.id, stored.seq, stored.targetId, stored.status, JSON.stringify(stored));
+    this.sql(
+      "INSERT OR REPLACE INTO jobs (id, seq, target_id, status, data) VALUES (?, ?, ?, ?, ?)",
+    ).run(stored.id, stored.seq, stored.targetId, stored.status, JSON.stringify(stored));
     return stored;
   }
 
   deleteJob(id: string): void {
-    this.database.prepare("DELETE FROM jobs WHERE id = ?").run(id);
+    this.sql("DELETE FROM jobs WHERE id = ?").run(id);
   }
 
   listJobs(statuses: readonly BesStatusName[], targetId?: string): readonly JobRecord[] {
@@ -335,18 +354,14 @@ export class SqliteMetadataStore implements MetadataStore {
     const marks = statuses.map(() => "?").join(", ");
     const rows =
       targetId === undefined
-        ? this.database
-            .prepare(`SELECT data FROM jobs WHERE status IN (${marks}) ORDER BY seq`)
-            .all(...statuses)
-        : this.database
-            .prepare(
-              `SELECT data FROM jobs WHERE target_id = ? AND status IN (${marks}) ORDER BY seq`,
-            )
-            .all(targetId, ...statuses);
+        ? this.sql(`SELECT data FROM jobs WHERE status IN (${marks}) ORDER BY seq`).all(...statuses)
+        : this.sql(
+            `SELECT data FROM jobs WHERE target_id = ? AND status IN (${marks}) ORDER BY seq`,
+          ).all(targetId, ...statuses);
     return parseAll(rows);
   }
 
   deleteJobsOf(targetId: string): void {
-    this.database.prepare("DELETE FROM jobs WHERE target_id = ?").run(targetId);
+    this.sql("DELETE FROM jobs WHERE target_id = ?").run(targetId);
   }
 }

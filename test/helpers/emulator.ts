@@ -3,11 +3,18 @@
  * `--storage`), and small HTTP helpers to call its three surfaces with the right credentials.
  * Reused by the emulator's own API tests, the provider tests and the end-to-end tests.
  */
+import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
-import type { ArmWebService, ClassicEndpoint } from "../../clients/wire";
+import { executionBaseFromSwagger } from "../../clients/arm";
+import type {
+  ArmWebService,
+  BatchExecutionRequest,
+  BatchExecutionStatus,
+  ClassicEndpoint,
+} from "../../clients/wire";
 import type { EmulatorOptions } from "../../emulator/config";
 import { startEmulator, type EmulatorHandle } from "../../emulator/startEmulator";
 import { azuriteBlobEndpoint, azuriteConnectionString, uniqueName } from "./env";
@@ -25,13 +32,13 @@ export interface TestResponse<T = unknown> {
 export interface RequestOptions {
   /** Bearer token or key; `null` sends no Authorization header. */
   readonly token?: string | null;
-  /** JSON body (serialized), or a string sent as is. */
+  /** JSON body (serialized), or a string or bytes sent as they are. */
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
 }
 
-/** A running emulator for tests. */
-export interface TestEmulator extends EmulatorHandle {
+/** Requests to an emulator's surfaces, each with its credential. */
+export interface EmulatorClient {
   /**
    * Sends a request to the emulator.
    * @param method - HTTP method
@@ -47,6 +54,10 @@ export interface TestEmulator extends EmulatorHandle {
   arm<T = unknown>(method: string, pathOrUrl: string, body?: unknown): Promise<TestResponse<T>>;
   /** A request on the classic management surface with the workspace token. */
   classic<T = unknown>(method: string, pathOrUrl: string, body?: unknown): Promise<TestResponse<T>>;
+}
+
+/** A running emulator for tests. */
+export interface TestEmulator extends EmulatorHandle, EmulatorClient {
   /** Closes the emulator and removes its data folder (unless `keepLocation`). */
   close(): Promise<void>;
 }
@@ -76,9 +87,12 @@ export async function httpRequest<T = unknown>(
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token !== undefined && options.token !== null)
     headers.Authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   if (options.body !== undefined) {
-    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    body =
+      typeof options.body === "string" || options.body instanceof Uint8Array
+        ? options.body
+        : JSON.stringify(options.body);
     headers["Content-Type"] ??= "application/json";
   }
   const response = await fetch(url, { method, headers, body });
@@ -92,6 +106,32 @@ export async function httpRequest<T = unknown>(
     }
   }
   return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+/**
+ * Requests to the emulator at `url` with its credentials: for an emulator a test did not start
+ * with {@link startTestEmulator} (its bin, as its own process).
+ * @param url - the emulator's base URL
+ * @param credentials - its ARM and workspace tokens
+ */
+export function emulatorClient(
+  url: string,
+  credentials: { readonly armToken: string; readonly workspaceToken: string },
+): EmulatorClient {
+  const absolute = (pathOrUrl: string): string =>
+    /^https?:/.test(pathOrUrl) ? pathOrUrl : `${url}${pathOrUrl}`;
+  return {
+    request: (method, pathOrUrl, requestOptions) =>
+      httpRequest(method, absolute(pathOrUrl), requestOptions),
+    arm: (method, pathOrUrl, body) => {
+      const armUrl = new URL(absolute(pathOrUrl));
+      if (!armUrl.searchParams.has("api-version"))
+        armUrl.searchParams.set("api-version", "2017-01-01");
+      return httpRequest(method, armUrl.toString(), { token: credentials.armToken, body });
+    },
+    classic: (method, pathOrUrl, body) =>
+      httpRequest(method, absolute(pathOrUrl), { token: credentials.workspaceToken, body }),
+  };
 }
 
 /**
@@ -111,19 +151,9 @@ export async function startTestEmulator(options: TestEmulatorOptions = {}): Prom
     ...emulatorOptions,
     location,
   });
-  const absolute = (pathOrUrl: string): string =>
-    /^https?:/.test(pathOrUrl) ? pathOrUrl : `${handle.url}${pathOrUrl}`;
   return {
     ...handle,
-    request: (method, pathOrUrl, requestOptions) =>
-      httpRequest(method, absolute(pathOrUrl), requestOptions),
-    arm: (method, pathOrUrl, body) => {
-      const url = new URL(absolute(pathOrUrl));
-      if (!url.searchParams.has("api-version")) url.searchParams.set("api-version", "2017-01-01");
-      return httpRequest(method, url.toString(), { token: handle.credentials.armToken, body });
-    },
-    classic: (method, pathOrUrl, body) =>
-      httpRequest(method, absolute(pathOrUrl), { token: handle.credentials.workspaceToken, body }),
+    ...emulatorClient(handle.url, handle.credentials),
     close: async () => {
       await handle.close();
       if (!keepLocation && options.location === undefined)
@@ -153,6 +183,30 @@ export function testStorageKey(): string {
   const match = /AccountKey=([^;]+)/.exec(azuriteConnectionString());
   if (!match) throw new Error("the Azurite connection string has no AccountKey");
   return match[1];
+}
+
+/**
+ * `services/census-training.json` on the run's Azurite account.
+ * @param changes - further changes to the definition
+ */
+export function trainingDefinition(
+  changes: (d: ArmWebService) => void = () => undefined,
+): ArmWebService {
+  const d = loadServiceDefinition("census-training");
+  d.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
+  changes(d);
+  return d;
+}
+
+/**
+ * `services/census-predictive.json` on the run's Azurite account, serving `modelUri`.
+ * @param modelUri - the trained model's blob URL
+ */
+export function predictiveDefinition(modelUri: string): ArmWebService {
+  const d = loadServiceDefinition("census-predictive");
+  d.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
+  d.properties.assets!.asset2.locationInfo.uri = modelUri;
+  return d;
 }
 
 /** A fresh container in the run's Azurite, with upload/download helpers. */
@@ -202,7 +256,7 @@ export function armServicePath(
  * @param timeoutMs - give up after
  */
 export async function waitForProvisioning(
-  emulator: TestEmulator,
+  emulator: EmulatorClient,
   servicePath: string,
   timeoutMs = 20_000,
 ): Promise<ArmWebService> {
@@ -226,7 +280,7 @@ export async function waitForProvisioning(
  * @param definition - the resource body
  */
 export async function putArmService(
-  emulator: TestEmulator,
+  emulator: EmulatorClient,
   servicePath: string,
   definition: unknown,
 ): Promise<ArmWebService> {
@@ -243,7 +297,7 @@ export async function putArmService(
 export function executionBase(service: ArmWebService): string {
   const location = service.properties.swaggerLocation;
   if (!location) throw new Error("the service has no swaggerLocation");
-  return location.replace(/\/swagger\.json$/, "");
+  return executionBaseFromSwagger(location);
 }
 
 /**
@@ -254,7 +308,7 @@ export function executionBase(service: ArmWebService): string {
  * @param body - the admin body (`Name`, `Properties`, ...)
  */
 export async function publishClassic(
-  emulator: TestEmulator,
+  emulator: EmulatorClient,
   workspaceId: string,
   webServiceId: string,
   body: unknown,
@@ -271,4 +325,70 @@ export async function publishClassic(
     `/workspaces/${workspaceId}/webservices/${webServiceId}/endpoints/default`,
   );
   return endpoint.body;
+}
+
+/** BES calls against one execution base URL with one key. */
+export class Bes {
+  constructor(
+    readonly base: string,
+    readonly key: string,
+  ) {}
+
+  submit(body: unknown): Promise<TestResponse> {
+    return httpRequest("POST", `${this.base}/jobs?api-version=2.0`, { token: this.key, body });
+  }
+
+  async submitOk(body: BatchExecutionRequest): Promise<string> {
+    const res = await this.submit(body);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(typeof res.body, "string", "the job id is a JSON string");
+    return res.body as string;
+  }
+
+  start(id: string): Promise<TestResponse> {
+    return httpRequest("POST", `${this.base}/jobs/${id}/start?api-version=2.0`, {
+      token: this.key,
+    });
+  }
+
+  status(id: string): Promise<TestResponse<BatchExecutionStatus>> {
+    return httpRequest("GET", `${this.base}/jobs/${id}?api-version=2.0`, { token: this.key });
+  }
+
+  cancel(id: string): Promise<TestResponse> {
+    return httpRequest("DELETE", `${this.base}/jobs/${id}?api-version=2.0`, { token: this.key });
+  }
+
+  /**
+   * Polls a job until it is no longer NotStarted or Running.
+   * @param id - the job
+   * @param timeoutMs - give up (naming the job and its state) after
+   * @param pollMs - time between status reads
+   */
+  async waitDone(id: string, timeoutMs = 60_000, pollMs = 50): Promise<BatchExecutionStatus> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await this.status(id);
+      assert.equal(res.status, 200, res.text);
+      const code = res.body.StatusCode;
+      if (!["NotStarted", "Running", 0, 1].includes(code as string | number)) return res.body;
+      if (Date.now() > deadline)
+        throw new Error(`job ${id} still ${String(code)} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /**
+   * Submits and starts a job, then waits until it ends ({@link Bes.waitDone}).
+   * @param body - the job
+   * @param wait - `waitDone`'s timeout and poll interval
+   */
+  async run(
+    body: BatchExecutionRequest,
+    wait: { readonly timeoutMs?: number; readonly pollMs?: number } = {},
+  ): Promise<BatchExecutionStatus> {
+    const id = await this.submitOk(body);
+    assert.equal((await this.start(id)).status, 204);
+    return this.waitDone(id, wait.timeoutMs, wait.pollMs);
+  }
 }

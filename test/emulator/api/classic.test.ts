@@ -325,6 +325,59 @@ describe("emulator classic management API", function () {
       assert.match(unknown.body.error.message, /Census Model \[trained model\]/);
     });
 
+    it("names the Resources member at fault on PATCH and on publish, checking the name first", async function () {
+      await emulator.classic("PUT", `${base(predictiveId)}/endpoints/contoso`, {});
+      const patch = (resources: unknown) =>
+        emulator.classic<ClassicErrorBody>("PATCH", `${base(predictiveId)}/endpoints/contoso`, {
+          Resources: resources,
+        });
+      const name = "Census Model [trained model]";
+      const badBase = await patch([
+        { Name: name, Location: { BaseLocation: 5, RelativeLocation: "c/m.ilearner" } },
+      ]);
+      assert.equal(badBase.status, 400);
+      assert.equal(badBase.body.error.details?.[0].code, "RequestBodyInvalid");
+      assert.match(
+        badBase.body.error.message,
+        /'Resources\[0\]\.Location\.BaseLocation' must be a string/,
+      );
+      const badSas = await patch([
+        {
+          Name: name,
+          Location: {
+            BaseLocation: "http://127.0.0.1:1/",
+            RelativeLocation: "c/m.ilearner",
+            SasBlobToken: {},
+          },
+        },
+      ]);
+      assert.match(badSas.body.error.message, /'Resources\[0\]\.Location\.SasBlobToken'/);
+      const noLocation = await patch([{ Name: name }]);
+      assert.match(noLocation.body.error.message, /'Resources\[0\]\.Location' is required/);
+      const unknownFirst = await patch([{ Name: "Other", Location: { BaseLocation: 5 } }]);
+      assert.equal(
+        unknownFirst.body.error.details?.[0].code,
+        "ResourceNameNotFound",
+        "the name is checked before the Location",
+      );
+      const publish = await emulator.classic<ClassicErrorBody>(
+        "PUT",
+        `/admin/workspaces/${ws}/webservices/${hex32()}`,
+        {
+          Name: "m",
+          Properties: loadServiceDefinition("census-predictive").properties,
+          Resources: [
+            { Name: name, Location: { BaseLocation: "http://127.0.0.1:1/", RelativeLocation: 7 } },
+          ],
+        },
+      );
+      assert.equal(publish.status, 400);
+      assert.match(
+        publish.body.error.message,
+        /'Resources\[0\]\.Location\.RelativeLocation' must be a string/,
+      );
+    });
+
     it("PATCH with a model blob that cannot be read is 400 InvalidBlob and changes nothing", async function () {
       await emulator.classic("PUT", `${base(predictiveId)}/endpoints/contoso`, {});
       const container = await createTestContainer("cls");

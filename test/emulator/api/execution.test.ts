@@ -5,10 +5,8 @@
  */
 import assert from "node:assert/strict";
 import type {
-  ArmWebService,
   AsyncOperationStatus,
   AzureBlobDataReference,
-  BatchExecutionRequest,
   BatchExecutionStatus,
   ClassicEndpoint,
   ClassicErrorBody,
@@ -18,77 +16,32 @@ import type {
 } from "../../../clients/wire";
 import { azuriteBlobEndpoint, azuriteConnectionString, uniqueName } from "../../helpers/env";
 import {
+  Bes,
   TEST_STORAGE_ACCOUNT,
   armServicePath,
   createTestContainer,
   executionBase,
   httpRequest,
   loadServiceDefinition,
+  predictiveDefinition,
   publishClassic,
   putArmService,
   startTestEmulator,
   testStorageKey,
+  trainingDefinition,
   waitForProvisioning,
   type TestContainer,
   type TestEmulator,
-  type TestResponse,
 } from "../../helpers/emulator";
 import { CENSUS_COLUMNS, censusCsv, censusRows } from "./censusData";
 
 const SUB = "00000000-0000-0000-0000-0000000000e1";
 const PREDICTIVE_COLUMNS = CENSUS_COLUMNS.filter((c) => c !== "income");
-
-/** BES calls against one execution base URL with one key. */
-class Bes {
-  constructor(
-    readonly base: string,
-    readonly key: string,
-  ) {}
-
-  submit(body: unknown): Promise<TestResponse> {
-    return httpRequest("POST", `${this.base}/jobs?api-version=2.0`, { token: this.key, body });
-  }
-
-  async submitOk(body: BatchExecutionRequest): Promise<string> {
-    const res = await this.submit(body);
-    assert.equal(res.status, 200, res.text);
-    assert.equal(typeof res.body, "string", "the job id is a JSON string");
-    return res.body as string;
-  }
-
-  start(id: string): Promise<TestResponse> {
-    return httpRequest("POST", `${this.base}/jobs/${id}/start?api-version=2.0`, {
-      token: this.key,
-    });
-  }
-
-  status(id: string): Promise<TestResponse<BatchExecutionStatus>> {
-    return httpRequest("GET", `${this.base}/jobs/${id}?api-version=2.0`, { token: this.key });
-  }
-
-  cancel(id: string): Promise<TestResponse> {
-    return httpRequest("DELETE", `${this.base}/jobs/${id}?api-version=2.0`, { token: this.key });
-  }
-
-  async waitDone(id: string, timeoutMs = 60_000): Promise<BatchExecutionStatus> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await this.status(id);
-      assert.equal(res.status, 200, res.text);
-      const code = res.body.StatusCode;
-      if (!["NotStarted", "Running", 0, 1].includes(code as string | number)) return res.body;
-      if (Date.now() > deadline)
-        throw new Error(`job ${id} still ${String(code)} after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  async run(body: BatchExecutionRequest): Promise<BatchExecutionStatus> {
-    const id = await this.submitOk(body);
-    assert.equal((await this.start(id)).status, 204);
-    return this.waitDone(id);
-  }
-}
+/**
+ * `--swap-delay-ms` of the swap test: long enough that a scoring request sent right after the
+ * PATCH is answered always lands before the swap, even on a slow machine.
+ */
+const SWAP_DELAY_MS = 4000;
 
 function blobUrl(ref: AzureBlobDataReference): string {
   return `${ref.BaseLocation}${ref.RelativeLocation}${ref.SasBlobToken}`;
@@ -98,18 +51,21 @@ function connectionRef(relativeLocation: string): AzureBlobDataReference {
   return { ConnectionString: azuriteConnectionString(), RelativeLocation: relativeLocation };
 }
 
-function trainingDefinition(changes: (d: ArmWebService) => void = () => undefined): ArmWebService {
-  const d = loadServiceDefinition("census-training");
-  d.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
-  changes(d);
-  return d;
-}
-
-function predictiveDefinition(modelUri: string): ArmWebService {
-  const d = loadServiceDefinition("census-predictive");
-  d.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
-  d.properties.assets!.asset2.locationInfo.uri = modelUri;
-  return d;
+/**
+ * The `Resources` of a classic publish or PATCH that give the census predictive service a model.
+ * @param model - where the model is (a BES output)
+ */
+function resourcesFrom(model: AzureBlobDataReference) {
+  return [
+    {
+      Name: "Census Model [trained model]",
+      Location: {
+        BaseLocation: model.BaseLocation,
+        RelativeLocation: model.RelativeLocation,
+        SasBlobToken: model.SasBlobToken,
+      },
+    },
+  ];
 }
 
 function scoringRequest(rows: string[][]): unknown {
@@ -467,6 +423,21 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       assert.match(parse.Details ?? "", /InputParseError/);
     });
 
+    it("fails a job whose input vanished after submit, with Details in the catalogue's form", async function () {
+      const input = await container.upload("vanish/input.csv", censusCsv(50, 4));
+      const id = await training.submitOk({ Inputs: { input1: connectionRef(input) } });
+      await container.client.deleteBlob("vanish/input.csv");
+      assert.equal((await training.start(id)).status, 204);
+      const done = await training.waitDone(id);
+      assert.equal(done.StatusCode, "Failed");
+      assert.equal(
+        done.Details,
+        `BadArgument/BlobNotFound (input1): The blob '${input}' of 'input1' was not found.`,
+        "{code}/{detail code} ({target}): {message}, as ErrorFactory.blobNotFound",
+      );
+      assert.equal(done.Results, null);
+    });
+
     it("does not list jobs (501, not in the published swagger)", async function () {
       const res = await httpRequest<ClassicErrorBody>(
         "GET",
@@ -793,16 +764,7 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
 
       const model = trained.Results!.output1;
       const patch = await emulator.classic<ClassicEndpoint>("PATCH", endpointPath, {
-        Resources: [
-          {
-            Name: "Census Model [trained model]",
-            Location: {
-              BaseLocation: model.BaseLocation,
-              RelativeLocation: model.RelativeLocation,
-              SasBlobToken: model.SasBlobToken,
-            },
-          },
-        ],
+        Resources: resourcesFrom(model),
       });
       assert.equal(patch.status, 200, patch.text);
       const got = (await emulator.classic<ClassicEndpoint>("GET", endpointPath)).body;
@@ -841,16 +803,7 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       const endpoint = await publishClassic(emulator, ws, predictiveId, {
         Name: "with model",
         Properties: loadServiceDefinition("census-predictive").properties,
-        Resources: [
-          {
-            Name: "Census Model [trained model]",
-            Location: {
-              BaseLocation: model.BaseLocation,
-              RelativeLocation: model.RelativeLocation,
-              SasBlobToken: model.SasBlobToken,
-            },
-          },
-        ],
+        Resources: resourcesFrom(model),
       });
       const scored = await httpRequest<RrsTableResponse>(
         "POST",
@@ -931,7 +884,7 @@ describe("emulator BES queueing, integer status codes and the classic swap delay
     emulator = await startTestEmulator({
       maxRunningJobs: 1,
       statusCodeFormat: "int",
-      swapDelayMs: 1500,
+      swapDelayMs: SWAP_DELAY_MS,
     });
     container = await createTestContainer("queue");
   });
@@ -988,28 +941,20 @@ describe("emulator BES queueing, integer status codes and the classic swap delay
         token: endpoint.PrimaryKey,
         body: scoringRequest(censusRows(1, 3)),
       });
-    const patchedAt = Date.now();
     const patch = await emulator.classic("PATCH", endpointPath, {
-      Resources: [
-        {
-          Name: "Census Model [trained model]",
-          Location: {
-            BaseLocation: model.BaseLocation,
-            RelativeLocation: model.RelativeLocation,
-            SasBlobToken: model.SasBlobToken,
-          },
-        },
-      ],
+      Resources: resourcesFrom(model),
     });
+    // The swap time is fixed while the PATCH is answered: at most SWAP_DELAY_MS from now.
+    const answeredAt = Date.now();
     assert.equal(patch.status, 200, patch.text);
+    // One scoring round trip right after the answer, seconds before the swap time.
     const early = await score();
-    if (Date.now() - patchedAt < 1400)
-      assert.equal(
-        early.body.error?.details?.[0].code,
-        "MissingTrainedModel",
-        "still the old (no) model",
-      );
-    await new Promise((r) => setTimeout(r, 1600 - (Date.now() - patchedAt)));
+    assert.equal(
+      early.body.error?.details?.[0].code,
+      "MissingTrainedModel",
+      "still the old (no) model",
+    );
+    await new Promise((r) => setTimeout(r, answeredAt + SWAP_DELAY_MS + 100 - Date.now()));
     const late = await score();
     assert.equal(late.status, 200, late.text);
   });

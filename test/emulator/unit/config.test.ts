@@ -9,6 +9,7 @@ import {
   DEFAULT_STORAGE,
 } from "../../../emulator/constants";
 import { buildCommand, parseOptions } from "../../../emulator/main";
+import { withEmulatorEnv } from "./emulatorEnv";
 
 describe("emulator configuration", function () {
   it("applies the named defaults and freezes the result", function () {
@@ -38,8 +39,8 @@ describe("emulator configuration", function () {
   });
 
   it("reads every flag", function () {
-    const options = parseOptions(
-      [
+    const options = withEmulatorEnv({}, () =>
+      parseOptions([
         "node",
         "azureml-emulator",
         "--host",
@@ -71,8 +72,7 @@ describe("emulator configuration", function () {
         "7",
         "--log-level",
         "debug",
-      ],
-      {},
+      ]),
     );
     assert.deepEqual(options, {
       host: "::1",
@@ -94,24 +94,42 @@ describe("emulator configuration", function () {
   });
 
   it("reads the environment variables, flags winning", function () {
-    const saved = { ...process.env };
-    try {
-      process.env.AZUREML_EMULATOR_PORT = "1234";
-      process.env.AZUREML_EMULATOR_HOST = "127.0.0.2";
-      process.env.AZUREML_EMULATOR_STATUS_CODE_FORMAT = "int";
-      process.env.AZUREML_EMULATOR_ARM_TOKEN = "env-token";
-      const options = parseOptions(["node", "x", "--port", "0"], {
-        AZUREML_EMULATOR_STRICT: "false",
-      });
-      assert.equal(options.port, 0, "the flag wins");
-      assert.equal(options.host, "127.0.0.2");
-      assert.equal(options.statusCodeFormat, "int");
-      assert.equal(options.armToken, "env-token");
-      assert.equal(options.strict, false, "STRICT=false means false");
-      assert.equal(parseOptions(["node", "x"], { AZUREML_EMULATOR_STRICT: "true" }).strict, true);
-    } finally {
-      process.env = saved;
-    }
+    const before = process.env.AZUREML_EMULATOR_HOST;
+    withEmulatorEnv(
+      {
+        PORT: "1234",
+        HOST: "127.0.0.2",
+        STATUS_CODE_FORMAT: "int",
+        ARM_TOKEN: "env-token",
+        STRICT: "false",
+      },
+      () => {
+        const options = parseOptions(["node", "x", "--port", "0"]);
+        assert.equal(options.port, 0, "the flag wins");
+        assert.equal(options.host, "127.0.0.2");
+        assert.equal(options.statusCodeFormat, "int");
+        assert.equal(options.armToken, "env-token");
+        assert.equal(options.strict, false, "STRICT=false means false");
+      },
+    );
+    withEmulatorEnv({ PORT: "1234", SWAP_DELAY_MS: "250", STRICT: "true" }, () => {
+      const options = parseOptions(["node", "x"]);
+      assert.equal(options.strict, true);
+      assert.strictEqual(options.port, 1234, "a number, parsed from the variable");
+      assert.strictEqual(options.swapDelayMs, 250);
+    });
+    withEmulatorEnv({ PORT: "abc" }, () => {
+      assert.throws(
+        () =>
+          buildCommand()
+            .exitOverride()
+            .configureOutput({ writeErr: () => undefined })
+            .parse(["node", "x"]),
+        /AZUREML_EMULATOR_PORT.*non-negative integer/,
+        "a variable's value is checked like the flag's",
+      );
+    });
+    assert.equal(process.env.AZUREML_EMULATOR_HOST, before, "the environment is put back");
   });
 
   it("documents each option with its environment variable in --help", function () {

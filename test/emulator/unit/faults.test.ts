@@ -29,6 +29,7 @@ import {
   type TestEmulator,
 } from "../../helpers/emulator";
 import { censusCsv } from "../api/censusData";
+import { withEmulatorEnv } from "./emulatorEnv";
 
 const silent = createLogger({ logLevel: "silent", logSink: undefined });
 const injector = (options: Parameters<typeof resolveFaultSettings>[0]): FaultInjector =>
@@ -52,8 +53,8 @@ describe("emulator fault injection: options", function () {
   });
 
   it("reads every fault flag", function () {
-    const options = parseOptions(
-      [
+    const options = withEmulatorEnv({}, () =>
+      parseOptions([
         "node",
         "azureml-emulator",
         "--fault-rate",
@@ -72,8 +73,7 @@ describe("emulator fault injection: options", function () {
         "POST .*/jobs$",
         "--fail-job-at-module",
         "Train Model",
-      ],
-      {},
+      ]),
     );
     assert.deepEqual(options, {
       faultRate: 0.25,
@@ -85,27 +85,33 @@ describe("emulator fault injection: options", function () {
       faultPaths: "POST .*/jobs$",
       failJobAtModule: "Train Model",
     });
-    assert.deepEqual(parseOptions(["node", "x", "--fault-every", "4"], {}), { faultEvery: 4 });
+    assert.deepEqual(
+      withEmulatorEnv({}, () => parseOptions(["node", "x", "--fault-every", "4"])),
+      { faultEvery: 4 },
+    );
   });
 
   it("reads the environment variables, flags winning", function () {
-    const saved = { ...process.env };
-    try {
-      process.env.AZUREML_EMULATOR_FAULT_EVERY = "5";
-      process.env.AZUREML_EMULATOR_FAULT_STATUS = "429";
-      process.env.AZUREML_EMULATOR_FAULT_LATENCY_MS = "20";
-      process.env.AZUREML_EMULATOR_FAIL_JOB_AT_MODULE = "Split Data";
-      const options = parseOptions(["node", "x", "--fault-latency-ms", "30"], {});
-      assert.equal(options.faultEvery, 5);
-      assert.equal(options.faultStatus, 429);
-      assert.equal(options.faultLatencyMs, 30, "the flag wins");
-      assert.equal(options.failJobAtModule, "Split Data");
-      const config = resolveConfig(options);
-      assert.equal(config.faults.every, 5);
-      assert.equal(config.faults.status, 429);
-    } finally {
-      process.env = saved;
-    }
+    const before = process.env.AZUREML_EMULATOR_FAULT_EVERY;
+    const options = withEmulatorEnv(
+      {
+        FAULT_EVERY: "5",
+        FAULT_STATUS: "429",
+        FAULT_LATENCY_MS: "20",
+        FAIL_JOB_AT_MODULE: "Split Data",
+      },
+      () => parseOptions(["node", "x", "--fault-latency-ms", "30"]),
+    );
+    assert.strictEqual(options.faultEvery, 5);
+    assert.equal(options.faultStatus, 429);
+    assert.equal(options.faultLatencyMs, 30, "the flag wins");
+    assert.equal(options.failJobAtModule, "Split Data");
+    const config = resolveConfig(options);
+    assert.equal(config.faults.every, 5);
+    assert.equal(config.faults.status, 429);
+    const rate = withEmulatorEnv({ FAULT_RATE: "0.5" }, () => parseOptions(["node", "x"]));
+    assert.strictEqual(rate.faultRate, 0.5, "a number, parsed from the variable");
+    assert.equal(process.env.AZUREML_EMULATOR_FAULT_EVERY, before, "the environment is put back");
   });
 
   it("rejects bad values, naming the option", function () {
