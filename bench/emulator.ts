@@ -36,16 +36,13 @@ import {
 import { BesClient, type JobStatus } from "../clients/bes";
 import { RrsClient } from "../clients/rrs";
 import { blobFromUrl, blobService, downloadText } from "../clients/storage";
-import type {
-  ArmWebService,
-  AzureBlobDataReference,
-  BatchExecutionRequest,
-  BatchExecutionStatus,
-} from "../clients/wire";
+import type { ArmWebService, AzureBlobDataReference, BatchExecutionRequest } from "../clients/wire";
 import { parseEvaluationCsv } from "../components/retrain/metrics";
 import type { LogLevel } from "../emulator/config";
 import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteHandle } from "../scripts/azurite";
+import { PROJECT_DIR } from "../test/e2e/harness/providerHost";
+import { loadServiceDefinition } from "../test/helpers/emulator";
 import type { LoadConfig, LoadResult } from "./emulator/loadClient";
 import type { ParseMessage } from "./emulator/parseWorker";
 import { syntheticCsv } from "./engine-scale";
@@ -59,7 +56,6 @@ import {
   type ItemResult,
 } from "./lib/common";
 
-const PROJECT_DIR = path.join(__dirname, "..");
 const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000b8";
 const RESOURCE_GROUP = "bench";
 const CONTAINER = "bench";
@@ -126,12 +122,6 @@ async function startInfra(
   };
 }
 
-/** A definition from `services/`. */
-function loadDefinition(name: string): ArmWebService {
-  const file = path.join(PROJECT_DIR, "services", `${name}.json`);
-  return JSON.parse(fs.readFileSync(file, "utf8")) as ArmWebService;
-}
-
 /** PUTs an ARM web service (storage: Azurite's account), waits for it, reads its keys. */
 async function createService(
   infra: Infra,
@@ -160,15 +150,6 @@ async function createService(
   if (!swagger) throw new Error(`${name}: no swaggerLocation`);
   const keys = await infra.arm.listKeys(ref);
   return { executionUrl: executionBaseFromSwagger(swagger), key: keys.primary };
-}
-
-/** The raw status of a job (StartTime and EndTime, which `JobStatus` leaves out). */
-async function rawStatus(service: Service, jobId: string): Promise<BatchExecutionStatus> {
-  const response = await fetch(`${service.executionUrl}/jobs/${jobId}?api-version=2.0`, {
-    headers: { Authorization: `Bearer ${service.key}` },
-  });
-  if (!response.ok) throw new Error(`status of job ${jobId}: HTTP ${response.status}`);
-  return (await response.json()) as BatchExecutionStatus;
 }
 
 /** The URL of a job result, with its SAS. */
@@ -204,8 +185,8 @@ const PARSE_WORKER = path.join(__dirname, "emulator", `parseWorker${path.extname
  * columns, which the synthetic table does not have), with the input schema f1..f20 (Number) and
  * label (Integer), and the label column `label`.
  */
-export function lrTrainingDefinition(): ArmWebService {
-  const census = loadDefinition("census-training");
+function lrTrainingDefinition(): ArmWebService {
+  const census = loadServiceDefinition("census-training");
   const properties = structuredClone(census.properties);
   const assets = properties.assets ?? {};
   const pkg = properties.package;
@@ -318,7 +299,6 @@ function jobSample(
   marks: Marks,
   t0: number,
   t1: number,
-  raw: BatchExecutionStatus,
   status: JobStatus,
 ): JobSample {
   const mine = marks.filter((m) => m.line.includes(` job ${jobId}: `));
@@ -343,11 +323,11 @@ function jobSample(
       return match ? [[match[1], Number(match[2])]] : [];
     }),
   );
-  if (!raw.StartTime || !raw.EndTime) throw new Error(`job ${jobId} has no run times`);
+  if (!status.startTime || !status.endTime) throw new Error(`job ${jobId} has no run times`);
   return {
     jobId,
     wallMs: t1 - t0,
-    jobMs: Date.parse(raw.EndTime) - Date.parse(raw.StartTime),
+    jobMs: Date.parse(status.endTime) - Date.parse(status.startTime),
     requestsMs: started - t0,
     workerStartMs: reading - launched,
     readParseMs: parsed - reading,
@@ -430,7 +410,7 @@ export async function benchBes(ctx: BenchContext): Promise<ItemResult[]> {
       const t1 = performance.now();
       if (status.state !== "Finished")
         throw new Error(`BES job ${jobId} ended ${status.state}: ${status.details ?? ""}`);
-      return jobSample(jobId, marks, t0, t1, await rawStatus(service, jobId), status);
+      return jobSample(jobId, marks, t0, t1, status);
     };
     const parse = (): Promise<ParseSample> => parseAlone(file);
 
@@ -593,7 +573,7 @@ export async function benchRrs(ctx: BenchContext): Promise<ItemResult[]> {
     const training = await createService(
       infra,
       "bench-census-training",
-      loadDefinition("census-training"),
+      loadServiceDefinition("census-training"),
     );
     const bes = new BesClient(training.executionUrl, training.key);
     const jobId = await bes.submit({
@@ -614,7 +594,7 @@ export async function benchRrs(ctx: BenchContext): Promise<ItemResult[]> {
       throw new Error(`training job ${jobId} ended ${status.state}: ${status.details ?? ""}`);
     const auc = await aucOf(status, "output2");
     const model = status.results.output1;
-    const predictiveDefinition = loadDefinition("census-predictive");
+    const predictiveDefinition = loadServiceDefinition("census-predictive");
     const { assetId, asset } = findTrainedModelAsset(predictiveDefinition.properties);
     predictiveDefinition.properties.assets = {
       ...predictiveDefinition.properties.assets,

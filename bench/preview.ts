@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import { censusToCsv, generateCensusRows } from "../data/generate";
+import { setEnv } from "../test/helpers/env";
 import { busyTime, median, range, times, type BenchContext, type ItemResult } from "./lib/common";
 import {
   cpuTimeMs,
@@ -57,8 +58,7 @@ interface DirectRun {
 async function replay(calls: readonly CallRecord[], cacheDir: string): Promise<DirectRun> {
   const checks = calls.filter((c) => c.method === "check");
   const diffs = new Map(calls.filter((c) => c.method === "diff").map((c) => [c.args![0], c]));
-  const previous = process.env.AZUREML_RETRAIN_CACHE_DIR;
-  process.env.AZUREML_RETRAIN_CACHE_DIR = cacheDir;
+  const restoreEnv = setEnv({ AZUREML_RETRAIN_CACHE_DIR: cacheDir });
   let network = 0;
   const count = (): void => {
     network++;
@@ -105,16 +105,15 @@ async function replay(calls: readonly CallRecord[], cacheDir: string): Promise<D
     return { wallMs: performance.now() - t0, network, changed };
   } finally {
     for (const c of channels) diagnostics.unsubscribe(c, count);
-    if (previous === undefined) delete process.env.AZUREML_RETRAIN_CACHE_DIR;
-    else process.env.AZUREML_RETRAIN_CACHE_DIR = previous;
+    restoreEnv();
   }
 }
 
 /** Endpoints of the stack. */
-export const ENDPOINTS = 100;
+const ENDPOINTS = 100;
 
 /** The stack's config: one endpoint per file, endpoint i pinned to version 2026-11-01.i on file i. */
-export function pinnedConfig(
+function pinnedConfig(
   infra: StackInfra,
   files: readonly string[],
   mainModel: { version: string; data: string },

@@ -11,17 +11,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { censusToCsv, generateCensusRows } from "../data/generate";
+import { BesClient } from "../clients/bes";
+import { generateCensusRows } from "../data/generate";
+import { writeCensusCsv } from "../test/e2e/harness/localStack";
 import { median, range, times, type BenchContext, type ItemResult } from "./lib/common";
 import { engineFor, localConfig, startBenchHost, startStackInfra } from "./lib/stack";
 
 /** Rows of each training file: a job of a few seconds on the emulator. */
 const ROWS = 200_000;
-
-interface JobTimes {
-  StartTime: string | null;
-  EndTime: string | null;
-}
 
 /** One create and its job. */
 interface Sample {
@@ -44,10 +41,10 @@ export async function benchRetrain(ctx: BenchContext): Promise<ItemResult[]> {
     const engine = engineFor(bench.host, path.join(dir, "state.json"));
     const samples: Sample[] = [];
     for (let i = 0; i <= ctx.rounds; i++) {
-      const data = path.join(dir, `census-${i}.csv`);
-      fs.writeFileSync(
-        data,
-        censusToCsv(generateCensusRows({ rows: ROWS, seed: 100 + i, drift: i / ctx.rounds })),
+      const data = writeCensusCsv(
+        dir,
+        `census-${i}.csv`,
+        generateCensusRows({ rows: ROWS, seed: 100 + i, drift: i / ctx.rounds }),
       );
       const version = `2026-12-${String(i + 1).padStart(2, "0")}.1`;
       const linesBefore = bench.host.output.length;
@@ -63,14 +60,13 @@ export async function benchRetrain(ctx: BenchContext): Promise<ItemResult[]> {
       const training = engine.resource("training");
       const jobId = String(model?.outputs.jobId ?? "");
       if (!jobId) throw new Error(`the model of ${version} was not trained (reused?)`);
-      const response = await fetch(
-        `${String(training?.outputs.executionUrl)}/jobs/${jobId}?api-version=2.0`,
-        { headers: { Authorization: `Bearer ${String(training?.outputs.primaryKey)}` } },
-      );
-      const status = (await response.json()) as JobTimes;
-      if (!status.StartTime || !status.EndTime) throw new Error(`job ${jobId} has no run times`);
-      const jobStart = Date.parse(status.StartTime);
-      const jobEnd = Date.parse(status.EndTime);
+      const status = await new BesClient(
+        String(training?.outputs.executionUrl),
+        String(training?.outputs.primaryKey),
+      ).status(jobId);
+      if (!status.startTime || !status.endTime) throw new Error(`job ${jobId} has no run times`);
+      const jobStart = Date.parse(status.startTime);
+      const jobEnd = Date.parse(status.endTime);
       const createStart = performance.timeOrigin + create.start;
       const createEnd = performance.timeOrigin + create.end;
       const sample: Sample = {

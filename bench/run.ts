@@ -50,7 +50,7 @@ const ITEM_NUMBER: Record<ItemName, number> = {
 const BIG_FILE_ITEMS: readonly string[] = ["hash", "upload", "memory"];
 
 /** One run of the suite, as results.json keeps it. */
-export interface RunInfo {
+interface RunInfo {
   readonly date: string;
   readonly command: string;
   readonly machine: Record<string, string>;
@@ -59,7 +59,7 @@ export interface RunInfo {
 }
 
 /** A row as results.json keeps it: the item that produced it and the date of its run. */
-export type StoredResult = ItemResult & { readonly item: string; readonly date: string };
+type StoredResult = ItemResult & { readonly item: string; readonly date: string };
 
 /** What results.json holds. */
 interface ResultsFile {
@@ -74,7 +74,7 @@ interface ResultsFile {
 }
 
 /** Parses sizes such as `1GiB`, `256MiB`, `1073741824`. */
-export function parseSize(text: string): number {
+function parseSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb)?$/i.exec(text.trim());
   if (!match) throw new Error(`--size ${text}: use e.g. 1GiB, 256MiB or a byte count`);
   const unit = (match[2] ?? "b").toLowerCase();
@@ -140,9 +140,7 @@ function itemOfId(id: string): string {
  *
  * @param file - the results.json to read
  */
-export function readPrevious(
-  file: string,
-): { runs: RunInfo[]; results: StoredResult[] } | undefined {
+function readPrevious(file: string): { runs: RunInfo[]; results: StoredResult[] } | undefined {
   if (!fs.existsSync(file)) return undefined;
   const old = JSON.parse(fs.readFileSync(file, "utf8")) as ResultsFile;
   const single: RunInfo = {
@@ -171,7 +169,7 @@ export function readPrevious(
  * @param ran - the items this run ran
  * @param previous - the previous file's runs and rows (undefined: keep nothing)
  */
-export function mergeResults(
+function mergeResults(
   current: readonly StoredResult[],
   run: RunInfo,
   ran: readonly string[],

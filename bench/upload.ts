@@ -36,7 +36,7 @@ import {
 } from "./lib/common";
 
 /** Streams `file` to Azurite in one Put Blob request (the raw ceiling). */
-export async function rawPutBlob(
+async function rawPutBlob(
   azurite: AzuriteHandle,
   container: string,
   blobName: string,

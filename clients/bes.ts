@@ -23,6 +23,10 @@ export interface JobStatus {
   readonly results: Record<string, AzureBlobDataReference>;
   /** Error text of a failed job. */
   readonly details?: string;
+  /** When the job started running (ISO 8601), when the service reports it. */
+  readonly startTime?: string;
+  /** When the job ended (ISO 8601), when the service reports it. */
+  readonly endTime?: string;
 }
 
 /** States after which a job never changes. */
@@ -58,6 +62,8 @@ export function normalizeJobStatus(raw: BatchExecutionStatus): JobStatus {
     state: normalizeStatusCode(statusCode),
     results: results ?? {},
     details: raw.Details ?? undefined,
+    ...(raw.StartTime ? { startTime: raw.StartTime } : {}),
+    ...(raw.EndTime ? { endTime: raw.EndTime } : {}),
   };
 }
 

@@ -9,12 +9,16 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { RrsClient } from "../clients/rrs";
-import { auc } from "../components/retrain/champion";
-import { censusToCsv, generateCensusRows, type CensusRow } from "../data/generate";
-import { EmulatorProcess } from "../test/e2e/harness/emulatorProcess";
-import { MiniEngine, type RunResult } from "../test/e2e/harness/engine";
-import { PROJECT_DIR, ProviderHost } from "../test/e2e/harness/providerHost";
+import { generateCensusRows } from "../data/generate";
+import type { RunResult } from "../test/e2e/harness/engine";
+import {
+  OutputCursor,
+  aucOfScores,
+  localConfig,
+  scoreCensusRows,
+  startLocalStack,
+  writeCensusCsv,
+} from "../test/e2e/harness/localStack";
 import { startAzurite } from "./azurite";
 
 const keep = process.argv.includes("--keep");
@@ -34,75 +38,41 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "azureml-retrain-demo-"));
   heading("Starting Azurite and the Azure ML Studio (classic) emulator");
   const azurite = await startAzurite({ location: path.join(work, "azurite") });
-  const emulator = await EmulatorProcess.start({
-    location: path.join(work, "emulator"),
-    storage: `http://127.0.0.1:${azurite.port}`,
-  });
-  say(`   Azurite  ${azurite.blobEndpoint}`);
-  say(`   emulator ${emulator.url} (data in ${path.join(work, "emulator")})`);
-  const host = await ProviderHost.start(PROJECT_DIR, {
-    ...process.env,
-    AZUREML_RETRAIN_CACHE_DIR: path.join(work, "cache"),
-  });
-  let shown = 0;
-  const providerLines = (): void => {
-    for (const line of host.output.slice(shown)) say(`     | ${line}`);
-    shown = host.output.length;
-  };
-  const engine = new MiniEngine({
-    host,
-    stateFile: path.join(work, "state.json"),
+  const stack = await startLocalStack(work, {
     passphrase: "demo",
-    project: "azureml-retrain",
-    stack: "local",
-    program: path.join(PROJECT_DIR, "index.ts"),
-    reload: [path.join(PROJECT_DIR, "index.ts"), path.join(PROJECT_DIR, "config.ts")],
+    azuriteBlobEndpoint: azurite.blobEndpoint,
   });
-
-  const write = (name: string, rows: CensusRow[]): string => {
-    const file = path.join(work, name);
-    fs.writeFileSync(file, censusToCsv(rows));
-    return file;
+  const { engine } = stack;
+  say(`   Azurite  ${azurite.blobEndpoint}`);
+  say(`   emulator ${stack.emulator.url} (data in ${stack.emulatorLocation})`);
+  const hostLines = new OutputCursor(stack.host);
+  const providerLines = (): void => {
+    for (const line of hostLines.take()) say(`     | ${line}`);
   };
-  const october = write(
+
+  const october = writeCensusCsv(
+    work,
     "census-2026-10.csv",
     generateCensusRows({ rows: 5000, seed: 1, drift: 0 }),
   );
-  const november = write(
+  const november = writeCensusCsv(
+    work,
     "census-2026-11.csv",
     generateCensusRows({ rows: 5000, seed: 2, drift: 1 }),
   );
   const fresh = generateCensusRows({ rows: 2000, seed: 3, drift: 1 });
-  const config = (version: string, data: string): Record<string, unknown> => ({
-    target: "local",
-    model: { version, data, gate: { metric: "AUC", min: 0.75, maxRegression: 0.02 }, retain: true },
-    endpoints: [{ name: "contoso" }],
-    local: {
-      emulatorUrl: emulator.url,
-      azuriteBlobEndpoint: azurite.blobEndpoint,
-      emulatorLocation: path.join(work, "emulator"),
-    },
-  });
+  const config = (version: string, data: string): Record<string, unknown> =>
+    localConfig({ servers: stack, model: { version, data } });
 
   const score = async (label: string): Promise<void> => {
     const predictive = engine.resource("predictive");
     if (!predictive) return;
-    const rrs = new RrsClient(
+    const scored = await scoreCensusRows(
       String(predictive.outputs.executionUrl),
       String(predictive.outputs.primaryKey),
+      fresh,
     );
-    const rows = fresh.map(({ income: _income, ...f }) =>
-      Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v === null ? null : String(v)])),
-    );
-    const scored = (await rrs.executeRows({ input1: rows })).output1;
-    // Rows the model cannot score (a missing value) come back without a score: left out.
-    const kept = scored
-      .map((r, i) => ({ p: r["Scored Probabilities"], truth: fresh[i].income }))
-      .filter((s) => s.p !== null);
-    const value = auc(
-      kept.map((s) => Number(s.p)),
-      kept.map((s) => (s.truth === ">50K" ? 1 : 0)),
-    );
+    const value = aucOfScores(scored, fresh);
     say(`   ${label}: AUC ${value.toFixed(4)} on 2000 fresh November rows, scored through RRS`);
     for (const [i, r] of scored.slice(0, 3).entries()) {
       say(
@@ -111,15 +81,20 @@ async function main(): Promise<void> {
     }
   };
 
-  try {
-    heading("pulumi up: version 2026-10-30.1 on October's data");
-    const first = await engine.up(config("2026-10-30.1", october));
+  /** An up, its provider lines and steps, then what is served and how well it scores. */
+  const upAndShow = async (version: string, data: string): Promise<void> => {
+    const result = await engine.up(config(version, data));
     providerLines();
-    summarize(first);
+    summarize(result);
     say(
-      `   served version ${String(first.outputs.servedVersion)}, metrics ${JSON.stringify(first.outputs.metrics)}`,
+      `   served version ${String(result.outputs.servedVersion)}, metrics ${JSON.stringify(result.outputs.metrics)}`,
     );
     await score("served model");
+  };
+
+  try {
+    heading("pulumi up: version 2026-10-30.1 on October's data");
+    await upAndShow("2026-10-30.1", october);
 
     heading("pulumi up again: nothing changed");
     const again = await engine.up(config("2026-10-30.1", october));
@@ -132,13 +107,7 @@ async function main(): Promise<void> {
     const preview = await engine.preview(config("2026-11-27.1", november));
     say("   pulumi preview says:");
     summarize(preview);
-    const bump = await engine.up(config("2026-11-27.1", november));
-    providerLines();
-    summarize(bump);
-    say(
-      `   served version ${String(bump.outputs.servedVersion)}, metrics ${JSON.stringify(bump.outputs.metrics)}`,
-    );
-    await score("served model");
+    await upAndShow("2026-11-27.1", november);
 
     heading("The pull request is reverted: roll back to 2026-10-30.1");
     const back = await engine.up(config("2026-10-30.1", october));
@@ -151,8 +120,7 @@ async function main(): Promise<void> {
     summarize(await engine.destroy());
     providerLines();
   } finally {
-    await host.stop();
-    await emulator.stop();
+    await stack.stop();
     await azurite.stop();
     if (!keep) fs.rmSync(work, { recursive: true, force: true });
     else say(`\nkept ${work}`);

@@ -52,8 +52,12 @@ export function median(values: readonly number[]): number {
 
 /** Nearest-rank percentile (`p` in 0..1) of a non-empty list, e.g. p99 = percentile(xs, 0.99). */
 export function percentile(values: ArrayLike<number>, p: number): number {
-  if (values.length === 0) throw new Error("percentile of nothing");
-  const sorted = Float64Array.from(values).sort();
+  return sortedPercentile(Float64Array.from(values).sort(), p);
+}
+
+/** {@link percentile} of a list already sorted in ascending order (no copy, no sort). */
+export function sortedPercentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) throw new Error("percentile of nothing");
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 

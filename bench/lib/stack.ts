@@ -8,9 +8,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startAzurite, type AzuriteHandle } from "../../scripts/azurite";
-import { EmulatorProcess } from "../../test/e2e/harness/emulatorProcess";
-import { MiniEngine } from "../../test/e2e/harness/engine";
-import { PROJECT_DIR, ProviderHost } from "../../test/e2e/harness/providerHost";
+import type { EmulatorProcess } from "../../test/e2e/harness/emulatorProcess";
+import type { MiniEngine } from "../../test/e2e/harness/engine";
+import {
+  PROGRAM,
+  engineFor as stackEngine,
+  localConfig as stackConfig,
+  nodeOptionsRequiring,
+  startLocalEmulator,
+  startLocalHost,
+  type LocalServers,
+} from "../../test/e2e/harness/localStack";
+import type { ProviderHost } from "../../test/e2e/harness/providerHost";
 
 /** One outgoing request or connection seen by the probe in the host. */
 export interface ProbeEvent {
@@ -126,12 +135,10 @@ export async function startBenchHost(
 ): Promise<BenchHost> {
   const probeFile = path.join(dir, `probe-${label}.jsonl`);
   const probe = new NetworkProbe(probeFile);
-  const host = await ProviderHost.start(PROJECT_DIR, {
-    ...process.env,
-    AZUREML_RETRAIN_CACHE_DIR: path.join(dir, "hash-cache"),
+  const host = await startLocalHost(path.join(dir, "hash-cache"), {
     AZUREML_RETRAIN_LOG: "",
     NET_PROBE_FILE: probeFile,
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "netProbe.cjs")}`,
+    NODE_OPTIONS: nodeOptionsRequiring(path.join(__dirname, "netProbe.cjs")),
     ...env,
   });
   const calls: CallRecord[] = [];
@@ -157,11 +164,9 @@ export async function startBenchHost(
 }
 
 /** Azurite plus the emulator process, for a stack. */
-export interface StackInfra {
+export interface StackInfra extends LocalServers {
   readonly azurite: AzuriteHandle;
   readonly emulator: EmulatorProcess;
-  /** The emulator's data folder (its credentials file is there). */
-  readonly emulatorLocation: string;
   stop(): Promise<void>;
 }
 
@@ -178,14 +183,11 @@ export async function startStackInfra(
   fs.mkdirSync(dir, { recursive: true });
   const azurite = await startAzurite({ location: path.join(dir, "azurite") });
   const emulatorLocation = path.join(dir, "emulator");
-  const emulator = await EmulatorProcess.start({
-    location: emulatorLocation,
-    storage: new URL(azurite.blobEndpoint).origin,
-    args: emulatorArgs,
-  });
+  const emulator = await startLocalEmulator(emulatorLocation, azurite.blobEndpoint, emulatorArgs);
   return {
     azurite,
     emulator,
+    azuriteBlobEndpoint: azurite.blobEndpoint,
     emulatorLocation,
     async stop() {
       await emulator.stop();
@@ -201,44 +203,27 @@ export async function startStackInfra(
  * @param stateFile - the stack's state file
  * @param program - absolute path of the program
  */
-export function engineFor(
-  host: ProviderHost,
-  stateFile: string,
-  program = path.join(PROJECT_DIR, "index.ts"),
-): MiniEngine {
-  return new MiniEngine({
-    host,
-    stateFile,
-    passphrase: "bench passphrase",
-    project: "azureml-retrain",
-    stack: "local",
-    program,
-    reload: [program, path.join(PROJECT_DIR, "config.ts")],
-  });
+export function engineFor(host: ProviderHost, stateFile: string, program = PROGRAM): MiniEngine {
+  return stackEngine(host, stateFile, "bench passphrase", program);
 }
 
-/** Config of the local stack, as `Pulumi.local.yaml` holds it (see convergence.test.ts). */
+/**
+ * Config of the local stack, as `Pulumi.local.yaml` holds it (see the end-to-end harness), with
+ * the benches' gate (AUC ≥ 0.7, regression ≤ 0.05), a 30 min deadline and no endpoint.
+ */
 export function localConfig(
   infra: StackInfra,
   model: { version: string; data: string },
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return {
-    target: "local",
-    model: {
-      ...model,
-      gate: { metric: "AUC", min: 0.7, maxRegression: 0.05 },
-      retain: true,
-      deadlineMinutes: 30,
-    },
+  return stackConfig({
+    servers: infra,
+    model,
+    gate: { metric: "AUC", min: 0.7, maxRegression: 0.05 },
+    deadlineMinutes: 30,
     endpoints: [],
-    local: {
-      emulatorUrl: infra.emulator.url,
-      azuriteBlobEndpoint: infra.azurite.blobEndpoint,
-      emulatorLocation: infra.emulatorLocation,
-    },
-    ...extra,
-  };
+    extra,
+  });
 }
 
 /** CPU time (user + system) a process has used so far, in ms (from /proc/<pid>/stat). */
@@ -251,5 +236,3 @@ export function cpuTimeMs(pid: number): number {
 
 /** Clock ticks per second of /proc times (USER_HZ: 100 on Linux for x86 and arm). */
 const CLOCK_TICKS = 100;
-
-export { PROJECT_DIR };

@@ -168,6 +168,18 @@ describe("clients/http retries and errors", () => {
       assert.equal(status.state, "Finished");
       assert.deepEqual(status.results, { output1: { RelativeLocation: "c/m.ilearner" } });
     });
+    it("keeps the run times when the service reports them", () => {
+      const status = normalizeJobStatus({
+        StatusCode: "Finished",
+        StartTime: "2026-11-27T10:00:00.000Z",
+        EndTime: "2026-11-27T10:00:02.500Z",
+      });
+      assert.equal(status.startTime, "2026-11-27T10:00:00.000Z");
+      assert.equal(status.endTime, "2026-11-27T10:00:02.500Z");
+      const pending = normalizeJobStatus({ StatusCode: "NotStarted", StartTime: null });
+      assert.equal(pending.startTime, undefined);
+      assert.equal(pending.endTime, undefined);
+    });
   });
 
   it("BES polls at a twentieth of the time waited, between its bounds", () => {

@@ -11,6 +11,7 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { setEnv } from "../helpers/env";
 import { installMocks, settle, unwrapSecrets, type Registration } from "../helpers/mocks";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,11 +27,11 @@ describe("preview without network", function () {
   this.timeout(60_000);
   let dir: string;
   let registrations: Registration[];
-  const previousCache = process.env.AZUREML_RETRAIN_CACHE_DIR;
+  let restoreEnv: (() => void) | undefined;
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "preview-net-"));
-    process.env.AZUREML_RETRAIN_CACHE_DIR = path.join(dir, "cache");
+    restoreEnv = setEnv({ AZUREML_RETRAIN_CACHE_DIR: path.join(dir, "cache") });
     fs.writeFileSync(
       path.join(dir, "credentials.json"),
       JSON.stringify({ armToken: "ARM-TOKEN-1", workspaceToken: "WS-TOKEN-1" }),
@@ -65,8 +66,7 @@ describe("preview without network", function () {
   });
 
   after(() => {
-    if (previousCache === undefined) delete process.env.AZUREML_RETRAIN_CACHE_DIR;
-    else process.env.AZUREML_RETRAIN_CACHE_DIR = previousCache;
+    restoreEnv?.();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

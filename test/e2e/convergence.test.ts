@@ -9,57 +9,41 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ArmWebServicesClient, findTrainedModelAsset } from "../../clients/arm";
 import { ClassicManagementClient } from "../../clients/classic";
 import { RrsClient } from "../../clients/rrs";
 import { blobService } from "../../clients/storage";
-import { auc } from "../../components/retrain/champion";
-import {
-  censusToCsv,
-  censusTrueModel,
-  generateCensusRows,
-  type CensusRow,
-} from "../../data/generate";
+import { generateCensusRows, type CensusRow } from "../../data/generate";
 import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
-import { EmulatorProcess } from "./harness/emulatorProcess";
-import { MiniEngine, opsOf } from "./harness/engine";
-import { PROJECT_DIR, ProviderHost } from "./harness/providerHost";
+import type { EmulatorProcess } from "./harness/emulatorProcess";
+import { opsOf, type MiniEngine } from "./harness/engine";
+import {
+  MODEL_ASSET,
+  OutputCursor,
+  localArm,
+  localConfig,
+  localServiceRef,
+  localWebServiceRef,
+  servedAucOnRows,
+  servedByPredictive,
+  shuffledLabels,
+  startLocalStack,
+  writeCensusCsv,
+  type LocalStack,
+} from "./harness/localStack";
 import { recordFault } from "../reliability/summary";
-
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-const ASSET = "Census Model [trained model]";
-
-const ops = opsOf;
 
 describe("end to end through the dynamic-provider host (local stack)", function () {
   this.timeout(180_000);
   let work: string;
+  let stack: LocalStack;
   let emulator: EmulatorProcess;
-  let host: ProviderHost;
   let engine: MiniEngine;
   let files: Record<string, string>;
   let november: CensusRow[];
-  let hostMark = 0;
+  let hostLines: OutputCursor;
 
-  const config = (
-    model: { version: string; data: string },
-    extra: Record<string, unknown> = {},
-  ): Record<string, unknown> => ({
-    target: "local",
-    model: {
-      ...model,
-      gate: { metric: "AUC", min: 0.75, maxRegression: 0.02 },
-      retain: true,
-      deadlineMinutes: 10,
-    },
-    endpoints: [{ name: "contoso" }],
-    local: {
-      emulatorUrl: emulator.url,
-      azuriteBlobEndpoint: azuriteBlobEndpoint(),
-      emulatorLocation: path.join(work, "emulator"),
-    },
-    ...extra,
-  });
+  const config = (model: { version: string; data: string }): Record<string, unknown> =>
+    localConfig({ servers: stack, model, deadlineMinutes: 10 });
   const october = (): { version: string; data: string } => ({
     version: "2026-10-30.1",
     data: files.october,
@@ -69,111 +53,50 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     data: files.november,
   });
 
-  /** Host lines printed since the last call. */
-  const newHostLines = (): string[] => {
-    const lines = host.output.slice(hostMark);
-    hostMark = host.output.length;
-    return lines;
-  };
-
-  const arm = (): ArmWebServicesClient =>
-    new ArmWebServicesClient({ kind: "token", token: emulator.credentials.armToken });
-  const predictiveRef = () => ({
-    endpoint: emulator.url,
-    subscriptionId: SUBSCRIPTION,
-    resourceGroup: "local",
-    name: "census-predictive",
-  });
-  const servedByPredictive = async (): Promise<string> => {
-    const service = await arm().get(predictiveRef());
-    assert.ok(service, "the predictive service exists");
-    return findTrainedModelAsset(service.properties, ASSET).asset.locationInfo.uri;
-  };
-  const workspace = (): { endpoint: string; workspaceId: string; webServiceId: string } => ({
-    endpoint: emulator.url,
-    workspaceId: "10ca1000000000000000000000000001",
-    webServiceId: "c0ffee00c0ffee00c0ffee00c0ffee00",
-  });
-
   /** AUC of the predictive service's scores on `rows` (scored through RRS, the swagger format). */
   async function servedAuc(rows: CensusRow[]): Promise<number> {
     const predictive = engine.resource("predictive");
     assert.ok(predictive);
-    const rrs = new RrsClient(
+    return servedAucOnRows(
       String(predictive.outputs.executionUrl),
       String(predictive.outputs.primaryKey),
-    );
-    const inputs = rows.map(({ income: _income, ...features }) =>
-      Object.fromEntries(
-        Object.entries(features).map(([k, v]) => [k, v === null ? null : String(v)]),
-      ),
-    );
-    const results = await rrs.executeRows({ input1: inputs });
-    // Rows the model cannot score (a missing value) come back without a score: left out.
-    const scored = results.output1.map((r, i) => ({
-      p: r["Scored Probabilities"],
-      truth: rows[i].income,
-    }));
-    const kept = scored.filter((s) => s.p !== null);
-    return auc(
-      kept.map((s) => Number(s.p)),
-      kept.map((s) => (s.truth === ">50K" ? 1 : 0)),
+      rows,
     );
   }
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-"));
-    const write = (name: string, rows: CensusRow[]): string => {
-      const file = path.join(work, name);
-      fs.writeFileSync(file, censusToCsv(rows));
-      return file;
-    };
     november = generateCensusRows({ rows: 2000, seed: 99, drift: 1 });
-    const octRows = generateCensusRows({ rows: 4000, seed: 1, drift: 0 });
-    // Labels unrelated to the features: any model trained on them fails an AUC gate.
-    const shuffled = generateCensusRows({ rows: 4000, seed: 3, drift: 0 }).map((r, i, all) => ({
-      ...r,
-      income: all[(i * 7919) % all.length].income,
-    }));
+    const write = (name: string, rows: CensusRow[]): string => writeCensusCsv(work, name, rows);
     files = {
-      october: write("census-2026-10.csv", octRows),
+      october: write("census-2026-10.csv", generateCensusRows({ rows: 4000, seed: 1, drift: 0 })),
       november: write("census-2026-11.csv", generateCensusRows({ rows: 4000, seed: 2, drift: 1 })),
-      noise: write("census-noise.csv", shuffled),
+      // Labels unrelated to the features: any model trained on them fails an AUC gate.
+      noise: write(
+        "census-noise.csv",
+        shuffledLabels(generateCensusRows({ rows: 4000, seed: 3, drift: 0 })),
+      ),
       big: write("census-big.csv", generateCensusRows({ rows: 300_000, seed: 4, drift: 1 })),
     };
-    void censusTrueModel;
-    emulator = await EmulatorProcess.start({
-      location: path.join(work, "emulator"),
-      storage: new URL(azuriteBlobEndpoint()).origin,
-    });
-    host = await ProviderHost.start(PROJECT_DIR, {
-      ...process.env,
-      AZUREML_RETRAIN_CACHE_DIR: path.join(work, "cache"),
-      AZUREML_RETRAIN_LOG: "",
-    });
-    engine = new MiniEngine({
-      host,
-      stateFile: path.join(work, "state.json"),
+    stack = await startLocalStack(work, {
       passphrase: "e2e passphrase",
-      project: "azureml-retrain",
-      stack: "local",
-      program: path.join(PROJECT_DIR, "index.ts"),
-      reload: [path.join(PROJECT_DIR, "index.ts"), path.join(PROJECT_DIR, "config.ts")],
+      hostEnv: { AZUREML_RETRAIN_LOG: "" },
     });
+    ({ emulator, engine } = stack);
+    hostLines = new OutputCursor(stack.host);
     // A container the stack does not own: destroy must leave it alone.
     await blobService(azuriteConnectionString()).getContainerClient("keep-me").createIfNotExists();
   });
 
   after(async () => {
-    await host?.stop();
-    await emulator?.stop();
+    await stack?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it("1. fresh up trains, gates and promotes; RRS scores with the new model", async () => {
     const result = await engine.up(config(october()));
     assert.equal(result.error, undefined, result.error?.message);
-    assert.deepEqual(ops(result), {
+    assert.deepEqual(opsOf(result), {
       "storage-containers": "create",
       training: "create",
       model: "create",
@@ -181,7 +104,7 @@ describe("end to end through the dynamic-provider host (local stack)", function 
       classic: "create",
       "endpoint-contoso": "create",
     });
-    const lines = newHostLines();
+    const lines = hostLines.take();
     assert.ok(
       lines.some((l) => /submitted BES job [0-9a-f]{32}/.test(l)),
       "a BES job ran",
@@ -195,7 +118,7 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     assert.equal(result.outputs.servedVersion, "2026-10-30.1");
     assert.deepEqual(result.secretOutputs.sort(), ["modelLocation", "predictiveKey"]);
     const model = engine.resource("model");
-    assert.equal(await servedByPredictive(), (model?.outputs.model as { uri: string }).uri);
+    assert.equal(await servedByPredictive(emulator), (model?.outputs.model as { uri: string }).uri);
     const servedAucOct = await servedAuc(november.slice(0, 500));
     assert.ok(servedAucOct > 0.7, `served model scores November rows with AUC ${servedAucOct}`);
     // The classic endpoint scores too, with its own key.
@@ -223,30 +146,30 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     assert.equal(result.error, undefined, result.error?.message);
     assert.ok(
       result.steps.every((s) => s.op === "same"),
-      JSON.stringify(ops(result)),
+      JSON.stringify(opsOf(result)),
     );
-    const lines = newHostLines();
+    const lines = hostLines.take();
     assert.ok(!lines.some((l) => /BES job|uploaded|uploading/.test(l)), lines.join("\n"));
   });
 
   it("3. a version bump with newer data retrains, repoints, and scores the new data better", async () => {
     const before = await servedAuc(november);
     const preview = await engine.preview(config(novemberModel()));
-    assert.equal(ops(preview).model, "replace");
+    assert.equal(opsOf(preview).model, "replace");
     assert.deepEqual(preview.steps.find((s) => s.name === "model")?.replaces, [
       "version",
       "dataSha256",
     ]);
     const result = await engine.up(config(novemberModel()));
     assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(ops(result).model, "replace");
-    assert.equal(ops(result).predictive, "update");
-    assert.equal(ops(result)["endpoint-contoso"], "update");
+    assert.equal(opsOf(result).model, "replace");
+    assert.equal(opsOf(result).predictive, "update");
+    assert.equal(opsOf(result)["endpoint-contoso"], "update");
     assert.ok(
       result.steps.some((s) => s.op === "delete-replaced" && s.name === "model"),
       "the old model resource is retired last",
     );
-    const lines = newHostLines();
+    const lines = hostLines.take();
     assert.ok(lines.some((l) => /submitted BES job/.test(l)));
     const after = await servedAuc(november);
     assert.ok(
@@ -258,51 +181,47 @@ describe("end to end through the dynamic-provider host (local stack)", function 
       String((model?.outputs.model as { uri: string }).uri),
       /\/models\/2026-11-27\.1\//,
     );
-    assert.equal(await servedByPredictive(), (model?.outputs.model as { uri: string }).uri);
+    assert.equal(await servedByPredictive(emulator), (model?.outputs.model as { uri: string }).uri);
   });
 
   it("4. rolling back re-serves the earlier model without training", async () => {
     const result = await engine.up(config(october()));
     assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(ops(result).model, "replace");
-    const lines = newHostLines();
+    assert.equal(opsOf(result).model, "replace");
+    const lines = hostLines.take();
     assert.ok(
       lines.some((l) => /reusing it, no training/.test(l)),
       lines.join("\n"),
     );
     assert.ok(!lines.some((l) => /submitted BES job/.test(l)), "no BES job");
     assert.equal(result.outputs.reused, true);
-    assert.match(await servedByPredictive(), /\/models\/2026-10-30\.1\//);
+    assert.match(await servedByPredictive(emulator), /\/models\/2026-10-30\.1\//);
   });
 
   it("5. a model that fails the gate fails up with its metrics; nothing changes", async () => {
     const stateBefore = JSON.stringify(engine.state);
-    const servedBefore = await servedByPredictive();
+    const servedBefore = await servedByPredictive(emulator);
     const result = await engine.up(config({ version: "2026-12-01.1", data: files.noise }));
     assert.ok(result.error, "up failed");
     assert.match(result.error.message, /failed the promotion gate: AUC 0\.\d+ < min 0\.7500/);
     assert.match(result.error.message, /served model is unchanged/);
-    assert.equal(await servedByPredictive(), servedBefore);
+    assert.equal(await servedByPredictive(emulator), servedBefore);
     assert.equal(JSON.stringify(engine.state), stateBefore, "state unchanged");
     const endpoint = await new ClassicManagementClient(
       emulator.credentials.workspaceToken,
-    ).getEndpoint(workspace(), "contoso");
+    ).getEndpoint(localWebServiceRef(emulator), "contoso");
     assert.match(endpoint?.Resources[0].Location.RelativeLocation ?? "", /2026-10-30\.1/);
-    newHostLines();
+    hostLines.take();
   });
 
   it("6. the emulator killed mid-job fails up with the job id; after a restart up converges", async () => {
     const model = { version: "2026-12-02.1", data: files.big };
     const running = engine.up(config(model));
     // Wait until the job is submitted, then kill the emulator under it.
-    for (
-      let i = 0;
-      i < 600 && !host.output.slice(hostMark).some((l) => /submitted BES job/.test(l));
-      i++
-    ) {
+    for (let i = 0; i < 600 && !hostLines.peek().some((l) => /submitted BES job/.test(l)); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    const jobLine = host.output.slice(hostMark).find((l) => /submitted BES job/.test(l));
+    const jobLine = hostLines.peek().find((l) => /submitted BES job/.test(l));
     assert.ok(jobLine, "the job was submitted");
     const jobId = /BES job ([0-9a-f]{32})/.exec(jobLine)![1];
     await emulator.kill();
@@ -310,13 +229,17 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     assert.ok(failed.error, "up failed");
     assert.match(failed.error.message, new RegExp(jobId));
     await emulator.restart();
-    assert.match(await servedByPredictive(), /\/models\/2026-10-30\.1\//, "previous model kept");
-    newHostLines();
+    assert.match(
+      await servedByPredictive(emulator),
+      /\/models\/2026-10-30\.1\//,
+      "previous model kept",
+    );
+    hostLines.take();
     const result = await engine.up(config(model));
     assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(ops(result).model, "replace");
-    assert.match(await servedByPredictive(), /\/models\/2026-12-02\.1\//);
-    newHostLines();
+    assert.equal(opsOf(result).model, "replace");
+    assert.match(await servedByPredictive(emulator), /\/models\/2026-12-02\.1\//);
+    hostLines.take();
     // The reliability summary (issue 7) counts this fault here rather than injecting it twice.
     recordFault({
       fault: "emulator killed (SIGKILL) mid-job, then restarted (e2e scenario 6)",
@@ -343,10 +266,10 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     for await (const b of blobs) if (b.name.endsWith(".ilearner")) octoberModel = b.name;
     assert.ok(octoberModel);
     const { mintReadSas, parseConnectionString } = await import("../../clients/storage");
-    await classic.patchEndpoint(workspace(), "contoso", {
+    await classic.patchEndpoint(localWebServiceRef(emulator), "contoso", {
       Resources: [
         {
-          Name: ASSET,
+          Name: MODEL_ASSET,
           Location: {
             BaseLocation: `${azuriteBlobEndpoint()}/`,
             RelativeLocation: `models/${octoberModel}`,
@@ -367,11 +290,11 @@ describe("end to end through the dynamic-provider host (local stack)", function 
       "refresh sees the drift",
     );
     const preview = await engine.preview(config({ version: "2026-12-02.1", data: files.big }));
-    assert.equal(ops(preview)["endpoint-contoso"], "update");
+    assert.equal(opsOf(preview)["endpoint-contoso"], "update");
     const result = await engine.up(config({ version: "2026-12-02.1", data: files.big }));
     assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(ops(result)["endpoint-contoso"], "update");
-    const after = await classic.getEndpoint(workspace(), "contoso");
+    assert.equal(opsOf(result)["endpoint-contoso"], "update");
+    const after = await classic.getEndpoint(localWebServiceRef(emulator), "contoso");
     assert.equal(after?.Resources[0].Location.RelativeLocation, declared.relativeLocation);
   });
 
@@ -379,11 +302,14 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     const result = await engine.destroy();
     assert.equal(result.error, undefined, result.error?.message);
     assert.equal(engine.state.filter((r) => r.custom).length, 0);
-    assert.equal(await arm().get(predictiveRef()), undefined);
-    assert.equal(await arm().get({ ...predictiveRef(), name: "census-training" }), undefined);
+    assert.equal(await localArm(emulator).get(localServiceRef(emulator)), undefined);
+    assert.equal(
+      await localArm(emulator).get(localServiceRef(emulator, "census-training")),
+      undefined,
+    );
     assert.equal(
       await new ClassicManagementClient(emulator.credentials.workspaceToken).getWebService(
-        workspace(),
+        localWebServiceRef(emulator),
       ),
       undefined,
     );

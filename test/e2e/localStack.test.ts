@@ -9,56 +9,33 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { azuriteBlobEndpoint } from "../helpers/env";
-import { EmulatorProcess } from "./harness/emulatorProcess";
-import { MiniEngine, opsOf } from "./harness/engine";
-import { PROJECT_DIR, ProviderHost } from "./harness/providerHost";
+import { opsOf, type MiniEngine } from "./harness/engine";
+import { localSection, startLocalStack, type LocalStack } from "./harness/localStack";
+import { PROJECT_DIR } from "./harness/providerHost";
 
 describe("the committed local stack (Pulumi.local.yaml) converges", function () {
   this.timeout(180_000);
   let work: string;
-  let emulator: EmulatorProcess;
-  let host: ProviderHost;
+  let stack: LocalStack;
   let engine: MiniEngine;
   let config: Record<string, unknown>;
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "local-stack-"));
-    emulator = await EmulatorProcess.start({
-      location: path.join(work, "emulator"),
-      storage: new URL(azuriteBlobEndpoint()).origin,
-    });
-    host = await ProviderHost.start(PROJECT_DIR, {
-      ...process.env,
-      AZUREML_RETRAIN_CACHE_DIR: path.join(work, "cache"),
-    });
-    engine = new MiniEngine({
-      host,
-      stateFile: path.join(work, "state.json"),
-      passphrase: "local",
-      project: "azureml-retrain",
-      stack: "local",
-      program: path.join(PROJECT_DIR, "index.ts"),
-      reload: [path.join(PROJECT_DIR, "index.ts"), path.join(PROJECT_DIR, "config.ts")],
-    });
-    const stack = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.local.yaml"), "utf8")) as {
-      config: Record<string, unknown>;
-    };
+    stack = await startLocalStack(work, { passphrase: "local" });
+    engine = stack.engine;
+    const stackFile = parse(
+      fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.local.yaml"), "utf8"),
+    ) as { config: Record<string, unknown> };
     config = Object.fromEntries(
-      Object.entries(stack.config).map(([k, v]) => [k.replace(/^azureml-retrain:/, ""), v]),
+      Object.entries(stackFile.config).map(([k, v]) => [k.replace(/^azureml-retrain:/, ""), v]),
     );
     // Only where the servers are differs from a developer's machine.
-    config.local = {
-      ...(config.local as Record<string, unknown>),
-      emulatorUrl: emulator.url,
-      azuriteBlobEndpoint: azuriteBlobEndpoint(),
-      emulatorLocation: path.join(work, "emulator"),
-    };
+    config.local = { ...(config.local as Record<string, unknown>), ...localSection(stack) };
   });
 
   after(async () => {
-    await host?.stop();
-    await emulator?.stop();
+    await stack?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 

@@ -13,8 +13,10 @@ export interface Registration {
   readonly custom: boolean;
 }
 
-/** The sentinel the SDK uses for a secret value inside mock inputs. */
+/** The sentinel key the SDK uses for a secret value inside mock inputs (`runtime/rpc.js`). */
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/** The value under {@link SECRET_SIG} that marks a secret. */
+export const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 /** True when a mock input value is a secret. */
 export function isSecretInput(value: unknown): value is { value: unknown } {
@@ -101,33 +103,57 @@ function computed(
   }
 }
 
-/** `additionalSecretOutputs` of each registration, by `type::name` (see installMocks). */
-const secretOutputs = new Map<string, string[]>();
+/** What a resource registration carries that the mocks do not see. */
+export interface RegisterResourceRequest {
+  readonly type: string;
+  readonly name: string;
+  /** Its `additionalSecretOutputs`. */
+  readonly additionalSecretOutputs: string[];
+}
+
+/** Listeners of {@link onRegisterResource}. */
+const registerListeners = new Set<(request: RegisterResourceRequest) => void>();
 let monitorPatched = false;
 
 /**
- * The SDK's mock monitor ignores `additionalSecretOutputs` (the engine applies them), so outputs
- * listed there would look plain in tests. This records the list per registration so the mocks can
- * mark those outputs secret, as the engine does.
+ * Calls `listener` with every resource registration the SDK's mock monitor receives, until the
+ * returned function is called. The mock monitor ignores `additionalSecretOutputs` (the engine
+ * applies them), so outputs listed there would look plain in tests: listeners record the list.
+ * The monitor is patched once, whoever listens (these mocks, the end-to-end harness's engine).
+ * @param listener - called before the registration goes on to the mocks
  */
-function patchMonitor(): void {
-  if (monitorPatched) return;
-  monitorPatched = true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
-    MockMonitor: { prototype: { registerResource(req: unknown, cb: unknown): unknown } };
-  };
-  const original = MockMonitor.prototype.registerResource;
-  MockMonitor.prototype.registerResource = function (req: unknown, cb: unknown) {
-    const r = req as {
-      getType(): string;
-      getName(): string;
-      getAdditionalsecretoutputsList(): string[];
+export function onRegisterResource(
+  listener: (request: RegisterResourceRequest) => void,
+): () => void {
+  if (!monitorPatched) {
+    monitorPatched = true;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+      MockMonitor: { prototype: { registerResource(req: unknown, cb: unknown): unknown } };
     };
-    secretOutputs.set(`${r.getType()}::${r.getName()}`, r.getAdditionalsecretoutputsList());
-    return original.call(this, req, cb);
-  };
+    const original = MockMonitor.prototype.registerResource;
+    MockMonitor.prototype.registerResource = function (req: unknown, cb: unknown) {
+      const r = req as {
+        getType(): string;
+        getName(): string;
+        getAdditionalsecretoutputsList(): string[];
+      };
+      const request: RegisterResourceRequest = {
+        type: r.getType(),
+        name: r.getName(),
+        additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
+      };
+      for (const l of registerListeners) l(request);
+      return original.call(this, req, cb);
+    };
+  }
+  registerListeners.add(listener);
+  return () => registerListeners.delete(listener);
 }
+
+/** `additionalSecretOutputs` of each registration, by `type::name` (see installMocks). */
+const secretOutputs = new Map<string, string[]>();
+let recordingSecretOutputs = false;
 
 /** Installs recording mocks; returns the list they fill (cleared by the caller when needed). */
 export async function installMocks(
@@ -136,7 +162,10 @@ export async function installMocks(
   preview = false,
 ): Promise<Registration[]> {
   const registrations: Registration[] = [];
-  patchMonitor();
+  if (!recordingSecretOutputs) {
+    recordingSecretOutputs = true;
+    onRegisterResource((r) => secretOutputs.set(`${r.type}::${r.name}`, r.additionalSecretOutputs));
+  }
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -152,7 +181,7 @@ export async function installMocks(
         };
         for (const key of secretOutputs.get(`${args.type}::${args.name}`) ?? []) {
           if (state[key] !== undefined && !isSecretInput(state[key])) {
-            state[key] = { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value: state[key] };
+            state[key] = { [SECRET_SIG]: SECRET_VALUE, value: state[key] };
           }
         }
         return { id: `${args.name}-id`, state };

@@ -10,20 +10,20 @@
  * path with a clock 25 h back).
  */
 import assert from "node:assert/strict";
-import type {
-  AzureBlobDataReference,
-  BatchExecutionStatus,
-  ClassicEndpoint,
-  WebServiceKeys,
+import {
+  BES_STATUS_NAMES,
+  type AzureBlobDataReference,
+  type ClassicEndpoint,
+  type WebServiceKeys,
 } from "../../clients/wire";
 import { parseConnectionString, resultReference } from "../../emulator/blob/blobIo";
 import { armRoutes } from "../../emulator/routes/armRoutes";
 import { adminRoutes, classicRoutes } from "../../emulator/routes/classicRoutes";
 import { executionRoutes } from "../../emulator/routes/executionRoutes";
 import type { RouteSpec } from "../../emulator/routes/routeSpec";
-import { azuriteConnectionString, uniqueName } from "../helpers/env";
+import { azuriteConnectionString, uniqueId } from "../helpers/env";
 import {
-  TEST_STORAGE_ACCOUNT,
+  Bes,
   armServicePath,
   createTestContainer,
   executionBase,
@@ -32,14 +32,13 @@ import {
   publishClassic,
   putArmService,
   startTestEmulator,
-  testStorageKey,
+  trainingDefinition,
   type TestContainer,
   type TestEmulator,
 } from "../helpers/emulator";
 import { censusCsv } from "../emulator/api/censusData";
 
 const SUB = "00000000-0000-0000-0000-00000000a001";
-const ALL = ["NotStarted", "Running", "Finished", "Failed", "Cancelled"] as const;
 
 /** Every route the emulator declares (handlers are never called: nothing gets past 401). */
 function declaredRoutes(): RouteSpec[] {
@@ -56,8 +55,8 @@ describe("reliability: authentication matrix of every surface, and the Results S
   this.timeout(120_000);
   let emulator: TestEmulator;
   let container: TestContainer;
-  const ws = uniqueName("ws").replace(/-/g, "");
-  const webServiceId = uniqueName("svc").replace(/-/g, "");
+  const ws = uniqueId("ws");
+  const webServiceId = uniqueId("svc");
   /** Real ids for every path parameter. */
   const params: Record<string, string> = {};
   /** Keys of what exists: two ARM services, two classic endpoints. */
@@ -72,8 +71,7 @@ describe("reliability: authentication matrix of every surface, and the Results S
     emulator = await startTestEmulator();
     container = await createTestContainer("auth");
     await container.upload("train.csv", censusCsv(300, 2));
-    const definition = loadServiceDefinition("census-training");
-    definition.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
+    const definition = trainingDefinition();
     const trainingPath = armServicePath(SUB, "auth", "training");
     const training = await putArmService(emulator, trainingPath, definition);
     const otherPath = armServicePath(SUB, "auth", "other");
@@ -102,33 +100,13 @@ describe("reliability: authentication matrix of every surface, and the Results S
       ConnectionString: azuriteConnectionString(),
       RelativeLocation: `${container.name}/${blob}`,
     });
-    const submitted = await httpRequest<string>(
-      "POST",
-      `${trainingExecution}/jobs?api-version=2.0`,
-      {
-        token: keys.training,
-        body: {
-          Inputs: { input1: ref("train.csv") },
-          Outputs: { output1: ref("out/model.ilearner"), output2: ref("out/eval.csv") },
-        },
-      },
-    );
-    jobId = submitted.body;
-    await httpRequest("POST", `${trainingExecution}/jobs/${jobId}/start?api-version=2.0`, {
-      token: keys.training,
+    const bes = new Bes(trainingExecution, keys.training);
+    jobId = await bes.submitOk({
+      Inputs: { input1: ref("train.csv") },
+      Outputs: { output1: ref("out/model.ilearner"), output2: ref("out/eval.csv") },
     });
-    let status: BatchExecutionStatus;
-    for (;;) {
-      status = (
-        await httpRequest<BatchExecutionStatus>(
-          "GET",
-          `${trainingExecution}/jobs/${jobId}?api-version=2.0`,
-          { token: keys.training },
-        )
-      ).body;
-      if (status.StatusCode !== "NotStarted" && status.StatusCode !== "Running") break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    assert.equal((await bes.start(jobId)).status, 204);
+    const status = await bes.waitDone(jobId);
     assert.equal(status.StatusCode, "Finished", status.Details ?? "");
     results = status.Results!;
 
@@ -162,7 +140,7 @@ describe("reliability: authentication matrix of every surface, and the Results S
         await emulator.classic("GET", `/workspaces/${ws}/webservices/${webServiceId}/endpoints`)
       ).body,
       jobs: emulator.server.store
-        .listJobs([...ALL])
+        .listJobs(BES_STATUS_NAMES)
         .map((j) => `${j.id}:${j.status}`)
         .sort(),
     });

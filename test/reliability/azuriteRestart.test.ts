@@ -20,7 +20,12 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BlobServiceClient, type BlockBlobClient } from "@azure/storage-blob";
-import { blobService, SHA256_METADATA, uploadFileContentAddressed } from "../../clients/storage";
+import {
+  blobService,
+  SHA256_METADATA,
+  uploadFileContentAddressed,
+  type UploadResult,
+} from "../../clients/storage";
 import { uploadFileSurvivingLostBlocks } from "../../clients/uploadRetry";
 import { startAzurite, type AzuriteHandle } from "../../scripts/azurite";
 import { recordFault } from "./summary";
@@ -107,20 +112,20 @@ describe("reliability: Azurite restarted in the middle of an upload", function (
           azurite = await startAzurite({ port, location: path.join(dir, "azurite") });
         })();
       });
-      let outcome: "completed" | "failed";
+      let result: UploadResult | undefined;
       let failure: unknown;
       try {
         const options = { expectedSha256: sha256, blockSize: 1024 * 1024, concurrency: 2 };
-        const result =
+        result =
           layer === "uploadFileContentAddressed"
             ? await uploadFileContentAddressed(blob, file, options)
             : await uploadFileSurvivingLostBlocks(blob, file, options, (r) => retries.push(r));
-        assert.equal(result.uploaded, true);
-        outcome = "completed";
       } catch (e) {
         failure = e;
-        outcome = "failed";
       }
+      // Asserted outside the try: a failed assertion is the test's failure, not the upload's.
+      const outcome: "completed" | "failed" = result ? "completed" : "failed";
+      if (result) assert.equal(result.uploaded, true);
       assert.ok(restart, "Azurite was restarted during the upload");
       await restart;
       if (layer === "uploadFileSurvivingLostBlocks") {
@@ -138,9 +143,13 @@ describe("reliability: Azurite restarted in the middle of an upload", function (
         assert.equal(await contentSha256(final), sha256, "the committed blob is the whole file");
       } else {
         // A storage error with a status or a network code, not a crash; nothing committed.
+        assert.ok(
+          !(failure instanceof assert.AssertionError),
+          `a storage error, not an assertion: ${String(failure)}`,
+        );
         const e = failure as { statusCode?: number; code?: string; message?: string };
         assert.ok(
-          e.statusCode !== undefined || e.code !== undefined,
+          e.statusCode !== undefined || (e.code !== undefined && e.code !== "ERR_ASSERTION"),
           `a storage error: ${e.message}`,
         );
         assert.equal(await final.exists(), false, "nothing under the final name");

@@ -18,27 +18,31 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ArmWebServicesClient, findTrainedModelAsset } from "../../clients/arm";
 import { ClassicManagementClient } from "../../clients/classic";
 import { blobService } from "../../clients/storage";
-import { censusToCsv, generateCensusRows, type CensusRow } from "../../data/generate";
+import { generateCensusRows } from "../../data/generate";
 import { AZURITE_KEY } from "../../scripts/azurite";
-import { EmulatorProcess } from "../e2e/harness/emulatorProcess";
-import { MiniEngine, opsOf, type RunResult } from "../e2e/harness/engine";
-import { PROJECT_DIR, ProviderHost } from "../e2e/harness/providerHost";
-import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
+import type { EmulatorProcess } from "../e2e/harness/emulatorProcess";
+import { opsOf, type MiniEngine, type RunResult } from "../e2e/harness/engine";
+import {
+  OutputCursor,
+  localConfig,
+  localWebServiceRef,
+  nodeOptionsRequiring,
+  servedByPredictive,
+  shuffledLabels,
+  startLocalStack,
+  writeCensusCsv,
+  type LocalStack,
+} from "../e2e/harness/localStack";
+import type { ProviderHost } from "../e2e/harness/providerHost";
+import { azuriteConnectionString } from "../helpers/env";
 import { recordFault, recordSecretsScan } from "./summary";
-
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-const ASSET = "Census Model [trained model]";
-const WORKSPACE = "10ca1000000000000000000000000001";
-const CLASSIC_SERVICE = "c0ffee00c0ffee00c0ffee00c0ffee00";
-
-const ops = opsOf;
 
 describe("reliability end to end: injected faults, then a secrets scan", function () {
   this.timeout(240_000);
   let work: string;
+  let stack: LocalStack;
   let emulator: EmulatorProcess;
   let host: ProviderHost;
   let engine: MiniEngine;
@@ -50,83 +54,42 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
   const states: string[] = [];
   /** Secrets the state holds (keys, tokens, SAS signatures), read before the destroy. */
   const stateSecrets = new Set<string>();
-  let emulatorMark = 0;
-  let hostMark = 0;
+  let emulatorLines: OutputCursor;
+  let hostLines: OutputCursor;
 
-  const config = (version: string, data = files.october): Record<string, unknown> => ({
-    target: "local",
-    model: {
-      version,
-      data,
-      gate: { metric: "AUC", min: 0.75, maxRegression: 0.02 },
-      retain: true,
-      deadlineMinutes: 10,
-    },
-    endpoints: [{ name: "contoso" }],
-    local: {
-      emulatorUrl: emulator.url,
-      azuriteBlobEndpoint: azuriteBlobEndpoint(),
-      emulatorLocation: path.join(work, "emulator"),
-    },
-  });
+  const config = (version: string, data = files.october): Record<string, unknown> =>
+    localConfig({ servers: stack, model: { version, data }, deadlineMinutes: 10 });
 
   /** Runs an up and keeps what the scan needs. */
   const up = async (version: string, data?: string): Promise<RunResult> => {
     const result = await engine.up(config(version, data));
     if (result.error) errors.push(result.error.message, String(result.error.stack));
-    states.push(fs.readFileSync(path.join(work, "state.json"), "utf8"));
+    states.push(fs.readFileSync(stack.stateFile, "utf8"));
     return result;
   };
 
-  /** Emulator lines since the last call. */
-  const newEmulatorLines = (): string[] => {
-    const lines = emulator.output.slice(emulatorMark);
-    emulatorMark = emulator.output.length;
-    return lines;
-  };
-  const newHostLines = (): string[] => {
-    const lines = host.output.slice(hostMark);
-    hostMark = host.output.length;
-    return lines;
-  };
   /** Faults the emulator reports having injected since the last call. */
   const injectedSinceLastCall = (): number =>
-    newEmulatorLines().filter((l) => /fault injected:/.test(l)).length;
+    emulatorLines.take().filter((l) => /fault injected:/.test(l)).length;
 
   /** Restarts the emulator with other fault flags (none: faults off); output marks restart. */
   const faults = async (...args: string[]): Promise<void> => {
     await emulator.restartWith(["--log-level", "debug", ...args]);
-    newEmulatorLines();
-    newHostLines();
+    emulatorLines.take();
+    hostLines.take();
   };
 
-  const arm = (): ArmWebServicesClient =>
-    new ArmWebServicesClient({ kind: "token", token: emulator.credentials.armToken });
-  /** The model URI the predictive ARM service serves. */
-  const servedByPredictive = async (): Promise<string> => {
-    const service = await arm().get({
-      endpoint: emulator.url,
-      subscriptionId: SUBSCRIPTION,
-      resourceGroup: "local",
-      name: "census-predictive",
-    });
-    assert.ok(service, "the predictive service exists");
-    return findTrainedModelAsset(service.properties, ASSET).asset.locationInfo.uri;
-  };
   /** The model the classic endpoint serves (container/blob). */
   const servedByEndpoint = async (): Promise<string> => {
     const endpoint = await new ClassicManagementClient(
       emulator.credentials.workspaceToken,
-    ).getEndpoint(
-      { endpoint: emulator.url, workspaceId: WORKSPACE, webServiceId: CLASSIC_SERVICE },
-      "contoso",
-    );
+    ).getEndpoint(localWebServiceRef(emulator), "contoso");
     return endpoint?.Resources[0]?.Location.RelativeLocation ?? "";
   };
   /** Both serving targets serve this version's model. */
   const assertServes = async (version: string): Promise<void> => {
     const model = new RegExp(`/models/${version.replace(/\./g, "\\.")}/`);
-    assert.match(await servedByPredictive(), model, "the predictive service");
+    assert.match(await servedByPredictive(emulator), model, "the predictive service");
     assert.match(`/${await servedByEndpoint()}`, model, "the classic endpoint");
   };
   /** Model blobs stored for a version. */
@@ -141,44 +104,31 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "reliability-"));
-    const write = (name: string, rows: CensusRow[]): string => {
-      const file = path.join(work, name);
-      fs.writeFileSync(file, censusToCsv(rows));
-      return file;
-    };
-    const shuffled = generateCensusRows({ rows: 3000, seed: 3, drift: 0 }).map((r, i, all) => ({
-      ...r,
-      income: all[(i * 7919) % all.length].income,
-    }));
     files = {
-      october: write("census-2026-10.csv", generateCensusRows({ rows: 3000, seed: 1, drift: 0 })),
-      noise: write("census-noise.csv", shuffled),
+      october: writeCensusCsv(
+        work,
+        "census-2026-10.csv",
+        generateCensusRows({ rows: 3000, seed: 1, drift: 0 }),
+      ),
+      noise: writeCensusCsv(
+        work,
+        "census-noise.csv",
+        shuffledLabels(generateCensusRows({ rows: 3000, seed: 3, drift: 0 })),
+      ),
     };
-    emulator = await EmulatorProcess.start({
-      location: path.join(work, "emulator"),
-      storage: new URL(azuriteBlobEndpoint()).origin,
-      args: ["--log-level", "debug"],
-    });
     recordFile = path.join(work, "recorded-secrets.tsv");
-    host = await ProviderHost.start(PROJECT_DIR, {
-      ...process.env,
-      AZUREML_RETRAIN_CACHE_DIR: path.join(work, "cache"),
-      AZUREML_RETRAIN_LOG: "",
-      RELIABILITY_SECRET_RECORD: recordFile,
-      NODE_OPTIONS: [
-        process.env.NODE_OPTIONS ?? "",
-        `--require ${path.join(__dirname, "harness", "recordSecrets.cjs")}`,
-      ].join(" "),
-    });
-    engine = new MiniEngine({
-      host,
-      stateFile: path.join(work, "state.json"),
+    stack = await startLocalStack(work, {
       passphrase: "reliability passphrase",
-      project: "azureml-retrain",
-      stack: "local",
-      program: path.join(PROJECT_DIR, "index.ts"),
-      reload: [path.join(PROJECT_DIR, "index.ts"), path.join(PROJECT_DIR, "config.ts")],
+      emulatorArgs: ["--log-level", "debug"],
+      hostEnv: {
+        AZUREML_RETRAIN_LOG: "",
+        RELIABILITY_SECRET_RECORD: recordFile,
+        NODE_OPTIONS: nodeOptionsRequiring(path.join(__dirname, "harness", "recordSecrets.cjs")),
+      },
     });
+    ({ emulator, host, engine } = stack);
+    emulatorLines = new OutputCursor(emulator);
+    hostLines = new OutputCursor(host);
   });
 
   after(async () => {
@@ -188,8 +138,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
       await faults().catch(() => undefined);
       await engine.destroy().catch(() => undefined);
     }
-    await host?.stop();
-    await emulator?.stop();
+    await stack?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -197,8 +146,8 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     const result = await up("v1");
     assert.equal(result.error, undefined, result.error?.message);
     await assertServes("v1");
-    newHostLines();
-    newEmulatorLines();
+    hostLines.take();
+    emulatorLines.take();
   });
 
   it("1. 503 on one request in four, on every surface: survived, v2 served", async () => {
@@ -238,7 +187,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     assert.equal(result.error, undefined, result.error?.message);
     assert.equal(injectedSinceLastCall(), 2);
     // Only the 429 retries are this scenario's: a late line of an earlier one must not count.
-    const retries = newHostLines().filter((l) => /BES call retry \d after HTTP 429/.test(l));
+    const retries = hostLines.take().filter((l) => /BES call retry \d after HTTP 429/.test(l));
     assert.deepEqual(
       retries.map((l) =>
         /retry (\d) after HTTP 429 \(Retry-After\) \(waiting ([\d.]+) s\)/.exec(l)?.slice(1),
@@ -266,7 +215,8 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     const result = await up("v4");
     assert.equal(result.error, undefined, result.error?.message);
     // Access log lines: "<time> INFO  <METHOD> <path> <status> <ms>ms <request id>".
-    const delayed = newEmulatorLines()
+    const delayed = emulatorLines
+      .take()
       .map((l) => / INFO {2}(?:GET|PUT|POST|PATCH|DELETE) \S+ \d{3} ([\d.]+)ms /.exec(l)?.[1])
       .filter((ms): ms is string => ms !== undefined)
       .map(Number);
@@ -307,7 +257,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     await faults();
     const next = await up("v5");
     assert.equal(next.error, undefined, next.error?.message);
-    assert.equal(ops(next).model, "replace");
+    assert.equal(opsOf(next).model, "replace");
     await assertServes("v5");
     recordFault({
       fault: "503 on every BES submission (--fault-rate 1 --fault-paths '^POST .*/jobs$')",
@@ -335,18 +285,22 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     assert.match(result.error.message, /PATCH \S+census-predictive failed: 429 TooManyRequests/);
     const injected = injectedSinceLastCall();
     assert.equal(injected, 6);
-    assert.match(await servedByPredictive(), /\/models\/v5\//, "the predictive service keeps v5");
+    assert.match(
+      await servedByPredictive(emulator),
+      /\/models\/v5\//,
+      "the predictive service keeps v5",
+    );
     await faults();
-    newHostLines();
+    hostLines.take();
     const next = await up("v6");
     assert.equal(next.error, undefined, next.error?.message);
-    assert.equal(ops(next).predictive, "update");
+    assert.equal(opsOf(next).predictive, "update");
     // The model the failed run trained stays; its predecessor (kept by the failed run) goes.
     assert.deepEqual(
       next.steps.filter((step) => step.name === "model").map((step) => step.op),
       ["same", "delete"],
     );
-    assert.ok(!newHostLines().some((l) => /submitted BES job/.test(l)), "no training again");
+    assert.ok(!hostLines.take().some((l) => /submitted BES job/.test(l)), "no training again");
     await assertServes("v6");
     recordFault({
       fault: "429 on every ARM PATCH (--fault-status 429 --fault-paths '^PATCH .../webServices/')",
@@ -394,7 +348,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
 
   it("8. refresh and destroy", async () => {
     await engine.refresh();
-    states.push(fs.readFileSync(path.join(work, "state.json"), "utf8"));
+    states.push(fs.readFileSync(stack.stateFile, "utf8"));
     // Every secret the stack holds (the engine's plain view of the state), for the scan: the
     // keys and tokens by name, SAS signatures and account keys wherever they are.
     const secretNames = new Set([
@@ -421,7 +375,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     const result = await engine.destroy();
     if (result.error) errors.push(result.error.message);
     assert.equal(result.error, undefined, result.error?.message);
-    states.push(fs.readFileSync(path.join(work, "state.json"), "utf8"));
+    states.push(fs.readFileSync(stack.stateFile, "utf8"));
   });
 
   it("9. no key, token or SAS signature used appears in anything written", async () => {

@@ -26,17 +26,22 @@ import type {
 } from "../../clients/wire";
 import { CENSUS_COLUMNS, censusToCsv, generateCensusRows } from "../../data/generate";
 import { EmulatorProcess } from "../e2e/harness/emulatorProcess";
-import { azuriteConnectionString, uniqueName } from "../helpers/env";
+import { azuriteConnectionString, uniqueId } from "../helpers/env";
 import {
-  TEST_STORAGE_ACCOUNT,
+  Bes,
   armServicePath,
   azuriteOrigin,
   createTestContainer,
+  emulatorClient,
+  executionBase,
   httpRequest,
   loadServiceDefinition,
-  testStorageKey,
+  predictiveDefinition,
+  putArmService,
+  trainingDefinition,
+  waitForProvisioning,
+  type EmulatorClient,
   type TestContainer,
-  type TestResponse,
 } from "../helpers/emulator";
 import { recordLoad } from "./summary";
 
@@ -60,62 +65,25 @@ describe("reliability: RRS under load while a BES job runs and the models change
   let work: string;
   let emulator: EmulatorProcess;
   let container: TestContainer;
-  let tokens: { armToken: string; workspaceToken: string };
+  /** The emulator's surfaces, with its tokens. */
+  let api: EmulatorClient;
   let training: Target;
   const models: Record<"A" | "B", AzureBlobDataReference> = {} as never;
 
-  const arm = (method: string, p: string, body?: unknown): Promise<TestResponse> =>
-    httpRequest(method, `${emulator.url}${p}${p.includes("?") ? "&" : "?"}api-version=2017-01-01`, {
-      token: tokens.armToken,
-      ...(body !== undefined ? { body } : {}),
-    });
-  const classic = (method: string, p: string, body?: unknown): Promise<TestResponse> =>
-    httpRequest(method, `${emulator.url}${p}`, {
-      token: tokens.workspaceToken,
-      ...(body !== undefined ? { body } : {}),
-    });
   const ref = (relativeLocation: string): AzureBlobDataReference => ({
     ConnectionString: azuriteConnectionString(),
     RelativeLocation: `${container.name}/${relativeLocation}`,
   });
 
-  /** PUTs an ARM service and waits until it is provisioned. */
-  async function putArm(servicePath: string, body: unknown): Promise<ArmWebService> {
-    const put = await arm("PUT", servicePath, body);
-    assert.ok(put.status === 200 || put.status === 201, put.text);
-    return provisioned(servicePath);
-  }
-  async function provisioned(servicePath: string): Promise<ArmWebService> {
-    for (;;) {
-      const got = await arm("GET", servicePath);
-      const service = got.body as ArmWebService;
-      if (service.properties.provisioningState !== "Provisioning") return service;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  const executionOf = (service: ArmWebService): string =>
-    service.properties.swaggerLocation!.replace(/\/swagger\.json$/, "");
-
   /** Submits, starts and waits for a training job. */
-  async function train(input: string, output: string): Promise<BatchExecutionStatus> {
-    const jobs = `${training.base}/jobs`;
-    const submitted = await httpRequest("POST", `${jobs}?api-version=2.0`, {
-      token: training.key,
-      body: {
+  function train(input: string, output: string): Promise<BatchExecutionStatus> {
+    return new Bes(training.base, training.key).run(
+      {
         Inputs: { input1: ref(input) },
         Outputs: { output1: ref(`${output}.ilearner`), output2: ref(`${output}.csv`) },
       },
-    });
-    assert.equal(submitted.status, 200, submitted.text);
-    const id = submitted.body as string;
-    await httpRequest("POST", `${jobs}/${id}/start?api-version=2.0`, { token: training.key });
-    for (;;) {
-      const status = (
-        await httpRequest("GET", `${jobs}/${id}?api-version=2.0`, { token: training.key })
-      ).body as BatchExecutionStatus;
-      if (status.StatusCode !== "NotStarted" && status.StatusCode !== "Running") return status;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      { pollMs: 100 },
+    );
   }
 
   const patchResources = (model: AzureBlobDataReference) => ({
@@ -140,7 +108,7 @@ describe("reliability: RRS under load while a BES job runs and the models change
       storage: azuriteOrigin(),
       args: ["--log-level", "error"],
     });
-    tokens = emulator.credentials;
+    api = emulatorClient(emulator.url, emulator.credentials);
     container = await createTestContainer("load");
     const rows = (n: number, seed: number, drift: number) =>
       censusToCsv(generateCensusRows({ rows: n, seed, drift, missingRate: 0 }));
@@ -148,12 +116,10 @@ describe("reliability: RRS under load while a BES job runs and the models change
     await container.upload("b.csv", rows(2000, 22, 1));
     await container.upload("big.csv", rows(60_000, 23, 0.5));
 
-    const definition = loadServiceDefinition("census-training");
-    definition.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
     const trainingPath = armServicePath(SUB, "load", "training");
-    const service = await putArm(trainingPath, definition);
-    const keys = (await arm("GET", `${trainingPath}/listKeys`)).body as WebServiceKeys;
-    training = { name: "training", base: executionOf(service), key: keys.primary };
+    const service = await putArmService(api, trainingPath, trainingDefinition());
+    const keys = (await api.arm<WebServiceKeys>("GET", `${trainingPath}/listKeys`)).body;
+    training = { name: "training", base: executionBase(service), key: keys.primary };
     for (const [name, input] of [
       ["A", "a.csv"],
       ["B", "b.csv"],
@@ -171,36 +137,35 @@ describe("reliability: RRS under load while a BES job runs and the models change
 
   it(`serves every request from the old or the new model, never a mix, for ${seconds} s at concurrency ${CONCURRENCY}`, async () => {
     // Serving targets under load, both on model A first.
-    const ws = uniqueName("ws").replace(/-/g, "");
-    const id = uniqueName("svc").replace(/-/g, "");
-    const published = await classic("PUT", `/admin/workspaces/${ws}/webservices/${id}`, {
+    const ws = uniqueId("ws");
+    const id = uniqueId("svc");
+    const published = await api.classic("PUT", `/admin/workspaces/${ws}/webservices/${id}`, {
       Name: "load",
       Properties: loadServiceDefinition("census-predictive").properties,
     });
     assert.equal(published.status, 201, published.text);
     const endpointPath = (name: string) => `/workspaces/${ws}/webservices/${id}/endpoints/${name}`;
     const endpoint = async (name: string, model: AzureBlobDataReference): Promise<Target> => {
-      assert.equal((await classic("PUT", endpointPath(name), {})).status, 201);
-      const patched = await classic("PATCH", endpointPath(name), patchResources(model));
+      assert.equal((await api.classic("PUT", endpointPath(name), {})).status, 201);
+      const patched = await api.classic("PATCH", endpointPath(name), patchResources(model));
       assert.equal(patched.status, 200, patched.text);
-      const body = (await classic("GET", endpointPath(name))).body as ClassicEndpoint;
+      const body = (await api.classic<ClassicEndpoint>("GET", endpointPath(name))).body;
       return { name, base: body.ApiLocation, key: body.PrimaryKey };
     };
     const classicTarget = await endpoint("load", models.A);
     const referenceA = await endpoint("refa", models.A);
     const referenceB = await endpoint("refb", models.B);
     const predictivePath = armServicePath(SUB, "load", "predictive");
-    const predictiveDefinition = loadServiceDefinition("census-predictive");
-    predictiveDefinition.properties.storageAccount = {
-      name: TEST_STORAGE_ACCOUNT,
-      key: testStorageKey(),
-    };
-    predictiveDefinition.properties.assets!.asset2.locationInfo.uri = modelUri(models.A);
-    const predictive = await putArm(predictivePath, predictiveDefinition);
-    const predictiveKeys = (await arm("GET", `${predictivePath}/listKeys`)).body as WebServiceKeys;
+    const predictive = await putArmService(
+      api,
+      predictivePath,
+      predictiveDefinition(modelUri(models.A)),
+    );
+    const predictiveKeys = (await api.arm<WebServiceKeys>("GET", `${predictivePath}/listKeys`))
+      .body;
     const armTarget: Target = {
       name: "arm",
-      base: executionOf(predictive),
+      base: executionBase(predictive),
       key: predictiveKeys.primary,
     };
 
@@ -302,19 +267,19 @@ describe("reliability: RRS under load while a BES job runs and the models change
       for (let n = 0; Date.now() < deadline - 1500; n++) {
         await new Promise((r) => setTimeout(r, 1500));
         const model = n % 2 === 0 ? models.B : models.A;
-        const patched = await classic("PATCH", endpointPath("load"), patchResources(model));
+        const patched = await api.classic("PATCH", endpointPath("load"), patchResources(model));
         assert.equal(patched.status, 200, patched.text);
-        const current = (await arm("GET", predictivePath)).body as ArmWebService;
+        const current = (await api.arm<ArmWebService>("GET", predictivePath)).body;
         const assets = { ...current.properties.assets };
         assets.asset2 = {
           ...assets.asset2,
           locationInfo: { ...assets.asset2.locationInfo, uri: modelUri(model) },
         };
-        const armPatched = await arm("PATCH", predictivePath, {
+        const armPatched = await api.arm("PATCH", predictivePath, {
           properties: { packageType: "Graph", assets },
         });
         assert.equal(armPatched.status, 200, armPatched.text);
-        const after = await provisioned(predictivePath);
+        const after = await waitForProvisioning(api, predictivePath);
         assert.equal(after.properties.provisioningState, "Succeeded");
         patches += 2;
       }

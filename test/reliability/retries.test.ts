@@ -12,7 +12,7 @@ import { ClassicManagementClient } from "../../clients/classic";
 import { isServiceError, type HttpClientOptions } from "../../clients/http";
 import { RrsClient } from "../../clients/rrs";
 import type { WebServiceKeys } from "../../clients/wire";
-import { uniqueName } from "../helpers/env";
+import { uniqueId } from "../helpers/env";
 import {
   armServicePath,
   executionBase,
@@ -42,8 +42,8 @@ describe("reliability: the clients through injected 429/503 and latency", functi
     const service = await putArmService(emulator, path, loadServiceDefinition("census-training"));
     trainingBase = executionBase(service);
     trainingKey = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body.primary;
-    ws = uniqueName("ws").replace(/-/g, "");
-    webServiceId = uniqueName("svc").replace(/-/g, "");
+    ws = uniqueId("ws");
+    webServiceId = uniqueId("svc");
     const endpoint = await publishClassic(emulator, ws, webServiceId, {
       Name: "retries",
       Properties: loadServiceDefinition("census-predictive").properties,

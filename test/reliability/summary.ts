@@ -89,24 +89,25 @@ export function recordSecretsScan(
 }
 
 /** The totals the issue asks for. */
-export function totals(s: ReliabilitySummary = summary): Record<string, number> {
-  const rejected = s.badInputs.filter((b) => b.outcome === "rejected");
-  const inputs = new Set(s.badInputs.map((b) => b.input));
+export function totals(): Record<string, number> {
+  const rejected = summary.badInputs.filter((b) => b.outcome === "rejected");
+  const inputs = new Set(summary.badInputs.map((b) => b.input));
   const rejectedInputs = new Set(rejected.map((b) => b.input));
   return {
-    faultScenarios: s.faults.length,
-    faultsInjected: s.faults.reduce((n, f) => n + f.injected, 0),
-    faultScenariosSurvived: s.faults.filter((f) => f.outcome === "survived").length,
-    faultScenariosFailedClearly: s.faults.filter((f) => f.outcome === "failed clearly").length,
-    faultScenariosConverged: s.faults.filter((f) => f.converged).length,
+    faultScenarios: summary.faults.length,
+    faultsInjected: summary.faults.reduce((n, f) => n + f.injected, 0),
+    faultScenariosSurvived: summary.faults.filter((f) => f.outcome === "survived").length,
+    faultScenariosFailedClearly: summary.faults.filter((f) => f.outcome === "failed clearly")
+      .length,
+    faultScenariosConverged: summary.faults.filter((f) => f.converged).length,
     badInputsTried: inputs.size,
-    badInputAttempts: s.badInputs.length,
+    badInputAttempts: summary.badInputs.length,
     badInputsRejectedWithNamedError: rejectedInputs.size,
     badInputAttemptsRejected: rejected.length,
     edgeCasesAccepted: [...inputs].filter((i) => !rejectedInputs.has(i)).length,
-    requestsServed: s.load.reduce((n, l) => n + l.served, 0),
-    requestsFailed: s.load.reduce((n, l) => n + l.failed, 0),
-    secretLeaks: s.secrets.reduce((n, x) => n + x.leaks, 0),
+    requestsServed: summary.load.reduce((n, l) => n + l.served, 0),
+    requestsFailed: summary.load.reduce((n, l) => n + l.failed, 0),
+    secretLeaks: summary.secrets.reduce((n, x) => n + x.leaks, 0),
   };
 }
 

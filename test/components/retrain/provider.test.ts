@@ -15,7 +15,8 @@ import type { TrainedModelInputs, TrainedModelOutputs } from "../../../component
 import { webServiceProvider } from "../../../components/webService";
 import type { WebServiceOutputs } from "../../../components/webService";
 import { censusToCsv, generateCensusRows } from "../../../data/generate";
-import { azuriteConnectionString, uniqueName } from "../../helpers/env";
+import { shuffledLabels } from "../../e2e/harness/localStack";
+import { azuriteConnectionString, setEnv, uniqueName } from "../../helpers/env";
 import { startTestEmulator, testStorageKey, type TestEmulator } from "../../helpers/emulator";
 
 type Checked = TrainedModelInputs & { dataSha256: string };
@@ -24,10 +25,11 @@ describe("retrain provider against Azurite and the emulator", function () {
   this.timeout(120_000);
   let emulator: TestEmulator;
   let dir: string;
+  let cacheDir: string;
+  let restoreEnv: (() => void) | undefined;
   let training: WebServiceOutputs;
   let base: Record<string, unknown>;
   const containers = { data: uniqueName("data"), models: uniqueName("models") };
-  const previousLog = process.env.AZUREML_RETRAIN_LOG;
 
   const write = (name: string, content: string): string => {
     const file = path.join(dir, name);
@@ -44,8 +46,8 @@ describe("retrain provider against Azurite and the emulator", function () {
   const models = () => blobService(azuriteConnectionString()).getContainerClient(containers.models);
 
   before(async () => {
-    process.env.AZUREML_RETRAIN_LOG = "silent";
-    process.env.AZUREML_RETRAIN_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "hash-cache-"));
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "hash-cache-"));
+    restoreEnv = setEnv({ AZUREML_RETRAIN_LOG: "silent", AZUREML_RETRAIN_CACHE_DIR: cacheDir });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "provider-"));
     emulator = await startTestEmulator();
     const definition = loadDefinition("services/census-training.json");
@@ -82,9 +84,10 @@ describe("retrain provider against Azurite and the emulator", function () {
   });
 
   after(async () => {
-    process.env.AZUREML_RETRAIN_LOG = previousLog;
+    restoreEnv?.();
     await emulator?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
   describe("check", () => {
@@ -233,10 +236,7 @@ describe("retrain provider against Azurite and the emulator", function () {
     });
 
     it("a model that fails the gate is refused with its metrics; the re-run re-checks without training", async () => {
-      const noise = generateCensusRows({ rows: 3000, seed: 13, drift: 0 }).map((r, i, all) => ({
-        ...r,
-        income: all[(i * 7919) % all.length].income,
-      }));
+      const noise = shuffledLabels(generateCensusRows({ rows: 3000, seed: 13, drift: 0 }));
       const { inputs } = await check({
         version: "v-noise",
         data: write("noise.csv", censusToCsv(noise)),

@@ -21,15 +21,13 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { CheckFailedError, ResourceInitError, type ProviderHost } from "./providerHost";
+import { onRegisterResource, SECRET_SIG, SECRET_VALUE } from "../../helpers/mocks";
+import { ResourceInitError, type ProviderHost } from "./providerHost";
 
 type Props = Record<string, unknown>;
 
-/** The SDK's secret sentinel key and value (`runtime/rpc.js`). */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 /** The SDK's unknown sentinel. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** A resource in the state. */
 export interface ResourceState {
@@ -117,6 +115,37 @@ function markSecrets(props: Props, secretKeys: readonly string[]): Props {
   return out;
 }
 
+/** Identifies a resource: its URN, type and name. */
+interface ResourceKey {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+}
+
+/**
+ * The state entry of a custom resource the host created (`initError`: created but failed to
+ * initialise, so the next up updates it).
+ */
+function record(
+  key: ResourceKey,
+  created: { readonly id: string; readonly outputs: Props },
+  inputs: Props,
+  secretKeys: string[],
+  initError = false,
+): ResourceState {
+  return {
+    urn: key.urn,
+    type: key.type,
+    name: key.name,
+    id: created.id,
+    custom: true,
+    inputs,
+    outputs: created.outputs,
+    secretKeys,
+    ...(initError ? { initError } : {}),
+  };
+}
+
 /** Options of {@link MiniEngine}. */
 export interface EngineOptions {
   readonly host: ProviderHost;
@@ -137,7 +166,6 @@ export class MiniEngine {
 
   constructor(private readonly options: EngineOptions) {
     this.resources = this.load();
-    this.patchMonitor();
   }
 
   /** The current state (plain values). */
@@ -226,34 +254,6 @@ export class MiniEngine {
 
   // ---- mocks -----------------------------------------------------------------------------------
 
-  /** Captures `additionalSecretOutputs` (the mock monitor drops them; the engine applies them). */
-  private patchMonitor(): void {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
-      MockMonitor: {
-        prototype: { registerResource(req: unknown, cb: unknown): unknown; __e2ePatched?: boolean };
-      };
-    };
-    if (MockMonitor.prototype.__e2ePatched) return;
-    const original = MockMonitor.prototype.registerResource;
-    const engines = MiniEngine.active;
-    MockMonitor.prototype.registerResource = function (req: unknown, cb: unknown) {
-      const r = req as {
-        getType(): string;
-        getName(): string;
-        getAdditionalsecretoutputsList(): string[];
-      };
-      engines.current?.secretOutputsByRegistration.set(
-        `${r.getType()}::${r.getName()}`,
-        r.getAdditionalsecretoutputsList(),
-      );
-      return original.call(this, req, cb);
-    };
-    MockMonitor.prototype.__e2ePatched = true;
-  }
-
-  private static readonly active: { current?: MiniEngine } = {};
-
   private urn(type: string, name: string): string {
     return `urn:pulumi:${this.options.stack}::${this.options.project}::${type}::${name}`;
   }
@@ -269,7 +269,10 @@ export class MiniEngine {
       custom: boolean,
     ) => Promise<{ id: string; state: Props }>,
   ): Promise<{ outputs: Record<string, unknown>; secretOutputs: string[]; programError?: Error }> {
-    MiniEngine.active.current = this;
+    // Captures `additionalSecretOutputs` (the mock monitor drops them; the engine applies them).
+    const stopListening = onRegisterResource((r) =>
+      this.secretOutputsByRegistration.set(`${r.type}::${r.name}`, r.additionalSecretOutputs),
+    );
     let inFlight = 0;
     let activity = 0;
     await pulumi.runtime.setMocks(
@@ -348,7 +351,7 @@ export class MiniEngine {
     }
     process.removeListener("unhandledRejection", swallow);
     process.removeListener("rejectionHandled", swallow);
-    MiniEngine.active.current = undefined;
+    stopListening();
     return { outputs, secretOutputs, programError };
   }
 
@@ -393,20 +396,12 @@ export class MiniEngine {
         const extraSecrets = this.secretOutputsByRegistration.get(`${type}::${name}`) ?? [];
         const secretKeys = [...new Set([...inputSecrets, ...extraSecrets])];
         const checked = await host.check(urn, old?.inputs ?? {}, values);
+        const key = { urn, type, name };
         if (!old) {
-          const { id, outputs } = await this.createWithInitErrors(urn, checked);
-          this.resources.push({
-            urn,
-            type,
-            name,
-            id,
-            custom,
-            inputs: checked,
-            outputs,
-            secretKeys,
-          });
+          const created = await this.createWithInitErrors(key, checked);
+          this.resources.push(record(key, created, checked, secretKeys));
           steps.push({ op: "create", urn, type, name });
-          return { id, state: markSecrets(outputs, secretKeys) };
+          return { id: created.id, state: markSecrets(created.outputs, secretKeys) };
         }
         const diff = await host.diff(urn, old.id, old.outputs, checked);
         if (diff.replaces.length > 0) {
@@ -414,23 +409,14 @@ export class MiniEngine {
             await host.delete(urn, old.id, old.outputs);
             this.resources = this.resources.filter((r) => r !== old);
           }
-          const { id, outputs } = await this.createWithInitErrors(urn, checked);
+          const created = await this.createWithInitErrors(key, checked);
           if (!diff.deleteBeforeReplace) {
             replaced.push(old);
             this.resources = this.resources.filter((r) => r !== old);
           }
-          this.resources.push({
-            urn,
-            type,
-            name,
-            id,
-            custom,
-            inputs: checked,
-            outputs,
-            secretKeys,
-          });
+          this.resources.push(record(key, created, checked, secretKeys));
           steps.push({ op: "replace", urn, type, name, replaces: diff.replaces });
-          return { id, state: markSecrets(outputs, secretKeys) };
+          return { id: created.id, state: markSecrets(created.outputs, secretKeys) };
         }
         if (diff.changes === "none" && !old.initError) {
           old.inputs = checked;
@@ -486,28 +472,19 @@ export class MiniEngine {
     return { steps, error, outputs: result.outputs, secretOutputs: result.secretOutputs };
   }
 
+  /** Create; a partially created resource (ErrorResourceInitFailed) is kept in the state. */
   private async createWithInitErrors(
-    urn: string,
+    key: ResourceKey,
     inputs: Props,
   ): Promise<{ id: string; outputs: Props }> {
     try {
-      return await this.options.host.create(urn, inputs);
+      return await this.options.host.create(key.urn, inputs);
     } catch (e) {
       if (e instanceof ResourceInitError) {
-        const r = this.resources.find((x) => x.urn === urn);
-        const record: ResourceState = {
-          urn,
-          type: urn.split("::")[2],
-          name: urn.split("::")[3],
-          id: e.id,
-          custom: true,
-          inputs,
-          outputs: e.properties,
-          secretKeys: r?.secretKeys ?? [],
-          initError: true,
-        };
-        this.resources = this.resources.filter((x) => x.urn !== urn);
-        this.resources.push(record);
+        const r = this.resources.find((x) => x.urn === key.urn);
+        const partial = { id: e.id, outputs: e.properties };
+        this.resources = this.resources.filter((x) => x.urn !== key.urn);
+        this.resources.push(record(key, partial, inputs, r?.secretKeys ?? [], true));
       }
       throw e;
     }
@@ -620,8 +597,6 @@ export class MiniEngine {
     return { steps, error, outputs: {}, secretOutputs: [] };
   }
 }
-
-export { CheckFailedError };
 
 /** The op of each resource in a run (the retirement of a replaced one is a separate step, left out). */
 export function opsOf(result: RunResult): Record<string, string> {
