@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
 import { AZURITE_ACCOUNT, azuriteConnectionString } from "../clients/azurite";
 
 export { AZURITE_ACCOUNT, AZURITE_KEY, azuriteConnectionString } from "../clients/azurite";
@@ -106,6 +105,11 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     process: child,
     async stop(): Promise<void> {
       process.removeListener("exit", killOnExit);
+      // The child and its pipes were unref'd so an idle Azurite never keeps a finished run
+      // alive. While stopping, they must hold the event loop again: otherwise Node runs out of
+      // referenced work mid-teardown and exits 0 before mocha has set the failure count.
+      child.ref();
+      (child.stdout as unknown as { ref?: () => void })?.ref?.();
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
         // Azurite closes its server on SIGTERM (flushing its metadata) but idle keep-alive
@@ -119,7 +123,13 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
           check();
         });
         child.kill("SIGTERM");
-        await Promise.race([closed, exited, delay(5_000, undefined, { ref: false })]);
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([
+          closed,
+          exited,
+          new Promise<void>((resolve) => (grace = setTimeout(resolve, 5_000))),
+        ]);
+        clearTimeout(grace);
         if (child.connected) child.disconnect();
         const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
         await exited;
