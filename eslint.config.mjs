@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint's recommended rules, type-aware where it pays off.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import chaiFriendly from "eslint-plugin-chai-friendly";
 
 export default tseslint.config(
   {
@@ -29,6 +30,16 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
       ],
       eqeqeq: ["error", "always", { null: "ignore" }],
+    },
+  },
+  {
+    // chai's property assertions (`expect(x).to.be.true`) are expressions by design; the
+    // chai-friendly rule allows those and still flags every other unused expression.
+    files: ["test/**/*.ts"],
+    plugins: { "chai-friendly": chaiFriendly },
+    rules: {
+      "@typescript-eslint/no-unused-expressions": "off",
+      "chai-friendly/no-unused-expressions": "error",
     },
   },
   {

@@ -1,4 +1,5 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectInstance } from "./helpers/expect";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -20,21 +21,21 @@ const json = (v: unknown): string => JSON.stringify(v);
 describe("config", () => {
   it("fills defaults for a minimal local stack", () => {
     const config = parseConfig({ model: json(model) });
-    assert.equal(config.target, "local");
-    assert.deepEqual(config.model, {
+    expect(config.target).to.equal("local");
+    expect(config.model).to.deep.equal({
       ...model,
       parameters: {},
       retain: true,
       deadlineMinutes: 120,
     });
-    assert.deepEqual(config.local, {
+    expect(config.local).to.deep.equal({
       emulatorUrl: "http://127.0.0.1:9700",
       azuriteBlobEndpoint: "http://127.0.0.1:10000/devstoreaccount1",
       emulatorLocation: ".azureml-emulator",
       workspaceId: "10ca1000000000000000000000000001",
     });
-    assert.equal(config.services.trainingDefinition, "services/census-training.json");
-    assert.deepEqual(config.endpoints, []);
+    expect(config.services.trainingDefinition).to.equal("services/census-training.json");
+    expect(config.endpoints).to.deep.equal([]);
   });
 
   it("canonicalizes the gate metric and stringifies parameters", () => {
@@ -45,8 +46,8 @@ describe("config", () => {
         parameters: { seed: 42, flag: true },
       }),
     });
-    assert.deepEqual(config.model.gate, { metric: "AUC", min: 0.7 });
-    assert.deepEqual(config.model.parameters, { seed: "42", flag: "true" });
+    expect(config.model.gate).to.deep.equal({ metric: "AUC", min: 0.7 });
+    expect(config.model.parameters).to.deep.equal({ seed: "42", flag: "true" });
   });
 
   it("accepts an azure stack with endpoints when the workspace token is set", () => {
@@ -57,8 +58,8 @@ describe("config", () => {
       endpoints: json([{ name: "contoso" }]),
       workspaceToken: "set",
     });
-    assert.equal(config.azure?.managementEndpoint, "https://management.azureml.net");
-    assert.equal(config.local, undefined);
+    expect(config.azure?.managementEndpoint).to.equal("https://management.azureml.net");
+    expect(config.local).to.equal(undefined);
   });
 
   const bad: { name: string; raw: Record<string, string | undefined>; problems: RegExp[] }[] = [
@@ -169,13 +170,13 @@ describe("config", () => {
       } catch (e) {
         error = e;
       }
-      assert.ok(error instanceof ConfigError, "a ConfigError");
+      expectInstance(error, ConfigError, "a ConfigError");
       for (const p of c.problems)
-        assert.ok(
+        expect(
           error.problems.some((line) => p.test(line)),
           `expected ${p} in:\n${error.problems.join("\n")}`,
-        );
-      assert.equal(error.problems.length, c.problems.length, error.problems.join("\n"));
+        ).to.equal(true);
+      expect(error.problems.length, error.problems.join("\n")).to.equal(c.problems.length);
     });
   }
 
@@ -189,20 +190,19 @@ describe("config", () => {
         path.join(dir, "credentials.json"),
         json({ armToken: "a", workspaceToken: "w", extra: 1 }),
       );
-      assert.deepEqual(readEmulatorCredentials(dir), {
+      expect(readEmulatorCredentials(dir)).to.deep.equal({
         armToken: "a",
         workspaceToken: "w",
       });
     });
     it("says how to start the emulators when the file is missing", () => {
-      assert.throws(
-        () => readEmulatorCredentials(dir),
+      expect(() => readEmulatorCredentials(dir)).to.throw(
         /start the emulators first \(npm run emulators\)/,
       );
     });
     it("says the file is incomplete", () => {
       fs.writeFileSync(path.join(dir, "credentials.json"), json({ armToken: "a" }));
-      assert.throws(() => readEmulatorCredentials(dir), /lacks armToken or workspaceToken/);
+      expect(() => readEmulatorCredentials(dir)).to.throw(/lacks armToken or workspaceToken/);
     });
   });
 });

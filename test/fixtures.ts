@@ -3,7 +3,12 @@
  * --parallel). Suites get its connection string from the environment and create their own
  * uniquely named containers, so they never see each other's blobs.
  */
+import * as chai from "chai";
+import chaiAsPromised from "chai-as-promised";
 import { startAzurite, type AzuriteHandle } from "../scripts/azurite";
+
+// `expect(promise).to.be.rejectedWith(...)` in every suite: registered once, before any test file.
+chai.use(chaiAsPromised);
 
 let azurite: AzuriteHandle | undefined;
 

@@ -2,7 +2,8 @@
  * The whole program under Pulumi mocks, for both stacks: the exact resource set, the wiring
  * between resources, secrets, and config errors raised before any resource is declared.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectPresent } from "./helpers/expect";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -62,7 +63,7 @@ async function runProgram(
 
 function find(registrations: Registration[], name: string): Registration {
   const r = registrations.find((x) => x.name === name);
-  assert.ok(r, `no resource ${name}; have ${registrations.map((x) => x.name).join(", ")}`);
+  expectPresent(r, `no resource ${name}; have ${registrations.map((x) => x.name).join(", ")}`);
   return r;
 }
 
@@ -91,8 +92,7 @@ describe("program (index.ts) under mocks", () => {
 
     // Registration order follows the async resolution of inputs, so the sets are compared.
     it("declares exactly the resources of the local stack", () => {
-      assert.deepEqual(
-        registrations.map((r) => `${r.type} ${r.name}`).sort(),
+      expect(registrations.map((r) => `${r.type} ${r.name}`).sort()).to.deep.equal(
         [
           "azureml-retrain:index:ModelStorage storage",
           "pulumi-nodejs:dynamic/azureml:LocalContainers storage-containers",
@@ -106,28 +106,27 @@ describe("program (index.ts) under mocks", () => {
           "pulumi-nodejs:dynamic/azureml:ClassicEndpoint endpoint-northwind",
         ].sort(),
       );
-      assert.equal(registrations.length, 10, "two pinned endpoints share one pinned model");
+      expect(registrations.length, "two pinned endpoints share one pinned model").to.equal(10);
     });
 
     it("points the services at the emulator and Azurite with the emulator's tokens, as secrets", () => {
       const training = find(registrations, "training");
-      assert.equal(training.inputs.endpoint, "http://127.0.0.1:9700");
-      assert.equal(training.inputs.name, "census-training");
-      assert.ok(isSecretInput(training.inputs.token));
-      assert.equal(unwrapSecrets(training.inputs.token), CREDS.armToken);
-      assert.deepEqual(unwrapSecrets(training.inputs.storageAccount), {
+      expect(training.inputs.endpoint).to.equal("http://127.0.0.1:9700");
+      expect(training.inputs.name).to.equal("census-training");
+      expect(isSecretInput(training.inputs.token)).to.equal(true);
+      expect(unwrapSecrets(training.inputs.token)).to.equal(CREDS.armToken);
+      expect(unwrapSecrets(training.inputs.storageAccount)).to.deep.equal({
         name: "devstoreaccount1",
         key: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
       });
-      assert.equal(training.inputs.workspaceId, CREDS.workspaceId);
+      expect(training.inputs.workspaceId).to.equal(CREDS.workspaceId);
       const definition = training.inputs.definition as { package: { nodes: object } };
-      assert.ok(
-        Object.keys(definition.package.nodes).length > 5,
+      expect(
+        Object.keys(definition.package.nodes).length,
         "the training definition is sent",
-      );
+      ).to.be.above(5);
       const containers = find(registrations, "storage-containers");
-      assert.match(
-        String(unwrapSecrets(containers.inputs.connectionString)),
+      expect(String(unwrapSecrets(containers.inputs.connectionString))).to.match(
         /BlobEndpoint=http:\/\/127\.0\.0\.1:10000\/devstoreaccount1;/,
       );
     });
@@ -135,7 +134,7 @@ describe("program (index.ts) under mocks", () => {
     it("wires the training service's BES endpoint and key into the model", () => {
       const m = find(registrations, "model");
       const training = unwrapSecrets(m.inputs.training) as Record<string, unknown>;
-      assert.deepEqual(training, {
+      expect(training).to.deep.equal({
         executionUrl: "http://127.0.0.1:9700/subscriptions/abc/services/census-training",
         apiKey: "pk-training",
         inputPort: "input1",
@@ -143,12 +142,14 @@ describe("program (index.ts) under mocks", () => {
         evaluationOutput: "output2",
         inputColumns: [...CENSUS_COLUMNS],
       });
-      assert.ok(isSecretInput(m.inputs.training), "the training key keeps the object secret");
-      assert.equal(m.inputs.version, "2026-11-27.1");
-      assert.equal(m.inputs.data, "data/census-2026-11.csv");
-      assert.deepEqual(m.inputs.gate, { metric: "AUC", min: 0.8, maxRegression: 0.01 });
-      assert.equal(m.inputs.retain, true);
-      assert.deepEqual(m.inputs.serving, {
+      expect(isSecretInput(m.inputs.training), "the training key keeps the object secret").to.equal(
+        true,
+      );
+      expect(m.inputs.version).to.equal("2026-11-27.1");
+      expect(m.inputs.data).to.equal("data/census-2026-11.csv");
+      expect(m.inputs.gate).to.deep.equal({ metric: "AUC", min: 0.8, maxRegression: 0.01 });
+      expect(m.inputs.retain).to.equal(true);
+      expect(m.inputs.serving).to.deep.equal({
         kind: "arm",
         endpoint: "http://127.0.0.1:9700",
         subscriptionId: "00000000-0000-0000-0000-000000000000",
@@ -163,27 +164,26 @@ describe("program (index.ts) under mocks", () => {
 
     it("serves the declared model on the predictive service and the unpinned endpoint", () => {
       const predictive = find(registrations, "predictive");
-      assert.equal(
-        predictive.inputs.trainedModelUri,
+      expect(predictive.inputs.trainedModelUri).to.equal(
         "http://blob/acct/models/2026-11-27.1/key.ilearner",
       );
-      assert.equal(predictive.inputs.trainedModelAssetName, "Census Model [trained model]");
+      expect(predictive.inputs.trainedModelAssetName).to.equal("Census Model [trained model]");
       const contoso = find(registrations, "endpoint-contoso");
-      assert.deepEqual(unwrapSecrets(contoso.inputs.trainedModel), {
+      expect(unwrapSecrets(contoso.inputs.trainedModel)).to.deep.equal({
         baseLocation: "http://blob/acct/",
         relativeLocation: "models/2026-11-27.1/key.ilearner",
       });
-      assert.equal(contoso.inputs.webServiceId, "c0ffee00c0ffee00c0ffee00c0ffee00");
-      assert.equal(contoso.inputs.resourceName, "Census Model [trained model]");
-      assert.ok(isSecretInput(contoso.inputs.token));
-      assert.ok(isSecretInput(contoso.inputs.storageConnectionString));
+      expect(contoso.inputs.webServiceId).to.equal("c0ffee00c0ffee00c0ffee00c0ffee00");
+      expect(contoso.inputs.resourceName).to.equal("Census Model [trained model]");
+      expect(isSecretInput(contoso.inputs.token)).to.equal(true);
+      expect(isSecretInput(contoso.inputs.storageConnectionString)).to.equal(true);
     });
 
     it("pins endpoints to their own model, gated against that endpoint", () => {
       const pinned = find(registrations, "model-2026-10-30.1");
-      assert.equal(pinned.inputs.version, "2026-10-30.1");
-      assert.equal(pinned.inputs.data, "data/census-2026-10.csv");
-      assert.deepEqual(pinned.inputs.serving, {
+      expect(pinned.inputs.version).to.equal("2026-10-30.1");
+      expect(pinned.inputs.data).to.equal("data/census-2026-10.csv");
+      expect(pinned.inputs.serving).to.deep.equal({
         kind: "classic",
         endpoint: "http://127.0.0.1:9700",
         workspaceId: CREDS.workspaceId,
@@ -195,35 +195,33 @@ describe("program (index.ts) under mocks", () => {
         labelColumn: "income",
       });
       for (const name of ["endpoint-fabrikam", "endpoint-northwind"]) {
-        assert.equal(
+        expect(
           (
             unwrapSecrets(find(registrations, name).inputs.trainedModel) as {
               relativeLocation: string;
             }
           ).relativeLocation,
-          "models/2026-10-30.1/key.ilearner",
-        );
+        ).to.equal("models/2026-10-30.1/key.ilearner");
       }
     });
 
     it("publishes the classic service on the emulator with the declared model", () => {
       const classic = find(registrations, "classic");
-      assert.equal(classic.inputs.mode, "publish");
-      assert.equal(classic.inputs.name, "census-predictive (classic)");
-      assert.deepEqual(unwrapSecrets(classic.inputs.trainedModel), {
+      expect(classic.inputs.mode).to.equal("publish");
+      expect(classic.inputs.name).to.equal("census-predictive (classic)");
+      expect(unwrapSecrets(classic.inputs.trainedModel)).to.deep.equal({
         baseLocation: "http://blob/acct/",
         relativeLocation: "models/2026-11-27.1/key.ilearner",
       });
     });
 
     it("exports the served version, metrics, endpoints, and the model location as a secret", async () => {
-      assert.equal(await promiseOf(program.servedVersion), "2026-11-27.1");
-      assert.deepEqual(await promiseOf(program.metrics), { AUC: 0.9 });
-      assert.equal(
-        await promiseOf(program.predictiveUrl),
+      expect(await promiseOf(program.servedVersion)).to.equal("2026-11-27.1");
+      expect(await promiseOf(program.metrics)).to.deep.equal({ AUC: 0.9 });
+      expect(await promiseOf(program.predictiveUrl)).to.equal(
         "http://127.0.0.1:9700/subscriptions/abc/services/census-predictive",
       );
-      assert.deepEqual(await promiseOf(pulumi.output(program.endpoints)), {
+      expect(await promiseOf(pulumi.output(program.endpoints))).to.deep.equal({
         contoso: {
           apiLocation: `http://127.0.0.1:9700/workspaces/${CREDS.workspaceId}/services/contoso`,
           version: "2026-11-27.1",
@@ -237,11 +235,10 @@ describe("program (index.ts) under mocks", () => {
           version: "2026-10-30.1",
         },
       });
-      assert.equal(await pulumi.isSecret(program.predictiveKey), true);
-      assert.equal(await promiseOf(program.predictiveKey), "pk-predictive");
-      assert.equal(await pulumi.isSecret(program.modelLocation), true);
-      assert.equal(
-        await promiseOf(program.modelLocation),
+      expect(await pulumi.isSecret(program.predictiveKey)).to.equal(true);
+      expect(await promiseOf(program.predictiveKey)).to.equal("pk-predictive");
+      expect(await pulumi.isSecret(program.modelLocation)).to.equal(true);
+      expect(await promiseOf(program.modelLocation)).to.equal(
         "http://blob/acct/models/2026-11-27.1/key.ilearner?sv=x&sig=mocksig",
       );
     });
@@ -254,7 +251,7 @@ describe("program (index.ts) under mocks", () => {
           CREDS.workspaceToken,
           "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq",
         ]) {
-          assert.ok(!text.includes(secret), `${r.name}'s provider holds a secret`);
+          expect(text.includes(secret), `${r.name}'s provider holds a secret`).to.equal(false);
         }
       }
     });
@@ -283,8 +280,7 @@ describe("program (index.ts) under mocks", () => {
     });
 
     it("declares an Azure storage account and references the existing classic service", () => {
-      assert.deepEqual(
-        registrations.map((r) => `${r.type} ${r.name}`).sort(),
+      expect(registrations.map((r) => `${r.type} ${r.name}`).sort()).to.deep.equal(
         [
           "azureml-retrain:index:ModelStorage storage",
           "azure-native:storage:StorageAccount storage-account",
@@ -298,53 +294,50 @@ describe("program (index.ts) under mocks", () => {
         ].sort(),
       );
       const classic = find(registrations, "classic");
-      assert.equal(classic.inputs.mode, "reference");
-      assert.equal(classic.inputs.endpoint, "https://management.azureml.net");
-      assert.equal(unwrapSecrets(classic.inputs.token), "AZURE-WS-TOKEN-123456");
-      assert.ok(isSecretInput(classic.inputs.token));
+      expect(classic.inputs.mode).to.equal("reference");
+      expect(classic.inputs.endpoint).to.equal("https://management.azureml.net");
+      expect(unwrapSecrets(classic.inputs.token)).to.equal("AZURE-WS-TOKEN-123456");
+      expect(isSecretInput(classic.inputs.token)).to.equal(true);
     });
 
     it("uses ARM on Azure with Entra ID (no static token) and the account key as a secret", () => {
       const training = find(registrations, "training");
-      assert.equal(training.inputs.endpoint, "https://management.azure.com");
-      assert.equal(training.inputs.token, undefined);
-      assert.equal(training.inputs.subscriptionId, azure.subscriptionId);
-      assert.equal(training.inputs.resourceGroup, "rg-dev");
-      assert.equal(training.inputs.location, "westeurope");
-      assert.ok(isSecretInput(training.inputs.storageAccount));
-      assert.deepEqual(unwrapSecrets(training.inputs.storageAccount), {
+      expect(training.inputs.endpoint).to.equal("https://management.azure.com");
+      expect(training.inputs.token).to.equal(undefined);
+      expect(training.inputs.subscriptionId).to.equal(azure.subscriptionId);
+      expect(training.inputs.resourceGroup).to.equal("rg-dev");
+      expect(training.inputs.location).to.equal("westeurope");
+      expect(isSecretInput(training.inputs.storageAccount)).to.equal(true);
+      expect(unwrapSecrets(training.inputs.storageAccount)).to.deep.equal({
         name: "amlretraindev",
         key: "AZKEY0123456789abcdefAZKEY==",
       });
       const m = find(registrations, "model");
-      assert.match(
+      expect(
         String((unwrapSecrets(m.inputs.store) as { connectionString: string }).connectionString),
-        /^DefaultEndpointsProtocol=https;AccountName=amlretraindev;AccountKey=AZKEY/,
-      );
-      assert.equal(m.inputs.servingToken, undefined, "ARM serving target uses Entra ID");
+      ).to.match(/^DefaultEndpointsProtocol=https;AccountName=amlretraindev;AccountKey=AZKEY/);
+      expect(m.inputs.servingToken, "ARM serving target uses Entra ID").to.equal(undefined);
     });
   });
 
   describe("bad configuration", () => {
     it("fails before declaring any resource, naming the field", async () => {
-      await assert.rejects(
+      await expect(
         runProgram({
           target: "local",
           model: { ...model, version: "not valid!" },
           local: { emulatorLocation: emulatorDir },
         }),
-        /azureml-retrain:model\.version: "not valid!" is not a valid version/,
-      );
+      ).to.be.rejectedWith(/azureml-retrain:model\.version: "not valid!" is not a valid version/);
     });
     it("says to start the emulators when their credentials are missing", async () => {
-      await assert.rejects(
+      await expect(
         runProgram({
           target: "local",
           model,
           local: { emulatorLocation: path.join(emulatorDir, "nope") },
         }),
-        /start the emulators first \(npm run emulators\)/,
-      );
+      ).to.be.rejectedWith(/start the emulators first \(npm run emulators\)/);
     });
   });
 });

@@ -2,7 +2,8 @@
  * The HTTP stack's retry and error behaviour, against a loopback server scripted per test (the
  * server plays a flaky service; what is asserted is what the client did).
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectServiceError } from "../helpers/expect";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import {
@@ -53,10 +54,10 @@ describe("clients/http retries and errors", () => {
         "GET",
         `${s.url}/x`,
       );
-      assert.deepEqual(res.body, { ok: true });
-      assert.equal(s.requests.length, 2);
-      assert.ok(s.requests[1].at - s.requests[0].at >= 950, "waited for Retry-After");
-      assert.deepEqual(retries, ["HTTP 429 (Retry-After)"]);
+      expect(res.body).to.deep.equal({ ok: true });
+      expect(s.requests.length).to.equal(2);
+      expect(s.requests[1].at - s.requests[0].at, "waited for Retry-After").to.be.at.least(950);
+      expect(retries).to.deep.equal(["HTTP 429 (Retry-After)"]);
     } finally {
       await s.close();
     }
@@ -70,9 +71,9 @@ describe("clients/http retries and errors", () => {
         retry: { retryDelayMs: 100, maxRetryDelayMs: 150 },
         onRetry: (_r, _a, w) => waits.push(w),
       }).request("GET", `${s.url}/x`);
-      assert.equal(s.requests.length, 3);
-      assert.ok(waits[0] >= 50 && waits[0] <= 100, `first wait ${waits[0]}`);
-      assert.ok(waits[1] >= 75 && waits[1] <= 150, `second wait ${waits[1]} is capped`);
+      expect(s.requests.length).to.equal(3);
+      expect(waits[0] >= 50 && waits[0] <= 100, `first wait ${waits[0]}`).to.equal(true);
+      expect(waits[1] >= 75 && waits[1] <= 150, `second wait ${waits[1]} is capped`).to.equal(true);
     } finally {
       await s.close();
     }
@@ -83,14 +84,13 @@ describe("clients/http retries and errors", () => {
       { status: 500, body: { error: { code: "InternalError", message: "boom" } } },
     ]);
     try {
-      await assert.rejects(
+      await expect(
         new JsonHttpClient({ retry: { maxRetries: 2, retryDelayMs: 1 } }).request(
           "GET",
           `${s.url}/x`,
         ),
-        /GET .*\/x failed: 500 InternalError: boom/,
-      );
-      assert.equal(s.requests.length, 3);
+      ).to.be.rejectedWith(/GET .*\/x failed: 500 InternalError: boom/);
+      expect(s.requests.length).to.equal(3);
     } finally {
       await s.close();
     }
@@ -116,15 +116,15 @@ describe("clients/http retries and errors", () => {
       const error = await new JsonHttpClient()
         .request("POST", `${s.url}/jobs?sig=SECRETSIG`, {})
         .catch((e: unknown) => e);
-      assert.equal(s.requests.length, 1);
-      assert.ok(isServiceError(error, 400, "BadArgument"));
-      assert.equal(error.detailCode, "InvalidBlobExtension");
-      assert.equal(error.requestId, "req-1");
-      assert.match(
-        error.message,
+      expect(s.requests.length).to.equal(1);
+      expectServiceError(error, 400, "BadArgument");
+      const served = error;
+      expect(served.detailCode).to.equal("InvalidBlobExtension");
+      expect(served.requestId).to.equal("req-1");
+      expect(served.message).to.match(
         /POST http:\/\/127\.0\.0\.1:\d+\/jobs failed: 400 BadArgument: Invalid argument provided\. \(InvalidBlobExtension \[output1\]: use \.ilearner\)/,
       );
-      assert.doesNotMatch(error.message, /SECRETSIG/);
+      expect(served.message).to.not.match(/SECRETSIG/);
     } finally {
       await s.close();
     }
@@ -136,12 +136,12 @@ describe("clients/http retries and errors", () => {
       "GET",
       `${s.url}/x`,
     );
-    assert.equal(s.requests[0].auth, "Bearer tok-123");
+    expect(s.requests[0].auth).to.equal("Bearer tok-123");
     await s.close();
     const error = await new JsonHttpClient({ retry: { maxRetries: 1, retryDelayMs: 1 } })
       .request("GET", `${s.url}/x`)
       .catch((e: unknown) => e);
-    assert.ok(isServiceError(error, 0, "ECONNREFUSED"), String(error));
+    expect(isServiceError(error, 0, "ECONNREFUSED"), String(error)).to.equal(true);
   });
 
   describe("BES status normalization", () => {
@@ -154,19 +154,19 @@ describe("clients/http retries and errors", () => {
       [" 0 ", "NotStarted"],
     ];
     for (const [raw, name] of cases) {
-      it(`${JSON.stringify(raw)} → ${name}`, () => assert.equal(normalizeStatusCode(raw), name));
+      it(`${JSON.stringify(raw)} → ${name}`, () => expect(normalizeStatusCode(raw)).to.equal(name));
     }
     for (const raw of [5, -1, "Done", null, 1.5]) {
       it(`${JSON.stringify(raw)} is refused`, () =>
-        assert.throws(() => normalizeStatusCode(raw), /unknown BES StatusCode/));
+        expect(() => normalizeStatusCode(raw)).to.throw(/unknown BES StatusCode/));
     }
     it("reads the legacy single Result and the spaced 'Status Code'", () => {
       const status = normalizeJobStatus({
         "Status Code": 4,
         Result: { RelativeLocation: "c/m.ilearner" },
       } as never);
-      assert.equal(status.state, "Finished");
-      assert.deepEqual(status.results, { output1: { RelativeLocation: "c/m.ilearner" } });
+      expect(status.state).to.equal("Finished");
+      expect(status.results).to.deep.equal({ output1: { RelativeLocation: "c/m.ilearner" } });
     });
     it("keeps the run times when the service reports them", () => {
       const status = normalizeJobStatus({
@@ -174,21 +174,21 @@ describe("clients/http retries and errors", () => {
         StartTime: "2026-11-27T10:00:00.000Z",
         EndTime: "2026-11-27T10:00:02.500Z",
       });
-      assert.equal(status.startTime, "2026-11-27T10:00:00.000Z");
-      assert.equal(status.endTime, "2026-11-27T10:00:02.500Z");
+      expect(status.startTime).to.equal("2026-11-27T10:00:00.000Z");
+      expect(status.endTime).to.equal("2026-11-27T10:00:02.500Z");
       const pending = normalizeJobStatus({ StatusCode: "NotStarted", StartTime: null });
-      assert.equal(pending.startTime, undefined);
-      assert.equal(pending.endTime, undefined);
+      expect(pending.startTime).to.equal(undefined);
+      expect(pending.endTime).to.equal(undefined);
     });
   });
 
   it("BES polls at a twentieth of the time waited, between its bounds", () => {
-    assert.equal(pollIntervalMs(0), 250);
-    assert.equal(pollIntervalMs(4_000), 250);
-    assert.equal(pollIntervalMs(20_000), 1_000);
-    assert.equal(pollIntervalMs(120_000), 6_000);
-    assert.equal(pollIntervalMs(2 * 3600_000), 15_000);
-    assert.equal(pollIntervalMs(10_000, 25, 100), 100);
+    expect(pollIntervalMs(0)).to.equal(250);
+    expect(pollIntervalMs(4_000)).to.equal(250);
+    expect(pollIntervalMs(20_000)).to.equal(1_000);
+    expect(pollIntervalMs(120_000)).to.equal(6_000);
+    expect(pollIntervalMs(2 * 3600_000)).to.equal(15_000);
+    expect(pollIntervalMs(10_000, 25, 100)).to.equal(100);
   });
 
   it("BES wait reports each state once and returns the terminal status", async () => {
@@ -209,10 +209,10 @@ describe("clients/http retries and errors", () => {
           initialIntervalMs: 10,
           onStateChange: (st) => states.push(st),
         });
-        assert.equal(status.state, final);
-        assert.deepEqual(states, ["NotStarted", "Running", final]);
-        assert.equal(s.requests.length, 4);
-        if (final === "Failed") assert.equal(status.details, "Error 0001");
+        expect(status.state).to.equal(final);
+        expect(states).to.deep.equal(["NotStarted", "Running", final]);
+        expect(s.requests.length).to.equal(4);
+        if (final === "Failed") expect(status.details).to.equal("Error 0001");
       } finally {
         await s.close();
       }
@@ -224,17 +224,16 @@ describe("clients/http retries and errors", () => {
     try {
       const bes = new BesClient(s.url, "key");
       const states: string[] = [];
-      await assert.rejects(
+      await expect(
         bes.waitForCompletion("job1", {
           deadline: Date.now() + 300,
           initialIntervalMs: 50,
           onStateChange: (st) => states.push(st),
         }),
-        /BES job job1 did not finish within its deadline .*it was cancelled/,
-      );
-      assert.deepEqual(states, ["Running"]);
-      assert.equal(s.requests.at(-1)?.method, "DELETE");
-      assert.match(s.requests.at(-1)?.url ?? "", /^\/jobs\/job1\?api-version=2\.0$/);
+      ).to.be.rejectedWith(/BES job job1 did not finish within its deadline .*it was cancelled/);
+      expect(states).to.deep.equal(["Running"]);
+      expect(s.requests.at(-1)?.method).to.equal("DELETE");
+      expect(s.requests.at(-1)?.url ?? "").to.match(/^\/jobs\/job1\?api-version=2\.0$/);
     } finally {
       await s.close();
     }
@@ -243,26 +242,25 @@ describe("clients/http retries and errors", () => {
   it("redacts a known connection string's bare account key, and errors thrown through redactingErrors", async () => {
     const cs =
       "DefaultEndpointsProtocol=http;AccountName=a;AccountKey=S3cretKeyValue==;BlobEndpoint=x";
-    assert.equal(
-      redactSecrets("auth failed for key S3cretKeyValue==", [cs]),
+    expect(redactSecrets("auth failed for key S3cretKeyValue==", [cs])).to.equal(
       "auth failed for key ***",
     );
-    await assert.rejects(
+    await expect(
       redactingErrors([cs], async () => {
         throw new Error("signature of S3cretKeyValue== did not match");
       }),
-      { message: "signature of *** did not match" },
-    );
-    assert.equal(await redactingErrors([cs], async () => 42), 42);
+    ).to.be.rejectedWith("signature of *** did not match");
+    expect(await redactingErrors([cs], async () => 42)).to.equal(42);
   });
 
   it("redacts SAS signatures, account keys and bearer tokens", () => {
-    assert.equal(
+    expect(
       redactSecrets("url?sv=1&sig=abc%2Fdef&se=2 AccountKey=xyz==; Authorization: Bearer eyJ.a.b", [
         "plain-secret-1",
       ]),
-      "url?sv=1&sig=***&se=2 AccountKey=***; Authorization: Bearer ***",
+    ).to.equal("url?sv=1&sig=***&se=2 AccountKey=***; Authorization: Bearer ***");
+    expect(redactSecrets("token plain-secret-1 here", ["plain-secret-1"])).to.equal(
+      "token *** here",
     );
-    assert.equal(redactSecrets("token plain-secret-1 here", ["plain-secret-1"]), "token *** here");
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -44,14 +44,17 @@ describe("clients/storage against Azurite", () => {
       concurrency: 3,
       onProgress: (e) => progress.push(e.bytes),
     });
-    assert.deepEqual(first, { uploaded: true, bytes: bytes.length });
-    assert.ok((await blob.downloadToBuffer()).equals(bytes), "the blob holds the file's bytes");
+    expect(first).to.deep.equal({ uploaded: true, bytes: bytes.length });
+    expect(
+      (await blob.downloadToBuffer()).equals(bytes),
+      "the blob holds the file's bytes",
+    ).to.equal(true);
     const blocks = await blob.getBlockList("committed");
-    assert.equal(blocks.committedBlocks?.length, 6);
-    assert.equal((await blob.getProperties()).metadata?.sha256, sha);
-    assert.equal(progress.at(-1), bytes.length);
+    expect(blocks.committedBlocks?.length).to.equal(6);
+    expect((await blob.getProperties()).metadata?.sha256).to.equal(sha);
+    expect(progress.at(-1)).to.equal(bytes.length);
     const second = await uploadFileContentAddressed(blob, p, { expectedSha256: sha });
-    assert.deepEqual(second, { uploaded: false, bytes: bytes.length });
+    expect(second).to.deep.equal({ uploaded: false, bytes: bytes.length });
   });
 
   it("reuses its block buffers without mixing blocks up (one or two in flight, short last block)", async () => {
@@ -64,7 +67,9 @@ describe("clients/storage against Azurite", () => {
         blockSize: 256 * 1024,
         concurrency,
       });
-      assert.ok((await blob.downloadToBuffer()).equals(bytes), `concurrency ${concurrency}`);
+      expect((await blob.downloadToBuffer()).equals(bytes), `concurrency ${concurrency}`).to.equal(
+        true,
+      );
     }
   });
 
@@ -72,19 +77,17 @@ describe("clients/storage against Azurite", () => {
     const { file: p } = file("b.bin", crypto.randomBytes(3 * 1024 * 1024));
     const expected = "0".repeat(64);
     const blob = client().getBlockBlobClient(`sha256/${expected}`);
-    await assert.rejects(
+    await expect(
       uploadFileContentAddressed(blob, p, { expectedSha256: expected, blockSize: 1024 * 1024 }),
-      /changed after it was checked .*nothing was committed/,
-    );
-    assert.equal(await blob.exists(), false);
+    ).to.be.rejectedWith(/changed after it was checked .*nothing was committed/);
+    expect(await blob.exists()).to.equal(false);
   });
 
   it("refuses an empty file", async () => {
     const { file: p, sha } = file("empty.csv", Buffer.alloc(0));
-    await assert.rejects(
+    await expect(
       uploadFileContentAddressed(client().getBlockBlobClient("x"), p, { expectedSha256: sha }),
-      /is empty/,
-    );
+    ).to.be.rejectedWith(/is empty/);
   });
 
   it("mints a read-only SAS: reads work, writes are refused", async () => {
@@ -95,35 +98,33 @@ describe("clients/storage against Azurite", () => {
       "model.ilearner",
       5,
     );
-    assert.match(sas, /^\?.*sp=r(&|$)/);
+    expect(sas).to.match(/^\?.*sp=r(&|$)/);
     const url = `${client().url}/model.ilearner${sas}`;
-    assert.equal((await blobFromUrl(url).downloadToBuffer()).toString(), "model");
+    expect((await blobFromUrl(url).downloadToBuffer()).toString()).to.equal("model");
     const writer = blobFromUrl(url).getBlockBlobClient();
-    await assert.rejects(
-      writer.upload("x", 1),
-      (e: { statusCode?: number }) => e.statusCode === 403,
+    await expect(writer.upload("x", 1)).to.be.rejected.and.eventually.have.property(
+      "statusCode",
+      403,
     );
   });
 
   it("parses connection strings and relative locations", () => {
-    assert.deepEqual(
+    expect(
       parseConnectionString(
         "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=k==;EndpointSuffix=core.windows.net",
       ),
-      {
-        accountName: "acct",
-        accountKey: "k==",
-        blobEndpoint: "https://acct.blob.core.windows.net",
-      },
-    );
-    assert.throws(
-      () => parseConnectionString("AccountName=a"),
+    ).to.deep.equal({
+      accountName: "acct",
+      accountKey: "k==",
+      blobEndpoint: "https://acct.blob.core.windows.net",
+    });
+    expect(() => parseConnectionString("AccountName=a")).to.throw(
       /must have AccountName and AccountKey/,
     );
-    assert.deepEqual(splitRelativeLocation("/models/v1/x.ilearner"), {
+    expect(splitRelativeLocation("/models/v1/x.ilearner")).to.deep.equal({
       container: "models",
       blobName: "v1/x.ilearner",
     });
-    assert.throws(() => splitRelativeLocation("models"), /not a container\/blob location/);
+    expect(() => splitRelativeLocation("models")).to.throw(/not a container\/blob location/);
   });
 });

@@ -1,4 +1,5 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectPresent } from "../helpers/expect";
 import * as pulumi from "@pulumi/pulumi";
 import {
   installMocks,
@@ -32,7 +33,7 @@ describe("components under Pulumi mocks", () => {
 
   const byName = (name: string): Registration => {
     const found = registrations.find((r) => r.name === name);
-    assert.ok(
+    expectPresent(
       found,
       `no registration named ${name}; have ${registrations.map((r) => r.name).join(", ")}`,
     );
@@ -42,13 +43,15 @@ describe("components under Pulumi mocks", () => {
   /** The serialized provider: a string, loadable, with none of the secret values in it. */
   function assertProvider(r: Registration): void {
     const text = r.inputs.__provider;
-    assert.equal(typeof text, "string", `${r.name}: __provider must be serialized text`);
-    assert.match(text as string, /^exports\.handler = __f0;/);
+    expect(typeof text, `${r.name}: __provider must be serialized text`).to.equal("string");
+    expect(text as string).to.match(/^exports\.handler = __f0;/);
     for (const secret of Object.values(SECRETS))
-      assert.ok(!(text as string).includes(secret), `${r.name}: __provider holds a secret`);
+      expect((text as string).includes(secret), `${r.name}: __provider holds a secret`).to.equal(
+        false,
+      );
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const provider = require("require-from-string")(text).handler();
-    assert.deepEqual(Object.keys(provider).sort(), [
+    expect(Object.keys(provider).sort()).to.deep.equal([
       "check",
       "create",
       "delete",
@@ -64,24 +67,23 @@ describe("components under Pulumi mocks", () => {
       connectionString: SECRETS.connectionString,
     });
     await settle();
-    assert.deepEqual(
-      registrations.map((r) => [r.type, r.name]),
-      [
-        ["azureml-retrain:index:ModelStorage", "st"],
-        ["pulumi-nodejs:dynamic/azureml:LocalContainers", "st-containers"],
-      ],
-    );
+    expect(registrations.map((r) => [r.type, r.name])).to.deep.equal([
+      ["azureml-retrain:index:ModelStorage", "st"],
+      ["pulumi-nodejs:dynamic/azureml:LocalContainers", "st-containers"],
+    ]);
     const containers = byName("st-containers");
-    assert.deepEqual(containers.inputs.containers, ["training-data", "models"]);
-    assert.ok(
+    expect(containers.inputs.containers).to.deep.equal(["training-data", "models"]);
+    expect(
       isSecretInput(containers.inputs.connectionString),
       "connection string input is secret",
-    );
+    ).to.equal(true);
     assertProvider(containers);
-    assert.equal(await isSecretOutput(storage.connectionString), true);
-    assert.equal(await isSecretOutput(storage.accountKey), true);
-    assert.equal(await promiseOf(storage.accountKey), SECRETS.storageKey);
-    assert.equal(await promiseOf(storage.blobEndpoint), "http://127.0.0.1:10000/devstoreaccount1");
+    expect(await isSecretOutput(storage.connectionString)).to.equal(true);
+    expect(await isSecretOutput(storage.accountKey)).to.equal(true);
+    expect(await promiseOf(storage.accountKey)).to.equal(SECRETS.storageKey);
+    expect(await promiseOf(storage.blobEndpoint)).to.equal(
+      "http://127.0.0.1:10000/devstoreaccount1",
+    );
   });
 
   it("ModelStorage (azure) declares a locked-down StorageV2 account and private containers", async () => {
@@ -92,16 +94,13 @@ describe("components under Pulumi mocks", () => {
       accountName: "amlretrain",
     });
     await settle();
-    assert.deepEqual(
-      registrations.map((r) => [r.type, r.name]),
-      [
-        ["azureml-retrain:index:ModelStorage", "st"],
-        ["azure-native:storage:StorageAccount", "st-account"],
-        ["azure-native:storage:BlobContainer", "st-training-data"],
-        ["azure-native:storage:BlobContainer", "st-models"],
-      ],
-    );
-    assert.deepEqual(byName("st-account").inputs, {
+    expect(registrations.map((r) => [r.type, r.name])).to.deep.equal([
+      ["azureml-retrain:index:ModelStorage", "st"],
+      ["azure-native:storage:StorageAccount", "st-account"],
+      ["azure-native:storage:BlobContainer", "st-training-data"],
+      ["azure-native:storage:BlobContainer", "st-models"],
+    ]);
+    expect(byName("st-account").inputs).to.deep.equal({
       resourceGroupName: "rg",
       location: "westeurope",
       accountName: "amlretrain",
@@ -111,27 +110,24 @@ describe("components under Pulumi mocks", () => {
       minimumTlsVersion: "TLS1_2",
       enableHttpsTrafficOnly: true,
     });
-    assert.deepEqual(byName("st-models").inputs, {
+    expect(byName("st-models").inputs).to.deep.equal({
       resourceGroupName: "rg",
       accountName: "amlretrain",
       containerName: "models",
       publicAccess: "None",
     });
-    assert.equal(await isSecretOutput(storage.connectionString), true);
-    assert.match(
-      await promiseOf(storage.connectionString),
+    expect(await isSecretOutput(storage.connectionString)).to.equal(true);
+    expect(await promiseOf(storage.connectionString)).to.match(
       /AccountName=amlretrain;AccountKey=AZKEY0123456789abcdefAZKEY==;/,
     );
-    assert.equal(await isSecretOutput(storage.accountKey), true);
+    expect(await isSecretOutput(storage.accountKey)).to.equal(true);
   });
 
   it("ModelStorage rejects a target without what it needs", () => {
-    assert.throws(
-      () => new c.ModelStorage("x", { target: "local" }),
+    expect(() => new c.ModelStorage("x", { target: "local" })).to.throw(
       /local target needs connectionString/,
     );
-    assert.throws(
-      () => new c.ModelStorage("y", { target: "azure" }),
+    expect(() => new c.ModelStorage("y", { target: "azure" })).to.throw(
       /azure target needs resourceGroupName/,
     );
   });
@@ -160,32 +156,32 @@ describe("components under Pulumi mocks", () => {
     });
     await settle();
     const r = byName("model");
-    assert.equal(r.type, "pulumi-nodejs:dynamic/azureml:TrainedModel");
-    assert.equal(r.custom, true);
+    expect(r.type).to.equal("pulumi-nodejs:dynamic/azureml:TrainedModel");
+    expect(r.custom).to.equal(true);
     // The SDK marks an object input secret as a whole when any member is secret.
-    assert.ok(isSecretInput(r.inputs.training), "training (with its apiKey) is secret");
+    expect(isSecretInput(r.inputs.training), "training (with its apiKey) is secret").to.equal(true);
     const training = unwrapSecrets(r.inputs.training) as Record<string, unknown>;
-    assert.equal(training.executionUrl, "http://127.0.0.1:9700/subscriptions/a/services/b");
-    assert.ok(isSecretInput(r.inputs.store), "store (with its connection string) is secret");
-    assert.ok(isSecretInput(r.inputs.servingToken), "servingToken is secret");
-    assert.deepEqual(
-      Object.keys(r.inputs).sort(),
-      [
-        "__provider",
-        "data",
-        "gate",
-        "parameters",
-        "retain",
-        "servingToken",
-        "store",
-        "training",
-        "version",
-      ],
-      "computed outputs are not sent as inputs",
+    expect(training.executionUrl).to.equal("http://127.0.0.1:9700/subscriptions/a/services/b");
+    expect(isSecretInput(r.inputs.store), "store (with its connection string) is secret").to.equal(
+      true,
     );
+    expect(isSecretInput(r.inputs.servingToken), "servingToken is secret").to.equal(true);
+    expect(Object.keys(r.inputs).sort(), "computed outputs are not sent as inputs").to.deep.equal([
+      "__provider",
+      "data",
+      "gate",
+      "parameters",
+      "retain",
+      "servingToken",
+      "store",
+      "training",
+      "version",
+    ]);
     assertProvider(r);
-    assert.equal(await isSecretOutput(model.modelSasToken), true, "the model SAS output is secret");
-    assert.equal(await isSecretOutput(model.metrics), false);
+    expect(await isSecretOutput(model.modelSasToken), "the model SAS output is secret").to.equal(
+      true,
+    );
+    expect(await isSecretOutput(model.metrics)).to.equal(false);
   });
 
   it("TrainingService and PredictiveService register the ARM inputs and keep keys secret", async () => {
@@ -210,34 +206,28 @@ describe("components under Pulumi mocks", () => {
       trainedModelUri: "http://blob/acct/models/v1/key.ilearner",
     });
     await settle();
-    assert.deepEqual(
-      registrations.map((r) => [r.type, r.name]),
-      [
-        ["pulumi-nodejs:dynamic/azureml:TrainingService", "training"],
-        ["pulumi-nodejs:dynamic/azureml:PredictiveService", "predictive"],
-      ],
-    );
-    assert.equal(byName("training").inputs.role, "training");
-    assert.equal(byName("predictive").inputs.role, "predictive");
-    assert.equal(
-      byName("predictive").inputs.trainedModelUri,
+    expect(registrations.map((r) => [r.type, r.name])).to.deep.equal([
+      ["pulumi-nodejs:dynamic/azureml:TrainingService", "training"],
+      ["pulumi-nodejs:dynamic/azureml:PredictiveService", "predictive"],
+    ]);
+    expect(byName("training").inputs.role).to.equal("training");
+    expect(byName("predictive").inputs.role).to.equal("predictive");
+    expect(byName("predictive").inputs.trainedModelUri).to.equal(
       "http://blob/acct/models/v1/key.ilearner",
     );
-    assert.ok(isSecretInput(byName("training").inputs.token));
-    assert.ok(
+    expect(isSecretInput(byName("training").inputs.token)).to.equal(true);
+    expect(
       isSecretInput(byName("training").inputs.storageAccount),
       "storage account (key) is secret",
-    );
+    ).to.equal(true);
     assertProvider(byName("training"));
-    assert.equal(
-      byName("training").inputs.__provider,
+    expect(byName("training").inputs.__provider, "one provider text for both").to.equal(
       byName("predictive").inputs.__provider,
-      "one provider text for both",
     );
     for (const s of [training, predictive]) {
-      assert.equal(await isSecretOutput(s.primaryKey), true);
-      assert.equal(await isSecretOutput(s.secondaryKey), true);
-      assert.equal(await isSecretOutput(s.executionUrl), false);
+      expect(await isSecretOutput(s.primaryKey)).to.equal(true);
+      expect(await isSecretOutput(s.secondaryKey)).to.equal(true);
+      expect(await isSecretOutput(s.executionUrl)).to.equal(false);
     }
   });
 
@@ -265,17 +255,17 @@ describe("components under Pulumi mocks", () => {
     });
     await settle();
     const e = byName("endpoint-contoso");
-    assert.equal(e.type, "pulumi-nodejs:dynamic/azureml:ClassicEndpoint");
-    assert.equal(e.inputs.webServiceId, "c0ffee00c0ffee00c0ffee00c0ffee00");
-    assert.deepEqual(unwrapSecrets(e.inputs.trainedModel), {
+    expect(e.type).to.equal("pulumi-nodejs:dynamic/azureml:ClassicEndpoint");
+    expect(e.inputs.webServiceId).to.equal("c0ffee00c0ffee00c0ffee00c0ffee00");
+    expect(unwrapSecrets(e.inputs.trainedModel)).to.deep.equal({
       baseLocation: "http://blob/acct/",
       relativeLocation: "models/v1/key.ilearner",
     });
-    assert.ok(isSecretInput(e.inputs.token));
-    assert.ok(isSecretInput(e.inputs.storageConnectionString));
+    expect(isSecretInput(e.inputs.token)).to.equal(true);
+    expect(isSecretInput(e.inputs.storageConnectionString)).to.equal(true);
     assertProvider(e);
     assertProvider(byName("classic"));
-    assert.equal(await isSecretOutput(endpoint.primaryKey), true);
-    assert.equal(await isSecretOutput(service.defaultPrimaryKey), true);
+    expect(await isSecretOutput(endpoint.primaryKey)).to.equal(true);
+    expect(await isSecretOutput(service.defaultPrimaryKey)).to.equal(true);
   });
 });

@@ -2,7 +2,7 @@
  * The diffs of the service and endpoint providers, table-tested: which fields replace, which
  * update, that the comparison is with what is *served* (drift), and that unknowns count.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { diffClassicEndpoint, type ClassicEndpointOutputs } from "../../components/classic";
 import { UNKNOWN } from "../../components/util";
 import { diffWebService, type WebServiceOutputs } from "../../components/webService";
@@ -96,7 +96,7 @@ describe("diffs of the service and endpoint providers", () => {
   for (const [name, old, declared, replaces, updates] of serviceCases) {
     it(`web service: ${name}`, () => {
       const result = diffWebService({ ...service, ...old }, { ...service, ...declared });
-      assert.deepEqual(result, {
+      expect(result).to.deep.equal({
         changes: replaces.length + updates.length > 0,
         replaces,
         updates,
@@ -151,7 +151,7 @@ describe("diffs of the service and endpoint providers", () => {
   for (const [name, old, declared, replaces, updates] of endpointCases) {
     it(`classic endpoint: ${name}`, () => {
       const result = diffClassicEndpoint({ ...endpoint, ...old }, { ...endpoint, ...declared });
-      assert.deepEqual(result, {
+      expect(result).to.deep.equal({
         changes: replaces.length + updates.length > 0,
         replaces,
         updates,

@@ -2,7 +2,7 @@
  * The process-wide limit on classic endpoint operations: repointing many endpoints in one run
  * must not open a PATCH-and-read sequence per endpoint at once (bench item 5).
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { CLASSIC_ENDPOINT_CONCURRENCY, withEndpointSlot } from "../../components/classic";
 
@@ -32,7 +32,7 @@ async function peakConcurrency(count: number, slots: Slot[]): Promise<number> {
 
 describe("classic endpoint operation slots", () => {
   it("runs at most CLASSIC_ENDPOINT_CONCURRENCY operations at once, and all of them", async () => {
-    assert.equal(await peakConcurrency(40, [withEndpointSlot]), CLASSIC_ENDPOINT_CONCURRENCY);
+    expect(await peakConcurrency(40, [withEndpointSlot])).to.equal(CLASSIC_ENDPOINT_CONCURRENCY);
   });
 
   it("starts waiting operations in arrival order", async () => {
@@ -45,10 +45,7 @@ describe("classic endpoint operation slots", () => {
         }),
       ),
     );
-    assert.deepEqual(
-      started,
-      started.map((_v, i) => i),
-    );
+    expect(started).to.deep.equal(started.map((_v, i) => i));
   });
 
   it("frees the slot of a failed operation", async () => {
@@ -57,8 +54,8 @@ describe("classic endpoint operation slots", () => {
         throw new Error("boom");
       }).catch(() => "failed"),
     );
-    assert.ok((await Promise.all(failures)).every((f) => f === "failed"));
-    assert.equal(await peakConcurrency(20, [withEndpointSlot]), CLASSIC_ENDPOINT_CONCURRENCY);
+    expect((await Promise.all(failures)).every((f) => f === "failed")).to.equal(true);
+    expect(await peakConcurrency(20, [withEndpointSlot])).to.equal(CLASSIC_ENDPOINT_CONCURRENCY);
   });
 
   it("is shared by separately deserialized copies of the provider code, as in the host", async () => {
@@ -71,7 +68,7 @@ describe("classic endpoint operation slots", () => {
         return requireFromString(text).handler() as Slot;
       }),
     );
-    assert.notEqual(copies[0], copies[1]);
-    assert.equal(await peakConcurrency(40, copies), CLASSIC_ENDPOINT_CONCURRENCY);
+    expect(copies[0]).to.not.equal(copies[1]);
+    expect(await peakConcurrency(40, copies)).to.equal(CLASSIC_ENDPOINT_CONCURRENCY);
   });
 });

@@ -4,7 +4,7 @@
  * on providers deserialized from their `__provider` text as the host does. Pull-request previews
  * run without credentials, and bench item 3 counts on this.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import * as diagnostics from "node:diagnostics_channel";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -72,7 +72,7 @@ describe("preview without network", function () {
 
   it("check and diff of every dynamic resource send nothing, and see no change", async () => {
     const dynamic = registrations.filter((r) => r.custom && r.type.startsWith("pulumi-nodejs:"));
-    assert.equal(dynamic.length, 9, dynamic.map((r) => r.name).join(", "));
+    expect(dynamic.length, dynamic.map((r) => r.name).join(", ")).to.equal(9);
     const calls: string[] = [];
     const record = (message: unknown, name: string | symbol): void => {
       const request = (message as { request?: { path?: string } }).request;
@@ -89,14 +89,14 @@ describe("preview without network", function () {
         http.get(`http://127.0.0.1:${port}/probe`, (res) => res.resume().on("end", r)),
       );
       await new Promise((r) => server.close(r));
-      assert.equal(calls.length, 2, calls.join("; "));
+      expect(calls.length, calls.join("; ")).to.equal(2);
       calls.length = 0;
 
       for (const registration of dynamic) {
         const news = unwrapSecrets(registration.inputs) as Record<string, unknown>;
         const provider = requireFromString(String(news.__provider)).handler();
         const checked = await provider.check!({}, news);
-        assert.deepEqual(checked.failures ?? [], [], registration.name);
+        expect(checked.failures ?? [], registration.name).to.deep.equal([]);
         const inputs = { ...checked.inputs, __provider: news.__provider };
         // The stored outputs of an unchanged resource hold the same inputs.
         const diff = await provider.diff!("id", inputs, inputs);
@@ -105,7 +105,7 @@ describe("preview without network", function () {
     } finally {
       for (const c of CHANNELS) diagnostics.unsubscribe(c, record);
     }
-    assert.deepEqual(calls, []);
-    assert.deepEqual(changed, []);
+    expect(calls).to.deep.equal([]);
+    expect(changed).to.deep.equal([]);
   });
 });

@@ -2,7 +2,8 @@
  * What survives Pulumi's closure serialization: the providers' code runs from the serialized text
  * in the provider host, where classes become ES5 constructor functions.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectInstance } from "../helpers/expect";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -57,10 +58,10 @@ describe("closure serialization of provider errors", () => {
       } catch (e) {
         caught = e;
       }
-      assert.ok(caught instanceof Error);
-      assert.match(caught.message, message);
-      assert.equal(caught.name, name);
-      assert.match(String(caught.stack), /\n\s+at /);
+      expectInstance(caught, Error);
+      expect(caught.message).to.match(message);
+      expect(caught.name).to.equal(name);
+      expect(String(caught.stack)).to.match(/\n\s+at /);
     });
   }
 });
@@ -108,8 +109,8 @@ describe("closure serialization after the providers ran in the declaring process
         failures: number;
         endpointFailures: string[];
       };
-      assert.match(result.sha, /^[0-9a-f]{64}$/);
-      assert.ok(result.endpointFailures.includes("name"), "the endpoint provider ran its check");
+      expect(result.sha).to.match(/^[0-9a-f]{64}$/);
+      expect(result.endpointFailures, "the endpoint provider ran its check").to.include("name");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

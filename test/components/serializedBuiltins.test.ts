@@ -7,7 +7,7 @@
  * the reliability tests; fixed by `clients/sleep.ts`). This checks, for every provider, that each
  * member the serialized code reads off a built-in module exists on that module.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { builtinModules } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { classicEndpointProvider, classicWebServiceProvider } from "../../components/classic";
@@ -45,8 +45,8 @@ describe("built-in modules in the serialized providers", function () {
           if (exports[use[1]] === undefined) missing.push(`${local}.${use[1]} (${module})`);
         }
       }
-      assert.deepEqual([...new Set(missing)], []);
-      assert.ok(checked > 0 || builtins.size === 0);
+      expect([...new Set(missing)]).to.deep.equal([]);
+      expect(checked > 0 || builtins.size === 0).to.equal(true);
     });
   }
 });

@@ -5,7 +5,8 @@
  *
  * The scenarios share one stack and run in order, as a team's history would.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectPresent } from "../helpers/expect";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -56,7 +57,7 @@ describe("end to end through the dynamic-provider host (local stack)", function 
   /** AUC of the predictive service's scores on `rows` (scored through RRS, the swagger format). */
   async function servedAuc(rows: CensusRow[]): Promise<number> {
     const predictive = engine.resource("predictive");
-    assert.ok(predictive);
+    expectPresent(predictive);
     return servedAucOnRows(
       String(predictive.outputs.executionUrl),
       String(predictive.outputs.primaryKey),
@@ -95,8 +96,8 @@ describe("end to end through the dynamic-provider host (local stack)", function 
 
   it("1. fresh up trains, gates and promotes; RRS scores with the new model", async () => {
     const result = await engine.up(config(october()));
-    assert.equal(result.error, undefined, result.error?.message);
-    assert.deepEqual(opsOf(result), {
+    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(opsOf(result)).to.deep.equal({
       "storage-containers": "create",
       training: "create",
       model: "create",
@@ -105,22 +106,26 @@ describe("end to end through the dynamic-provider host (local stack)", function 
       "endpoint-contoso": "create",
     });
     const lines = hostLines.take();
-    assert.ok(
+    expect(
       lines.some((l) => /submitted BES job [0-9a-f]{32}/.test(l)),
       "a BES job ran",
-    );
-    assert.ok(
+    ).to.equal(true);
+    expect(
       lines.some((l) => /gate PASSED/.test(l)),
       "the gate passed",
-    );
+    ).to.equal(true);
     const metrics = result.outputs.metrics as Record<string, number>;
-    assert.ok(metrics.AUC > 0.75, `AUC ${metrics.AUC}`);
-    assert.equal(result.outputs.servedVersion, "2026-10-30.1");
-    assert.deepEqual(result.secretOutputs.sort(), ["modelLocation", "predictiveKey"]);
+    expect(metrics.AUC, `AUC ${metrics.AUC}`).to.be.above(0.75);
+    expect(result.outputs.servedVersion).to.equal("2026-10-30.1");
+    expect(result.secretOutputs.sort()).to.deep.equal(["modelLocation", "predictiveKey"]);
     const model = engine.resource("model");
-    assert.equal(await servedByPredictive(emulator), (model?.outputs.model as { uri: string }).uri);
+    expect(await servedByPredictive(emulator)).to.equal(
+      (model?.outputs.model as { uri: string }).uri,
+    );
     const servedAucOct = await servedAuc(november.slice(0, 500));
-    assert.ok(servedAucOct > 0.7, `served model scores November rows with AUC ${servedAucOct}`);
+    expect(servedAucOct, `served model scores November rows with AUC ${servedAucOct}`).to.be.above(
+      0.7,
+    );
     // The classic endpoint scores too, with its own key.
     const endpoint = engine.resource("endpoint-contoso");
     const rrs = new RrsClient(
@@ -137,80 +142,87 @@ describe("end to end through the dynamic-provider host (local stack)", function 
         ],
       },
     });
-    assert.deepEqual(table.output1.ColumnNames, ["Scored Labels", "Scored Probabilities"]);
-    assert.match(String(table.output1.Values[0][0]), /^(>50K|<=50K)$/);
+    expect(table.output1.ColumnNames).to.deep.equal(["Scored Labels", "Scored Probabilities"]);
+    expect(String(table.output1.Values[0][0])).to.match(/^(>50K|<=50K)$/);
   });
 
   it("2. a second up is a no-op: no change, no BES job, no upload", async () => {
     const result = await engine.up(config(october()));
-    assert.equal(result.error, undefined, result.error?.message);
-    assert.ok(
+    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(
       result.steps.every((s) => s.op === "same"),
       JSON.stringify(opsOf(result)),
-    );
+    ).to.equal(true);
     const lines = hostLines.take();
-    assert.ok(!lines.some((l) => /BES job|uploaded|uploading/.test(l)), lines.join("\n"));
+    expect(
+      lines.some((l) => /BES job|uploaded|uploading/.test(l)),
+      lines.join("\n"),
+    ).to.equal(false);
   });
 
   it("3. a version bump with newer data retrains, repoints, and scores the new data better", async () => {
     const before = await servedAuc(november);
     const preview = await engine.preview(config(novemberModel()));
-    assert.equal(opsOf(preview).model, "replace");
-    assert.deepEqual(preview.steps.find((s) => s.name === "model")?.replaces, [
+    expect(opsOf(preview).model).to.equal("replace");
+    expect(preview.steps.find((s) => s.name === "model")?.replaces).to.deep.equal([
       "version",
       "dataSha256",
     ]);
     const result = await engine.up(config(novemberModel()));
-    assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(opsOf(result).model, "replace");
-    assert.equal(opsOf(result).predictive, "update");
-    assert.equal(opsOf(result)["endpoint-contoso"], "update");
-    assert.ok(
+    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(opsOf(result).model).to.equal("replace");
+    expect(opsOf(result).predictive).to.equal("update");
+    expect(opsOf(result)["endpoint-contoso"]).to.equal("update");
+    expect(
       result.steps.some((s) => s.op === "delete-replaced" && s.name === "model"),
       "the old model resource is retired last",
-    );
+    ).to.equal(true);
     const lines = hostLines.take();
-    assert.ok(lines.some((l) => /submitted BES job/.test(l)));
+    expect(lines.some((l) => /submitted BES job/.test(l))).to.equal(true);
     const after = await servedAuc(november);
-    assert.ok(
-      after > before + 0.005,
+    expect(
+      after,
       `AUC on November data: before ${before.toFixed(4)}, after ${after.toFixed(4)}`,
-    );
+    ).to.be.above(before + 0.005);
     const model = engine.resource("model");
-    assert.match(
-      String((model?.outputs.model as { uri: string }).uri),
+    expect(String((model?.outputs.model as { uri: string }).uri)).to.match(
       /\/models\/2026-11-27\.1\//,
     );
-    assert.equal(await servedByPredictive(emulator), (model?.outputs.model as { uri: string }).uri);
+    expect(await servedByPredictive(emulator)).to.equal(
+      (model?.outputs.model as { uri: string }).uri,
+    );
   });
 
   it("4. rolling back re-serves the earlier model without training", async () => {
     const result = await engine.up(config(october()));
-    assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(opsOf(result).model, "replace");
+    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(opsOf(result).model).to.equal("replace");
     const lines = hostLines.take();
-    assert.ok(
+    expect(
       lines.some((l) => /reusing it, no training/.test(l)),
       lines.join("\n"),
-    );
-    assert.ok(!lines.some((l) => /submitted BES job/.test(l)), "no BES job");
-    assert.equal(result.outputs.reused, true);
-    assert.match(await servedByPredictive(emulator), /\/models\/2026-10-30\.1\//);
+    ).to.equal(true);
+    expect(
+      lines.some((l) => /submitted BES job/.test(l)),
+      "no BES job",
+    ).to.equal(false);
+    expect(result.outputs.reused).to.equal(true);
+    expect(await servedByPredictive(emulator)).to.match(/\/models\/2026-10-30\.1\//);
   });
 
   it("5. a model that fails the gate fails up with its metrics; nothing changes", async () => {
     const stateBefore = JSON.stringify(engine.state);
     const servedBefore = await servedByPredictive(emulator);
     const result = await engine.up(config({ version: "2026-12-01.1", data: files.noise }));
-    assert.ok(result.error, "up failed");
-    assert.match(result.error.message, /failed the promotion gate: AUC 0\.\d+ < min 0\.7500/);
-    assert.match(result.error.message, /served model is unchanged/);
-    assert.equal(await servedByPredictive(emulator), servedBefore);
-    assert.equal(JSON.stringify(engine.state), stateBefore, "state unchanged");
+    expectPresent(result.error, "up failed");
+    expect(result.error.message).to.match(/failed the promotion gate: AUC 0\.\d+ < min 0\.7500/);
+    expect(result.error.message).to.match(/served model is unchanged/);
+    expect(await servedByPredictive(emulator)).to.equal(servedBefore);
+    expect(JSON.stringify(engine.state), "state unchanged").to.equal(stateBefore);
     const endpoint = await new ClassicManagementClient(
       emulator.credentials.workspaceToken,
     ).getEndpoint(localWebServiceRef(emulator), "contoso");
-    assert.match(endpoint?.Resources[0].Location.RelativeLocation ?? "", /2026-10-30\.1/);
+    expect(endpoint?.Resources[0].Location.RelativeLocation ?? "").to.match(/2026-10-30\.1/);
     hostLines.take();
   });
 
@@ -222,23 +234,21 @@ describe("end to end through the dynamic-provider host (local stack)", function 
       await new Promise((r) => setTimeout(r, 50));
     }
     const jobLine = hostLines.peek().find((l) => /submitted BES job/.test(l));
-    assert.ok(jobLine, "the job was submitted");
+    expectPresent(jobLine, "the job was submitted");
     const jobId = /BES job ([0-9a-f]{32})/.exec(jobLine)![1];
     await emulator.kill();
     const failed = await running;
-    assert.ok(failed.error, "up failed");
-    assert.match(failed.error.message, new RegExp(jobId));
+    expectPresent(failed.error, "up failed");
+    expect(failed.error.message).to.match(new RegExp(jobId));
     await emulator.restart();
-    assert.match(
-      await servedByPredictive(emulator),
+    expect(await servedByPredictive(emulator), "previous model kept").to.match(
       /\/models\/2026-10-30\.1\//,
-      "previous model kept",
     );
     hostLines.take();
     const result = await engine.up(config(model));
-    assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(opsOf(result).model, "replace");
-    assert.match(await servedByPredictive(emulator), /\/models\/2026-12-02\.1\//);
+    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(opsOf(result).model).to.equal("replace");
+    expect(await servedByPredictive(emulator)).to.match(/\/models\/2026-12-02\.1\//);
     hostLines.take();
     // The reliability summary (issue 7) counts this fault here rather than injecting it twice.
     recordFault({
@@ -264,7 +274,7 @@ describe("end to end through the dynamic-provider host (local stack)", function 
       .listBlobsFlat({ prefix: octoberBlob });
     let octoberModel = "";
     for await (const b of blobs) if (b.name.endsWith(".ilearner")) octoberModel = b.name;
-    assert.ok(octoberModel);
+    expect(octoberModel).to.be.ok;
     const { mintReadSas, parseConnectionString } = await import("../../clients/storage");
     await classic.patchEndpoint(localWebServiceRef(emulator), "contoso", {
       Resources: [
@@ -284,42 +294,38 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     });
     await engine.refresh();
     const endpoint = engine.resource("endpoint-contoso");
-    assert.match(
-      String(endpoint?.outputs.servedModelUri),
+    expect(String(endpoint?.outputs.servedModelUri), "refresh sees the drift").to.match(
       /2026-10-30\.1/,
-      "refresh sees the drift",
     );
     const preview = await engine.preview(config({ version: "2026-12-02.1", data: files.big }));
-    assert.equal(opsOf(preview)["endpoint-contoso"], "update");
+    expect(opsOf(preview)["endpoint-contoso"]).to.equal("update");
     const result = await engine.up(config({ version: "2026-12-02.1", data: files.big }));
-    assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(opsOf(result)["endpoint-contoso"], "update");
+    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(opsOf(result)["endpoint-contoso"]).to.equal("update");
     const after = await classic.getEndpoint(localWebServiceRef(emulator), "contoso");
-    assert.equal(after?.Resources[0].Location.RelativeLocation, declared.relativeLocation);
+    expect(after?.Resources[0].Location.RelativeLocation).to.equal(declared.relativeLocation);
   });
 
   it("8. destroy removes everything the stack created and nothing else", async () => {
     const result = await engine.destroy();
-    assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(engine.state.filter((r) => r.custom).length, 0);
-    assert.equal(await localArm(emulator).get(localServiceRef(emulator)), undefined);
-    assert.equal(
-      await localArm(emulator).get(localServiceRef(emulator, "census-training")),
+    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(engine.state.filter((r) => r.custom).length).to.equal(0);
+    expect(await localArm(emulator).get(localServiceRef(emulator))).to.equal(undefined);
+    expect(await localArm(emulator).get(localServiceRef(emulator, "census-training"))).to.equal(
       undefined,
     );
-    assert.equal(
+    expect(
       await new ClassicManagementClient(emulator.credentials.workspaceToken).getWebService(
         localWebServiceRef(emulator),
       ),
-      undefined,
-    );
+    ).to.equal(undefined);
     const containers: string[] = [];
     for await (const c of blobService(azuriteConnectionString()).listContainers())
       containers.push(c.name);
-    assert.ok(containers.includes("keep-me"), "a container the stack did not create is untouched");
-    assert.ok(
+    expect(containers, "a container the stack did not create is untouched").to.include("keep-me");
+    expect(
       !containers.includes("models") && !containers.includes("training-data"),
       containers.join(","),
-    );
+    ).to.equal(true);
   });
 });

@@ -4,7 +4,7 @@
  * the emulator and Azurite, with only the two URLs pointed at this run's servers. It proves the
  * stack file a new user runs is valid and that its gate passes on the committed sample data.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -41,8 +41,8 @@ describe("the committed local stack (Pulumi.local.yaml) converges", function () 
 
   it("up creates every resource and serves the declared versions", async () => {
     const result = await engine.up(config);
-    assert.equal(result.error, undefined, result.error?.message);
-    assert.deepEqual(opsOf(result), {
+    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(opsOf(result)).to.deep.equal({
       "storage-containers": "create",
       training: "create",
       model: "create",
@@ -53,23 +53,26 @@ describe("the committed local stack (Pulumi.local.yaml) converges", function () 
       "endpoint-fabrikam": "create",
     });
     const model = (config.model as { version: string }).version;
-    assert.equal(result.outputs.servedVersion, model);
+    expect(result.outputs.servedVersion).to.equal(model);
     const endpoints = result.outputs.endpoints as Record<string, { version: string }>;
-    assert.equal(endpoints.contoso.version, model);
-    assert.equal(endpoints.fabrikam.version, "2026-10-30.1");
+    expect(endpoints.contoso.version).to.equal(model);
+    expect(endpoints.fabrikam.version).to.equal("2026-10-30.1");
     const gate = (config.model as { gate: { min: number } }).gate.min;
-    assert.ok((result.outputs.metrics as { AUC: number }).AUC >= gate, "the declared gate passed");
+    expect(
+      (result.outputs.metrics as { AUC: number }).AUC,
+      "the declared gate passed",
+    ).to.be.at.least(gate);
   });
 
   it("a second up changes nothing, and destroy removes it all", async () => {
     const again = await engine.up(config);
-    assert.equal(again.error, undefined, again.error?.message);
-    assert.ok(
+    expect(again.error, again.error?.message).to.equal(undefined);
+    expect(
       again.steps.every((s) => s.op === "same"),
       JSON.stringify(opsOf(again)),
-    );
+    ).to.equal(true);
     const destroyed = await engine.destroy();
-    assert.equal(destroyed.error, undefined, destroyed.error?.message);
-    assert.equal(engine.state.filter((r) => r.custom).length, 0);
+    expect(destroyed.error, destroyed.error?.message).to.equal(undefined);
+    expect(engine.state.filter((r) => r.custom).length).to.equal(0);
   });
 });

@@ -4,7 +4,8 @@
  * process (as the Pulumi CLI's Node runner does), takes the `__provider` texts it serialized, and
  * drives them through the SDK's own provider host: they load, check and create for real.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectPresent } from "../helpers/expect";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -66,7 +67,7 @@ describe("providers serialized under ts-node run in the SDK's provider host", fu
   let registrations: Captured[];
   const find = (name: string): Captured => {
     const r = registrations.find((x) => x.name === name);
-    assert.ok(r, `no ${name}`);
+    expectPresent(r, `no ${name}`);
     return r;
   };
 
@@ -89,7 +90,7 @@ describe("providers serialized under ts-node run in the SDK's provider host", fu
 
   it("the retrain provider's check hashes the data and validates the header", async () => {
     const model = find("model");
-    assert.match(String(model.inputs.__provider), /^exports\.handler = __f0;/);
+    expect(String(model.inputs.__provider)).to.match(/^exports\.handler = __f0;/);
     const urn =
       "urn:pulumi:local::azureml-retrain::pulumi-nodejs:dynamic/azureml:TrainedModel::model";
     const checked = await host.check(urn, {}, model.inputs).catch((e) => {
@@ -99,13 +100,12 @@ describe("providers serialized under ts-node run in the SDK's provider host", fu
     const expected = execFileSync("sha256sum", [path.join(PROJECT_DIR, "data/census-2026-11.csv")])
       .toString()
       .split(" ")[0];
-    assert.equal(checked.dataSha256, expected);
-    await assert.rejects(
+    expect(checked.dataSha256).to.equal(expected);
+    await expect(
       host.check(urn, {}, { ...model.inputs, data: "data/missing.csv" }),
-      /data: file "data\/missing\.csv" does not exist/,
-    );
+    ).to.be.rejectedWith(/data: file "data\/missing\.csv" does not exist/);
     const diff = await host.diff(urn, "id", { ...checked, status: "ready" }, checked);
-    assert.equal(diff.changes, "none");
+    expect(diff.changes).to.equal("none");
   });
 
   it("the storage provider creates and deletes containers in Azurite", async () => {
@@ -119,10 +119,10 @@ describe("providers serialized under ts-node run in the SDK's provider host", fu
       { ...containers.inputs, connectionString: azuriteConnectionString(), containers: names },
     );
     const { outputs } = await host.create(urn, inputs);
-    assert.deepEqual(outputs.createdContainers, names);
+    expect(outputs.createdContainers).to.deep.equal(names);
     const service = blobService(azuriteConnectionString());
-    for (const n of names) assert.equal(await service.getContainerClient(n).exists(), true);
+    for (const n of names) expect(await service.getContainerClient(n).exists()).to.equal(true);
     await host.delete(urn, "id", outputs);
-    for (const n of names) assert.equal(await service.getContainerClient(n).exists(), false);
+    for (const n of names) expect(await service.getContainerClient(n).exists()).to.equal(false);
   });
 });

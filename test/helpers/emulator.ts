@@ -3,7 +3,7 @@
  * `--storage`), and small HTTP helpers to call its three surfaces with the right credentials.
  * Reused by the emulator's own API tests, the provider tests and the end-to-end tests.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -340,8 +340,8 @@ export class Bes {
 
   async submitOk(body: BatchExecutionRequest): Promise<string> {
     const res = await this.submit(body);
-    assert.equal(res.status, 200, res.text);
-    assert.equal(typeof res.body, "string", "the job id is a JSON string");
+    expect(res.status, res.text).to.equal(200);
+    expect(typeof res.body, "the job id is a JSON string").to.equal("string");
     return res.body as string;
   }
 
@@ -369,7 +369,7 @@ export class Bes {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const res = await this.status(id);
-      assert.equal(res.status, 200, res.text);
+      expect(res.status, res.text).to.equal(200);
       const code = res.body.StatusCode;
       if (!["NotStarted", "Running", 0, 1].includes(code as string | number)) return res.body;
       if (Date.now() > deadline)
@@ -388,7 +388,7 @@ export class Bes {
     wait: { readonly timeoutMs?: number; readonly pollMs?: number } = {},
   ): Promise<BatchExecutionStatus> {
     const id = await this.submitOk(body);
-    assert.equal((await this.start(id)).status, 204);
+    expect((await this.start(id)).status).to.equal(204);
     return this.waitDone(id, wait.timeoutMs, wait.pollMs);
   }
 }

@@ -9,7 +9,7 @@
  * storage with 403), valid about 24 h, and refused once expired (minted through the same code
  * path with a clock 25 h back).
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   BES_STATUS_NAMES,
   type AzureBlobDataReference,
@@ -88,7 +88,7 @@ describe("reliability: authentication matrix of every surface, and the Results S
     });
     const endpoint = async (name: string): Promise<ClassicEndpoint> => {
       const path = `/workspaces/${ws}/webservices/${webServiceId}/endpoints/${name}`;
-      assert.equal((await emulator.classic("PUT", path, {})).status, 201);
+      expect((await emulator.classic("PUT", path, {})).status).to.equal(201);
       return (await emulator.classic<ClassicEndpoint>("GET", path)).body;
     };
     endpointA = await endpoint("epa");
@@ -105,9 +105,9 @@ describe("reliability: authentication matrix of every surface, and the Results S
       Inputs: { input1: ref("train.csv") },
       Outputs: { output1: ref("out/model.ilearner"), output2: ref("out/eval.csv") },
     });
-    assert.equal((await bes.start(jobId)).status, 204);
+    expect((await bes.start(jobId)).status).to.equal(204);
     const status = await bes.waitDone(jobId);
-    assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+    expect(status.StatusCode, status.Details ?? "").to.equal("Finished");
     results = status.Results!;
 
     Object.assign(params, {
@@ -150,7 +150,7 @@ describe("reliability: authentication matrix of every surface, and the Results S
     const tokens = emulator.credentials;
     let checked = 0;
     const routes = declaredRoutes().filter((r) => r.auth !== "none");
-    assert.ok(routes.length >= 25, `${routes.length} routes`);
+    expect(routes.length, `${routes.length} routes`).to.be.at.least(25);
     for (const route of routes) {
       // Execution routes: the training service's URL, or classic endpoint A's.
       const executionId = route.url.startsWith("/workspaces/:workspaceId/services/")
@@ -206,76 +206,74 @@ describe("reliability: authentication matrix of every surface, and the Results S
           ...(body !== undefined ? { body } : {}),
         });
         const where = `${route.method} ${route.url} with ${label}`;
-        assert.equal(response.status, 401, `${where}: ${response.status} ${response.text}`);
+        expect(response.status, `${where}: ${response.status} ${response.text}`).to.equal(401);
         const error = response.body.error;
         if (route.surface === "arm") {
-          assert.equal(
-            error.code,
+          expect(error.code, where).to.equal(
             label === "no Authorization header"
               ? "AuthenticationFailed"
               : "InvalidAuthenticationToken",
-            where,
           );
         } else {
-          assert.equal(error.code, "Unauthorized", where);
-          assert.equal(
-            error.details?.[0].code,
+          expect(error.code, where).to.equal("Unauthorized");
+          expect(error.details?.[0].code, where).to.equal(
             route.surface === "execution"
               ? "ScoreRequestUnauthorized"
               : "ManagementRequestUnauthorized",
-            where,
           );
         }
-        assert.ok(response.headers.get("x-ms-request-id"), where);
+        expect(response.headers.get("x-ms-request-id"), where).to.be.ok;
         checked++;
       }
     }
-    assert.ok(checked > 200, `${checked} requests`);
-    assert.equal(await state(), before, "no wrong credential changed anything");
-    assert.equal((await emulator.request("GET", "/health", { token: null })).status, 200);
+    expect(checked, `${checked} requests`).to.be.above(200);
+    expect(await state(), "no wrong credential changed anything").to.equal(before);
+    expect((await emulator.request("GET", "/health", { token: null })).status).to.equal(200);
   });
 
   it("drives each service or endpoint only with its own keys", async () => {
     const score = (base: string, token: string) =>
       httpRequest("GET", `${base}/swagger.json?api-version=2.0`, { token });
-    assert.equal((await score(endpointA.ApiLocation, keys.endpointA)).status, 200);
-    assert.equal((await score(endpointA.ApiLocation, endpointA.SecondaryKey)).status, 200);
-    assert.equal((await score(endpointA.ApiLocation, keys.endpointB)).status, 401, "B's key on A");
-    assert.equal((await score(trainingExecution, keys.endpointA)).status, 401, "A's key on ARM");
-    assert.equal((await score(trainingExecution, keys.training)).status, 200);
+    expect((await score(endpointA.ApiLocation, keys.endpointA)).status).to.equal(200);
+    expect((await score(endpointA.ApiLocation, endpointA.SecondaryKey)).status).to.equal(200);
+    expect((await score(endpointA.ApiLocation, keys.endpointB)).status, "B's key on A").to.equal(
+      401,
+    );
+    expect((await score(trainingExecution, keys.endpointA)).status, "A's key on ARM").to.equal(401);
+    expect((await score(trainingExecution, keys.training)).status).to.equal(200);
     const endpointBPath = `/workspaces/${ws}/webservices/${webServiceId}/endpoints/epb`;
     const asA = await emulator.request("GET", endpointBPath, { token: keys.endpointA });
-    assert.equal(asA.status, 401, "A's key cannot read endpoint B");
+    expect(asA.status, "A's key cannot read endpoint B").to.equal(401);
     const patchAsA = await emulator.request("PATCH", endpointBPath, {
       token: keys.endpointA,
       body: { Description: "taken over" },
     });
-    assert.equal(patchAsA.status, 401, "A's key cannot PATCH endpoint B");
+    expect(patchAsA.status, "A's key cannot PATCH endpoint B").to.equal(401);
   });
 
   it("hands out a read-only Results SAS, valid about 24 h, refused once expired", async () => {
     const evaluation = results.output2;
     const url = `${evaluation.BaseLocation}${evaluation.RelativeLocation}${evaluation.SasBlobToken}`;
     const sas = new URLSearchParams(evaluation.SasBlobToken!.slice(1));
-    assert.equal(sas.get("sp"), "r", "read permission only");
-    assert.equal(sas.get("sr"), "b", "one blob");
+    expect(sas.get("sp"), "read permission only").to.equal("r");
+    expect(sas.get("sr"), "one blob").to.equal("b");
     const expires = Date.parse(sas.get("se")!);
-    assert.ok(expires > Date.now(), "not expired");
-    assert.ok(expires <= Date.now() + 24 * 3600_000 + 60_000, "at most 24 h ahead");
+    expect(expires, "not expired").to.be.above(Date.now());
+    expect(expires, "at most 24 h ahead").to.be.at.most(Date.now() + 24 * 3600_000 + 60_000);
 
     const read = await fetch(url);
-    assert.equal(read.status, 200);
+    expect(read.status).to.equal(200);
     const original = await read.text();
     const write = await fetch(url, {
       method: "PUT",
       headers: { "x-ms-blob-type": "BlockBlob", "Content-Type": "text/csv" },
       body: "overwritten",
     });
-    assert.equal(write.status, 403, "a write through the SAS is refused");
-    assert.equal(write.headers.get("x-ms-error-code"), "AuthorizationPermissionMismatch");
+    expect(write.status, "a write through the SAS is refused").to.equal(403);
+    expect(write.headers.get("x-ms-error-code")).to.equal("AuthorizationPermissionMismatch");
     const remove = await fetch(url, { method: "DELETE" });
-    assert.equal(remove.status, 403, "a delete through the SAS is refused");
-    assert.equal(await (await fetch(url)).text(), original, "the blob is unchanged");
+    expect(remove.status, "a delete through the SAS is refused").to.equal(403);
+    expect(await (await fetch(url)).text(), "the blob is unchanged").to.equal(original);
 
     // The same code path with the clock 25 h back: an expired SAS, which storage refuses.
     const account = parseConnectionString(azuriteConnectionString())!;
@@ -284,13 +282,13 @@ describe("reliability: authentication matrix of every surface, and the Results S
       { mode: "key", account, container: containerName, blob: blob.join("/") },
       new Date(Date.now() - 25 * 3600_000),
     );
-    assert.ok(
-      Date.parse(new URLSearchParams(expired.SasBlobToken!.slice(1)).get("se")!) < Date.now(),
+    expect(Date.parse(new URLSearchParams(expired.SasBlobToken!.slice(1)).get("se")!)).to.be.below(
+      Date.now(),
     );
     const late = await fetch(
       `${expired.BaseLocation}${expired.RelativeLocation}${expired.SasBlobToken}`,
     );
-    assert.equal(late.status, 403, "an expired SAS is refused");
-    assert.equal(late.headers.get("x-ms-error-code"), "AuthorizationFailure");
+    expect(late.status, "an expired SAS is refused").to.equal(403);
+    expect(late.headers.get("x-ms-error-code")).to.equal("AuthorizationFailure");
   });
 });

@@ -13,7 +13,7 @@
  * two concurrent uploads of the same data both succeed (the first commit discards the other's
  * uncommitted blocks).
  */
-import assert from "node:assert/strict";
+import { AssertionError, expect } from "chai";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -125,12 +125,12 @@ describe("reliability: Azurite restarted in the middle of an upload", function (
       }
       // Asserted outside the try: a failed assertion is the test's failure, not the upload's.
       const outcome: "completed" | "failed" = result ? "completed" : "failed";
-      if (result) assert.equal(result.uploaded, true);
-      assert.ok(restart, "Azurite was restarted during the upload");
+      if (result) expect(result.uploaded).to.equal(true);
+      expect(restart, "Azurite was restarted during the upload").to.be.ok;
       await restart;
       if (layer === "uploadFileSurvivingLostBlocks") {
-        assert.equal(outcome, "completed", (failure as Error | undefined)?.message);
-        assert.match(retries.join("\n"), /staged blocks were gone at commit/);
+        expect(outcome, (failure as Error | undefined)?.message).to.equal("completed");
+        expect(retries.join("\n")).to.match(/staged blocks were gone at commit/);
       }
       // The same client works against the restarted Azurite (same port, same data folder).
       const container = blobService(azurite!.connectionString).getContainerClient("restart");
@@ -139,20 +139,20 @@ describe("reliability: Azurite restarted in the middle of an upload", function (
 
       if (outcome === "completed") {
         const properties = await final.getProperties();
-        assert.equal(properties.metadata?.[SHA256_METADATA], sha256);
-        assert.equal(await contentSha256(final), sha256, "the committed blob is the whole file");
+        expect(properties.metadata?.[SHA256_METADATA]).to.equal(sha256);
+        expect(await contentSha256(final), "the committed blob is the whole file").to.equal(sha256);
       } else {
         // A storage error with a status or a network code, not a crash; nothing committed.
-        assert.ok(
-          !(failure instanceof assert.AssertionError),
+        expect(
+          failure instanceof AssertionError,
           `a storage error, not an assertion: ${String(failure)}`,
-        );
+        ).to.equal(false);
         const e = failure as { statusCode?: number; code?: string; message?: string };
-        assert.ok(
+        expect(
           e.statusCode !== undefined || (e.code !== undefined && e.code !== "ERR_ASSERTION"),
           `a storage error: ${e.message}`,
-        );
-        assert.equal(await final.exists(), false, "nothing under the final name");
+        ).to.equal(true);
+        expect(await final.exists(), "nothing under the final name").to.equal(false);
       }
 
       // The next attempt succeeds (or finds the blob already stored), with the file's bytes.
@@ -160,8 +160,8 @@ describe("reliability: Azurite restarted in the middle of an upload", function (
         expectedSha256: sha256,
         blockSize: 4 * 1024 * 1024,
       });
-      assert.equal(again.uploaded, outcome === "failed", "uploaded again only after a failure");
-      assert.equal(await contentSha256(final), sha256);
+      expect(again.uploaded, "uploaded again only after a failure").to.equal(outcome === "failed");
+      expect(await contentSha256(final)).to.equal(sha256);
       recordFault({
         fault: `Azurite ${signal === "SIGTERM" ? "restarted" : "killed"} (${signal}) mid-upload (block 8 of 48), ${layer}`,
         injected: 1,
@@ -178,12 +178,12 @@ describe("reliability: Azurite restarted in the middle of an upload", function (
     const upload = async () =>
       uploadFileSurvivingLostBlocks(await blobFor(name, () => undefined), file, options);
     const results = await Promise.all([upload(), upload()]);
-    assert.ok(
+    expect(
       results.some((r) => r.uploaded),
       "one of them uploaded",
-    );
+    ).to.equal(true);
     const container = blobService(azurite!.connectionString).getContainerClient("restart");
-    assert.equal(await contentSha256(container.getBlockBlobClient(name)), sha256);
+    expect(await contentSha256(container.getBlockBlobClient(name))).to.equal(sha256);
     // Without the retry, the second commit fails although the content is stored.
     await container.getBlockBlobClient(name).delete();
     const raw = await Promise.allSettled([
@@ -191,9 +191,8 @@ describe("reliability: Azurite restarted in the middle of an upload", function (
       uploadFileContentAddressed(await blobFor(name, () => undefined), file, options),
     ]);
     const rejected = raw.filter((r) => r.status === "rejected");
-    assert.equal(rejected.length, 1, "the bare upload loses the race");
-    assert.equal(
-      ((rejected[0] as PromiseRejectedResult).reason as { code?: string }).code,
+    expect(rejected.length, "the bare upload loses the race").to.equal(1);
+    expect(((rejected[0] as PromiseRejectedResult).reason as { code?: string }).code).to.equal(
       "InvalidBlockList",
     );
   });

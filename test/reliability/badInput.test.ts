@@ -11,7 +11,8 @@
  * services, classic services and endpoints, no job created by a refused request (exactly one
  * Failed job, with no output written, for bad data), and the same scores from the served models.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectPresent } from "../helpers/expect";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -187,7 +188,7 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
       .sort();
   const healthy = async (): Promise<void> => {
     const health = await emulator.request("GET", "/health");
-    assert.equal(health.status, 200, "the emulator still answers /health");
+    expect(health.status, "the emulator still answers /health").to.equal(200);
   };
 
   const checkTrainedModel = async (overrides: Record<string, unknown>) =>
@@ -209,7 +210,7 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
 
     await container.upload("good.csv", good);
     const trained = await runJob("good.csv", "model/good");
-    assert.equal(trained.StatusCode, "Finished", trained.Details ?? "");
+    expect(trained.StatusCode, trained.Details ?? "").to.equal("Finished");
     modelRef = trained.Results!.output1;
 
     const predictivePath = armServicePath(SUB, "corpus", "predictive");
@@ -218,7 +219,7 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
       predictivePath,
       predictiveDefinition(`${modelRef.BaseLocation}${modelRef.RelativeLocation}`),
     );
-    assert.equal(served.properties.provisioningState, "Succeeded");
+    expect(served.properties.provisioningState).to.equal("Succeeded");
     const predictiveKeys = (await emulator.arm<WebServiceKeys>("GET", `${predictivePath}/listKeys`))
       .body;
     predictive = { base: executionBase(served), key: predictiveKeys.primary, path: predictivePath };
@@ -228,7 +229,7 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
       Properties: loadServiceDefinition("census-predictive").properties,
     });
     const endpointPath = `/workspaces/${ws}/webservices/${webServiceId}/endpoints/ep1`;
-    assert.equal((await emulator.classic("PUT", endpointPath, {})).status, 201);
+    expect((await emulator.classic("PUT", endpointPath, {})).status).to.equal(201);
     const patched = await emulator.classic("PATCH", endpointPath, {
       Resources: [
         {
@@ -241,9 +242,9 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
         },
       ],
     });
-    assert.equal(patched.status, 200, patched.text);
+    expect(patched.status, patched.text).to.equal(200);
     endpoint = (await emulator.classic<ClassicEndpoint>("GET", endpointPath)).body;
-    assert.equal((await score(endpoint.ApiLocation, endpoint.PrimaryKey)).status, 200);
+    expect((await score(endpoint.ApiLocation, endpoint.PrimaryKey)).status).to.equal(200);
 
     const shape = trainingShape(loadDefinition("services/census-training.json"));
     trainedOn = {
@@ -283,11 +284,11 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
   });
 
   it("the valid inputs pass: check has no failures, the provider's bases are sound", async () => {
-    assert.deepEqual((await checkTrainedModel({})).failures, []);
+    expect((await checkTrainedModel({})).failures).to.deep.equal([]);
     const web = (await webServiceProvider.check!({}, predictiveInputs)) as {
       failures: unknown[];
     };
-    assert.deepEqual(web.failures, []);
+    expect(web.failures).to.deep.equal([]);
   });
 
   // ---- data files: both stages --------------------------------------------------------------
@@ -427,12 +428,12 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
 
       const { failures } = await checkTrainedModel({ data: file });
       if (c.check === "accepted") {
-        assert.deepEqual(failures, [], "check accepts it");
+        expect(failures, "check accepts it").to.deep.equal([]);
         note(c.input, "provider check", undefined);
       } else {
         const { property, reason } = c.check;
         const named = failures.find((f) => f.property === property && reason.test(f.reason));
-        assert.ok(named, JSON.stringify(failures));
+        expectPresent(named, JSON.stringify(failures));
         note(c.input, "provider check", `${named.property}: ${named.reason}`);
       }
 
@@ -442,28 +443,28 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
       const status = await runJob(`in/${name}`, `out/${slug(c.input)}`);
       await healthy();
       const jobsAfter = jobs();
-      assert.equal(jobsAfter.length, jobsBefore.length + 1, "one job, the one submitted");
+      expect(jobsAfter.length, "one job, the one submitted").to.equal(jobsBefore.length + 1);
       if (c.emulator === "finished") {
-        assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+        expect(status.StatusCode, status.Details ?? "").to.equal("Finished");
         note(c.input, "emulator", undefined);
         // The same rows give the same model: the evaluation equals the plain LF file's.
         if (c.sameAsPlain !== false) {
           const evaluation = await container.download(`out/${slug(c.input)}.csv`);
           const reference = await container.download("model/good.csv");
-          assert.equal(evaluation.toString(), reference.toString(), "same result as LF");
+          expect(evaluation.toString(), "same result as LF").to.equal(reference.toString());
         }
         return;
       }
-      assert.equal(status.StatusCode, "Failed");
+      expect(status.StatusCode).to.equal("Failed");
       const details = status.Details ?? "";
-      assert.ok(
+      expect(
         details.startsWith(`${c.emulator.code}/${c.emulator.detail}`),
         `Details: ${details.slice(0, 300)}`,
-      );
-      if (c.emulator.details) assert.match(details, c.emulator.details);
+      ).to.equal(true);
+      if (c.emulator.details) expect(details).to.match(c.emulator.details);
       note(c.input, "emulator", `${c.emulator.code}/${c.emulator.detail}`);
       // A failed job changes nothing else: no output written, the same services and models.
-      assert.deepEqual(await snapshot(), before);
+      expect(await snapshot()).to.deep.equal(before);
     });
   }
 
@@ -526,8 +527,10 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
             ),
           }),
         );
-        assert.ok(response.text.length < 2000, `a short answer: ${response.text.length} bytes`);
-        assert.match(response.text, /made-up-0, .* and 9990 more/);
+        expect(response.text.length, `a short answer: ${response.text.length} bytes`).to.be.below(
+          2000,
+        );
+        expect(response.text).to.match(/made-up-0, .* and 9990 more/);
         return response;
       },
       status: 400,
@@ -686,7 +689,7 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
         const [before, after] = JSON.stringify(scoringBody([rows[0].split(",")])).split(
           /"(?:Private|Self-emp-not-inc|Self-emp-inc|Federal-gov|Local-gov|State-gov|Without-pay|Never-worked)"/,
         );
-        assert.ok(after !== undefined, "the row has a workclass to replace");
+        expect(after, "the row has a workclass to replace").to.not.equal(undefined);
         const body = Buffer.concat([
           Buffer.from(`${before}"`),
           Buffer.from([0xc3, 0x28]),
@@ -707,14 +710,14 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
       const before = await snapshot();
       const jobsBefore = jobs();
       const response = await c.send();
-      assert.equal(response.status, c.status, response.text.slice(0, 400));
+      expect(response.status, response.text.slice(0, 400)).to.equal(c.status);
       const error = (response.body as { error?: { code?: string; details?: { code: string }[] } })
         .error;
-      assert.equal(error?.code, c.named.code, response.text.slice(0, 400));
-      if (c.named.detail) assert.equal(error?.details?.[0]?.code, c.named.detail);
+      expect(error?.code, response.text.slice(0, 400)).to.equal(c.named.code);
+      if (c.named.detail) expect(error?.details?.[0]?.code).to.equal(c.named.detail);
       await healthy();
-      assert.deepEqual(jobs(), jobsBefore, "no job was created");
-      assert.deepEqual(await snapshot(), before, "nothing changed");
+      expect(jobs(), "no job was created").to.deep.equal(jobsBefore);
+      expect(await snapshot(), "nothing changed").to.deep.equal(before);
       note(c.input, "emulator", `${c.named.code}${c.named.detail ? `/${c.named.detail}` : ""}`);
     });
   }
@@ -804,7 +807,7 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
       const named = result.failures.find(
         (f) => f.property === c.property && c.reason.test(f.reason),
       );
-      assert.ok(named, JSON.stringify(result.failures));
+      expectPresent(named, JSON.stringify(result.failures));
       note(c.input, "provider check", `${named.property}: ${named.reason}`);
     });
   }
@@ -818,8 +821,8 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
       `${azuriteBlobEndpoint()}/training-data/..%2Fx.csv?${sas}`,
     ]) {
       const { failures } = await checkTrainedModel({ data });
-      assert.ok(failures.length > 0, data);
-      assert.doesNotMatch(JSON.stringify(failures), /sig=|c2VjcmV0/);
+      expect(failures.length, data).to.be.above(0);
+      expect(JSON.stringify(failures)).to.not.match(/sig=|c2VjcmV0/);
     }
   });
 
@@ -830,14 +833,16 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
     )) as { failures: unknown[] };
     // The emulator refuses it at PUT and publish (above), naming the module; a check that knew
     // only the emulator's modules would refuse real Studio graphs on Azure.
-    assert.deepEqual(result.failures, []);
+    expect(result.failures).to.deep.equal([]);
     note("a definition with an unsupported module", "provider check", undefined);
   });
 
   it("a malformed definition file is refused with its file name before any resource", () => {
     const file = path.join(dir, "broken.json");
     fs.writeFileSync(file, '{"name": "x", "properties": {');
-    assert.throws(() => loadDefinition(file), /definition file ".*broken\.json" is not valid JSON/);
+    expect(() => loadDefinition(file)).to.throw(
+      /definition file ".*broken\.json" is not valid JSON/,
+    );
     note("malformed definition JSON", "provider check", "loadDefinition: is not valid JSON");
   });
 
@@ -868,12 +873,13 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
       "UTF-8 byte order mark",
     ];
     for (const input of corpus) {
-      assert.ok(outcomes.get(input)?.rejected.length, `${input} was refused with a named error`);
+      expect(outcomes.get(input)?.rejected.length, `${input} was refused with a named error`).to.be
+        .ok;
     }
     for (const input of edgeCases) {
       const outcome = outcomes.get(input);
-      assert.deepEqual(outcome?.rejected, [], `${input} was accepted`);
-      assert.deepEqual(outcome?.accepted.sort(), ["emulator", "provider check"]);
+      expect(outcome?.rejected, `${input} was accepted`).to.deep.equal([]);
+      expect(outcome?.accepted.sort()).to.deep.equal(["emulator", "provider check"]);
     }
   });
 });

@@ -14,7 +14,8 @@
  * runs with a preload (`harness/recordSecrets.cjs`) that records each credential it sent or
  * received over HTTP, so the scan looks for exactly those.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectPresent } from "../helpers/expect";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -89,8 +90,8 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
   /** Both serving targets serve this version's model. */
   const assertServes = async (version: string): Promise<void> => {
     const model = new RegExp(`/models/${version.replace(/\./g, "\\.")}/`);
-    assert.match(await servedByPredictive(emulator), model, "the predictive service");
-    assert.match(`/${await servedByEndpoint()}`, model, "the classic endpoint");
+    expect(await servedByPredictive(emulator), "the predictive service").to.match(model);
+    expect(`/${await servedByEndpoint()}`, "the classic endpoint").to.match(model);
   };
   /** Model blobs stored for a version. */
   const storedModels = async (version: string): Promise<string[]> => {
@@ -144,7 +145,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
 
   it("0. a baseline up serves v1", async () => {
     const result = await up("v1");
-    assert.equal(result.error, undefined, result.error?.message);
+    expect(result.error, result.error?.message).to.equal(undefined);
     await assertServes("v1");
     hostLines.take();
     emulatorLines.take();
@@ -154,11 +155,11 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     // Retry-After 0: the waits themselves are scenario 2's subject; this one is about volume.
     await faults("--fault-every", "4", "--fault-retry-after", "0");
     const result = await up("v2");
-    assert.equal(result.error, undefined, result.error?.message);
+    expect(result.error, result.error?.message).to.equal(undefined);
     // Every refused request was retried: the up could not have succeeded otherwise. (Which calls
     // are refused depends on timing, so no particular client's retry line is required.)
     const injected = injectedSinceLastCall();
-    assert.ok(injected >= 3, `only ${injected} faults injected`);
+    expect(injected, `only ${injected} faults injected`).to.be.at.least(3);
     await assertServes("v2");
     recordFault({
       fault: "503 on 1 request in 4 (--fault-every 4), every surface",
@@ -184,21 +185,20 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     );
     const started = Date.now();
     const result = await up("v3");
-    assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(injectedSinceLastCall(), 2);
+    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(injectedSinceLastCall()).to.equal(2);
     // Only the 429 retries are this scenario's: a late line of an earlier one must not count.
     const retries = hostLines.take().filter((l) => /BES call retry \d after HTTP 429/.test(l));
-    assert.deepEqual(
+    expect(
       retries.map((l) =>
         /retry (\d) after HTTP 429 \(Retry-After\) \(waiting ([\d.]+) s\)/.exec(l)?.slice(1),
       ),
-      [
-        ["1", "2.0"],
-        ["2", "2.0"],
-      ],
       retries.join("\n"),
-    );
-    assert.ok(Date.now() - started >= 4000, "both Retry-After waits were honoured");
+    ).to.deep.equal([
+      ["1", "2.0"],
+      ["2", "2.0"],
+    ]);
+    expect(Date.now() - started, "both Retry-After waits were honoured").to.be.at.least(4000);
     await assertServes("v3");
     recordFault({
       fault: "429 + Retry-After 2 s on the first 2 BES submissions (--fault-count 2)",
@@ -213,19 +213,19 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     await faults("--fault-latency-ms", "150");
     const started = Date.now();
     const result = await up("v4");
-    assert.equal(result.error, undefined, result.error?.message);
+    expect(result.error, result.error?.message).to.equal(undefined);
     // Access log lines: "<time> INFO  <METHOD> <path> <status> <ms>ms <request id>".
     const delayed = emulatorLines
       .take()
       .map((l) => / INFO {2}(?:GET|PUT|POST|PATCH|DELETE) \S+ \d{3} ([\d.]+)ms /.exec(l)?.[1])
       .filter((ms): ms is string => ms !== undefined)
       .map(Number);
-    assert.ok(delayed.length > 10, `${delayed.length} requests`);
-    assert.ok(
+    expect(delayed.length, `${delayed.length} requests`).to.be.above(10);
+    expect(
       delayed.every((ms) => ms >= 150),
       `every request took at least 150 ms: ${delayed.join(", ")}`,
-    );
-    assert.ok(Date.now() - started > 1500);
+    ).to.equal(true);
+    expect(Date.now() - started).to.be.above(1500);
     await assertServes("v4");
     recordFault({
       fault: "+150 ms on every request (--fault-latency-ms 150)",
@@ -247,17 +247,17 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     );
     const stateBefore = JSON.stringify(engine.state);
     const result = await up("v5");
-    assert.ok(result.error, "up failed");
-    assert.match(result.error.message, /POST \S+\/jobs failed: 503 ServiceUnavailable/);
+    expectPresent(result.error, "up failed");
+    expect(result.error.message).to.match(/POST \S+\/jobs failed: 503 ServiceUnavailable/);
     const injected = injectedSinceLastCall();
-    assert.equal(injected, 6, "the first attempt and 5 retries");
+    expect(injected, "the first attempt and 5 retries").to.equal(6);
     await assertServes("v4");
-    assert.deepEqual(await storedModels("v5"), [], "nothing was trained");
-    assert.equal(JSON.stringify(engine.state), stateBefore, "the state is unchanged");
+    expect(await storedModels("v5"), "nothing was trained").to.deep.equal([]);
+    expect(JSON.stringify(engine.state), "the state is unchanged").to.equal(stateBefore);
     await faults();
     const next = await up("v5");
-    assert.equal(next.error, undefined, next.error?.message);
-    assert.equal(opsOf(next).model, "replace");
+    expect(next.error, next.error?.message).to.equal(undefined);
+    expect(opsOf(next).model).to.equal("replace");
     await assertServes("v5");
     recordFault({
       fault: "503 on every BES submission (--fault-rate 1 --fault-paths '^POST .*/jobs$')",
@@ -281,26 +281,26 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
       "^PATCH /subscriptions/.*/webServices/",
     );
     const result = await up("v6");
-    assert.ok(result.error, "up failed");
-    assert.match(result.error.message, /PATCH \S+census-predictive failed: 429 TooManyRequests/);
+    expectPresent(result.error, "up failed");
+    expect(result.error.message).to.match(/PATCH \S+census-predictive failed: 429 TooManyRequests/);
     const injected = injectedSinceLastCall();
-    assert.equal(injected, 6);
-    assert.match(
-      await servedByPredictive(emulator),
+    expect(injected).to.equal(6);
+    expect(await servedByPredictive(emulator), "the predictive service keeps v5").to.match(
       /\/models\/v5\//,
-      "the predictive service keeps v5",
     );
     await faults();
     hostLines.take();
     const next = await up("v6");
-    assert.equal(next.error, undefined, next.error?.message);
-    assert.equal(opsOf(next).predictive, "update");
+    expect(next.error, next.error?.message).to.equal(undefined);
+    expect(opsOf(next).predictive).to.equal("update");
     // The model the failed run trained stays; its predecessor (kept by the failed run) goes.
-    assert.deepEqual(
-      next.steps.filter((step) => step.name === "model").map((step) => step.op),
+    expect(next.steps.filter((step) => step.name === "model").map((step) => step.op)).to.deep.equal(
       ["same", "delete"],
     );
-    assert.ok(!hostLines.take().some((l) => /submitted BES job/.test(l)), "no training again");
+    expect(
+      hostLines.take().some((l) => /submitted BES job/.test(l)),
+      "no training again",
+    ).to.equal(false);
     await assertServes("v6");
     recordFault({
       fault: "429 on every ARM PATCH (--fault-status 429 --fault-paths '^PATCH .../webServices/')",
@@ -315,19 +315,18 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
   it("6. every job fails at Train Model: up fails with the module error and job id, v6 still served; then v7 converges", async () => {
     await faults("--fail-job-at-module", "Train Model");
     const result = await up("v7");
-    assert.ok(result.error, "up failed");
-    assert.match(
-      result.error.message,
+    expectPresent(result.error, "up failed");
+    expect(result.error.message).to.match(
       /BES job [0-9a-f]{32} ended Failed: ModuleExecutionError\/ModuleExecutionFailed \(Train Model\): Error 0039/,
     );
-    assert.match(result.error.message, /served model is unchanged/);
+    expect(result.error.message).to.match(/served model is unchanged/);
     const injected = injectedSinceLastCall();
-    assert.equal(injected, 1);
+    expect(injected).to.equal(1);
     await assertServes("v6");
-    assert.deepEqual(await storedModels("v7"), [], "no model blob for v7");
+    expect(await storedModels("v7"), "no model blob for v7").to.deep.equal([]);
     await faults();
     const next = await up("v7");
-    assert.equal(next.error, undefined, next.error?.message);
+    expect(next.error, next.error?.message).to.equal(undefined);
     await assertServes("v7");
     recordFault({
       fault: "job failed at module 'Train Model' (--fail-job-at-module)",
@@ -341,8 +340,8 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
 
   it("7. a model that fails the gate fails up; v7 still served", async () => {
     const result = await up("v8-noise", files.noise);
-    assert.ok(result.error, "up failed");
-    assert.match(result.error.message, /failed the promotion gate/);
+    expectPresent(result.error, "up failed");
+    expect(result.error.message).to.match(/failed the promotion gate/);
     await assertServes("v7");
   });
 
@@ -371,10 +370,10 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
       }
     };
     for (const r of engine.state) collect({ ...r.inputs, ...r.outputs });
-    assert.ok(stateSecrets.size >= 8, `${stateSecrets.size} secrets in the state`);
+    expect(stateSecrets.size, `${stateSecrets.size} secrets in the state`).to.be.at.least(8);
     const result = await engine.destroy();
     if (result.error) errors.push(result.error.message);
-    assert.equal(result.error, undefined, result.error?.message);
+    expect(result.error, result.error?.message).to.equal(undefined);
     states.push(fs.readFileSync(stack.stateFile, "utf8"));
   });
 
@@ -386,7 +385,10 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
       .filter(Boolean)
       .map((line) => line.split("\t") as [string, string]);
     const kinds = new Set(recorded.map(([kind]) => kind));
-    assert.ok(kinds.has("sig") && kinds.has("bearer"), `recorded kinds: ${[...kinds].join(", ")}`);
+    expect(
+      kinds.has("sig") && kinds.has("bearer"),
+      `recorded kinds: ${[...kinds].join(", ")}`,
+    ).to.equal(true);
     const credentials = emulator.credentials;
     const secrets = new Map<string, string>([
       [AZURITE_KEY, "Azurite account key"],
@@ -397,12 +399,12 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
       if (!secrets.has(value)) secrets.set(value, kind === "sig" ? "SAS signature" : kind);
     }
     for (const value of stateSecrets) if (!secrets.has(value)) secrets.set(value, "state secret");
-    assert.ok(
-      [...secrets.values()].filter((k) => k === "SAS signature").length >= 5,
+    expect(
+      [...secrets.values()].filter((k) => k === "SAS signature").length,
       "SAS signatures were recorded",
-    );
+    ).to.be.at.least(5);
     const keys = recorded.filter(([kind]) => kind === "bearer").length;
-    assert.ok(keys >= 4, `${keys} bearer credentials recorded (tokens and service keys)`);
+    expect(keys, `${keys} bearer credentials recorded (tokens and service keys)`).to.be.at.least(4);
 
     const hashCache = path.join(work, "cache", "sha256-cache.json");
     const sources: Record<string, string> = {
@@ -431,23 +433,23 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
       "credentials.json": fs.readFileSync(path.join(work, "emulator", "credentials.json"), "utf8"),
       "a SAS URL": `http://x/c/b?sv=1&sig=${encodeURIComponent([...stateSecrets].find((v) => secrets.get(v) === "state secret" && /[+/=]/.test(v)) ?? "")}`,
     });
-    assert.ok(
+    expect(
       control.some((c) => /ARM token in credentials\.json/.test(c)),
       control.join("\n"),
-    );
-    assert.ok(
+    ).to.equal(true);
+    expect(
       control.some((c) => /in a SAS URL/.test(c)),
       control.join("\n"),
-    );
+    ).to.equal(true);
     const leaks = scan(sources);
     recordSecretsScan(
       Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, Buffer.byteLength(v)])),
       secrets.size,
       leaks.length,
     );
-    assert.deepEqual(leaks, []);
+    expect(leaks).to.deep.equal([]);
     // The scan must have had something to scan.
-    assert.ok(sources["provider host stdout/stderr"].length > 1000);
-    assert.ok(sources["emulator log (debug)"].includes("DEBUG"), "the emulator logged at debug");
+    expect(sources["provider host stdout/stderr"].length).to.be.above(1000);
+    expect(sources["emulator log (debug)"], "the emulator logged at debug").to.include("DEBUG");
   });
 });

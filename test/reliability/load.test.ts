@@ -13,7 +13,7 @@
  * Duration: `LOAD_SECONDS` (default 15, so that `npm test` stays short; the issue's figure is
  * `LOAD_SECONDS=60`).
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -125,7 +125,7 @@ describe("reliability: RRS under load while a BES job runs and the models change
       ["B", "b.csv"],
     ] as const) {
       const status = await train(input, `models/${name}`);
-      assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+      expect(status.StatusCode, status.Details ?? "").to.equal("Finished");
       models[name] = status.Results!.output1;
     }
   });
@@ -143,12 +143,12 @@ describe("reliability: RRS under load while a BES job runs and the models change
       Name: "load",
       Properties: loadServiceDefinition("census-predictive").properties,
     });
-    assert.equal(published.status, 201, published.text);
+    expect(published.status, published.text).to.equal(201);
     const endpointPath = (name: string) => `/workspaces/${ws}/webservices/${id}/endpoints/${name}`;
     const endpoint = async (name: string, model: AzureBlobDataReference): Promise<Target> => {
-      assert.equal((await api.classic("PUT", endpointPath(name), {})).status, 201);
+      expect((await api.classic("PUT", endpointPath(name), {})).status).to.equal(201);
       const patched = await api.classic("PATCH", endpointPath(name), patchResources(model));
-      assert.equal(patched.status, 200, patched.text);
+      expect(patched.status, patched.text).to.equal(200);
       const body = (await api.classic<ClassicEndpoint>("GET", endpointPath(name))).body;
       return { name, base: body.ApiLocation, key: body.PrimaryKey };
     };
@@ -189,7 +189,7 @@ describe("reliability: RRS under load while a BES job runs and the models change
         token: target.key,
         body,
       });
-      assert.equal(res.status, 200, res.text);
+      expect(res.status, res.text).to.equal(200);
       return JSON.stringify((res.body as { Results: unknown }).Results);
     };
     const expected: Record<"A" | "B", string[]> = { A: [], B: [] };
@@ -203,15 +203,19 @@ describe("reliability: RRS under load while a BES job runs and the models change
     const differing = a0.output1.value.Values.findIndex(
       (row, i) => JSON.stringify(row) !== JSON.stringify(b0.output1.value.Values[i]),
     );
-    assert.ok(differing >= 0, "the two models score a row apart");
+    expect(differing, "the two models score a row apart").to.be.at.least(0);
     a0.output1.value.Values[differing] = b0.output1.value.Values[differing];
     const mixed = JSON.stringify(a0);
-    assert.ok(mixed !== expected.A[0] && mixed !== expected.B[0], "a mix is told apart");
+    expect(mixed !== expected.A[0] && mixed !== expected.B[0], "a mix is told apart").to.equal(
+      true,
+    );
     for (let r = 0; r < REQUESTS; r++) {
-      assert.notEqual(expected.A[r], expected.B[r], `request ${r}: the two models answer apart`);
+      expect(expected.A[r], `request ${r}: the two models answer apart`).to.not.equal(
+        expected.B[r],
+      );
       // The targets under load answer exactly like the reference endpoints.
-      assert.equal(await scoreOnce(classicTarget, requests[r]), expected.A[r]);
-      assert.equal(await scoreOnce(armTarget, requests[r]), expected.A[r]);
+      expect(await scoreOnce(classicTarget, requests[r])).to.equal(expected.A[r]);
+      expect(await scoreOnce(armTarget, requests[r])).to.equal(expected.A[r]);
     }
 
     const deadline = Date.now() + seconds * 1000;
@@ -257,7 +261,7 @@ describe("reliability: RRS under load while a BES job runs and the models change
     const jobs = async (): Promise<void> => {
       while (Date.now() < deadline - 1000) {
         const status = await train("big.csv", `models/load-${besJobs}`);
-        assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+        expect(status.StatusCode, status.Details ?? "").to.equal("Finished");
         besJobs++;
       }
     };
@@ -268,7 +272,7 @@ describe("reliability: RRS under load while a BES job runs and the models change
         await new Promise((r) => setTimeout(r, 1500));
         const model = n % 2 === 0 ? models.B : models.A;
         const patched = await api.classic("PATCH", endpointPath("load"), patchResources(model));
-        assert.equal(patched.status, 200, patched.text);
+        expect(patched.status, patched.text).to.equal(200);
         const current = (await api.arm<ArmWebService>("GET", predictivePath)).body;
         const assets = { ...current.properties.assets };
         assets.asset2 = {
@@ -278,9 +282,9 @@ describe("reliability: RRS under load while a BES job runs and the models change
         const armPatched = await api.arm("PATCH", predictivePath, {
           properties: { packageType: "Graph", assets },
         });
-        assert.equal(armPatched.status, 200, armPatched.text);
+        expect(armPatched.status, armPatched.text).to.equal(200);
         const after = await waitForProvisioning(api, predictivePath);
-        assert.equal(after.properties.provisioningState, "Succeeded");
+        expect(after.properties.provisioningState).to.equal("Succeeded");
         patches += 2;
       }
     };
@@ -310,12 +314,16 @@ describe("reliability: RRS under load while a BES job runs and the models change
       p99Ms: percentile(0.99),
     });
 
-    assert.deepEqual(failures, []);
-    assert.equal(counts.failed, 0, "no failed request");
-    assert.equal(counts.mixed, 0, "no answer from a half-loaded model");
-    assert.ok(counts.served > seconds * 20, `only ${counts.served} requests in ${seconds} s`);
-    assert.ok(counts.A > 0 && counts.B > 0, `both models served: ${JSON.stringify(counts)}`);
-    assert.ok(patches >= 4, `${patches} PATCHes`);
-    assert.ok(besJobs >= 1, "a training job ran under the load");
+    expect(failures).to.deep.equal([]);
+    expect(counts.failed, "no failed request").to.equal(0);
+    expect(counts.mixed, "no answer from a half-loaded model").to.equal(0);
+    expect(counts.served, `only ${counts.served} requests in ${seconds} s`).to.be.above(
+      seconds * 20,
+    );
+    expect(counts.A > 0 && counts.B > 0, `both models served: ${JSON.stringify(counts)}`).to.equal(
+      true,
+    );
+    expect(patches, `${patches} PATCHes`).to.be.at.least(4);
+    expect(besJobs, "a training job ran under the load").to.be.at.least(1);
   });
 });

@@ -5,11 +5,12 @@
  * the retry budget with a `ServiceError` that names the call, the status and the service's codes
  * (no query string, no secret); latency is survived. The clients are the providers' own.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectServiceError } from "../helpers/expect";
 import { ArmWebServicesClient } from "../../clients/arm";
 import { BesClient } from "../../clients/bes";
 import { ClassicManagementClient } from "../../clients/classic";
-import { isServiceError, type HttpClientOptions } from "../../clients/http";
+import { type HttpClientOptions } from "../../clients/http";
 import { RrsClient } from "../../clients/rrs";
 import type { WebServiceKeys } from "../../clients/wire";
 import { uniqueId } from "../helpers/env";
@@ -110,14 +111,14 @@ describe("reliability: the clients through injected 429/503 and latency", functi
         // The BES status of an unknown job is 404 and RRS without a model is 400: the service's
         // own answer once the fault is over.
         if (outcome === "ok") return;
-        assert.ok(isServiceError(outcome), String(outcome));
-        assert.ok([400, 404].includes(outcome.status), `${surfaces[i]}: ${outcome.message}`);
+        expectServiceError(outcome);
+        expect([400, 404], `${surfaces[i]}: ${outcome.message}`).to.include(outcome.status);
       });
-      assert.equal(emulator.server.faults.stats.injected - before, 4);
+      expect(emulator.server.faults.stats.injected - before).to.equal(4);
       for (const surface of surfaces) {
-        assert.deepEqual(waits[surface], [1000], `${surface} waited its Retry-After once`);
+        expect(waits[surface], `${surface} waited its Retry-After once`).to.deep.equal([1000]);
       }
-      assert.ok(Date.now() - started >= 1000);
+      expect(Date.now() - started).to.be.at.least(1000);
       recordFault({
         fault: `${status} + Retry-After 1 s on the first call of each surface's client (ARM, management, BES, RRS)`,
         injected: 4,
@@ -136,8 +137,8 @@ describe("reliability: the clients through injected 429/503 and latency", functi
       retry: { maxRetryDelayMs: 250 },
       onRetry: (_r, _a, wait) => waits.push(wait),
     }).arm();
-    assert.deepEqual(waits, [250]);
-    assert.ok(Date.now() - started < 5000, "did not wait an hour");
+    expect(waits).to.deep.equal([250]);
+    expect(Date.now() - started, "did not wait an hour").to.be.below(5000);
   });
 
   it("fails clearly on a permanent fault once the retry budget is spent", async () => {
@@ -145,24 +146,23 @@ describe("reliability: the clients through injected 429/503 and latency", functi
     for (const [surface, call] of Object.entries(calls({ retry: { maxRetries: 3 } }))) {
       const before = emulator.server.faults.stats.injected;
       const error = await call().then(
-        () => assert.fail(`${surface} succeeded`),
+        () => expect.fail(`${surface} succeeded`),
         (e: unknown) => e,
       );
-      assert.ok(isServiceError(error, 503), `${surface}: ${String(error)}`);
-      assert.equal(emulator.server.faults.stats.injected - before, 4, "first try and 3 retries");
-      assert.equal(error.code, "ServiceUnavailable");
-      if (surface !== "arm") assert.equal(error.detailCode, "TooManyConcurrentRequests");
-      assert.ok(error.requestId, "the answer's request id is kept");
-      assert.match(
-        error.message,
+      expectServiceError(error, 503, undefined, `${surface}: ${String(error)}`);
+      expect(emulator.server.faults.stats.injected - before, "first try and 3 retries").to.equal(4);
+      expect(error.code).to.equal("ServiceUnavailable");
+      if (surface !== "arm") expect(error.detailCode).to.equal("TooManyConcurrentRequests");
+      expect(error.requestId, "the answer's request id is kept").to.be.ok;
+      expect(error.message).to.match(
         /^(GET|POST) http:\/\/127\.0\.0\.1:\d+\/\S+ failed: 503 ServiceUnavailable: /,
       );
-      assert.doesNotMatch(error.message, /\?|Bearer|api-version/, "no query string, no token");
+      expect(error.message, "no query string, no token").to.not.match(/\?|Bearer|api-version/);
     }
     // Once the fault is gone, the same calls go through.
     emulator.server.faults.configure({});
-    assert.ok((await calls({}).arm()).primary);
-    assert.ok(await calls({}).management());
+    expect((await calls({}).arm()).primary).to.be.ok;
+    expect(await calls({}).management()).to.be.ok;
     recordFault({
       fault: "503 on every request (permanent), each surface's client",
       injected: 16,
@@ -176,7 +176,7 @@ describe("reliability: the clients through injected 429/503 and latency", functi
     emulator.server.faults.configure({ faultLatencyMs: 300 });
     const started = Date.now();
     const keys = await calls({}).arm();
-    assert.ok(keys.primary);
-    assert.ok(Date.now() - started >= 300);
+    expect(keys.primary).to.be.ok;
+    expect(Date.now() - started).to.be.at.least(300);
   });
 });

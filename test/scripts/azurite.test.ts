@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { startAzurite } from "../../scripts/azurite";
 import { azuriteConnectionString, uniqueName } from "../helpers/env";
@@ -11,21 +11,21 @@ describe("scripts/azurite", () => {
     const blob = container.getBlockBlobClient("hello.txt");
     await blob.upload("hello", 5);
     const body = await blob.downloadToBuffer();
-    assert.equal(body.toString(), "hello");
+    expect(body.toString()).to.equal("hello");
     await container.delete();
   });
 
   it("a second instance starts on its own port and stops without leaving a process", async () => {
     const azurite = await startAzurite();
     try {
-      assert.notEqual(azurite.blobEndpoint, process.env.AZURITE_BLOB_ENDPOINT);
+      expect(azurite.blobEndpoint).to.not.equal(process.env.AZURITE_BLOB_ENDPOINT);
       const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
       const names: string[] = [];
       for await (const c of service.listContainers()) names.push(c.name);
-      assert.deepEqual(names, []);
+      expect(names).to.deep.equal([]);
     } finally {
       await azurite.stop();
     }
-    assert.ok(azurite.process.exitCode !== null || azurite.process.signalCode !== null);
+    expect(azurite.process.exitCode !== null || azurite.process.signalCode !== null).to.equal(true);
   });
 });

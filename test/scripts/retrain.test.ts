@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { dataSourceOf, nextVersion, planRetrain } from "../../scripts/retrain";
 
 const stack = `# The dev stack (comments survive a bump)
@@ -16,9 +16,9 @@ config:
 describe("scripts/retrain (scheduled retrain as GitOps)", () => {
   it("numbers versions by day", () => {
     const day = new Date("2026-12-01T03:00:00Z");
-    assert.equal(nextVersion("2026-11-27.1", day), "2026-12-01.1");
-    assert.equal(nextVersion("2026-12-01.1", day), "2026-12-01.2");
-    assert.equal(nextVersion("v7", day), "2026-12-01.1");
+    expect(nextVersion("2026-11-27.1", day)).to.equal("2026-12-01.1");
+    expect(nextVersion("2026-12-01.1", day)).to.equal("2026-12-01.2");
+    expect(nextVersion("v7", day)).to.equal("2026-12-01.1");
   });
 
   it("bumps version and data to the newest snapshot, keeping the file's comments", () => {
@@ -31,15 +31,14 @@ describe("scripts/retrain (scheduled retrain as GitOps)", () => {
       ],
       new Date("2026-12-01T03:00:00Z"),
     );
-    assert.equal(plan.changed, true);
-    assert.equal(plan.version, "2026-12-01.1");
-    assert.equal(plan.data, "https://acct.blob.core.windows.net/incoming/census-2026-12-01.csv");
-    assert.match(plan.text!, /version: "2026-12-01\.1" # bumped by the schedule/);
-    assert.match(
-      plan.text!,
+    expect(plan.changed).to.equal(true);
+    expect(plan.version).to.equal("2026-12-01.1");
+    expect(plan.data).to.equal("https://acct.blob.core.windows.net/incoming/census-2026-12-01.csv");
+    expect(plan.text!).to.match(/version: "2026-12-01\.1" # bumped by the schedule/);
+    expect(plan.text!).to.match(
       /data: https:\/\/acct\.blob\.core\.windows\.net\/incoming\/census-2026-12-01\.csv/,
     );
-    assert.match(plan.text!, /^# The dev stack \(comments survive a bump\)/);
+    expect(plan.text!).to.match(/^# The dev stack \(comments survive a bump\)/);
   });
 
   it("changes nothing when the declared data is the newest", () => {
@@ -48,12 +47,12 @@ describe("scripts/retrain (scheduled retrain as GitOps)", () => {
       ["https://acct.blob.core.windows.net/incoming/census-2026-11-27.csv"],
       new Date(),
     );
-    assert.deepEqual(plan, { changed: false });
+    expect(plan).to.deep.equal({ changed: false });
   });
 
   it("reads the data source, and says what is missing", () => {
-    assert.deepEqual(dataSourceOf(stack), { container: "incoming", prefix: "census-" });
-    assert.throws(() => dataSourceOf("config: {}\n"), /no azureml-retrain:dataSource\.container/);
-    assert.throws(() => planRetrain("config: {}\n", [], new Date()), /no azureml-retrain:model/);
+    expect(dataSourceOf(stack)).to.deep.equal({ container: "incoming", prefix: "census-" });
+    expect(() => dataSourceOf("config: {}\n")).to.throw(/no azureml-retrain:dataSource\.container/);
+    expect(() => planRetrain("config: {}\n", [], new Date())).to.throw(/no azureml-retrain:model/);
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -7,14 +7,14 @@ import { parseCsvRecords } from "../../../components/retrain/csvText";
 
 describe("components/retrain/champion", () => {
   it("parses RFC 4180 records: quoted commas, quotes, newlines, CRLF", () => {
-    assert.deepEqual(parseCsvRecords('a,b\r\n"x, y","say ""hi"""\n"multi\nline",2\n'), [
+    expect(parseCsvRecords('a,b\r\n"x, y","say ""hi"""\n"multi\nline",2\n')).to.deep.equal([
       ["a", "b"],
       ["x, y", 'say "hi"'],
       ["multi\nline", "2"],
     ]);
   });
   it("drops a record cut by a truncated read", () => {
-    assert.deepEqual(parseCsvRecords("a,b\n1,2\n3,", true), [
+    expect(parseCsvRecords("a,b\n1,2\n3,", true)).to.deep.equal([
       ["a", "b"],
       ["1", "2"],
     ]);
@@ -28,18 +28,17 @@ describe("components/retrain/champion", () => {
     );
     const { header, rows } = await sampleCsv(file, 10);
     fs.rmSync(dir, { recursive: true });
-    assert.deepEqual(header, ["n", "label"]);
-    assert.deepEqual(
-      rows.map((r) => Number(r[0])),
-      [0, 100, 200, 300, 400, 500, 600, 700, 800, 900],
-    );
+    expect(header).to.deep.equal(["n", "label"]);
+    expect(rows.map((r) => Number(r[0]))).to.deep.equal([
+      0, 100, 200, 300, 400, 500, 600, 700, 800, 900,
+    ]);
   });
 
   it("auc: perfect, inverted, random-ish and tied scores", () => {
-    assert.equal(auc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1]), 1);
-    assert.equal(auc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1]), 0);
-    assert.equal(auc([0.5, 0.5, 0.5, 0.5], [0, 1, 0, 1]), 0.5);
-    assert.equal(auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]), 0.75);
+    expect(auc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1])).to.equal(1);
+    expect(auc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1])).to.equal(0);
+    expect(auc([0.5, 0.5, 0.5, 0.5], [0, 1, 0, 1])).to.equal(0.5);
+    expect(auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).to.equal(0.75);
   });
 
   describe("computeMetric", () => {
@@ -55,27 +54,29 @@ describe("components/retrain/champion", () => {
     ];
     for (const [metric, expected] of cases) {
       it(`${metric} of a binary classifier`, () => {
-        assert.ok(Math.abs(computeMetric(metric, truths, labels, probs)! - expected) < 1e-12);
+        expect(Math.abs(computeMetric(metric, truths, labels, probs)! - expected)).to.be.below(
+          1e-12,
+        );
       });
     }
     it("reads the positive class off the scores, not off an ordering rule", () => {
       // Same scores, class names swapped: the metric does not flip.
       const swap = (v: string): string => (v === ">50K" ? "no" : "yes");
       const value = computeMetric("AUC", truths.map(swap), labels.map(swap), probs);
-      assert.ok(Math.abs(value! - 5 / 6) < 1e-12);
+      expect(Math.abs(value! - 5 / 6)).to.be.below(1e-12);
     });
     it("regression metrics", () => {
       const y = ["1", "2", "3", "4"];
       const p = ["1", "2", "3", "6"];
-      assert.equal(computeMetric("Mean Absolute Error", y, p, undefined), 0.5);
-      assert.equal(computeMetric("Root Mean Squared Error", y, p, undefined), 1);
-      assert.equal(computeMetric("Coefficient of Determination", y, p, undefined), 1 - 4 / 5);
-      assert.equal(computeMetric("Relative Squared Error", y, p, undefined), 4 / 5);
-      assert.equal(computeMetric("Relative Absolute Error", y, p, undefined), 2 / 4);
+      expect(computeMetric("Mean Absolute Error", y, p, undefined)).to.equal(0.5);
+      expect(computeMetric("Root Mean Squared Error", y, p, undefined)).to.equal(1);
+      expect(computeMetric("Coefficient of Determination", y, p, undefined)).to.equal(1 - 4 / 5);
+      expect(computeMetric("Relative Squared Error", y, p, undefined)).to.equal(4 / 5);
+      expect(computeMetric("Relative Absolute Error", y, p, undefined)).to.equal(2 / 4);
     });
     it("is undefined without probabilities for a probability metric, or for an unknown metric", () => {
-      assert.equal(computeMetric("AUC", truths, labels, undefined), undefined);
-      assert.equal(computeMetric("ROC", truths, labels, probs), undefined);
+      expect(computeMetric("AUC", truths, labels, undefined)).to.equal(undefined);
+      expect(computeMetric("ROC", truths, labels, probs)).to.equal(undefined);
     });
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -37,22 +37,23 @@ describe("components/retrain/dataFile", () => {
     for (const [name, content, expected] of cases) {
       it(name, async () => {
         const file = write("d.csv", content);
-        if (expected instanceof RegExp) await assert.rejects(readCsvHeader(file), expected);
-        else assert.deepEqual(await readCsvHeader(file), expected);
+        if (expected instanceof RegExp)
+          await expect(readCsvHeader(file)).to.be.rejectedWith(expected);
+        else expect(await readCsvHeader(file)).to.deep.equal(expected);
       });
     }
   });
 
   describe("compareHeader", () => {
     it("names missing, extra and duplicate columns", () => {
-      assert.deepEqual(compareHeader(["age", "age", "Income", "zip"], ["age", "income"]), [
+      expect(compareHeader(["age", "age", "Income", "zip"], ["age", "income"])).to.deep.equal([
         'duplicate columns: "age"',
         'missing columns the training service needs: "income"',
         'columns the training service does not take: "Income", "zip"',
       ]);
     });
     it("accepts the same columns in any order", () => {
-      assert.deepEqual(compareHeader(["income", "age"], ["age", "income"]), []);
+      expect(compareHeader(["income", "age"], ["age", "income"])).to.deep.equal([]);
     });
   });
 
@@ -60,15 +61,15 @@ describe("components/retrain/dataFile", () => {
     it("sha256File matches sha256sum on a file larger than one read", async () => {
       const file = write("big.bin", Buffer.alloc(9 * 1024 * 1024 + 17, 7));
       const expected = execFileSync("sha256sum", [file]).toString().split(" ")[0];
-      assert.equal(await sha256File(file), expected);
+      expect(await sha256File(file)).to.equal(expected);
     });
 
     it("the cache answers an unchanged file from the stamp, and re-hashes an edit of the same size", async () => {
       const cacheFile = path.join(dir, "cache", "sha.json");
       const file = write("d.csv", "age,income\n1,a\n");
       const first = await new HashCache(cacheFile).sha256(file);
-      assert.equal(first, execFileSync("sha256sum", [file]).toString().split(" ")[0]);
-      assert.ok(fs.existsSync(cacheFile), "the cache is persisted");
+      expect(first).to.equal(execFileSync("sha256sum", [file]).toString().split(" ")[0]);
+      expect(fs.existsSync(cacheFile), "the cache is persisted").to.equal(true);
 
       // Same size, different bytes, and the mtime put back: ctime still moves, so it is seen.
       const { atime, mtime } = fs.statSync(file);
@@ -76,8 +77,8 @@ describe("components/retrain/dataFile", () => {
       fs.writeFileSync(file, "age,income\n2,b\n");
       fs.utimesSync(file, atime, mtime);
       const second = await new HashCache(cacheFile).sha256(file);
-      assert.notEqual(second, first);
-      assert.equal(second, execFileSync("sha256sum", [file]).toString().split(" ")[0]);
+      expect(second).to.not.equal(first);
+      expect(second).to.equal(execFileSync("sha256sum", [file]).toString().split(" ")[0]);
     });
 
     it("a cache hit answers from the cache file without reading the data", async () => {
@@ -91,14 +92,13 @@ describe("components/retrain/dataFile", () => {
       >;
       raw[path.resolve(file)].sha256 = "f".repeat(64);
       fs.writeFileSync(cacheFile, JSON.stringify(raw));
-      assert.equal(await new HashCache(cacheFile).sha256(file), "f".repeat(64));
+      expect(await new HashCache(cacheFile).sha256(file)).to.equal("f".repeat(64));
     });
 
     it("ignores a damaged cache file", async () => {
       const cacheFile = write("sha.json", "{not json");
       const file = write("d.csv", "x\n1\n");
-      assert.equal(
-        await new HashCache(cacheFile).sha256(file),
+      expect(await new HashCache(cacheFile).sha256(file)).to.equal(
         execFileSync("sha256sum", [file]).toString().split(" ")[0],
       );
     });

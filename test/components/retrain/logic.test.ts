@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   diffTrainedModel,
   modelKey,
@@ -120,27 +120,26 @@ describe("components/retrain/logic", () => {
       it(c.name, () => {
         const news = { ...base, ...c.change };
         const result = diffTrainedModel(base, news);
-        assert.deepEqual(result.replaces, c.replaces);
-        assert.deepEqual(result.updates, c.updates);
-        assert.equal(result.changes, c.replaces.length + c.updates.length > 0);
-        assert.equal(result.deleteBeforeReplace, false);
+        expect(result.replaces).to.deep.equal(c.replaces);
+        expect(result.updates).to.deep.equal(c.updates);
+        expect(result.changes).to.equal(c.replaces.length + c.updates.length > 0);
+        expect(result.deleteBeforeReplace).to.equal(false);
       });
     }
     it("key order of equal parameters is not a change", () => {
       const olds = { ...base, parameters: { a: "1", b: "2" } };
-      assert.equal(
-        diffTrainedModel(olds, { ...olds, parameters: { b: "2", a: "1" } }).changes,
+      expect(diffTrainedModel(olds, { ...olds, parameters: { b: "2", a: "1" } }).changes).to.equal(
         false,
       );
     });
     it("a new __provider alone is not a change", () => {
       const olds = { ...base, __provider: "exports.handler = old" } as TrainedModelOutputs;
       const news = { ...base, __provider: "exports.handler = new" } as TrainedModelOutputs;
-      assert.equal(diffTrainedModel(olds, news).changes, false);
+      expect(diffTrainedModel(olds, news).changes).to.equal(false);
     });
     it("a model whose job failed updates (a retry)", () => {
       const result = diffTrainedModel({ ...base, status: "failed" }, base);
-      assert.deepEqual(result, {
+      expect(result).to.deep.equal({
         changes: true,
         replaces: [],
         updates: ["status"],
@@ -152,11 +151,11 @@ describe("components/retrain/logic", () => {
   describe("modelKey", () => {
     it("depends on version, data and parameters but not on parameter order", () => {
       const k = modelKey("v1", "a".repeat(64), { x: "1", y: "2" });
-      assert.match(k, /^[0-9a-f]{16}$/);
-      assert.equal(modelKey("v1", "a".repeat(64), { y: "2", x: "1" }), k);
-      assert.notEqual(modelKey("v2", "a".repeat(64), { x: "1", y: "2" }), k);
-      assert.notEqual(modelKey("v1", "b".repeat(64), { x: "1", y: "2" }), k);
-      assert.notEqual(modelKey("v1", "a".repeat(64), { x: "1", y: "3" }), k);
+      expect(k).to.match(/^[0-9a-f]{16}$/);
+      expect(modelKey("v1", "a".repeat(64), { y: "2", x: "1" })).to.equal(k);
+      expect(modelKey("v2", "a".repeat(64), { x: "1", y: "2" })).to.not.equal(k);
+      expect(modelKey("v1", "b".repeat(64), { x: "1", y: "2" })).to.not.equal(k);
+      expect(modelKey("v1", "a".repeat(64), { x: "1", y: "3" })).to.not.equal(k);
     });
   });
 
@@ -176,22 +175,22 @@ describe("components/retrain/logic", () => {
     for (const [v, ok] of versions) {
       it(`version ${JSON.stringify(v).slice(0, 30)} is ${ok ? "valid" : "invalid"}`, () => {
         const failures = validateVersion(v);
-        assert.equal(failures.length === 0, ok);
-        if (!ok) assert.match(failures[0].reason, /version|string/);
+        expect(failures.length === 0).to.equal(ok);
+        if (!ok) expect(failures[0].reason).to.match(/version|string/);
       });
     }
     it("normalizes parameters to sorted strings", () => {
-      assert.deepEqual(normalizeParameters({ b: 2, a: true, c: "x" }), {
+      expect(normalizeParameters({ b: 2, a: true, c: "x" })).to.deep.equal({
         parameters: { a: "true", b: "2", c: "x" },
         failures: [],
       });
     });
     it("rejects oversized and non-scalar parameters, naming them", () => {
       const { failures } = normalizeParameters({ big: "x".repeat(20_000), nested: { a: 1 } });
-      assert.deepEqual(
-        failures.map((f) => f.property),
-        ["parameters.big", "parameters.nested"],
-      );
+      expect(failures.map((f) => f.property)).to.deep.equal([
+        "parameters.big",
+        "parameters.nested",
+      ]);
     });
     it("names each bad field of the inputs", () => {
       const { failures } = validateTrainedModelInputs({
@@ -213,20 +212,17 @@ describe("components/retrain/logic", () => {
           modelContainer: "models",
         },
       });
-      assert.deepEqual(
-        failures.map((f) => f.property),
-        [
-          "version",
-          "gate.metric",
-          "retain",
-          "deadlineMinutes",
-          "training.apiKey",
-          "training.executionUrl",
-          "training.inputColumns",
-          "store.connectionString",
-          "store.dataContainer",
-        ],
-      );
+      expect(failures.map((f) => f.property)).to.deep.equal([
+        "version",
+        "gate.metric",
+        "retain",
+        "deadlineMinutes",
+        "training.apiKey",
+        "training.executionUrl",
+        "training.inputColumns",
+        "store.connectionString",
+        "store.dataContainer",
+      ]);
     });
     it("accepts unknown preview values without complaint", () => {
       const { failures } = validateTrainedModelInputs({
@@ -238,7 +234,7 @@ describe("components/retrain/logic", () => {
           modelContainer: "models",
         },
       });
-      assert.deepEqual(failures, []);
+      expect(failures).to.deep.equal([]);
     });
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   canonicalMetric,
   evaluateGate,
@@ -38,22 +38,21 @@ describe("components/retrain/metrics", () => {
     for (const c of cases) {
       it(`${JSON.stringify(c.gate)} → ${c.failures.join(", ") || "valid"}`, () => {
         const result = validateGate(c.gate);
-        assert.deepEqual(
-          result.failures.map((f) => f.property),
-          c.failures,
-        );
+        expect(result.failures.map((f) => f.property)).to.deep.equal(c.failures);
         for (const f of result.failures)
-          assert.ok(f.reason.length > 10, "each failure says what to do");
-        if (c.canonical) assert.deepEqual(result.gate, c.canonical);
+          expect(f.reason.length, "each failure says what to do").to.be.above(10);
+        if (c.canonical) expect(result.gate).to.deep.equal(c.canonical);
       });
     }
     it("lists the known metrics when the metric is unknown", () => {
       const { failures } = validateGate({ metric: "ROC" });
-      assert.match(failures[0].reason, /AUC, Accuracy, Precision/);
+      expect(failures[0].reason).to.match(/AUC, Accuracy, Precision/);
     });
     it("canonicalMetric maps case-insensitively and rejects unknown names", () => {
-      assert.equal(canonicalMetric("coefficient of determination"), "Coefficient of Determination");
-      assert.equal(canonicalMetric("R2"), undefined);
+      expect(canonicalMetric("coefficient of determination")).to.equal(
+        "Coefficient of Determination",
+      );
+      expect(canonicalMetric("R2")).to.equal(undefined);
     });
   });
 
@@ -126,23 +125,21 @@ describe("components/retrain/metrics", () => {
     for (const c of table) {
       it(c.name, () => {
         const verdict = evaluateGate(gate, c.candidate, c.served, { skipRegression: c.skip });
-        assert.equal(verdict.passed, c.passed);
-        assert.match(verdict.summary, c.text);
+        expect(verdict.passed).to.equal(c.passed);
+        expect(verdict.summary).to.match(c.text);
       });
     }
     it("lower-is-better metrics regress upwards", () => {
       const g = { metric: "Root Mean Squared Error", max: 10, maxRegression: 0.5 };
-      assert.equal(
+      expect(
         evaluateGate(g, { "Root Mean Squared Error": 5.4 }, { "Root Mean Squared Error": 5 })
           .passed,
-        true,
-      );
-      assert.equal(
+      ).to.equal(true);
+      expect(
         evaluateGate(g, { "Root Mean Squared Error": 5.6 }, { "Root Mean Squared Error": 5 })
           .passed,
-        false,
-      );
-      assert.equal(evaluateGate(g, { "Root Mean Squared Error": 11 }).passed, false);
+      ).to.equal(false);
+      expect(evaluateGate(g, { "Root Mean Squared Error": 11 }).passed).to.equal(false);
     });
   });
 
@@ -152,7 +149,7 @@ describe("components/retrain/metrics", () => {
         "AUC,Accuracy,Precision,Recall,F1 Score,Threshold,Positive Label,Negative Label\r\n" +
         '0.9012,0.85,0.7,0.6,0.646,0.5,">50K","<=50K"\r\n' +
         "0.8,0.8,0.6,0.5,0.54,0.5,>50K,<=50K\r\n";
-      assert.deepEqual(parseEvaluationCsv(csv), {
+      expect(parseEvaluationCsv(csv)).to.deep.equal({
         AUC: 0.9012,
         Accuracy: 0.85,
         Precision: 0.7,
@@ -162,7 +159,7 @@ describe("components/retrain/metrics", () => {
       });
     });
     it("refuses a CSV without data rows", () => {
-      assert.throws(() => parseEvaluationCsv("AUC,Accuracy\n"), /no data row/);
+      expect(() => parseEvaluationCsv("AUC,Accuracy\n")).to.throw(/no data row/);
     });
   });
 });

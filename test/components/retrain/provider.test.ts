@@ -2,7 +2,7 @@
  * The retrain provider's methods called directly (as the host calls them) against Azurite and a
  * real emulator: check, diff, create (train, reuse, gate, job failure), read, delete.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -96,16 +96,15 @@ describe("retrain provider against Azurite and the emulator", function () {
         gate: { metric: "auc", min: 0.75 },
         parameters: { "Random seed": 7 },
       });
-      assert.deepEqual(failures, []);
-      assert.equal(
-        inputs.dataSha256,
+      expect(failures).to.deep.equal([]);
+      expect(inputs.dataSha256).to.equal(
         execFileSync("sha256sum", [String(base.data)])
           .toString()
           .split(" ")[0],
       );
-      assert.deepEqual(inputs.gate, { metric: "AUC", min: 0.75 });
-      assert.deepEqual(inputs.parameters, { "Random seed": "7" });
-      assert.equal(inputs.deadlineMinutes, 120);
+      expect(inputs.gate).to.deep.equal({ metric: "AUC", min: 0.75 });
+      expect(inputs.parameters).to.deep.equal({ "Random seed": "7" });
+      expect(inputs.deadlineMinutes).to.equal(120);
     });
 
     const bad: [string, () => Record<string, unknown>, RegExp][] = [
@@ -149,10 +148,10 @@ describe("retrain provider against Azurite and the emulator", function () {
     for (const [name, overrides, reason] of bad) {
       it(`names the field for ${name}`, async () => {
         const { failures } = await check(overrides());
-        assert.ok(
+        expect(
           failures.some((f) => reason.test(`${f.property}: ${f.reason}`)),
           JSON.stringify(failures),
-        );
+        ).to.equal(true);
       });
     }
   });
@@ -167,19 +166,18 @@ describe("retrain provider against Azurite and the emulator", function () {
         outs: TrainedModelOutputs;
       };
       first = outs;
-      assert.equal(id, `v1@${outs.modelKey}`);
-      assert.equal(outs.status, "ready");
-      assert.equal(outs.reused, false);
-      assert.match(outs.jobId ?? "", /^[0-9a-f]{32}$/);
-      assert.ok(outs.metrics!.AUC > 0.75, `AUC ${outs.metrics!.AUC}`);
-      assert.match(
-        outs.model!.relativeLocation,
+      expect(id).to.equal(`v1@${outs.modelKey}`);
+      expect(outs.status).to.equal("ready");
+      expect(outs.reused).to.equal(false);
+      expect(outs.jobId ?? "").to.match(/^[0-9a-f]{32}$/);
+      expect(outs.metrics!.AUC, `AUC ${outs.metrics!.AUC}`).to.be.above(0.75);
+      expect(outs.model!.relativeLocation).to.match(
         new RegExp(`^${containers.models}/v1/${outs.modelKey}\\.ilearner$`),
       );
-      assert.match(outs.modelSasToken ?? "", /^\?.*sig=/);
+      expect(outs.modelSasToken ?? "").to.match(/^\?.*sig=/);
       const names: string[] = [];
       for await (const b of models().listBlobsFlat()) names.push(b.name);
-      assert.deepEqual(names.sort(), [
+      expect(names.sort()).to.deep.equal([
         `v1/${outs.modelKey}.evaluation.csv`,
         `v1/${outs.modelKey}.ilearner`,
         `v1/${outs.modelKey}.metrics.json`,
@@ -189,17 +187,17 @@ describe("retrain provider against Azurite and the emulator", function () {
           await models().getBlobClient(`v1/${outs.modelKey}.metrics.json`).downloadToBuffer()
         ).toString(),
       );
-      assert.equal(record.jobId, outs.jobId);
-      assert.ok(record.gatePassedAt);
+      expect(record.jobId).to.equal(outs.jobId);
+      expect(record.gatePassedAt).to.be.ok;
       const data = blobService(azuriteConnectionString())
         .getContainerClient(containers.data)
         .getBlobClient(dataBlobName(inputs.dataSha256));
-      assert.equal((await data.getProperties()).metadata?.sha256, inputs.dataSha256);
+      expect((await data.getProperties()).metadata?.sha256).to.equal(inputs.dataSha256);
     });
 
     it("diff: nothing changed is no change; an edited data file replaces", async () => {
       const { inputs } = await check({});
-      assert.deepEqual(await provider.diff!("id", first, inputs), {
+      expect(await provider.diff!("id", first, inputs)).to.deep.equal({
         changes: false,
         replaces: [],
         deleteBeforeReplace: false,
@@ -210,8 +208,8 @@ describe("retrain provider against Azurite and the emulator", function () {
       );
       fs.copyFileSync(edited, String(base.data));
       const { inputs: after } = await check({});
-      assert.notEqual(after.dataSha256, inputs.dataSha256);
-      assert.deepEqual(await provider.diff!("id", first, after), {
+      expect(after.dataSha256).to.not.equal(inputs.dataSha256);
+      expect(await provider.diff!("id", first, after)).to.deep.equal({
         changes: true,
         replaces: ["dataSha256"],
         deleteBeforeReplace: false,
@@ -229,10 +227,10 @@ describe("retrain provider against Azurite and the emulator", function () {
         .getBlobClient(dataBlobName(inputs.dataSha256));
       const before = (await dataBlob.getProperties()).lastModified;
       const { outs } = (await provider.create(inputs)) as { outs: TrainedModelOutputs };
-      assert.equal(outs.reused, true);
-      assert.equal(outs.jobId, first.jobId);
-      assert.equal(outs.model!.uri, first.model!.uri);
-      assert.deepEqual((await dataBlob.getProperties()).lastModified, before);
+      expect(outs.reused).to.equal(true);
+      expect(outs.jobId).to.equal(first.jobId);
+      expect(outs.model!.uri).to.equal(first.model!.uri);
+      expect((await dataBlob.getProperties()).lastModified).to.deep.equal(before);
     });
 
     it("a model that fails the gate is refused with its metrics; the re-run re-checks without training", async () => {
@@ -241,30 +239,24 @@ describe("retrain provider against Azurite and the emulator", function () {
         version: "v-noise",
         data: write("noise.csv", censusToCsv(noise)),
       });
-      await assert.rejects(provider.create(inputs), (e: Error) => {
-        assert.match(
-          e.message,
-          /model v-noise failed the promotion gate: AUC 0\.\d{4} < min 0\.7500/,
-        );
-        assert.match(e.message, /trained by BES job [0-9a-f]{32}/);
-        return true;
-      });
-      await assert.rejects(provider.create(inputs), (e: Error) => {
-        assert.match(e.message, /failed the promotion gate/);
-        assert.doesNotMatch(e.message, /trained by BES job/, "no second job");
-        return true;
-      });
+      const refused: Error = await expect(provider.create(inputs)).to.be.rejectedWith(
+        /model v-noise failed the promotion gate: AUC 0\.\d{4} < min 0\.7500/,
+      );
+      expect(refused.message).to.match(/trained by BES job [0-9a-f]{32}/);
+      const again: Error = await expect(provider.create(inputs)).to.be.rejectedWith(
+        /failed the promotion gate/,
+      );
+      expect(again.message, "no second job").to.not.match(/trained by BES job/);
     });
 
     it("a failing job is reported with its id and the module's details", async () => {
       const rows = generateCensusRows({ rows: 500, seed: 14, drift: 0 });
       const csv = censusToCsv(rows).replace(/\n(\d+),/, "\nnot-a-number,");
       const { inputs } = await check({ version: "v-bad", data: write("bad.csv", csv) });
-      await assert.rejects(provider.create(inputs), (e: Error) => {
-        assert.match(e.message, /BES job [0-9a-f]{32} ended Failed: .*age/);
-        assert.match(e.message, /served model is unchanged/);
-        return true;
-      });
+      const failed: Error = await expect(provider.create(inputs)).to.be.rejectedWith(
+        /BES job [0-9a-f]{32} ended Failed: .*age/,
+      );
+      expect(failed.message).to.match(/served model is unchanged/);
     });
 
     it("read reports a vanished model as gone; delete removes blobs unless retained", async () => {
@@ -276,19 +268,21 @@ describe("retrain provider against Azurite and the emulator", function () {
         id: string;
         outs: TrainedModelOutputs;
       };
-      assert.deepEqual((await provider.read!(id, outs)).id, id);
+      expect((await provider.read!(id, outs)).id).to.deep.equal(id);
 
       await provider.delete!(id, { ...outs, retain: true });
-      assert.ok(await models().getBlobClient(`v2/${outs.modelKey}.ilearner`).exists(), "retained");
+      expect(
+        await models().getBlobClient(`v2/${outs.modelKey}.ilearner`).exists(),
+        "retained",
+      ).to.equal(true);
 
       await provider.delete!(id, outs);
-      assert.equal(await models().getBlobClient(`v2/${outs.modelKey}.ilearner`).exists(), false);
-      assert.equal(
-        await models().getBlobClient(`v2/${outs.modelKey}.metrics.json`).exists(),
+      expect(await models().getBlobClient(`v2/${outs.modelKey}.ilearner`).exists()).to.equal(false);
+      expect(await models().getBlobClient(`v2/${outs.modelKey}.metrics.json`).exists()).to.equal(
         false,
       );
       await provider.delete!(id, outs); // already gone: not an error
-      assert.equal((await provider.read!(id, outs)).id, "", "read reports it gone");
+      expect((await provider.read!(id, outs)).id, "read reports it gone").to.equal("");
     });
   });
 });

@@ -6,7 +6,7 @@
  * servers; and what the scenarios check: the model the predictive service serves, its AUC on rows
  * scored through RRS, census files with real or shuffled labels.
  */
-import assert from "node:assert/strict";
+import { expectPresent } from "../../helpers/expect";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -259,7 +259,7 @@ export function localArm(emulator: EmulatorProcess): ArmWebServicesClient {
 /** The model URI the predictive ARM service serves (its trained-model asset). */
 export async function servedByPredictive(emulator: EmulatorProcess): Promise<string> {
   const service = await localArm(emulator).get(localServiceRef(emulator));
-  assert.ok(service, "the predictive service exists");
+  expectPresent(service, "the predictive service exists");
   return findTrainedModelAsset(service.properties, MODEL_ASSET).asset.locationInfo.uri;
 }
 

@@ -2,7 +2,8 @@
  * The ARM surface over HTTP: `Microsoft.MachineLearning/webServices` 2017-01-01 on a real
  * emulator (port 0) with the run's Azurite as its storage.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectPresent } from "../../helpers/expect";
 import type {
   ArmErrorBody,
   ArmListPage,
@@ -57,26 +58,24 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
     ]) {
       const path = armServicePath(SUB, rg, name);
       const put = await emulator.arm<ArmWebService>("PUT", path, loadServiceDefinition(name));
-      assert.equal(put.status, 201, `${name}: ${put.text}`);
+      expect(put.status, `${name}: ${put.text}`).to.equal(201);
       const done = await waitForProvisioning(emulator, path);
-      assert.equal(done.properties.provisioningState, "Succeeded", name);
+      expect(done.properties.provisioningState, name).to.equal("Succeeded");
     }
   });
 
   it("PUT creates (201) then replaces (200), long-running with Azure-AsyncOperation", async function () {
     const path = armServicePath(SUB, rg, "svc");
     const created = await emulator.arm<ArmWebService>("PUT", path, definition("census-predictive"));
-    assert.equal(created.status, 201, created.text);
-    assert.equal(created.body.properties.provisioningState, "Provisioning");
-    assert.equal(created.body.type, "Microsoft.MachineLearning/webServices");
-    assert.equal(
-      created.body.id,
+    expect(created.status, created.text).to.equal(201);
+    expect(created.body.properties.provisioningState).to.equal("Provisioning");
+    expect(created.body.type).to.equal("Microsoft.MachineLearning/webServices");
+    expect(created.body.id).to.equal(
       `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.MachineLearning/webServices/svc`,
     );
     const operationUrl = created.headers.get("azure-asyncoperation");
-    assert.ok(operationUrl, "Azure-AsyncOperation header");
-    assert.match(
-      operationUrl,
+    expectPresent(operationUrl, "Azure-AsyncOperation header");
+    expect(operationUrl).to.match(
       /\/subscriptions\/.+\/providers\/Microsoft\.MachineLearning\/locations\/southcentralus\/operationsStatus\/[0-9a-f]{32}\?api-version=2017-01-01$/,
     );
 
@@ -84,27 +83,25 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
     for (let i = 0; i < 400; i++) {
       const op: { status: number; text: string; body: AsyncOperationStatus } =
         await emulator.arm<AsyncOperationStatus>("GET", operationUrl);
-      assert.equal(op.status, 200, op.text);
+      expect(op.status, op.text).to.equal(200);
       status = op.body;
       if (op.body.provisioningState !== "Provisioning") break;
       await new Promise((r) => setTimeout(r, 25));
     }
-    assert.equal(status?.provisioningState, "Succeeded");
-    assert.equal(status?.percentComplete, 100);
-    assert.ok(status?.endTime);
+    expect(status?.provisioningState).to.equal("Succeeded");
+    expect(status?.percentComplete).to.equal(100);
+    expect(status?.endTime).to.be.ok;
 
     const replaced = await emulator.arm<ArmWebService>(
       "PUT",
       path,
       definition("census-predictive", (d) => (d.properties.title = "v2")),
     );
-    assert.equal(replaced.status, 200, replaced.text);
+    expect(replaced.status, replaced.text).to.equal(200);
     const after = await waitForProvisioning(emulator, path);
-    assert.equal(after.properties.title, "v2");
-    assert.equal(
-      after.properties.createdOn,
+    expect(after.properties.title).to.equal("v2");
+    expect(after.properties.createdOn, "createdOn survives a replace").to.equal(
       created.body.properties.createdOn,
-      "createdOn survives a replace",
     );
   });
 
@@ -119,17 +116,19 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
         id: "/subscriptions/x/resourceGroups/y/providers/Microsoft.MachineLearning/commitmentPlans/z",
       };
     });
-    assert.equal((await emulator.arm("PUT", path, body)).status, 201);
+    expect((await emulator.arm("PUT", path, body)).status).to.equal(201);
     const service = await waitForProvisioning(emulator, path);
-    assert.equal(service.properties.keys, undefined);
-    assert.equal(service.properties.commitmentPlan, undefined);
-    assert.deepEqual(service.properties.storageAccount, { name: TEST_STORAGE_ACCOUNT });
+    expect(service.properties.keys).to.equal(undefined);
+    expect(service.properties.commitmentPlan).to.equal(undefined);
+    expect(service.properties.storageAccount).to.deep.equal({ name: TEST_STORAGE_ACCOUNT });
     const get = await emulator.arm("GET", path);
-    assert.ok(!get.text.includes(testStorageKey()), "the storage key is not in the GET body");
-    assert.ok(!get.text.includes("primary-key-value-123"));
+    expect(get.text.includes(testStorageKey()), "the storage key is not in the GET body").to.equal(
+      false,
+    );
+    expect(get.text.includes("primary-key-value-123")).to.equal(false);
     const keys = await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`);
-    assert.equal(keys.status, 200);
-    assert.deepEqual(keys.body, {
+    expect(keys.status).to.equal(200);
+    expect(keys.body).to.deep.equal({
       primary: "primary-key-value-123",
       secondary: "secondary-key-value-456",
     });
@@ -142,9 +141,9 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
     await emulator.arm("PUT", b, definition("census-predictive"));
     const ka = (await emulator.arm<WebServiceKeys>("GET", `${a}/listKeys`)).body;
     const kb = (await emulator.arm<WebServiceKeys>("GET", `${b}/listKeys`)).body;
-    assert.match(ka.primary, /^[A-Za-z0-9+/]{86}==$/);
-    assert.notEqual(ka.primary, ka.secondary);
-    assert.notEqual(ka.primary, kb.primary);
+    expect(ka.primary).to.match(/^[A-Za-z0-9+/]{86}==$/);
+    expect(ka.primary).to.not.equal(ka.secondary);
+    expect(ka.primary).to.not.equal(kb.primary);
   });
 
   it("matches input property names case-insensitively and answers in camelCase", async function () {
@@ -181,13 +180,15 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
       },
     };
     const put = await emulator.arm<ArmWebService>("PUT", path, body);
-    assert.equal(put.status, 201, put.text);
+    expect(put.status, put.text).to.equal(201);
     const got = await waitForProvisioning(emulator, path);
-    assert.equal(got.properties.provisioningState, "Succeeded");
-    assert.equal(got.properties.title, "Pascal");
-    assert.deepEqual(got.properties.package?.edges[0], d.properties.package!.edges[0]);
-    assert.equal(got.properties.package?.nodes.node2.assetId, "asset1");
-    assert.equal(got.properties.package?.nodes.node2.parameters?.["Data type"].value, "Unchanged");
+    expect(got.properties.provisioningState).to.equal("Succeeded");
+    expect(got.properties.title).to.equal("Pascal");
+    expect(got.properties.package?.edges[0]).to.deep.equal(d.properties.package!.edges[0]);
+    expect(got.properties.package?.nodes.node2.assetId).to.equal("asset1");
+    expect(got.properties.package?.nodes.node2.parameters?.["Data type"].value).to.equal(
+      "Unchanged",
+    );
   });
 
   it("PATCH changes only what it sends and is long-running", async function () {
@@ -202,22 +203,22 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
       properties: { title: "patched", packageType: "Graph" },
       tags: { team: "ml" },
     });
-    assert.equal(patch.status, 200, patch.text);
-    assert.equal(patch.body.properties.provisioningState, "Provisioning");
-    assert.ok(patch.headers.get("azure-asyncoperation"));
+    expect(patch.status, patch.text).to.equal(200);
+    expect(patch.body.properties.provisioningState).to.equal("Provisioning");
+    expect(patch.headers.get("azure-asyncoperation")).to.be.ok;
     const after = await waitForProvisioning(emulator, path);
-    assert.equal(after.properties.title, "patched");
-    assert.equal(after.properties.description, "original");
-    assert.deepEqual(after.tags, { team: "ml" });
-    assert.equal(after.properties.provisioningState, "Succeeded");
+    expect(after.properties.title).to.equal("patched");
+    expect(after.properties.description).to.equal("original");
+    expect(after.tags).to.deep.equal({ team: "ml" });
+    expect(after.properties.provisioningState).to.equal("Succeeded");
   });
 
   it("PATCH of a missing service is 404 ResourceNotFound", async function () {
     const res = await emulator.arm<ArmErrorBody>("PATCH", armServicePath(SUB, rg, "nope"), {
       properties: { title: "x" },
     });
-    assert.equal(res.status, 404);
-    assert.equal(res.body.error.code, "ResourceNotFound");
+    expect(res.status).to.equal(404);
+    expect(res.body.error.code).to.equal("ResourceNotFound");
   });
 
   it("rejects a change of storage account with CannotChangeStorageAccount", async function () {
@@ -227,11 +228,10 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
     const res = await emulator.arm<ArmErrorBody>("PATCH", path, {
       properties: { storageAccount: { name: "otheraccount", key: "a2V5" }, packageType: "Graph" },
     });
-    assert.equal(res.status, 400, res.text);
-    assert.equal(res.body.error.code, "BadRequest");
-    assert.equal(res.body.error.details?.[0].code, "CannotChangeStorageAccount");
-    assert.match(
-      res.body.error.message,
+    expect(res.status, res.text).to.equal(400);
+    expect(res.body.error.code).to.equal("BadRequest");
+    expect(res.body.error.details?.[0].code).to.equal("CannotChangeStorageAccount");
+    expect(res.body.error.message).to.match(
       /Currently configured storage account name = 'devstoreaccount1'/,
     );
     const put = await emulator.arm<ArmErrorBody>(
@@ -242,7 +242,7 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
         (d) => (d.properties.storageAccount = { name: "x2", key: "a2V5" }),
       ),
     );
-    assert.equal(put.body.error.details?.[0].code, "CannotChangeStorageAccount");
+    expect(put.body.error.details?.[0].code).to.equal("CannotChangeStorageAccount");
   });
 
   it("rejects updates of a readOnly service but still deletes it", async function () {
@@ -256,10 +256,10 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
     const patch = await emulator.arm<ArmErrorBody>("PATCH", path, {
       properties: { title: "no", packageType: "Graph" },
     });
-    assert.equal(patch.status, 400);
-    assert.equal(patch.body.error.details?.[0].code, "WebServiceIsReadOnly");
+    expect(patch.status).to.equal(400);
+    expect(patch.body.error.details?.[0].code).to.equal("WebServiceIsReadOnly");
     const del = await emulator.arm("DELETE", path);
-    assert.equal(del.status, 202);
+    expect(del.status).to.equal(202);
   });
 
   it("DELETE answers 202 then the service is gone (404); deleting again is 204", async function () {
@@ -267,13 +267,13 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
     await emulator.arm("PUT", path, definition("census-predictive"));
     await waitForProvisioning(emulator, path);
     const del = await emulator.arm("DELETE", path);
-    assert.equal(del.status, 202);
-    assert.ok(del.headers.get("azure-asyncoperation"));
+    expect(del.status).to.equal(202);
+    expect(del.headers.get("azure-asyncoperation")).to.be.ok;
     const get = await emulator.arm<ArmErrorBody>("GET", path);
-    assert.equal(get.status, 404);
-    assert.equal(get.body.error.code, "ResourceNotFound");
-    assert.equal((await emulator.arm("DELETE", path)).status, 204);
-    assert.equal((await emulator.arm("GET", `${path}/listKeys`)).status, 404);
+    expect(get.status).to.equal(404);
+    expect(get.body.error.code).to.equal("ResourceNotFound");
+    expect((await emulator.arm("DELETE", path)).status).to.equal(204);
+    expect((await emulator.arm("GET", `${path}/listKeys`)).status).to.equal(404);
   });
 
   it("lists by resource group and by subscription, following nextLink", async function () {
@@ -296,30 +296,30 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
           "GET",
           url,
         );
-        assert.equal(page.status, 200);
-        assert.ok(page.body.value.length <= 2, "page size 2");
+        expect(page.status).to.equal(200);
+        expect(page.body.value.length, "page size 2").to.be.at.most(2);
         names.push(...page.body.value.map((s) => s.name ?? ""));
         url = page.body.nextLink;
         pages++;
       }
-      assert.ok(pages >= 2, "more than one page");
+      expect(pages, "more than one page").to.be.at.least(2);
       return names;
     };
     const byGroup = await collect(
       `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.MachineLearning/webServices`,
     );
-    assert.deepEqual(byGroup, ["a", "b", "c"]);
+    expect(byGroup).to.deep.equal(["a", "b", "c"]);
     const bySubscription = await collect(
       `/subscriptions/${sub}/providers/Microsoft.MachineLearning/webServices`,
     );
-    assert.deepEqual([...bySubscription].sort(), ["a", "b", "c", "d"]);
+    expect([...bySubscription].sort()).to.deep.equal(["a", "b", "c", "d"]);
     const listed = (
       await emulator.arm<ArmListPage<ArmWebService>>(
         "GET",
         `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.MachineLearning/webServices`,
       )
     ).body.value[0];
-    assert.equal(listed.properties.keys, undefined, "no keys in lists either");
+    expect(listed.properties.keys, "no keys in lists either").to.equal(undefined);
   });
 
   it("reports a provisioning failure in the operation status (missing and unreadable model blobs)", async function () {
@@ -334,16 +334,16 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
         d.properties.assets!.asset2.locationInfo.uri = `${container.client.url}/${blob}`;
       });
       const put = await emulator.arm("PUT", path, body);
-      assert.equal(put.status, 201, put.text);
+      expect(put.status, put.text).to.equal(201);
       const service = await waitForProvisioning(emulator, path);
-      assert.equal(service.properties.provisioningState, "Failed");
+      expect(service.properties.provisioningState).to.equal("Failed");
       const op = await emulator.arm<AsyncOperationStatus>(
         "GET",
         put.headers.get("azure-asyncoperation") ?? "",
       );
-      assert.equal(op.body.provisioningState, "Failed");
-      assert.equal(op.body.errorInfo?.code, code);
-      assert.equal(op.body.errorInfo?.target, "properties.assets.asset2.locationInfo.uri");
+      expect(op.body.provisioningState).to.equal("Failed");
+      expect(op.body.errorInfo?.code).to.equal(code);
+      expect(op.body.errorInfo?.target).to.equal("properties.assets.asset2.locationInfo.uri");
     }
   });
 
@@ -357,10 +357,10 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
       };
     });
     const res = await emulator.arm<ArmErrorBody>("PUT", path, body);
-    assert.equal(res.status, 400, res.text);
-    assert.equal(res.body.error.details?.[0].code, "WebServicePackageError");
-    assert.match(res.body.error.message, /Execute Python Script/);
-    assert.equal((await emulator.arm("GET", path)).status, 404, "nothing was created");
+    expect(res.status, res.text).to.equal(400);
+    expect(res.body.error.details?.[0].code).to.equal("WebServicePackageError");
+    expect(res.body.error.message).to.match(/Execute Python Script/);
+    expect((await emulator.arm("GET", path)).status, "nothing was created").to.equal(404);
   });
 
   it("validates the body: JSON, location, packageType", async function () {
@@ -369,13 +369,13 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
       token: emulator.credentials.armToken,
       body: "{not json",
     });
-    assert.equal(notJson.status, 400);
-    assert.equal(notJson.body.error.code, "InvalidRequestContent");
+    expect(notJson.status).to.equal(400);
+    expect(notJson.body.error.code).to.equal("InvalidRequestContent");
     const noLocation = await emulator.arm<ArmErrorBody>("PUT", path, {
       properties: definition("census-predictive").properties,
     });
-    assert.equal(noLocation.body.error.code, "InvalidRequestContent");
-    assert.match(noLocation.body.error.message, /location/);
+    expect(noLocation.body.error.code).to.equal("InvalidRequestContent");
+    expect(noLocation.body.error.message).to.match(/location/);
     const notGraph = await emulator.arm<ArmErrorBody>(
       "PUT",
       path,
@@ -384,8 +384,8 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
         (d) => ((d.properties as { packageType: string }).packageType = "Other"),
       ),
     );
-    assert.equal(notGraph.status, 400);
-    assert.match(notGraph.body.error.message, /packageType/);
+    expect(notGraph.status).to.equal(400);
+    expect(notGraph.body.error.message).to.match(/packageType/);
   });
 
   it("requires a known api-version", async function () {
@@ -393,30 +393,30 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
     const missing = await emulator.request<ArmErrorBody>("GET", path, {
       token: emulator.credentials.armToken,
     });
-    assert.equal(missing.status, 400);
-    assert.equal(missing.body.error.code, "MissingApiVersionParameter");
+    expect(missing.status).to.equal(400);
+    expect(missing.body.error.code).to.equal("MissingApiVersionParameter");
     const wrong = await emulator.request<ArmErrorBody>("GET", `${path}?api-version=2099-01-01`, {
       token: emulator.credentials.armToken,
     });
-    assert.equal(wrong.body.error.code, "InvalidApiVersionParameter");
+    expect(wrong.body.error.code).to.equal("InvalidApiVersionParameter");
   });
 
   it("answers 401 in the ARM envelope for a missing or wrong token", async function () {
     const path = `${armServicePath(SUB, rg, "x")}?api-version=2017-01-01`;
     const missing = await emulator.request<ArmErrorBody>("GET", path);
-    assert.equal(missing.status, 401);
-    assert.equal(missing.body.error.code, "AuthenticationFailed");
+    expect(missing.status).to.equal(401);
+    expect(missing.body.error.code).to.equal("AuthenticationFailed");
     const wrong = await emulator.request<ArmErrorBody>("GET", path, { token: "wrong" });
-    assert.equal(wrong.status, 401);
-    assert.equal(wrong.body.error.code, "InvalidAuthenticationToken");
+    expect(wrong.status).to.equal(401);
+    expect(wrong.body.error.code).to.equal("InvalidAuthenticationToken");
     const workspaceToken = await emulator.request<ArmErrorBody>("GET", path, {
       token: emulator.credentials.workspaceToken,
     });
-    assert.equal(workspaceToken.status, 401, "the workspace token does not open ARM");
+    expect(workspaceToken.status, "the workspace token does not open ARM").to.equal(401);
     const basic = await emulator.request("GET", path, {
       headers: { Authorization: `Basic ${emulator.credentials.armToken}` },
     });
-    assert.equal(basic.status, 401, "only the Bearer scheme");
+    expect(basic.status, "only the Bearer scheme").to.equal(401);
   });
 
   it("answers 404 for an unknown operation and 501 for operations it does not implement", async function () {
@@ -424,14 +424,14 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
       "GET",
       `/subscriptions/${SUB}/providers/Microsoft.MachineLearning/locations/southcentralus/operationsStatus/${"0".repeat(32)}`,
     );
-    assert.equal(op.status, 404);
-    assert.equal(op.body.error.code, "OperationNotFound");
+    expect(op.status).to.equal(404);
+    expect(op.body.error.code).to.equal("OperationNotFound");
     const regional = await emulator.arm<ArmErrorBody>(
       "POST",
       `${armServicePath(SUB, rg, "x")}/CreateRegionalBlob`,
     );
-    assert.equal(regional.status, 501);
-    assert.equal(regional.body.error.code, "NotImplemented");
+    expect(regional.status).to.equal(501);
+    expect(regional.body.error.code).to.equal("NotImplemented");
   });
 
   it("puts x-ms-request-id on every response, errors included", async function () {
@@ -445,7 +445,7 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
     );
     const unknown = await emulator.request("GET", "/no/such/route");
     for (const res of [ok, err, unknown])
-      assert.match(res.headers.get("x-ms-request-id") ?? "", /^[0-9a-f-]{36}$/);
+      expect(res.headers.get("x-ms-request-id") ?? "").to.match(/^[0-9a-f-]{36}$/);
   });
 });
 
@@ -465,34 +465,34 @@ describe("emulator ARM surface with --strict and a provisioning delay", function
       (d) => ((d.properties as unknown as Record<string, unknown>).bogus = 1),
     );
     const res = await emulator.arm<ArmErrorBody>("PUT", path, body);
-    assert.equal(res.status, 400);
-    assert.equal(res.body.error.details?.[0].code, "UnsupportedProperty");
-    assert.equal(res.body.error.target, "properties.bogus");
+    expect(res.status).to.equal(400);
+    expect(res.body.error.details?.[0].code).to.equal("UnsupportedProperty");
+    expect(res.body.error.target).to.equal("properties.bogus");
     const query = await emulator.arm<ArmErrorBody>("GET", `${path}?api-version=2017-01-01&foo=1`);
-    assert.equal(query.body.error.details?.[0].code, "UnsupportedQueryParameter");
+    expect(query.body.error.details?.[0].code).to.equal("UnsupportedQueryParameter");
   });
 
   it("shows Provisioning until the delay passes, and refuses a second update meanwhile (409)", async function () {
     const path = armServicePath(SUB, uniqueName("rg"), "slow");
     const put = await emulator.arm<ArmWebService>("PUT", path, definition("census-predictive"));
-    assert.equal(put.status, 201);
+    expect(put.status).to.equal(201);
     const during = await emulator.arm<ArmWebService>("GET", path);
-    assert.equal(during.body.properties.provisioningState, "Provisioning");
+    expect(during.body.properties.provisioningState).to.equal("Provisioning");
     const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
     const notReady = await emulator.request<ArmErrorBody>(
       "GET",
       `${during.body.properties.swaggerLocation}?api-version=2.0`,
       { token: keys.primary },
     );
-    assert.equal(notReady.status, 503, "nothing to execute before the first provisioning");
-    assert.equal(notReady.body.error.details?.[0].code, "InitializingContainers");
-    assert.equal(notReady.headers.get("retry-after"), "1");
+    expect(notReady.status, "nothing to execute before the first provisioning").to.equal(503);
+    expect(notReady.body.error.details?.[0].code).to.equal("InitializingContainers");
+    expect(notReady.headers.get("retry-after")).to.equal("1");
     const again = await emulator.arm<ArmErrorBody>("PATCH", path, {
       properties: { title: "t", packageType: "Graph" },
     });
-    assert.equal(again.status, 409);
-    assert.equal(again.body.error.details?.[0].code, "AnotherOperationInProgress");
+    expect(again.status).to.equal(409);
+    expect(again.body.error.details?.[0].code).to.equal("AnotherOperationInProgress");
     const done = await waitForProvisioning(emulator, path);
-    assert.equal(done.properties.provisioningState, "Succeeded");
+    expect(done.properties.provisioningState).to.equal("Succeeded");
   });
 });

@@ -3,7 +3,7 @@
  * with a really trained model is covered in `execution.test.ts`; here the endpoints carry no
  * model or a model that fails to download.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import type { ClassicEndpoint, ClassicErrorBody, ClassicWebService } from "../../../clients/wire";
 import { azuriteConnectionString, uniqueName } from "../../helpers/env";
 import {
@@ -61,17 +61,17 @@ describe("emulator classic management API", function () {
         `/admin/workspaces/${ws}/webservices/${id}`,
         body,
       );
-      assert.equal(created.status, 201, created.text);
-      assert.equal(created.body.Id, id);
-      assert.equal(created.body.DefaultEndpointName, "default");
-      assert.equal(created.body.EndpointCount, 1);
+      expect(created.status, created.text).to.equal(201);
+      expect(created.body.Id).to.equal(id);
+      expect(created.body.DefaultEndpointName).to.equal("default");
+      expect(created.body.EndpointCount).to.equal(1);
       const again = await emulator.classic<ClassicWebService>(
         "PUT",
         `/admin/workspaces/${ws}/webservices/${id}`,
         { ...body, Name: "renamed" },
       );
-      assert.equal(again.status, 200);
-      assert.equal(again.body.Name, "renamed");
+      expect(again.status).to.equal(200);
+      expect(again.body.Name).to.equal("renamed");
     });
 
     it("requires the workspace token", async function () {
@@ -82,9 +82,9 @@ describe("emulator classic management API", function () {
       };
       for (const token of [null, "wrong", emulator.credentials.armToken]) {
         const res = await emulator.request<ClassicErrorBody>("PUT", path, { token, body });
-        assert.equal(res.status, 401);
-        assert.equal(res.body.error.code, "Unauthorized");
-        assert.equal(res.body.error.details?.[0].code, "ManagementRequestUnauthorized");
+        expect(res.status).to.equal(401);
+        expect(res.body.error.code).to.equal("Unauthorized");
+        expect(res.body.error.details?.[0].code).to.equal("ManagementRequestUnauthorized");
       }
     });
 
@@ -100,15 +100,15 @@ describe("emulator classic management API", function () {
         `/admin/workspaces/${ws}/webservices/${hex32()}`,
         { Name: "bad", Properties: properties },
       );
-      assert.equal(res.status, 400);
-      assert.equal(res.body.error.code, "WebServicePackageError");
-      assert.match(res.body.error.message, /Execute R Script/);
+      expect(res.status).to.equal(400);
+      expect(res.body.error.code).to.equal("WebServicePackageError");
+      expect(res.body.error.message).to.match(/Execute R Script/);
     });
 
     it("rejects a body without Name or Properties, and an initial model that cannot be read", async function () {
       const path = `/admin/workspaces/${ws}/webservices/${hex32()}`;
       const noName = await emulator.classic<ClassicErrorBody>("PUT", path, { Properties: {} });
-      assert.equal(noName.body.error.details?.[0].code, "RequestBodyInvalid");
+      expect(noName.body.error.details?.[0].code).to.equal("RequestBodyInvalid");
       const container = await createTestContainer("adm");
       const missing = await emulator.classic<ClassicErrorBody>("PUT", path, {
         Name: "m",
@@ -124,8 +124,8 @@ describe("emulator classic management API", function () {
           },
         ],
       });
-      assert.equal(missing.status, 400);
-      assert.equal(missing.body.error.details?.[0].code, "InvalidBlob");
+      expect(missing.status).to.equal(400);
+      expect(missing.body.error.details?.[0].code).to.equal("InvalidBlob");
       const wrongName = await emulator.classic<ClassicErrorBody>("PUT", path, {
         Name: "m",
         Properties: loadServiceDefinition("census-predictive").properties,
@@ -140,7 +140,7 @@ describe("emulator classic management API", function () {
           },
         ],
       });
-      assert.equal(wrongName.body.error.details?.[0].code, "ResourceNameNotFound");
+      expect(wrongName.body.error.details?.[0].code).to.equal("ResourceNameNotFound");
     });
   });
 
@@ -150,36 +150,35 @@ describe("emulator classic management API", function () {
         "GET",
         `/workspaces/${ws}/webservices`,
       );
-      assert.equal(list.status, 200);
-      assert.deepEqual(list.body.map((s) => s.Id).sort(), [predictiveId, trainingId].sort());
+      expect(list.status).to.equal(200);
+      expect(list.body.map((s) => s.Id).sort()).to.deep.equal([predictiveId, trainingId].sort());
       const get = await emulator.classic<ClassicWebService>("GET", base(predictiveId));
-      assert.equal(get.status, 200);
-      assert.equal(get.body.Name, "Census predictive");
-      assert.equal(get.body.Description, "scores census rows");
-      assert.equal(get.body.WorkspaceId, ws);
-      assert.ok(!Number.isNaN(Date.parse(get.body.CreationTime)));
+      expect(get.status).to.equal(200);
+      expect(get.body.Name).to.equal("Census predictive");
+      expect(get.body.Description).to.equal("scores census rows");
+      expect(get.body.WorkspaceId).to.equal(ws);
+      expect(Number.isNaN(Date.parse(get.body.CreationTime))).to.equal(false);
       const unknown = await emulator.classic<ClassicErrorBody>("GET", base(hex32()));
-      assert.equal(unknown.status, 404);
-      assert.equal(unknown.body.error.details?.[0].code, "WebServiceIdNotFoundInWorkspace");
+      expect(unknown.status).to.equal(404);
+      expect(unknown.body.error.details?.[0].code).to.equal("WebServiceIdNotFoundInWorkspace");
       const workspace = await emulator.classic<ClassicErrorBody>(
         "GET",
         `/workspaces/${hex32()}/webservices`,
       );
-      assert.equal(workspace.status, 404);
-      assert.equal(workspace.body.error.details?.[0].code, "WorkspaceNotFound");
+      expect(workspace.status).to.equal(404);
+      expect(workspace.body.error.details?.[0].code).to.equal("WorkspaceNotFound");
     });
 
     it("deletes a web service with its endpoints; an empty workspace lists 204", async function () {
-      assert.equal((await emulator.classic("DELETE", base(predictiveId))).status, 204);
-      assert.equal((await emulator.classic("GET", base(predictiveId))).status, 404);
-      assert.equal(
+      expect((await emulator.classic("DELETE", base(predictiveId))).status).to.equal(204);
+      expect((await emulator.classic("GET", base(predictiveId))).status).to.equal(404);
+      expect(
         (await emulator.classic("GET", `${base(predictiveId)}/endpoints/default`)).status,
-        404,
-      );
-      assert.equal((await emulator.classic("DELETE", base(trainingId))).status, 204);
+      ).to.equal(404);
+      expect((await emulator.classic("DELETE", base(trainingId))).status).to.equal(204);
       const list = await emulator.classic("GET", `/workspaces/${ws}/webservices`);
-      assert.equal(list.status, 204);
-      assert.equal(list.text, "");
+      expect(list.status).to.equal(204);
+      expect(list.text).to.equal("");
     });
   });
 
@@ -189,39 +188,35 @@ describe("emulator classic management API", function () {
         "GET",
         `${base(predictiveId)}/endpoints`,
       );
-      assert.equal(list.status, 200);
-      assert.deepEqual(
-        list.body.map((e) => e.Name),
-        ["default"],
-      );
+      expect(list.status).to.equal(200);
+      expect(list.body.map((e) => e.Name)).to.deep.equal(["default"]);
       const ep = (
         await emulator.classic<ClassicEndpoint>("GET", `${base(predictiveId)}/endpoints/default`)
       ).body;
-      assert.equal(ep.WorkspaceId, ws);
-      assert.equal(ep.WebServiceId, predictiveId);
-      assert.match(ep.PrimaryKey, /^[A-Za-z0-9+/]{86}==$/);
-      assert.notEqual(ep.PrimaryKey, ep.SecondaryKey);
-      assert.match(
-        ep.ApiLocation,
+      expect(ep.WorkspaceId).to.equal(ws);
+      expect(ep.WebServiceId).to.equal(predictiveId);
+      expect(ep.PrimaryKey).to.match(/^[A-Za-z0-9+/]{86}==$/);
+      expect(ep.PrimaryKey).to.not.equal(ep.SecondaryKey);
+      expect(ep.ApiLocation).to.match(
         new RegExp(`^${emulator.url}/workspaces/${ws}/services/[0-9a-f]{32}$`),
       );
-      assert.ok(
+      expect(
         ep.HelpLocation.endsWith(`/workspaces/${ws}/webservices/${predictiveId}/endpoints/default`),
-      );
-      assert.deepEqual(ep.Resources, [
+      ).to.equal(true);
+      expect(ep.Resources).to.deep.equal([
         {
           Name: "Census Model [trained model]",
           Kind: "TrainedModel",
           Location: { BaseLocation: "", RelativeLocation: "", SasBlobToken: "" },
         },
       ]);
-      assert.equal(ep.ThrottleLevel, "Low");
-      assert.equal(ep.MaxConcurrentCalls, 4);
-      assert.equal(ep.DiagnosticsTraceLevel, "None");
+      expect(ep.ThrottleLevel).to.equal("Low");
+      expect(ep.MaxConcurrentCalls).to.equal(4);
+      expect(ep.DiagnosticsTraceLevel).to.equal("None");
       const training = (
         await emulator.classic<ClassicEndpoint>("GET", `${base(trainingId)}/endpoints/default`)
       ).body;
-      assert.deepEqual(training.Resources, [], "a training service has no updatable resources");
+      expect(training.Resources, "a training service has no updatable resources").to.deep.equal([]);
     });
 
     it("creates an endpoint (201) with its own keys and URL, updates it with PUT (200)", async function () {
@@ -231,34 +226,32 @@ describe("emulator classic management API", function () {
         ThrottleLevel: "High",
         MaxConcurrentCalls: "50",
       });
-      assert.equal(created.status, 201, created.text);
-      assert.equal(created.body.Name, "contoso");
-      assert.equal(created.body.ThrottleLevel, "High");
-      assert.equal(created.body.MaxConcurrentCalls, 50, "a numeric string is accepted");
+      expect(created.status, created.text).to.equal(201);
+      expect(created.body.Name).to.equal("contoso");
+      expect(created.body.ThrottleLevel).to.equal("High");
+      expect(created.body.MaxConcurrentCalls, "a numeric string is accepted").to.equal(50);
       const def = (
         await emulator.classic<ClassicEndpoint>("GET", `${base(predictiveId)}/endpoints/default`)
       ).body;
-      assert.notEqual(created.body.ApiLocation, def.ApiLocation);
-      assert.notEqual(created.body.PrimaryKey, def.PrimaryKey);
-      assert.deepEqual(
-        created.body.Resources.map((r) => r.Name),
-        ["Census Model [trained model]"],
-      );
+      expect(created.body.ApiLocation).to.not.equal(def.ApiLocation);
+      expect(created.body.PrimaryKey).to.not.equal(def.PrimaryKey);
+      expect(created.body.Resources.map((r) => r.Name)).to.deep.equal([
+        "Census Model [trained model]",
+      ]);
       const updated = await emulator.classic<ClassicEndpoint>("PUT", path, {
         ThrottleLevel: "Low",
         MaxConcurrentCalls: 50,
       });
-      assert.equal(updated.status, 200);
-      assert.equal(updated.body.MaxConcurrentCalls, 4, "ThrottleLevel Low caps concurrency at 4");
-      assert.equal(updated.body.Description, "for Contoso", "PUT keeps what it does not send");
-      assert.equal(updated.body.PrimaryKey, created.body.PrimaryKey);
+      expect(updated.status).to.equal(200);
+      expect(updated.body.MaxConcurrentCalls, "ThrottleLevel Low caps concurrency at 4").to.equal(
+        4,
+      );
+      expect(updated.body.Description, "PUT keeps what it does not send").to.equal("for Contoso");
+      expect(updated.body.PrimaryKey).to.equal(created.body.PrimaryKey);
       const list = (
         await emulator.classic<ClassicEndpoint[]>("GET", `${base(predictiveId)}/endpoints`)
       ).body;
-      assert.deepEqual(
-        list.map((e) => e.Name),
-        ["default", "contoso"],
-      );
+      expect(list.map((e) => e.Name)).to.deep.equal(["default", "contoso"]);
     });
 
     it("validates endpoint names and settings", async function () {
@@ -268,21 +261,21 @@ describe("emulator classic management API", function () {
           `${base(predictiveId)}/endpoints/${name}`,
           {},
         );
-        assert.equal(res.status, 400, name);
-        assert.equal(res.body.error.details?.[0].code, "InvalidEndpointName", name);
+        expect(res.status, name).to.equal(400);
+        expect(res.body.error.details?.[0].code, name).to.equal("InvalidEndpointName");
       }
       const calls = await emulator.classic<ClassicErrorBody>(
         "PUT",
         `${base(predictiveId)}/endpoints/ok`,
         { ThrottleLevel: "High", MaxConcurrentCalls: 500 },
       );
-      assert.equal(calls.body.error.details?.[0].code, "BadParameterValue");
+      expect(calls.body.error.details?.[0].code).to.equal("BadParameterValue");
       const level = await emulator.classic<ClassicErrorBody>(
         "PUT",
         `${base(predictiveId)}/endpoints/ok`,
         { ThrottleLevel: "Medium" },
       );
-      assert.equal(level.body.error.details?.[0].code, "BadParameterValue");
+      expect(level.body.error.details?.[0].code).to.equal("BadParameterValue");
     });
 
     it("PATCH of Resources: the default endpoint, a training service and an unknown name each fail as documented", async function () {
@@ -303,26 +296,26 @@ describe("emulator classic management API", function () {
         `${base(predictiveId)}/endpoints/default`,
         resource("Census Model [trained model]"),
       );
-      assert.equal(onDefault.status, 400);
-      assert.equal(onDefault.body.error.details?.[0].code, "DefaultEndpointNotUpdatable");
+      expect(onDefault.status).to.equal(400);
+      expect(onDefault.body.error.details?.[0].code).to.equal("DefaultEndpointNotUpdatable");
       await emulator.classic("PUT", `${base(trainingId)}/endpoints/retrain`, {});
       const onTraining = await emulator.classic<ClassicErrorBody>(
         "PATCH",
         `${base(trainingId)}/endpoints/retrain`,
         resource("Census Model [trained model]"),
       );
-      assert.equal(onTraining.status, 400);
-      assert.equal(onTraining.body.error.details?.[0].code, "NoUpdatableResources");
-      assert.match(onTraining.body.error.message, /no updatable resources/);
+      expect(onTraining.status).to.equal(400);
+      expect(onTraining.body.error.details?.[0].code).to.equal("NoUpdatableResources");
+      expect(onTraining.body.error.message).to.match(/no updatable resources/);
       await emulator.classic("PUT", `${base(predictiveId)}/endpoints/contoso`, {});
       const unknown = await emulator.classic<ClassicErrorBody>(
         "PATCH",
         `${base(predictiveId)}/endpoints/contoso`,
         resource("Other Model [trained model]"),
       );
-      assert.equal(unknown.status, 400);
-      assert.equal(unknown.body.error.details?.[0].code, "ResourceNameNotFound");
-      assert.match(unknown.body.error.message, /Census Model \[trained model\]/);
+      expect(unknown.status).to.equal(400);
+      expect(unknown.body.error.details?.[0].code).to.equal("ResourceNameNotFound");
+      expect(unknown.body.error.message).to.match(/Census Model \[trained model\]/);
     });
 
     it("names the Resources member at fault on PATCH and on publish, checking the name first", async function () {
@@ -335,10 +328,9 @@ describe("emulator classic management API", function () {
       const badBase = await patch([
         { Name: name, Location: { BaseLocation: 5, RelativeLocation: "c/m.ilearner" } },
       ]);
-      assert.equal(badBase.status, 400);
-      assert.equal(badBase.body.error.details?.[0].code, "RequestBodyInvalid");
-      assert.match(
-        badBase.body.error.message,
+      expect(badBase.status).to.equal(400);
+      expect(badBase.body.error.details?.[0].code).to.equal("RequestBodyInvalid");
+      expect(badBase.body.error.message).to.match(
         /'Resources\[0\]\.Location\.BaseLocation' must be a string/,
       );
       const badSas = await patch([
@@ -351,15 +343,14 @@ describe("emulator classic management API", function () {
           },
         },
       ]);
-      assert.match(badSas.body.error.message, /'Resources\[0\]\.Location\.SasBlobToken'/);
+      expect(badSas.body.error.message).to.match(/'Resources\[0\]\.Location\.SasBlobToken'/);
       const noLocation = await patch([{ Name: name }]);
-      assert.match(noLocation.body.error.message, /'Resources\[0\]\.Location' is required/);
+      expect(noLocation.body.error.message).to.match(/'Resources\[0\]\.Location' is required/);
       const unknownFirst = await patch([{ Name: "Other", Location: { BaseLocation: 5 } }]);
-      assert.equal(
+      expect(
         unknownFirst.body.error.details?.[0].code,
-        "ResourceNameNotFound",
         "the name is checked before the Location",
-      );
+      ).to.equal("ResourceNameNotFound");
       const publish = await emulator.classic<ClassicErrorBody>(
         "PUT",
         `/admin/workspaces/${ws}/webservices/${hex32()}`,
@@ -371,9 +362,8 @@ describe("emulator classic management API", function () {
           ],
         },
       );
-      assert.equal(publish.status, 400);
-      assert.match(
-        publish.body.error.message,
+      expect(publish.status).to.equal(400);
+      expect(publish.body.error.message).to.match(
         /'Resources\[0\]\.Location\.RelativeLocation' must be a string/,
       );
     });
@@ -397,12 +387,12 @@ describe("emulator classic management API", function () {
           ],
         },
       );
-      assert.equal(res.status, 400);
-      assert.equal(res.body.error.details?.[0].code, "InvalidBlob");
+      expect(res.status).to.equal(400);
+      expect(res.body.error.details?.[0].code).to.equal("InvalidBlob");
       const ep = (
         await emulator.classic<ClassicEndpoint>("GET", `${base(predictiveId)}/endpoints/contoso`)
       ).body;
-      assert.equal(ep.Resources[0].Location.RelativeLocation, "");
+      expect(ep.Resources[0].Location.RelativeLocation).to.equal("");
     });
 
     it("PATCH merges Description and DiagnosticsTraceLevel", async function () {
@@ -414,16 +404,16 @@ describe("emulator classic management API", function () {
         `${base(predictiveId)}/endpoints/contoso`,
         { Description: "b", DiagnosticsTraceLevel: "All" },
       );
-      assert.equal(res.status, 200);
-      assert.equal(res.body.Description, "b");
-      assert.equal(res.body.DiagnosticsTraceLevel, "All");
+      expect(res.status).to.equal(200);
+      expect(res.body.Description).to.equal("b");
+      expect(res.body.DiagnosticsTraceLevel).to.equal("All");
     });
 
     it("refresh answers 304 when nothing changed and 200 after a republish", async function () {
       await emulator.classic("PUT", `${base(predictiveId)}/endpoints/contoso`, {});
       const path = `${base(predictiveId)}/endpoints/contoso/refresh`;
       const unchanged = await emulator.classic("POST", path, { OverwriteResources: "True" });
-      assert.equal(unchanged.status, 304);
+      expect(unchanged.status).to.equal(304);
       const properties = loadServiceDefinition("census-predictive").properties;
       properties.description = "republished";
       await publishClassic(emulator, ws, predictiveId, {
@@ -433,9 +423,9 @@ describe("emulator classic management API", function () {
       const changed = await emulator.classic<ClassicEndpoint>("POST", path, {
         OverwriteResources: "False",
       });
-      assert.equal(changed.status, 200);
-      assert.equal(changed.body.Name, "contoso");
-      assert.equal((await emulator.classic("POST", path, {})).status, 304);
+      expect(changed.status).to.equal(200);
+      expect(changed.body.Name).to.equal("contoso");
+      expect((await emulator.classic("POST", path, {})).status).to.equal(304);
     });
 
     it("the default endpoint cannot be deleted while others exist", async function () {
@@ -444,23 +434,23 @@ describe("emulator classic management API", function () {
         "DELETE",
         `${base(predictiveId)}/endpoints/default`,
       );
-      assert.equal(refused.status, 400);
-      assert.equal(refused.body.error.details?.[0].code, "CannotDeleteDefaultEndpoint");
-      assert.equal(
+      expect(refused.status).to.equal(400);
+      expect(refused.body.error.details?.[0].code).to.equal("CannotDeleteDefaultEndpoint");
+      expect(
         (await emulator.classic("DELETE", `${base(predictiveId)}/endpoints/contoso`)).status,
-        204,
-      );
+      ).to.equal(204);
       const gone = await emulator.classic<ClassicErrorBody>(
         "GET",
         `${base(predictiveId)}/endpoints/contoso`,
       );
-      assert.equal(gone.status, 404);
-      assert.equal(gone.body.error.details?.[0].code, "EndpointNotFound");
-      assert.equal(
+      expect(gone.status).to.equal(404);
+      expect(gone.body.error.details?.[0].code).to.equal("EndpointNotFound");
+      expect(
         (await emulator.classic("DELETE", `${base(predictiveId)}/endpoints/default`)).status,
+      ).to.equal(204);
+      expect((await emulator.classic("GET", `${base(predictiveId)}/endpoints`)).status).to.equal(
         204,
       );
-      assert.equal((await emulator.classic("GET", `${base(predictiveId)}/endpoints`)).status, 204);
     });
   });
 
@@ -472,8 +462,8 @@ describe("emulator classic management API", function () {
           `/workspaces/${ws}/webservices`,
           { token },
         );
-        assert.equal(res.status, 401);
-        assert.deepEqual(res.body, {
+        expect(res.status).to.equal(401);
+        expect(res.body).to.deep.equal({
           error: {
             code: "Unauthorized",
             message: "Invalid credentials provided.",
@@ -505,39 +495,39 @@ describe("emulator classic management API", function () {
         `${emulator.url}/${base(predictiveId).slice(1)}/endpoints/contoso`,
         { token: contoso.SecondaryKey },
       );
-      assert.equal(own.status, 200);
+      expect(own.status).to.equal(200);
       const patch = await emulator.request<ClassicEndpoint>(
         "PATCH",
         `${base(predictiveId)}/endpoints/contoso`,
         { token: contoso.PrimaryKey, body: { Description: "by key" } },
       );
-      assert.equal(patch.status, 200);
+      expect(patch.status).to.equal(200);
       const cross = await emulator.request("GET", `${base(predictiveId)}/endpoints/${other.Name}`, {
         token: contoso.PrimaryKey,
       });
-      assert.equal(cross.status, 401, "one endpoint's key does not open another endpoint");
+      expect(cross.status, "one endpoint's key does not open another endpoint").to.equal(401);
       const list = await emulator.request("GET", `${base(predictiveId)}/endpoints`, {
         token: contoso.PrimaryKey,
       });
-      assert.equal(list.status, 401, "an endpoint key does not list");
+      expect(list.status, "an endpoint key does not list").to.equal(401);
       const del = await emulator.request("DELETE", `${base(predictiveId)}/endpoints/contoso`, {
         token: contoso.PrimaryKey,
       });
-      assert.equal(del.status, 401, "an endpoint key does not delete");
+      expect(del.status, "an endpoint key does not delete").to.equal(401);
     });
   });
 
   describe("errors", function () {
     it("answers unknown routes with 404 in the classic envelope and 501 for help pages", async function () {
       const res = await emulator.classic<ClassicErrorBody>("GET", `/workspaces/${ws}/nothing`);
-      assert.equal(res.status, 404);
-      assert.equal(res.body.error.code, "NotFound");
+      expect(res.status).to.equal(404);
+      expect(res.body.error.code).to.equal("NotFound");
       const help = await emulator.request<ClassicErrorBody>(
         "GET",
         `/apihelp/workspaces/${ws}/webservices/${predictiveId}/endpoints/default`,
       );
-      assert.equal(help.status, 501);
-      assert.equal(help.body.error.details?.[0].code, "APINotImplemented");
+      expect(help.status).to.equal(501);
+      expect(help.body.error.details?.[0].code).to.equal("APINotImplemented");
     });
 
     it("answers a body that is not JSON with 400 RequestBodyInvalid", async function () {
@@ -549,8 +539,8 @@ describe("emulator classic management API", function () {
           body: "{oops",
         },
       );
-      assert.equal(res.status, 400);
-      assert.equal(res.body.error.details?.[0].code, "RequestBodyInvalid");
+      expect(res.status).to.equal(400);
+      expect(res.body.error.details?.[0].code).to.equal("RequestBodyInvalid");
     });
   });
 });
@@ -576,20 +566,20 @@ describe("emulator classic management API with --strict", function () {
       `/workspaces/${ws}/webservices/${id}/endpoints/e1`,
       { Description: "d", Colour: "red" },
     );
-    assert.equal(body.status, 400);
-    assert.equal(body.body.error.details?.[0].code, "UnsupportedParameter");
-    assert.equal(body.body.error.details?.[0].target, "Colour");
+    expect(body.status).to.equal(400);
+    expect(body.body.error.details?.[0].code).to.equal("UnsupportedParameter");
+    expect(body.body.error.details?.[0].target).to.equal("Colour");
     const known = await emulator.classic(
       "PUT",
       `/workspaces/${ws}/webservices/${id}/endpoints/e1`,
       { Description: "d", WebServiceId: id, EndpointName: "e1" },
     );
-    assert.equal(known.status, 201, "the PowerShell SDK's extra members are known");
+    expect(known.status, "the PowerShell SDK's extra members are known").to.equal(201);
     const query = await emulator.classic<ClassicErrorBody>(
       "GET",
       `/workspaces/${ws}/webservices?foo=bar`,
     );
-    assert.equal(query.body.error.details?.[0].code, "UnsupportedParameter");
+    expect(query.body.error.details?.[0].code).to.equal("UnsupportedParameter");
   });
 
   it("requires execution api-version 2.0 and rejects AzureBatchPoolId", async function () {
@@ -603,15 +593,15 @@ describe("emulator classic management API with --strict", function () {
       `${endpoint.ApiLocation}/swagger.json?api-version=1.0`,
       { token: endpoint.PrimaryKey },
     );
-    assert.equal(wrongVersion.status, 400);
-    assert.equal(wrongVersion.body.error.details?.[0].code, "BadVersionCall");
+    expect(wrongVersion.status).to.equal(400);
+    expect(wrongVersion.body.error.details?.[0].code).to.equal("BadVersionCall");
     const pool = await emulator.request<ClassicErrorBody>(
       "POST",
       `${endpoint.ApiLocation}/jobs?api-version=2.0`,
       { token: endpoint.PrimaryKey, body: { AzureBatchPoolId: "pool1" } },
     );
-    assert.equal(pool.body.error.details?.[0].code, "UnsupportedParameter");
-    assert.equal(pool.body.error.details?.[0].target, "AzureBatchPoolId");
+    expect(pool.body.error.details?.[0].code).to.equal("UnsupportedParameter");
+    expect(pool.body.error.details?.[0].target).to.equal("AzureBatchPoolId");
   });
 });
 
@@ -649,8 +639,8 @@ describe("emulator execution API on a service without a storage account", functi
         },
       },
     );
-    assert.equal(res.status, 400);
-    assert.equal(res.body.error.details?.[0].code, "NoDefaultStorageAccount");
-    assert.equal(res.body.error.details?.[0].target, "output2");
+    expect(res.status).to.equal(400);
+    expect(res.body.error.details?.[0].code).to.equal("NoDefaultStorageAccount");
+    expect(res.body.error.details?.[0].target).to.equal("output2");
   });
 });

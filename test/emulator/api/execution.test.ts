@@ -3,7 +3,8 @@
  * the census model from a CSV blob into a real `.ilearner` + evaluation CSV, then RRS scores with
  * that model through a predictive ARM service and through a classic endpoint.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectPresent } from "../../helpers/expect";
 import type {
   AsyncOperationStatus,
   AzureBlobDataReference,
@@ -102,7 +103,7 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
     trainingCsv = await container.upload("census/train.csv", censusCsv(1500, 7));
     trainingPath = armServicePath(SUB, uniqueName("rg"), "census-training");
     const service = await putArmService(emulator, trainingPath, trainingDefinition());
-    assert.equal(service.properties.provisioningState, "Succeeded");
+    expect(service.properties.provisioningState).to.equal("Succeeded");
     const keys = (await emulator.arm<WebServiceKeys>("GET", `${trainingPath}/listKeys`)).body;
     training = new Bes(executionBase(service), keys.primary);
     // The model the RRS suites score with (the first BES test checks a run of its own in detail).
@@ -113,7 +114,7 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
         output2: connectionRef(`${container.name}/models/shared-eval.csv`),
       },
     });
-    assert.equal(trained.StatusCode, "Finished", trained.Details ?? "");
+    expect(trained.StatusCode, trained.Details ?? "").to.equal("Finished");
   });
   after(async function () {
     await emulator?.close();
@@ -129,45 +130,46 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
         },
         GlobalParameters: {},
       });
-      assert.match(id, /^[0-9a-f]{32}$/);
+      expect(id).to.match(/^[0-9a-f]{32}$/);
       const before = (await training.status(id)).body;
-      assert.equal(before.StatusCode, "NotStarted");
-      assert.equal(before.Results, null);
-      assert.equal((await training.start(id)).status, 204);
+      expect(before.StatusCode).to.equal("NotStarted");
+      expect(before.Results).to.equal(null);
+      expect((await training.start(id)).status).to.equal(204);
       const done = await training.waitDone(id);
-      assert.equal(done.StatusCode, "Finished", done.Details ?? "");
-      assert.equal(done.Details, null);
-      assert.ok(done.StartTime && done.EndTime && done.CreatedAt);
+      expect(done.StatusCode, done.Details ?? "").to.equal("Finished");
+      expect(done.Details).to.equal(null);
+      expect(done.StartTime && done.EndTime && done.CreatedAt).to.be.ok;
       const model = done.Results?.output1;
       const evaluation = done.Results?.output2;
-      assert.ok(model && evaluation);
-      assert.equal(model.ConnectionString, null);
-      assert.equal(model.BaseLocation, `${azuriteBlobEndpoint()}/`);
-      assert.equal(model.RelativeLocation, `${container.name}/models/census.ilearner`);
+      expectPresent(model);
+      expectPresent(evaluation);
+      expect(model.ConnectionString).to.equal(null);
+      expect(model.BaseLocation).to.equal(`${azuriteBlobEndpoint()}/`);
+      expect(model.RelativeLocation).to.equal(`${container.name}/models/census.ilearner`);
       const sas = new URLSearchParams(model.SasBlobToken?.slice(1));
-      assert.equal(sas.get("sp"), "r");
-      assert.equal(sas.get("sr"), "b");
+      expect(sas.get("sp")).to.equal("r");
+      expect(sas.get("sr")).to.equal("b");
       const validity = Date.parse(sas.get("se") ?? "") - Date.parse(sas.get("st") ?? "");
-      assert.ok(
-        Math.abs(validity - (24 * 60 + 5) * 60_000) < 2000,
+      expect(
+        Math.abs(validity - (24 * 60 + 5) * 60_000),
         `st..se spans 24 h 5 min, got ${validity} ms`,
-      );
+      ).to.be.below(2000);
 
       const ilearner = await fetch(blobUrl(model));
-      assert.equal(ilearner.status, 200);
-      assert.ok((await ilearner.arrayBuffer()).byteLength > 100, "a real model");
+      expect(ilearner.status).to.equal(200);
+      expect((await ilearner.arrayBuffer()).byteLength, "a real model").to.be.above(100);
       const csv = await fetch(blobUrl(evaluation));
-      assert.equal(csv.status, 200);
+      expect(csv.status).to.equal(200);
       const metrics = parseCsvText(await csv.text())[0];
-      assert.ok(Number(metrics.AUC) > 0.7, `AUC ${metrics.AUC}`);
-      assert.ok(Number(metrics.Accuracy) > 0.6, `Accuracy ${metrics.Accuracy}`);
+      expect(Number(metrics.AUC), `AUC ${metrics.AUC}`).to.be.above(0.7);
+      expect(Number(metrics.Accuracy), `Accuracy ${metrics.Accuracy}`).to.be.above(0.6);
 
       const write = await fetch(blobUrl(model), {
         method: "PUT",
         headers: { "x-ms-blob-type": "BlockBlob" },
         body: "overwrite",
       });
-      assert.equal(write.status, 403, "the SAS is read-only");
+      expect(write.status, "the SAS is read-only").to.equal(403);
     });
 
     it("mints a fresh SAS on every GET", async function () {
@@ -182,20 +184,21 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       const first = await training.waitDone(id);
       await new Promise((r) => setTimeout(r, 1100));
       const second = (await training.status(id)).body;
-      assert.notEqual(first.Results?.output1.SasBlobToken, second.Results?.output1.SasBlobToken);
-      assert.equal((await fetch(blobUrl(second.Results!.output1))).status, 200);
+      expect(first.Results?.output1.SasBlobToken).to.not.equal(
+        second.Results?.output1.SasBlobToken,
+      );
+      expect((await fetch(blobUrl(second.Results!.output1))).status).to.equal(200);
     });
 
     it("writes outputs without an override to experimentoutput/{guid}/{guid} in the service's account", async function () {
       const status = await training.run({ Inputs: { input1: connectionRef(trainingCsv) } });
-      assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+      expect(status.StatusCode, status.Details ?? "").to.equal("Finished");
       const model = status.Results!.output1;
-      assert.match(
-        model.RelativeLocation ?? "",
+      expect(model.RelativeLocation ?? "").to.match(
         /^experimentoutput\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.ilearner$/,
       );
-      assert.match(status.Results!.output2.RelativeLocation ?? "", /\.csv$/);
-      assert.equal((await fetch(blobUrl(model))).status, 200);
+      expect(status.Results!.output2.RelativeLocation ?? "").to.match(/\.csv$/);
+      expect((await fetch(blobUrl(model))).status).to.equal(200);
     });
 
     it("accepts SAS-addressed inputs and outputs and the legacy single Input", async function () {
@@ -229,19 +232,19 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           },
         },
       });
-      assert.equal(status.StatusCode, "Finished", status.Details ?? "");
+      expect(status.StatusCode, status.Details ?? "").to.equal("Finished");
       const tsv = (await container.download("sas/eval.tsv")).toString("utf8");
-      assert.match(tsv.split("\n")[0], /^AUC\tAccuracy/);
-      assert.ok((await container.download("sas/model.ilearner")).length > 100);
+      expect(tsv.split("\n")[0]).to.match(/^AUC\tAccuracy/);
+      expect((await container.download("sas/model.ilearner")).length).to.be.above(100);
     });
 
     it("starts a job only once (CannotStartJob)", async function () {
       const id = await training.submitOk({ Inputs: { input1: connectionRef(trainingCsv) } });
       await training.start(id);
       const again = await training.start(id);
-      assert.equal(again.status, 400);
-      assert.equal((again.body as ClassicErrorBody).error.code, "InvalidOperation");
-      assert.equal((again.body as ClassicErrorBody).error.details?.[0].code, "CannotStartJob");
+      expect(again.status).to.equal(400);
+      expect((again.body as ClassicErrorBody).error.code).to.equal("InvalidOperation");
+      expect((again.body as ClassicErrorBody).error.details?.[0].code).to.equal("CannotStartJob");
       await training.waitDone(id);
     });
 
@@ -249,33 +252,32 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       const notStarted = await training.submitOk({
         Inputs: { input1: connectionRef(trainingCsv) },
       });
-      assert.equal((await training.cancel(notStarted)).status, 204);
-      assert.equal((await training.status(notStarted)).body.StatusCode, "Cancelled");
-      assert.equal((await training.start(notStarted)).status, 400, "a cancelled job cannot start");
+      expect((await training.cancel(notStarted)).status).to.equal(204);
+      expect((await training.status(notStarted)).body.StatusCode).to.equal("Cancelled");
+      expect((await training.start(notStarted)).status, "a cancelled job cannot start").to.equal(
+        400,
+      );
 
       const big = await container.upload("census/big.csv", censusCsv(60_000, 3));
       const running = await training.submitOk({ Inputs: { input1: connectionRef(big) } });
       await training.start(running);
-      assert.equal((await training.status(running)).body.StatusCode, "Running");
-      assert.equal((await training.cancel(running)).status, 204);
+      expect((await training.status(running)).body.StatusCode).to.equal("Running");
+      expect((await training.cancel(running)).status).to.equal(204);
       const cancelled = (await training.status(running)).body;
-      assert.equal(cancelled.StatusCode, "Cancelled");
+      expect(cancelled.StatusCode).to.equal("Cancelled");
       await new Promise((r) => setTimeout(r, 300));
-      assert.equal(
+      expect(
         (await training.status(running)).body.StatusCode,
-        "Cancelled",
         "a terminated worker does not overwrite Cancelled",
-      );
+      ).to.equal("Cancelled");
 
-      assert.equal(
+      expect(
         (await training.cancel(running)).status,
-        204,
         "DELETE of a terminal job removes it",
-      );
+      ).to.equal(204);
       const gone = await training.status(running);
-      assert.equal(gone.status, 404);
-      assert.equal(
-        (gone.body as unknown as ClassicErrorBody).error.details?.[0].code,
+      expect(gone.status).to.equal(404);
+      expect((gone.body as unknown as ClassicErrorBody).error.details?.[0].code).to.equal(
         "JobNotFound",
       );
     });
@@ -359,10 +361,10 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       ];
       for (const [name, body, code] of cases) {
         const res = await training.submit(body);
-        assert.equal(res.status, 400, `${name}: ${res.text}`);
+        expect(res.status, `${name}: ${res.text}`).to.equal(400);
         const error = (res.body as ClassicErrorBody).error;
-        assert.equal(error.details?.[0].code, code, `${name}: ${res.text}`);
-        assert.ok(["BadArgument", "BadUserArgument"].includes(error.code), name);
+        expect(error.details?.[0].code, `${name}: ${res.text}`).to.equal(code);
+        expect(["BadArgument", "BadUserArgument"], name).to.include(error.code);
       }
     });
 
@@ -378,17 +380,16 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
       const bes = new Bes(executionBase(service), keys.primary);
       const res = await bes.submit({ Inputs: { input1: connectionRef(trainingCsv) } });
-      assert.equal(res.status, 400);
-      assert.equal(
-        (res.body as ClassicErrorBody).error.details?.[0].code,
+      expect(res.status).to.equal(400);
+      expect((res.body as ClassicErrorBody).error.details?.[0].code).to.equal(
         "MissingRequiredGlobalParameters",
       );
-      assert.match((res.body as ClassicErrorBody).error.message, /Random seed/);
+      expect((res.body as ClassicErrorBody).error.message).to.match(/Random seed/);
       const ok = await bes.run({
         Inputs: { input1: connectionRef(trainingCsv) },
         GlobalParameters: { "Random seed": 5 },
       });
-      assert.equal(ok.StatusCode, "Finished", ok.Details ?? "");
+      expect(ok.StatusCode, ok.Details ?? "").to.equal("Finished");
     });
 
     it("fails jobs on bad data with Details naming the column or row", async function () {
@@ -410,32 +411,33 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
         'age,workclass\n"39,unterminated\n',
       );
       const value = await training.run({ Inputs: { input1: connectionRef(badValue) } });
-      assert.equal(value.StatusCode, "Failed");
-      assert.match(value.Details ?? "", /InputMismatchError/);
-      assert.match(value.Details ?? "", /age/);
-      assert.match(value.Details ?? "", /19|18/, `names the row: ${value.Details}`);
-      assert.equal(value.Results, null);
+      expect(value.StatusCode).to.equal("Failed");
+      expect(value.Details ?? "").to.match(/InputMismatchError/);
+      expect(value.Details ?? "").to.match(/age/);
+      expect(value.Details ?? "", `names the row: ${value.Details}`).to.match(/19|18/);
+      expect(value.Results).to.equal(null);
       const column = await training.run({ Inputs: { input1: connectionRef(missingColumn) } });
-      assert.equal(column.StatusCode, "Failed");
-      assert.match(column.Details ?? "", /InputMismatchError.*age|age.*InputMismatchError/s);
+      expect(column.StatusCode).to.equal("Failed");
+      expect(column.Details ?? "").to.match(/InputMismatchError.*age|age.*InputMismatchError/s);
       const parse = await training.run({ Inputs: { input1: connectionRef(unreadable) } });
-      assert.equal(parse.StatusCode, "Failed");
-      assert.match(parse.Details ?? "", /InputParseError/);
+      expect(parse.StatusCode).to.equal("Failed");
+      expect(parse.Details ?? "").to.match(/InputParseError/);
     });
 
     it("fails a job whose input vanished after submit, with Details in the catalogue's form", async function () {
       const input = await container.upload("vanish/input.csv", censusCsv(50, 4));
       const id = await training.submitOk({ Inputs: { input1: connectionRef(input) } });
       await container.client.deleteBlob("vanish/input.csv");
-      assert.equal((await training.start(id)).status, 204);
+      expect((await training.start(id)).status).to.equal(204);
       const done = await training.waitDone(id);
-      assert.equal(done.StatusCode, "Failed");
-      assert.equal(
+      expect(done.StatusCode).to.equal("Failed");
+      expect(
         done.Details,
-        `BadArgument/BlobNotFound (input1): The blob '${input}' of 'input1' was not found.`,
         "{code}/{detail code} ({target}): {message}, as ErrorFactory.blobNotFound",
+      ).to.equal(
+        `BadArgument/BlobNotFound (input1): The blob '${input}' of 'input1' was not found.`,
       );
-      assert.equal(done.Results, null);
+      expect(done.Results).to.equal(null);
     });
 
     it("does not list jobs (501, not in the published swagger)", async function () {
@@ -444,8 +446,8 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
         `${training.base}/jobs?api-version=2.0`,
         { token: training.key },
       );
-      assert.equal(res.status, 501);
-      assert.equal(res.body.error.details?.[0].code, "APINotImplemented");
+      expect(res.status).to.equal(501);
+      expect(res.body.error.details?.[0].code).to.equal("APINotImplemented");
     });
   });
 
@@ -462,7 +464,7 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
         predictivePath,
         predictiveDefinition(`${model.BaseLocation}${model.RelativeLocation}`),
       );
-      assert.equal(service.properties.provisioningState, "Succeeded");
+      expect(service.properties.provisioningState).to.equal("Succeeded");
       const keys = (await emulator.arm<WebServiceKeys>("GET", `${predictivePath}/listKeys`)).body;
       scoring = new Bes(executionBase(service), keys.secondary);
     });
@@ -473,15 +475,15 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
     it("scores in the table format with details=true", async function () {
       const rows = censusRows(4, 11);
       const res = await execute("&details=true", scoringRequest(rows));
-      assert.equal(res.status, 200, res.text);
+      expect(res.status, res.text).to.equal(200);
       const output = (res.body as RrsTableResponse).Results.output1;
-      assert.equal(output.type, "table");
-      assert.deepEqual(output.value.ColumnNames, ["Scored Labels", "Scored Probabilities"]);
-      assert.deepEqual(output.value.ColumnTypes, ["String", "Double"]);
-      assert.equal(output.value.Values.length, 4);
+      expect(output.type).to.equal("table");
+      expect(output.value.ColumnNames).to.deep.equal(["Scored Labels", "Scored Probabilities"]);
+      expect(output.value.ColumnTypes).to.deep.equal(["String", "Double"]);
+      expect(output.value.Values.length).to.equal(4);
       for (const [label, probability] of output.value.Values) {
-        assert.ok(label === ">50K" || label === "<=50K");
-        assert.equal(label === ">50K", Number(probability) >= 0.5);
+        expect(label === ">50K" || label === "<=50K").to.equal(true);
+        expect(label === ">50K").to.equal(Number(probability) >= 0.5);
       }
     });
 
@@ -493,12 +495,14 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
         Inputs: { input1: rows },
         GlobalParameters: {},
       });
-      assert.equal(swagger.status, 200, swagger.text);
+      expect(swagger.status, swagger.text).to.equal(200);
       const scored = (swagger.body as RrsSwaggerResponse).Results.output1;
-      assert.equal(scored.length, 2);
-      assert.deepEqual(Object.keys(scored[0]), ["Scored Labels", "Scored Probabilities"]);
+      expect(scored.length).to.equal(2);
+      expect(Object.keys(scored[0])).to.deep.equal(["Scored Labels", "Scored Probabilities"]);
       const plain = await execute("", scoringRequest(censusRows(1, 13)));
-      assert.equal((plain.body as RrsTableResponse).Results.output1.value.ColumnTypes, undefined);
+      expect((plain.body as RrsTableResponse).Results.output1.value.ColumnTypes).to.equal(
+        undefined,
+      );
     });
 
     it("answers request errors with named codes", async function () {
@@ -552,12 +556,11 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       ];
       for (const [name, body, status, code] of cases) {
         const res = await execute("&details=true", body);
-        assert.equal(res.status, status, `${name}: ${res.text}`);
-        assert.equal(
+        expect(res.status, `${name}: ${res.text}`).to.equal(status);
+        expect(
           (res.body as ClassicErrorBody).error.details?.[0].code,
-          code,
           `${name}: ${res.text}`,
-        );
+        ).to.equal(code);
       }
       const badValue = await execute("", {
         Inputs: {
@@ -567,7 +570,7 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           },
         },
       });
-      assert.match((badValue.body as ClassicErrorBody).error.message, /age/, "names the column");
+      expect((badValue.body as ClassicErrorBody).error.message, "names the column").to.match(/age/);
       const missing = await execute("", {
         Inputs: {
           input1: {
@@ -576,10 +579,8 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           },
         },
       });
-      assert.match(
-        (missing.body as ClassicErrorBody).error.message,
+      expect((missing.body as ClassicErrorBody).error.message, "names the missing column").to.match(
         /age/,
-        "names the missing column",
       );
       const huge = await execute("", {
         Inputs: {
@@ -589,8 +590,10 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           },
         },
       });
-      assert.equal(huge.status, 413);
-      assert.equal((huge.body as ClassicErrorBody).error.details?.[0].code, "RequestBodyTooLarge");
+      expect(huge.status).to.equal(413);
+      expect((huge.body as ClassicErrorBody).error.details?.[0].code).to.equal(
+        "RequestBodyTooLarge",
+      );
     });
 
     it("serves its swagger document", async function () {
@@ -599,9 +602,9 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
         `${scoring.base}/swagger.json?api-version=2.0`,
         { token: scoring.key },
       );
-      assert.equal(res.status, 200);
-      assert.equal(res.body.swagger, "2.0");
-      assert.ok(Object.keys(res.body.paths as object).includes("/jobs/{jobId}/start"));
+      expect(res.status).to.equal(200);
+      expect(res.body.swagger).to.equal("2.0");
+      expect(Object.keys(res.body.paths as object)).to.include("/jobs/{jobId}/start");
     });
 
     it("keeps serving the cached model after the blob is deleted, and after a failed provisioning", async function () {
@@ -622,11 +625,11 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           body: scoringRequest(censusRows(2, 15)),
         });
       const beforeDelete = await score();
-      assert.equal(beforeDelete.status, 200);
+      expect(beforeDelete.status).to.equal(200);
       await container.client.deleteBlob("models/copy.ilearner");
       const afterDelete = await score();
-      assert.equal(afterDelete.status, 200, "the model is cached");
-      assert.deepEqual(afterDelete.body, beforeDelete.body);
+      expect(afterDelete.status, "the model is cached").to.equal(200);
+      expect(afterDelete.body).to.deep.equal(beforeDelete.body);
 
       const patch = await emulator.arm("PATCH", path, {
         properties: {
@@ -642,38 +645,38 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           },
         },
       });
-      assert.equal(patch.status, 200);
+      expect(patch.status).to.equal(200);
       const failed = await waitForProvisioning(emulator, path);
-      assert.equal(failed.properties.provisioningState, "Failed");
+      expect(failed.properties.provisioningState).to.equal("Failed");
       const op = await emulator.arm<AsyncOperationStatus>(
         "GET",
         patch.headers.get("azure-asyncoperation") ?? "",
       );
-      assert.equal(op.body.errorInfo?.code, "TrainedModelUnavailable");
+      expect(op.body.errorInfo?.code).to.equal("TrainedModelUnavailable");
       const afterFailure = await score();
-      assert.equal(afterFailure.status, 200, "the previously served model stays active");
-      assert.deepEqual(afterFailure.body, beforeDelete.body);
+      expect(afterFailure.status, "the previously served model stays active").to.equal(200);
+      expect(afterFailure.body).to.deep.equal(beforeDelete.body);
     });
 
     it("cannot score without a model (MissingTrainedModel) nor on a training service (ModelOutputNotSupported)", async function () {
       const path = armServicePath(SUB, uniqueName("rg"), "nomodel");
       const service = await putArmService(emulator, path, predictiveDefinition(""));
-      assert.equal(service.properties.provisioningState, "Succeeded", "an empty uri publishes");
+      expect(service.properties.provisioningState, "an empty uri publishes").to.equal("Succeeded");
       const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
       const res = await httpRequest<ClassicErrorBody>(
         "POST",
         `${executionBase(service)}/execute?api-version=2.0`,
         { token: keys.primary, body: scoringRequest(censusRows(1, 1)) },
       );
-      assert.equal(res.status, 400);
-      assert.equal(res.body.error.details?.[0].code, "MissingTrainedModel");
-      assert.match(res.body.error.message, /Census Model \[trained model\]/);
+      expect(res.status).to.equal(400);
+      expect(res.body.error.details?.[0].code).to.equal("MissingTrainedModel");
+      expect(res.body.error.message).to.match(/Census Model \[trained model\]/);
       const onTraining = await httpRequest<ClassicErrorBody>(
         "POST",
         `${training.base}/execute?api-version=2.0`,
         { token: training.key, body: scoringRequest(censusRows(1, 1)) },
       );
-      assert.equal(onTraining.body.error.details?.[0].code, "ModelOutputNotSupported");
+      expect(onTraining.body.error.details?.[0].code).to.equal("ModelOutputNotSupported");
     });
   });
 
@@ -683,17 +686,16 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       const ids: string[] = [];
       for (let i = 0; i < 4; i++)
         ids.push(await training.submitOk({ Inputs: { input1: connectionRef(big) } }));
-      for (const id of ids) assert.equal((await training.start(id)).status, 204);
+      for (const id of ids) expect((await training.start(id)).status).to.equal(204);
       const executionId = training.base.split("/").pop() ?? "";
-      assert.equal(
+      expect(
         emulator.server.jobs.runningCount(executionId),
-        4,
         "four workers at once (limit 40)",
-      );
+      ).to.equal(4);
 
       // While they train: status polls and RRS scoring on the main thread.
       const service = await waitForProvisioning(emulator, trainingPath);
-      assert.equal(service.properties.provisioningState, "Succeeded");
+      expect(service.properties.provisioningState).to.equal("Succeeded");
       const path = armServicePath(SUB, uniqueName("rg"), "responsive");
       const model = trained.Results!.output1;
       const predictive = await putArmService(
@@ -715,17 +717,19 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           },
         );
         latencies.push(performance.now() - started);
-        assert.equal(status.status, 200);
-        assert.equal(scored.status, 200, scored.text);
+        expect(status.status).to.equal(200);
+        expect(scored.status, scored.text).to.equal(200);
         await new Promise((r) => setTimeout(r, 20));
       }
-      assert.ok(latencies.length >= 3, `sampled ${latencies.length} times while jobs ran`);
-      const worst = Math.max(...latencies);
-      assert.ok(
-        worst < 1000,
-        `a status GET + a scoring call took ${worst.toFixed(0)} ms while 4 jobs trained`,
+      expect(latencies.length, `sampled ${latencies.length} times while jobs ran`).to.be.at.least(
+        3,
       );
-      for (const id of ids) assert.equal((await training.waitDone(id)).StatusCode, "Finished");
+      const worst = Math.max(...latencies);
+      expect(
+        worst,
+        `a status GET + a scoring call took ${worst.toFixed(0)} ms while 4 jobs trained`,
+      ).to.be.below(1000);
+      for (const id of ids) expect((await training.waitDone(id)).StatusCode).to.equal("Finished");
     });
   });
 
@@ -749,7 +753,7 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
         ThrottleLevel: "High",
         MaxConcurrentCalls: 20,
       });
-      assert.equal(created.status, 201);
+      expect(created.status).to.equal(201);
       const score = (endpoint: ClassicEndpoint, key = endpoint.PrimaryKey) =>
         httpRequest<RrsTableResponse & ClassicErrorBody>(
           "POST",
@@ -760,20 +764,20 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           },
         );
       const beforePatch = await score(created.body);
-      assert.equal(beforePatch.body.error?.details?.[0].code, "MissingTrainedModel");
+      expect(beforePatch.body.error?.details?.[0].code).to.equal("MissingTrainedModel");
 
       const model = trained.Results!.output1;
       const patch = await emulator.classic<ClassicEndpoint>("PATCH", endpointPath, {
         Resources: resourcesFrom(model),
       });
-      assert.equal(patch.status, 200, patch.text);
+      expect(patch.status, patch.text).to.equal(200);
       const got = (await emulator.classic<ClassicEndpoint>("GET", endpointPath)).body;
-      assert.equal(got.Resources[0].Location.RelativeLocation, model.RelativeLocation);
-      assert.equal(got.Resources[0].Location.BaseLocation, model.BaseLocation);
-      assert.notEqual(got.Version, created.body.Version);
+      expect(got.Resources[0].Location.RelativeLocation).to.equal(model.RelativeLocation);
+      expect(got.Resources[0].Location.BaseLocation).to.equal(model.BaseLocation);
+      expect(got.Version).to.not.equal(created.body.Version);
       const scored = await score(got);
-      assert.equal(scored.status, 200, scored.text);
-      assert.equal(scored.body.Results.output1.value.Values.length, 3);
+      expect(scored.status, scored.text).to.equal(200);
+      expect(scored.body.Results.output1.value.Values.length).to.equal(3);
 
       const defaultEndpoint = (
         await emulator.classic<ClassicEndpoint>(
@@ -781,20 +785,19 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           `/workspaces/${ws}/webservices/${wsId}/endpoints/default`,
         )
       ).body;
-      assert.equal(
+      expect(
         (await score(defaultEndpoint)).body.error?.details?.[0].code,
-        "MissingTrainedModel",
         "the default endpoint is untouched",
-      );
+      ).to.equal("MissingTrainedModel");
       const cross = await score(defaultEndpoint, got.PrimaryKey);
-      assert.equal(cross.status, 401, "contoso's key does not drive the default endpoint");
+      expect(cross.status, "contoso's key does not drive the default endpoint").to.equal(401);
 
       // Refresh with OverwriteResources takes the default endpoint's (empty) model back.
       const refreshed = await emulator.classic<ClassicEndpoint>("POST", `${endpointPath}/refresh`, {
         OverwriteResources: "True",
       });
-      assert.equal(refreshed.status, 200);
-      assert.equal(refreshed.body.Resources[0].Location.RelativeLocation, "");
+      expect(refreshed.status).to.equal(200);
+      expect(refreshed.body.Resources[0].Location.RelativeLocation).to.equal("");
     });
 
     it("publishes with an initial model (Resources) and runs BES through a classic endpoint", async function () {
@@ -813,7 +816,7 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           body: scoringRequest(censusRows(2, 22)),
         },
       );
-      assert.equal(scored.status, 200, scored.text);
+      expect(scored.status, scored.text).to.equal(200);
 
       const trainingId = uniqueName("t").replace(/-/g, "");
       const trainingEndpoint = await publishClassic(emulator, ws, trainingId, {
@@ -823,14 +826,16 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       });
       const bes = new Bes(trainingEndpoint.ApiLocation, trainingEndpoint.PrimaryKey);
       const status = await bes.run({ Inputs: { input1: connectionRef(trainingCsv) } });
-      assert.equal(status.StatusCode, "Finished", status.Details ?? "");
-      assert.match(status.Results!.output1.RelativeLocation ?? "", /^experimentoutput\//);
+      expect(status.StatusCode, status.Details ?? "").to.equal("Finished");
+      expect(status.Results!.output1.RelativeLocation ?? "").to.match(/^experimentoutput\//);
       const foreign = await httpRequest(
         "GET",
         `${training.base}/jobs/${"0".repeat(32)}?api-version=2.0`,
         { token: trainingEndpoint.PrimaryKey },
       );
-      assert.equal(foreign.status, 401, "a classic endpoint's key does not drive an ARM service");
+      expect(foreign.status, "a classic endpoint's key does not drive an ARM service").to.equal(
+        401,
+      );
     });
   });
 
@@ -847,15 +852,15 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
           `${training.base}/jobs?api-version=2.0`,
           { token, body: {} },
         );
-        assert.equal(res.status, 401);
-        assert.equal(res.body.error.details?.[0].code, "ScoreRequestUnauthorized");
+        expect(res.status).to.equal(401);
+        expect(res.body.error.details?.[0].code).to.equal("ScoreRequestUnauthorized");
       }
       const unknown = await httpRequest<ClassicErrorBody>(
         "GET",
         `${emulator.url}/subscriptions/${"a".repeat(32)}/services/${"b".repeat(32)}/swagger.json`,
         { token: training.key },
       );
-      assert.equal(unknown.status, 404);
+      expect(unknown.status).to.equal(404);
     });
 
     it("one service's key cannot drive another service, nor see its jobs", async function () {
@@ -867,9 +872,9 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       const withWrongKey = await httpRequest("GET", `${otherBes.base}/jobs/${id}?api-version=2.0`, {
         token: training.key,
       });
-      assert.equal(withWrongKey.status, 401);
+      expect(withWrongKey.status).to.equal(401);
       const throughOther = await otherBes.status(id);
-      assert.equal(throughOther.status, 404, "a job is only visible through its own service");
+      expect(throughOther.status, "a job is only visible through its own service").to.equal(404);
       await training.cancel(id);
     });
   });
@@ -904,16 +909,16 @@ describe("emulator BES queueing, integer status codes and the classic swap delay
     await bes.start(first);
     await bes.start(second);
     const queued = (await bes.status(second)).body;
-    assert.equal(queued.StatusCode, 1, "Running, as an integer");
-    assert.equal(queued.StartTime, null, "waiting for a slot");
+    expect(queued.StatusCode, "Running, as an integer").to.equal(1);
+    expect(queued.StartTime, "waiting for a slot").to.equal(null);
     const a = await bes.waitDone(first);
     const b = await bes.waitDone(second);
-    assert.equal(a.StatusCode, 4, a.Details ?? "");
-    assert.equal(b.StatusCode, 4, b.Details ?? "");
-    assert.ok(
-      Date.parse(b.StartTime ?? "") >= Date.parse(a.EndTime ?? ""),
+    expect(a.StatusCode, a.Details ?? "").to.equal(4);
+    expect(b.StatusCode, b.Details ?? "").to.equal(4);
+    expect(
+      Date.parse(b.StartTime ?? ""),
       "the second job started after the first ended",
-    );
+    ).to.be.at.least(Date.parse(a.EndTime ?? ""));
   });
 
   it("a PATCHed classic model serves only after the swap delay (old or new, never a mix)", async function () {
@@ -925,7 +930,7 @@ describe("emulator BES queueing, integer status codes and the classic swap delay
     const status = await new Bes(executionBase(trainingService), keys.primary).run({
       Inputs: { input1: connectionRef(csv) },
     });
-    assert.equal(status.StatusCode, 4, status.Details ?? "");
+    expect(status.StatusCode, status.Details ?? "").to.equal(4);
     const model = status.Results!.output1;
 
     const ws = uniqueName("ws").replace(/-/g, "");
@@ -946,16 +951,14 @@ describe("emulator BES queueing, integer status codes and the classic swap delay
     });
     // The swap time is fixed while the PATCH is answered: at most SWAP_DELAY_MS from now.
     const answeredAt = Date.now();
-    assert.equal(patch.status, 200, patch.text);
+    expect(patch.status, patch.text).to.equal(200);
     // One scoring round trip right after the answer, seconds before the swap time.
     const early = await score();
-    assert.equal(
-      early.body.error?.details?.[0].code,
+    expect(early.body.error?.details?.[0].code, "still the old (no) model").to.equal(
       "MissingTrainedModel",
-      "still the old (no) model",
     );
     await new Promise((r) => setTimeout(r, answeredAt + SWAP_DELAY_MS + 100 - Date.now()));
     const late = await score();
-    assert.equal(late.status, 200, late.text);
+    expect(late.status, late.text).to.equal(200);
   });
 });

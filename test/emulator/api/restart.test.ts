@@ -4,7 +4,7 @@
  * reads Failed with Details; services, endpoints, keys and the other jobs are intact. The logs
  * of both runs (debug level) are scanned for secrets.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -106,13 +106,12 @@ describe("emulator process: restart after SIGKILL mid-job, and secrets in logs",
       armToken: string;
       workspaceToken: string;
     };
-    assert.ok(
+    expect(
       credentials.armToken && credentials.workspaceToken,
       "tokens generated and kept in the data folder",
-    );
-    assert.ok(
-      first.output().includes(path.join(location, "credentials.json")),
-      "stdout is not a TTY: the file is named",
+    ).to.be.ok;
+    expect(first.output(), "stdout is not a TTY: the file is named").to.include(
+      path.join(location, "credentials.json"),
     );
     const arm = (url: string, method: string, body?: unknown) =>
       httpRequest(method, `${url}${url.includes("?") ? "&" : "?"}api-version=2017-01-01`, {
@@ -139,14 +138,14 @@ describe("emulator process: restart after SIGKILL mid-job, and secrets in logs",
     );
     const definition = loadServiceDefinition("census-training");
     definition.properties.storageAccount = { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() };
-    assert.equal((await arm(`${first.url}${servicePath}`, "PUT", definition)).status, 201);
+    expect((await arm(`${first.url}${servicePath}`, "PUT", definition)).status).to.equal(201);
     let service: ArmWebService | undefined;
     for (let i = 0; i < 200; i++) {
       service = (await arm(`${first.url}${servicePath}`, "GET")).body as ArmWebService;
       if (service.properties.provisioningState !== "Provisioning") break;
       await new Promise((r) => setTimeout(r, 25));
     }
-    assert.equal(service?.properties.provisioningState, "Succeeded");
+    expect(service?.properties.provisioningState).to.equal("Succeeded");
     const keys = (await arm(`${first.url}${servicePath}/listKeys`, "GET")).body as WebServiceKeys;
     const base = (url: string, s: ArmWebService) =>
       s.properties.swaggerLocation!.replace(/\/swagger\.json$/, "").replace(/^http:\/\/[^/]+/, url);
@@ -160,30 +159,29 @@ describe("emulator process: restart after SIGKILL mid-job, and secrets in logs",
       .body as string;
     const running = (await bes(first.url, "POST", "", { Inputs: { input1: input("big.csv") } }))
       .body as string;
-    assert.equal((await bes(first.url, "POST", `/${running}/start`)).status, 204);
+    expect((await bes(first.url, "POST", `/${running}/start`)).status).to.equal(204);
     for (let i = 0; i < 400; i++) {
       const status = (await bes(first.url, "GET", `/${running}`)).body as BatchExecutionStatus;
       if (status.StartTime) break;
       await new Promise((r) => setTimeout(r, 10));
     }
     const beforeKill = (await bes(first.url, "GET", `/${running}`)).body as BatchExecutionStatus;
-    assert.equal(beforeKill.StatusCode, "Running");
-    assert.ok(beforeKill.StartTime, "the job has its worker");
+    expect(beforeKill.StatusCode).to.equal("Running");
+    expect(beforeKill.StartTime, "the job has its worker").to.be.ok;
 
     // A classic web service with a second endpoint.
     const ws = uniqueName("ws").replace(/-/g, "");
     const id = uniqueName("svc").replace(/-/g, "");
     const classic = (url: string, method: string, p: string, body?: unknown) =>
       httpRequest(method, `${url}${p}`, { token: credentials.workspaceToken, body });
-    assert.equal(
+    expect(
       (
         await classic(first.url, "PUT", `/admin/workspaces/${ws}/webservices/${id}`, {
           Name: "c",
           Properties: loadServiceDefinition("census-predictive").properties,
         })
       ).status,
-      201,
-    );
+    ).to.equal(201);
     const endpoint = (
       await classic(first.url, "PUT", `/workspaces/${ws}/webservices/${id}/endpoints/contoso`, {})
     ).body as ClassicEndpoint;
@@ -193,39 +191,37 @@ describe("emulator process: restart after SIGKILL mid-job, and secrets in logs",
     const second = await startBin(location);
     children.push(second);
     const afterRestart = (await bes(second.url, "GET", `/${running}`)).body as BatchExecutionStatus;
-    assert.equal(afterRestart.StatusCode, "Failed");
-    assert.match(afterRestart.Details ?? "", /emulator stopped while this job was running/);
-    assert.ok(afterRestart.EndTime);
+    expect(afterRestart.StatusCode).to.equal("Failed");
+    expect(afterRestart.Details ?? "").to.match(/emulator stopped while this job was running/);
+    expect(afterRestart.EndTime).to.be.ok;
     const stillWaiting = (await bes(second.url, "GET", `/${waiting}`)).body as BatchExecutionStatus;
-    assert.equal(stillWaiting.StatusCode, "NotStarted");
+    expect(stillWaiting.StatusCode).to.equal("NotStarted");
 
     const serviceAfter = (await arm(`${second.url}${servicePath}`, "GET")).body as ArmWebService;
-    assert.equal(serviceAfter.properties.provisioningState, "Succeeded");
-    assert.deepEqual(
+    expect(serviceAfter.properties.provisioningState).to.equal("Succeeded");
+    expect(
       (await arm(`${second.url}${servicePath}/listKeys`, "GET")).body,
-      keys,
       "same keys",
-    );
+    ).to.deep.equal(keys);
     const endpointAfter = (
       await classic(second.url, "GET", `/workspaces/${ws}/webservices/${id}/endpoints/contoso`)
     ).body as ClassicEndpoint;
-    assert.equal(endpointAfter.PrimaryKey, endpoint.PrimaryKey);
-    assert.equal(
-      endpointAfter.ApiLocation.replace(/^http:\/\/[^/]+/, ""),
+    expect(endpointAfter.PrimaryKey).to.equal(endpoint.PrimaryKey);
+    expect(endpointAfter.ApiLocation.replace(/^http:\/\/[^/]+/, "")).to.equal(
       endpoint.ApiLocation.replace(/^http:\/\/[^/]+/, ""),
     );
 
     // Everything still works: the waiting job runs to the end on the restarted emulator.
-    assert.equal((await bes(second.url, "POST", `/${waiting}/start`)).status, 204);
+    expect((await bes(second.url, "POST", `/${waiting}/start`)).status).to.equal(204);
     let done: BatchExecutionStatus | undefined;
     for (let i = 0; i < 600; i++) {
       done = (await bes(second.url, "GET", `/${waiting}`)).body as BatchExecutionStatus;
       if (done.StatusCode !== "Running") break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    assert.equal(done?.StatusCode, "Finished", done?.Details ?? "");
+    expect(done?.StatusCode, done?.Details ?? "").to.equal("Finished");
     // Fetch a Results entry so a SAS was minted while logging at debug level.
-    assert.ok(done?.Results?.output1.SasBlobToken?.includes("sig="));
+    expect(done?.Results?.output1.SasBlobToken).to.include("sig=");
     await kill(second, "SIGTERM");
 
     // No secret in any log line of either run.
@@ -242,14 +238,15 @@ describe("emulator process: restart after SIGKILL mid-job, and secrets in logs",
       new URLSearchParams(done!.Results!.output1.SasBlobToken!.slice(1)).get("sig") ?? "",
     ];
     for (const secret of secrets) {
-      assert.ok(secret.length > 8);
-      assert.ok(!logs.includes(secret), `a secret appears in the logs (${secret.slice(0, 4)}...)`);
+      expect(secret.length).to.be.above(8);
+      expect(
+        logs.includes(secret),
+        `a secret appears in the logs (${secret.slice(0, 4)}...)`,
+      ).to.equal(false);
     }
-    assert.ok(!/sig=(?!\*\*\*)[A-Za-z0-9%]/.test(logs), "no SAS signature in the logs");
-    assert.match(
-      logs,
+    expect(/sig=(?!\*\*\*)[A-Za-z0-9%]/.test(logs), "no SAS signature in the logs").to.equal(false);
+    expect(logs, "requests are logged").to.match(
       /GET \/subscriptions\/.*\/jobs\/[0-9a-f]{32}\?api-version=2\.0 200/,
-      "requests are logged",
     );
   });
 });

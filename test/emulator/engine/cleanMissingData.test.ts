@@ -1,4 +1,5 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectVariant } from "../../helpers/expect";
 import { cleanMissingData } from "../../../emulator/engine/modules/cleanMissingData";
 import { byNames, names, run, table, tableOf, throwsEngine, values } from "./helpers";
 
@@ -23,10 +24,10 @@ describe("engine module Clean Missing Data", () => {
       "Columns to be cleaned": byNames("i", "d", "s"),
       "Replacement value": "7",
     });
-    assert.deepEqual(values(out, "i"), [1, 7, 4, 4]);
-    assert.deepEqual(values(out, "d"), [1.5, 2.5, 7, 4]);
-    assert.deepEqual(values(out, "s"), ["x", "y", "7", "y"]);
-    assert.deepEqual(values(out, "b"), [1, null, 1, 0], "unselected columns pass through");
+    expect(values(out, "i")).to.deep.equal([1, 7, 4, 4]);
+    expect(values(out, "d")).to.deep.equal([1.5, 2.5, 7, 4]);
+    expect(values(out, "s")).to.deep.equal(["x", "y", "7", "y"]);
+    expect(values(out, "b"), "unselected columns pass through").to.deep.equal([1, null, 1, 0]);
   });
 
   it("Error 0002 when the substitute does not fit a column's type", () => {
@@ -45,11 +46,11 @@ describe("engine module Clean Missing Data", () => {
       "Columns to be cleaned": byNames("i", "d", "b"),
       "Cleaning mode": "Replace with mean",
     });
-    assert.deepEqual(values(out, "i"), [1, 3, 4, 4]); // mean 3
-    assert.deepEqual(values(out, "d"), [1.5, 2.5, 8 / 3, 4]);
-    assert.deepEqual(values(out, "b"), [1, 1, 1, 0]); // mean 2/3 → true
-    assert.ok(transform.type === "Transform");
-    assert.deepEqual(transform.transform.substitutes, { i: 3, d: 8 / 3, b: 1 });
+    expect(values(out, "i")).to.deep.equal([1, 3, 4, 4]); // mean 3
+    expect(values(out, "d")).to.deep.equal([1.5, 2.5, 8 / 3, 4]);
+    expect(values(out, "b")).to.deep.equal([1, 1, 1, 0]); // mean 2/3 → true
+    expectVariant(transform, "type", "Transform");
+    expect(transform.transform.substitutes).to.deep.equal({ i: 3, d: 8 / 3, b: 1 });
   });
 
   it("Replace with median and mode", () => {
@@ -57,13 +58,13 @@ describe("engine module Clean Missing Data", () => {
       "Columns to be cleaned": byNames("d"),
       "Cleaning mode": "Replace with median",
     }).out;
-    assert.deepEqual(values(median, "d"), [1.5, 2.5, 2.5, 4]);
+    expect(values(median, "d")).to.deep.equal([1.5, 2.5, 2.5, 4]);
     const mode = clean({
       "Columns to be cleaned": byNames("i", "s"),
       "Cleaning mode": "Replace with mode",
     }).out;
-    assert.deepEqual(values(mode, "i"), [1, 4, 4, 4]);
-    assert.deepEqual(values(mode, "s"), ["x", "y", "y", "y"]);
+    expect(values(mode, "i")).to.deep.equal([1, 4, 4, 4]);
+    expect(values(mode, "s")).to.deep.equal(["x", "y", "y", "y"]);
   });
 
   it("Error 0017 for mean on a String column", () => {
@@ -82,13 +83,13 @@ describe("engine module Clean Missing Data", () => {
       "Columns to be cleaned": byNames("d", "empty"),
       "Cleaning mode": "Replace with mean",
     }).out;
-    assert.deepEqual(names(removed), ["i", "d", "b", "s", "full"]);
+    expect(names(removed)).to.deep.equal(["i", "d", "b", "s", "full"]);
     const kept = clean({
       "Columns to be cleaned": byNames("d", "empty"),
       "Cleaning mode": "Replace with mean",
       "Cols with all missing values": "Propagate",
     }).out;
-    assert.deepEqual(values(kept, "empty"), [null, null, null, null]);
+    expect(values(kept, "empty")).to.deep.equal([null, null, null, null]);
   });
 
   it("Remove entire row drops rows with a missing value in the selected columns", () => {
@@ -96,8 +97,8 @@ describe("engine module Clean Missing Data", () => {
       "Columns to be cleaned": byNames("i", "s"),
       "Cleaning mode": "Remove entire row",
     });
-    assert.equal(out.rowCount, 2);
-    assert.deepEqual(values(out, "full"), [1, 4]);
+    expect(out.rowCount).to.equal(2);
+    expect(values(out, "full")).to.deep.equal([1, 4]);
   });
 
   it("Remove entire column drops selected columns that have a missing value", () => {
@@ -105,7 +106,7 @@ describe("engine module Clean Missing Data", () => {
       "Columns to be cleaned": byNames("i", "full"),
       "Cleaning mode": "Remove entire column",
     });
-    assert.deepEqual(names(out), ["d", "b", "s", "full", "empty"]);
+    expect(names(out)).to.deep.equal(["d", "b", "s", "full", "empty"]);
   });
 
   it("appends <column>_IsMissing indicators", () => {
@@ -113,9 +114,9 @@ describe("engine module Clean Missing Data", () => {
       "Columns to be cleaned": byNames("i", "s"),
       "Generate missing value indicator column": "True",
     });
-    assert.deepEqual(names(out).slice(-2), ["i_IsMissing", "s_IsMissing"]);
-    assert.deepEqual(values(out, "i_IsMissing"), [0, 1, 0, 0]);
-    assert.equal(out.columns[out.columns.length - 1].type, "Boolean");
+    expect(names(out).slice(-2)).to.deep.equal(["i_IsMissing", "s_IsMissing"]);
+    expect(values(out, "i_IsMissing")).to.deep.equal([0, 1, 0, 0]);
+    expect(out.columns[out.columns.length - 1].type).to.equal("Boolean");
   });
 
   it("cleans nothing when one selected column's missing ratio is out of range (all-or-nothing)", () => {
@@ -125,13 +126,13 @@ describe("engine module Clean Missing Data", () => {
       "Minimum missing value ratio": "0.2",
       "Generate missing value indicator column": "True",
     });
-    assert.deepEqual(values(out, "i"), [1, null, 4, 4]);
-    assert.deepEqual(values(out, "i_IsMissing"), [0, 0, 0, 0]);
+    expect(values(out, "i")).to.deep.equal([1, null, 4, 4]);
+    expect(values(out, "i_IsMissing")).to.deep.equal([0, 0, 0, 0]);
     const ok = clean({
       "Columns to be cleaned": byNames("i", "s"),
       "Minimum missing value ratio": "0.2",
     }).out;
-    assert.deepEqual(values(ok, "i"), [1, 0, 4, 4]);
+    expect(values(ok, "i")).to.deep.equal([1, 0, 4, 4]);
   });
 
   it("Error 0008 for a ratio outside [0, 1]", () => {

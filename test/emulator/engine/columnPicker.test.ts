@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   parseColumnSelection,
   selectColumnIndices,
@@ -35,40 +35,40 @@ const all = { ruleType: "AllColumns", exclude: false };
 
 describe("engine column picker", () => {
   it("selects by names and keeps the table's order", () => {
-    assert.deepEqual(pick(rules(true, names(["c", "a"]))), ["a", "c"]);
+    expect(pick(rules(true, names(["c", "a"])))).to.deep.equal(["a", "c"]);
   });
 
   it("accepts the rule set as an object and as comma-separated names", () => {
-    assert.deepEqual(pick({ isFilter: true, rules: [names(["b"])] }), ["b"]);
-    assert.deepEqual(pick("b, a"), ["a", "b"]);
+    expect(pick({ isFilter: true, rules: [names(["b"])] })).to.deep.equal(["b"]);
+    expect(pick("b, a")).to.deep.equal(["a", "b"]);
   });
 
   it("starts from all columns and excludes", () => {
-    assert.deepEqual(pick(rules(true, all, names(["b", "y"], true))), ["a", "c", "d", "e"]);
+    expect(pick(rules(true, all, names(["b", "y"], true)))).to.deep.equal(["a", "c", "d", "e"]);
   });
 
   it("selects 1-based indices and closed ranges, duplicates once", () => {
-    assert.deepEqual(pick(rules(true, indexes(["1", "3-4"]))), ["a", "c", "d"]);
-    assert.deepEqual(pick(rules(true, indexes(["1,3-6,4"]))), ["a", "c", "d", "e", "y"]);
+    expect(pick(rules(true, indexes(["1", "3-4"])))).to.deep.equal(["a", "c", "d"]);
+    expect(pick(rules(true, indexes(["1,3-6,4"])))).to.deep.equal(["a", "c", "d", "e", "y"]);
   });
 
   it("keeps the listed order and duplicates when isFilter is false", () => {
-    assert.deepEqual(pick(rules(false, indexes(["4,3,1"]))), ["d", "c", "a"]);
-    assert.deepEqual(pick(rules(false, names(["c", "a", "c"]))), ["c", "a", "c"]);
+    expect(pick(rules(false, indexes(["4,3,1"])))).to.deep.equal(["d", "c", "a"]);
+    expect(pick(rules(false, names(["c", "a", "c"])))).to.deep.equal(["c", "a", "c"]);
   });
 
   it("selects by type and kind", () => {
     const byType = (columnTypes: string[], columnKinds: string[] = ["All"]) =>
       pick(rules(true, { ruleType: "ColumnTypes", exclude: false, columnTypes, columnKinds }));
-    assert.deepEqual(byType(["String"]), ["b", "d"]);
-    assert.deepEqual(byType(["Numeric"]), ["a", "c", "y"]);
-    assert.deepEqual(byType(["Integer"]), ["a", "y"]);
-    assert.deepEqual(byType(["Double"]), ["c"]);
-    assert.deepEqual(byType(["Boolean"]), ["e"]);
-    assert.deepEqual(byType(["Categorical"]), ["d"]);
-    assert.deepEqual(byType(["All"], ["Label"]), ["y"]);
-    assert.deepEqual(byType(["Numeric"], ["Feature"]), ["a", "c"]);
-    assert.deepEqual(
+    expect(byType(["String"])).to.deep.equal(["b", "d"]);
+    expect(byType(["Numeric"])).to.deep.equal(["a", "c", "y"]);
+    expect(byType(["Integer"])).to.deep.equal(["a", "y"]);
+    expect(byType(["Double"])).to.deep.equal(["c"]);
+    expect(byType(["Boolean"])).to.deep.equal(["e"]);
+    expect(byType(["Categorical"])).to.deep.equal(["d"]);
+    expect(byType(["All"], ["Label"])).to.deep.equal(["y"]);
+    expect(byType(["Numeric"], ["Feature"])).to.deep.equal(["a", "c"]);
+    expect(
       pick(
         rules(true, all, {
           ruleType: "ColumnTypes",
@@ -77,8 +77,7 @@ describe("engine column picker", () => {
           columnKinds: ["All"],
         }),
       ),
-      ["a", "c", "e", "y"],
-    );
+    ).to.deep.equal(["a", "c", "e", "y"]);
   });
 
   it("Error 0001: an unknown name or an index beyond the columns", () => {

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { parseCsv, toCsv } from "../../../emulator/engine/csv";
 import { Rng } from "../../../emulator/engine/rng";
 import { names, table, throwsEngine, values } from "./helpers";
@@ -10,25 +10,25 @@ describe("engine CSV", () => {
   describe("parseCsv", () => {
     it("reads a header and typed columns", () => {
       const t = csv("a,b,c,d\n1,1.5,true,x\n2,-3,False,y\n");
-      assert.equal(t.rowCount, 2);
-      assert.deepEqual(names(t), ["a", "b", "c", "d"]);
-      assert.deepEqual(types("a,b,c,d\n1,1.5,true,x\n2,-3,False,y\n"), [
+      expect(t.rowCount).to.equal(2);
+      expect(names(t)).to.deep.equal(["a", "b", "c", "d"]);
+      expect(types("a,b,c,d\n1,1.5,true,x\n2,-3,False,y\n")).to.deep.equal([
         "Int64",
         "Double",
         "Boolean",
         "String",
       ]);
-      assert.deepEqual(values(t, "a"), [1, 2]);
-      assert.deepEqual(values(t, "b"), [1.5, -3]);
-      assert.deepEqual(values(t, "c"), [1, 0]);
-      assert.deepEqual(values(t, "d"), ["x", "y"]);
-      assert.ok(t.columns.every((c) => !c.categorical && c.usage === "feature"));
+      expect(values(t, "a")).to.deep.equal([1, 2]);
+      expect(values(t, "b")).to.deep.equal([1.5, -3]);
+      expect(values(t, "c")).to.deep.equal([1, 0]);
+      expect(values(t, "d")).to.deep.equal(["x", "y"]);
+      expect(t.columns.every((c) => !c.categorical && c.usage === "feature")).to.equal(true);
     });
 
     it("handles RFC 4180 quoting: commas, escaped quotes and line breaks inside quotes", () => {
       const t = csv('name,note\n"Smith, J","said ""hi"""\n"multi\nline",plain\n');
-      assert.deepEqual(values(t, "name"), ["Smith, J", "multi\nline"]);
-      assert.deepEqual(values(t, "note"), ['said "hi"', "plain"]);
+      expect(values(t, "name")).to.deep.equal(["Smith, J", "multi\nline"]);
+      expect(values(t, "note")).to.deep.equal(['said "hi"', "plain"]);
     });
 
     it("accepts CRLF, a missing final line break, a UTF-8 BOM and non-ASCII text", () => {
@@ -39,34 +39,34 @@ describe("engine CSV", () => {
         ]),
         "f",
       );
-      assert.deepEqual(names(t), ["x", "ville"]);
-      assert.deepEqual(values(t, "ville"), ["Zürich", "Kraków"]);
-      assert.deepEqual(values(t, "x"), [1, 2]);
+      expect(names(t)).to.deep.equal(["x", "ville"]);
+      expect(values(t, "ville")).to.deep.equal(["Zürich", "Kraków"]);
+      expect(values(t, "x")).to.deep.equal([1, 2]);
     });
 
     it("reads empty cells as missing everywhere, and ? / NA as missing only in numeric or boolean columns", () => {
       const t = csv("n,s,b\n1,?,true\n,NA,\n?,x,NA\n4,,false\n");
-      assert.deepEqual(types("n,s,b\n1,?,true\n,NA,\n?,x,NA\n4,,false\n"), [
+      expect(types("n,s,b\n1,?,true\n,NA,\n?,x,NA\n4,,false\n")).to.deep.equal([
         "Int64",
         "String",
         "Boolean",
       ]);
-      assert.deepEqual(values(t, "n"), [1, null, null, 4]);
-      assert.deepEqual(values(t, "s"), ["?", "NA", "x", null]);
-      assert.deepEqual(values(t, "b"), [1, null, null, 0]);
+      expect(values(t, "n")).to.deep.equal([1, null, null, 4]);
+      expect(values(t, "s")).to.deep.equal(["?", "NA", "x", null]);
+      expect(values(t, "b")).to.deep.equal([1, null, null, 0]);
     });
 
     it("re-reads earlier cells as text when a column turns out to be String late", () => {
       const t = csv("v\n1\n?\n2.5\nabc\n");
-      assert.equal(t.columns[0].type, "String");
-      assert.deepEqual(values(t, "v"), ["1", "?", "2.5", "abc"]);
+      expect(t.columns[0].type).to.equal("String");
+      expect(values(t, "v")).to.deep.equal(["1", "?", "2.5", "abc"]);
     });
 
     it("parses numbers exactly, including exponents, long mantissas and infinities", () => {
       const t = csv(
         "v\n0.1\n1E-07\n-2.5e3\n12345678901234567890\n0.30000000000000004\n-Infinity\n.5\n",
       );
-      assert.deepEqual(values(t, "v"), [
+      expect(values(t, "v")).to.deep.equal([
         0.1,
         1e-7,
         -2500,
@@ -75,12 +75,12 @@ describe("engine CSV", () => {
         -Infinity,
         0.5,
       ]);
-      assert.equal(t.columns[0].type, "Double");
-      assert.equal(csv("v\n1.0\n2\n").columns[0].type, "Double", "a decimal point makes a Double");
-      assert.equal(
-        csv("v\n9007199254740993\n").columns[0].type,
+      expect(t.columns[0].type).to.equal("Double");
+      expect(csv("v\n1.0\n2\n").columns[0].type, "a decimal point makes a Double").to.equal(
         "Double",
-        "beyond 2^53 is not Int64",
+      );
+      expect(csv("v\n9007199254740993\n").columns[0].type, "beyond 2^53 is not Int64").to.equal(
+        "Double",
       );
     });
 
@@ -98,21 +98,18 @@ describe("engine CSV", () => {
         texts.push(text);
       }
       const t = csv(`v\n${texts.join("\n")}\n`);
-      assert.deepEqual(
-        values(t, "v"),
-        texts.map((x) => Number(x)),
-      );
+      expect(values(t, "v")).to.deep.equal(texts.map((x) => Number(x)));
     });
 
     it("types an all-missing column as Double", () => {
       const t = csv("a,b\n1,\n2,\n");
-      assert.equal(t.columns[1].type, "Double");
-      assert.deepEqual(values(t, "b"), [null, null]);
+      expect(t.columns[1].type).to.equal("Double");
+      expect(values(t, "b")).to.deep.equal([null, null]);
     });
 
     it("skips blank lines in a multi-column file but keeps them as missing in a one-column file", () => {
-      assert.equal(csv("a,b\n1,2\n\n3,4\n").rowCount, 2);
-      assert.deepEqual(values(csv("a\n1\n\n3\n"), "a"), [1, null, 3]);
+      expect(csv("a,b\n1,2\n\n3,4\n").rowCount).to.equal(2);
+      expect(values(csv("a\n1\n\n3\n"), "a")).to.deep.equal([1, null, 3]);
     });
 
     it("rejects an empty file", () => {
@@ -195,8 +192,7 @@ describe("engine CSV", () => {
         b: [true, false, null],
         s: ["plain", 'say "x", ok', null],
       });
-      assert.equal(
-        Buffer.from(toCsv(t)).toString("utf8"),
+      expect(Buffer.from(toCsv(t)).toString("utf8")).to.equal(
         'n,d,b,s\n1,0.5,True,plain\n,1e-7,False,"say ""x"", ok"\n3,,,\n',
       );
     });
@@ -209,12 +205,14 @@ describe("engine CSV", () => {
         ok: [true, false, true],
       });
       const back = parseCsv(toCsv(t), "t");
-      assert.deepEqual(
-        back.columns.map((c) => c.type),
-        ["Int64", "Double", "String", "Boolean"],
-      );
+      expect(back.columns.map((c) => c.type)).to.deep.equal([
+        "Int64",
+        "Double",
+        "String",
+        "Boolean",
+      ]);
       for (const name of ["id", "x", "s", "ok"])
-        assert.deepEqual(values(back, name), values(t, name));
+        expect(values(back, name)).to.deep.equal(values(t, name));
     });
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { editMetadata } from "../../../emulator/engine/modules/editMetadata";
 import { byNames, names, run, table, tableOf, throwsEngine, values } from "./helpers";
 
@@ -18,25 +18,22 @@ function edit(params: Record<string, string>) {
 describe("engine module Edit Metadata", () => {
   it("makes columns categorical and leaves the others alone", () => {
     const out = edit({ Column: byNames("city", "age"), Categorical: "Make categorical" });
-    assert.deepEqual(
-      out.columns.map((c) => c.categorical),
-      [true, true, false, false, false],
-    );
-    assert.equal(out.columns[1].type, "String");
-    assert.deepEqual(values(out, "city"), ["Oslo", "Rome", "Oslo"]);
+    expect(out.columns.map((c) => c.categorical)).to.deep.equal([true, true, false, false, false]);
+    expect(out.columns[1].type).to.equal("String");
+    expect(values(out, "city")).to.deep.equal(["Oslo", "Rome", "Oslo"]);
   });
 
   it("converts types, keeping missing values missing", () => {
     const out = edit({ Column: byNames("age", "score"), "Data type": "String" });
-    assert.deepEqual(values(out, "age"), ["39", "50", null]);
-    assert.deepEqual(values(out, "score"), ["1.5", "2", "3.25"]);
+    expect(values(out, "age")).to.deep.equal(["39", "50", null]);
+    expect(values(out, "score")).to.deep.equal(["1.5", "2", "3.25"]);
     const b = edit({ Column: byNames("flag"), "Data type": "Boolean" });
-    assert.equal(b.columns[3].type, "Boolean");
-    assert.deepEqual(values(b, "flag"), [1, 0, null]);
+    expect(b.columns[3].type).to.equal("Boolean");
+    expect(values(b, "flag")).to.deep.equal([1, 0, null]);
     const f = edit({ Column: byNames("age"), "Data type": "Floating point" });
-    assert.equal(f.columns[0].type, "Double");
+    expect(f.columns[0].type).to.equal("Double");
     const i = edit({ Column: byNames("score"), "Data type": "Integer" });
-    assert.deepEqual(values(i, "score"), [1, 2, 3], "doubles are truncated to integers");
+    expect(values(i, "score"), "doubles are truncated to integers").to.deep.equal([1, 2, 3]);
   });
 
   it("Error 0139 names the column, types and 1-based row of a value that does not convert", () => {
@@ -49,12 +46,15 @@ describe("engine module Edit Metadata", () => {
 
   it("sets the label flag on one column and takes it from the previous label", () => {
     const out = edit({ Column: byNames("score"), Fields: "Label" });
-    assert.deepEqual(
-      out.columns.map((c) => c.usage),
-      ["feature", "feature", "label", "feature", "feature"],
-    );
+    expect(out.columns.map((c) => c.usage)).to.deep.equal([
+      "feature",
+      "feature",
+      "label",
+      "feature",
+      "feature",
+    ]);
     const cleared = edit({ Column: byNames("y"), Fields: "Clear label" });
-    assert.equal(cleared.columns[4].usage, "feature");
+    expect(cleared.columns[4].usage).to.equal("feature");
   });
 
   it("Error 0037 when Label is set on several columns", () => {
@@ -66,7 +66,7 @@ describe("engine module Edit Metadata", () => {
 
   it("renames the selected columns in column order", () => {
     const out = edit({ Column: byNames("score", "age"), "New column names": "Age, Score" });
-    assert.deepEqual(names(out), ["Age", "city", "Score", "flag", "y"]);
+    expect(names(out)).to.deep.equal(["Age", "city", "Score", "flag", "y"]);
   });
 
   it("Error 0027 when the new names do not match the selected columns", () => {

@@ -2,7 +2,7 @@
  * The error catalogue: codes in the code, in the factory and in the design note agree in both
  * directions (fastify's errors test, translated).
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -34,7 +34,7 @@ describe("engine error catalogue", () => {
     const raised = [
       ...code.matchAll(/engineErrors\.module\(\s*(?:[^)]*?\?\s*)?"(\d{4})"(?:\s*:\s*"(\d{4})")?/g),
     ].flatMap((m) => [m[1], m[2]].filter((x): x is string => x !== undefined));
-    assert.deepEqual(sorted([...raised, "1000"]), sorted(Object.keys(STUDIO_ERROR_TEMPLATES)));
+    expect(sorted([...raised, "1000"])).to.deep.equal(sorted(Object.keys(STUDIO_ERROR_TEMPLATES)));
   });
 
   it("every detail code is raised with its kind, and every raised one is listed", () => {
@@ -45,29 +45,28 @@ describe("engine error catalogue", () => {
       (raised[m[1]] ??= []).push(m[2]);
     }
     for (const [kind, codes] of Object.entries(ENGINE_DETAIL_CODES)) {
-      assert.deepEqual(sorted(raised[kind] ?? []), sorted(codes), kind);
+      expect(sorted(raised[kind] ?? []), kind).to.deep.equal(sorted(codes));
     }
   });
 
   it("the design note documents exactly these codes", () => {
     const studioRows = [...doc.matchAll(/^\|\s*(\d{4})\s*\|/gm)].map((m) => m[1]);
-    assert.deepEqual(sorted(studioRows), sorted(Object.keys(STUDIO_ERROR_TEMPLATES)));
+    expect(sorted(studioRows)).to.deep.equal(sorted(Object.keys(STUDIO_ERROR_TEMPLATES)));
     const detailRows = [
       ...doc.matchAll(/^\|\s*(package|inputParse|inputMismatch|model)\s*\|\s*(\w+)\s*\|/gm),
     ].map((m) => `${m[1]}/${m[2]}`);
     const declared = Object.entries(ENGINE_DETAIL_CODES).flatMap(([kind, codes]) =>
       codes.map((c) => `${kind}/${c}`),
     );
-    assert.deepEqual(sorted(detailRows), sorted(declared));
+    expect(sorted(detailRows)).to.deep.equal(sorted(declared));
   });
 
   it("renders Studio messages and survives a trip through plain data", () => {
     const e = engineErrors.module("0001", "age", "Dataset").atNode("node3", "Edit Metadata");
-    assert.equal(
-      e.message,
+    expect(e.message).to.equal(
       'Error 0001: Column with name or index "age" does not exist in "Dataset"',
     );
-    assert.deepEqual(e.toJSON(), {
+    expect(e.toJSON()).to.deep.equal({
       name: "EngineError",
       kind: "module",
       code: "0001",
@@ -76,10 +75,9 @@ describe("engine error catalogue", () => {
       moduleName: "Edit Metadata",
     });
     const back = EngineError.fromJSON(structuredClone(e.toJSON()));
-    assert.ok(back instanceof EngineError);
-    assert.deepEqual(back.toJSON(), e.toJSON());
-    assert.equal(
-      engineErrors.library(new Error("boom")).message,
+    expect(back).to.be.instanceOf(EngineError);
+    expect(back.toJSON()).to.deep.equal(e.toJSON());
+    expect(engineErrors.library(new Error("boom")).message).to.equal(
       "Error 1000: AFx Library library exception: boom",
     );
   });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import type { DataTable } from "../../../emulator/engine/api";
 import {
   BINARY_METRIC_COLUMNS,
@@ -25,22 +25,22 @@ describe("engine module Evaluate Model", () => {
       [0.9, 0.4, 0.6, 0.2, 0.7, 0.1],
     );
     const out = tableOf(run(evaluateModel, [t])[0]);
-    assert.deepEqual(names(out), [...BINARY_METRIC_COLUMNS]);
-    assert.equal(out.rowCount, 1);
+    expect(names(out)).to.deep.equal([...BINARY_METRIC_COLUMNS]);
+    expect(out.rowCount).to.equal(1);
     // TP = 0.9, 0.7; FN = 0.4; FP = 0.6; TN = 0.2, 0.1.
-    assert.deepEqual(values(out, "True Positive"), [2]);
-    assert.deepEqual(values(out, "False Negative"), [1]);
-    assert.deepEqual(values(out, "False Positive"), [1]);
-    assert.deepEqual(values(out, "True Negative"), [2]);
-    assert.deepEqual(values(out, "Accuracy"), [4 / 6]);
-    assert.deepEqual(values(out, "Precision"), [2 / 3]);
-    assert.deepEqual(values(out, "Recall"), [2 / 3]);
-    assert.deepEqual(values(out, "F1 Score"), [2 / 3]);
-    assert.deepEqual(values(out, "Threshold"), [0.5]);
+    expect(values(out, "True Positive")).to.deep.equal([2]);
+    expect(values(out, "False Negative")).to.deep.equal([1]);
+    expect(values(out, "False Positive")).to.deep.equal([1]);
+    expect(values(out, "True Negative")).to.deep.equal([2]);
+    expect(values(out, "Accuracy")).to.deep.equal([4 / 6]);
+    expect(values(out, "Precision")).to.deep.equal([2 / 3]);
+    expect(values(out, "Recall")).to.deep.equal([2 / 3]);
+    expect(values(out, "F1 Score")).to.deep.equal([2 / 3]);
+    expect(values(out, "Threshold")).to.deep.equal([0.5]);
     // Positive scores 0.9, 0.7, 0.4 vs negatives 0.6, 0.2, 0.1: 8 of 9 pairs ordered.
-    assert.deepEqual(values(out, "AUC"), [8 / 9]);
-    assert.deepEqual(values(out, "Positive Label"), [">50K"]);
-    assert.deepEqual(values(out, "Negative Label"), ["<=50K"]);
+    expect(values(out, "AUC")).to.deep.equal([8 / 9]);
+    expect(values(out, "Positive Label")).to.deep.equal([">50K"]);
+    expect(values(out, "Negative Label")).to.deep.equal(["<=50K"]);
     const ll =
       -(
         Math.log(0.9) +
@@ -50,16 +50,16 @@ describe("engine module Evaluate Model", () => {
         Math.log(0.7) +
         Math.log(0.9)
       ) / 6;
-    assert.ok(Math.abs((values(out, "Average Log Loss")[0] as number) - ll) < 1e-12);
-    assert.equal(out.columns.find((c) => c.name === "True Positive")!.type, "Int64");
+    expect(Math.abs((values(out, "Average Log Loss")[0] as number) - ll)).to.be.below(1e-12);
+    expect(out.columns.find((c) => c.name === "True Positive")!.type).to.equal("Int64");
   });
 
   it("appends the second input's row in compare mode", () => {
     const a = scored(["a", "b", "a", "b"], [0.1, 0.9, 0.2, 0.8]);
     const b = scored(["a", "b", "a", "b"], [0.6, 0.4, 0.2, 0.8]);
     const out = tableOf(run(evaluateModel, [a, b])[0]);
-    assert.equal(out.rowCount, 2);
-    assert.deepEqual(values(out, "AUC"), [1, 0.75]);
+    expect(out.rowCount).to.equal(2);
+    expect(values(out, "AUC")).to.deep.equal([1, 0.75]);
   });
 
   it("computes the five regression metrics", () => {
@@ -68,13 +68,13 @@ describe("engine module Evaluate Model", () => {
       "Scored Labels": { type: "Double", values: [1.5, 2, 2, 5], usage: "score" },
     });
     const out = tableOf(run(evaluateModel, [t])[0]);
-    assert.deepEqual(names(out), [...REGRESSION_METRIC_COLUMNS]);
+    expect(names(out)).to.deep.equal([...REGRESSION_METRIC_COLUMNS]);
     // y - ŷ = -0.5, 0, 1, -1: Σ|e| = 2.5, Σe² = 2.25; ȳ = 2.5: Σ|y - ȳ| = 4, Σ(y - ȳ)² = 5.
-    assert.deepEqual(values(out, "Mean Absolute Error"), [2.5 / 4]);
-    assert.deepEqual(values(out, "Root Mean Squared Error"), [Math.sqrt(2.25 / 4)]);
-    assert.deepEqual(values(out, "Relative Absolute Error"), [2.5 / 4]);
-    assert.deepEqual(values(out, "Relative Squared Error"), [2.25 / 5]);
-    assert.deepEqual(values(out, "Coefficient of Determination"), [1 - 2.25 / 5]);
+    expect(values(out, "Mean Absolute Error")).to.deep.equal([2.5 / 4]);
+    expect(values(out, "Root Mean Squared Error")).to.deep.equal([Math.sqrt(2.25 / 4)]);
+    expect(values(out, "Relative Absolute Error")).to.deep.equal([2.5 / 4]);
+    expect(values(out, "Relative Squared Error")).to.deep.equal([2.25 / 5]);
+    expect(values(out, "Coefficient of Determination")).to.deep.equal([1 - 2.25 / 5]);
   });
 
   it("Error 0024 without a label column, 0025 without score columns, 0062 for mixed kinds", () => {
@@ -102,7 +102,7 @@ describe("engine module Evaluate Model", () => {
   });
 
   it("AUC counts tied scores one half", () => {
-    assert.equal(rocAuc([1, 0, 1, 0], [0.5, 0.5, 0.5, 0.5]), 0.5);
-    assert.equal(rocAuc([1, 0, 1, 0], [0.9, 0.5, 0.5, 0.1]), 0.875);
+    expect(rocAuc([1, 0, 1, 0], [0.5, 0.5, 0.5, 0.5])).to.equal(0.5);
+    expect(rocAuc([1, 0, 1, 0], [0.9, 0.5, 0.5, 0.1])).to.equal(0.875);
   });
 });

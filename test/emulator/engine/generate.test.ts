@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,22 +16,19 @@ const root = join(__dirname, "..", "..", "..");
 describe("data generator", () => {
   it("is deterministic per seed", () => {
     const a = generateCensusRows({ rows: 200, seed: 5, drift: 0.3 });
-    assert.deepEqual(generateCensusRows({ rows: 200, seed: 5, drift: 0.3 }), a);
-    assert.notDeepEqual(generateCensusRows({ rows: 200, seed: 6, drift: 0.3 }), a);
+    expect(generateCensusRows({ rows: 200, seed: 5, drift: 0.3 })).to.deep.equal(a);
+    expect(generateCensusRows({ rows: 200, seed: 6, drift: 0.3 })).to.not.deep.equal(a);
   });
 
   it("reproduces the committed samples from their documented seeds", () => {
     const read = (f: string) => readFileSync(join(root, "data", f), "utf8");
-    assert.equal(
-      read("census-2026-10.csv"),
+    expect(read("census-2026-10.csv")).to.equal(
       censusToCsv(generateCensusRows({ rows: 3000, seed: 202610, drift: 0 })),
     );
-    assert.equal(
-      read("census-2026-11.csv"),
+    expect(read("census-2026-11.csv")).to.equal(
       censusToCsv(generateCensusRows({ rows: 3000, seed: 202611, drift: 1 })),
     );
-    assert.equal(
-      read("bike-demand-sample.csv"),
+    expect(read("bike-demand-sample.csv")).to.equal(
       bikeToCsv(generateBikeRows({ rows: 2000, seed: 2026 })),
     );
   });
@@ -41,9 +38,11 @@ describe("data generator", () => {
       const rows = generateCensusRows({ rows: 20_000, seed: 1, drift });
       const positive = rows.filter((r) => r.income === ">50K").length / rows.length;
       const missing = rows.filter((r) => r.workclass === null).length / rows.length;
-      assert.ok(Math.abs(positive - 0.24) < 0.02, `drift ${drift}: positive rate ${positive}`);
-      assert.ok(Math.abs(missing - 0.05) < 0.01, `drift ${drift}: missing rate ${missing}`);
-      assert.ok(rows.every((r) => (r.workclass === null) === (r.occupation === null)));
+      expect(Math.abs(positive - 0.24), `drift ${drift}: positive rate ${positive}`).to.be.below(
+        0.02,
+      );
+      expect(Math.abs(missing - 0.05), `drift ${drift}: missing rate ${missing}`).to.be.below(0.01);
+      expect(rows.every((r) => (r.workclass === null) === (r.occupation === null))).to.equal(true);
     }
   });
 
@@ -52,7 +51,7 @@ describe("data generator", () => {
       const rows = generateCensusRows({ rows: 20_000, seed: 2, drift });
       return rows.reduce((s, r) => s + r.age, 0) / rows.length;
     };
-    assert.ok(mean(1) - mean(0) > 4, "the drifted population is older");
+    expect(mean(1) - mean(0), "the drifted population is older").to.be.above(4);
     const row = generateCensusRows({ rows: 1, seed: 3, drift: 0, missingRate: 0 })[0];
     const f = {
       ...row,
@@ -60,14 +59,13 @@ describe("data generator", () => {
       occupation: row.occupation!,
       "native-country": row["native-country"]!,
     };
-    assert.notEqual(censusTrueModel(0).logit(f), censusTrueModel(1).logit(f));
+    expect(censusTrueModel(0).logit(f)).to.not.equal(censusTrueModel(1).logit(f));
   });
 
   it("the CLI writes CSV (and --help explains it)", () => {
     const out = join(mkdtempSync(join(tmpdir(), "gen-")), "c.csv");
     main(["census", "--rows", "3", "--seed", "9", "--drift", "0.5", "--out", out]);
-    assert.equal(
-      readFileSync(out, "utf8"),
+    expect(readFileSync(out, "utf8")).to.equal(
       censusToCsv(generateCensusRows({ rows: 3, seed: 9, drift: 0.5 })),
     );
     const write = process.stdout.write.bind(process.stdout);
@@ -81,7 +79,7 @@ describe("data generator", () => {
     } finally {
       process.stdout.write = write;
     }
-    assert.match(text, /^Usage: npx tsx data\/generate\.ts <census\|bike> \[options\]/);
-    assert.match(text, /--drift X/);
+    expect(text).to.match(/^Usage: npx tsx data\/generate\.ts <census\|bike> \[options\]/);
+    expect(text).to.match(/--drift X/);
   });
 });

@@ -1,4 +1,5 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectVariant } from "../../helpers/expect";
 import type { GraphNode, WebServiceProperties } from "../../../clients/wire";
 import {
   describeService,
@@ -95,7 +96,7 @@ describe("engine graph", () => {
         type: "Resource",
         locationInfo: { uri: "" },
       };
-      assert.deepEqual(describeService(p), {
+      expect(describeService(p)).to.deep.equal({
         inputs: [{ name: "input1", columns: ["x", "y"] }],
         outputs: [
           { name: "output1", kind: "model" },
@@ -117,8 +118,8 @@ describe("engine graph", () => {
           .replace(/"sourceNodeId"/g, '"SourceNodeId"')
           .replace(/"value"/g, '"Value"'),
       ) as WebServiceProperties;
-      assert.equal(describeService(pascal).outputs.length, 2);
-      assert.ok(runGraph(request(pascal)).outputs.output1);
+      expect(describeService(pascal).outputs.length).to.equal(2);
+      expect(runGraph(request(pascal)).outputs.output1).to.be.ok;
     });
 
     it("UnsupportedModule names the module and node", () => {
@@ -227,7 +228,7 @@ describe("engine graph", () => {
       const n = trainingNodes();
       n.lr.parameters = { "Learning speed": { value: "fast" } };
       const p = service(n, trainingEdges);
-      assert.doesNotThrow(() => describeService(p));
+      expect(() => describeService(p)).to.not.throw();
       throwsEngine(() => describeService(p, { strict: true }), {
         kind: "package",
         code: "UnknownModuleParameter",
@@ -246,30 +247,30 @@ describe("engine graph", () => {
       const result = runGraph(
         request(service(trainingNodes(), trainingEdges), { onProgress: (l) => lines.push(l) }),
       );
-      assert.ok(result.outputs.output1.kind === "model");
-      assert.equal(inspectModel(result.outputs.output1.ilearner).labelColumn, "y");
-      assert.ok(result.outputs.output2.kind === "dataset");
-      assert.deepEqual(values(result.outputs.output2.table, "x"), [1, 2, 3, 4, 5, 6]);
-      assert.deepEqual(
-        lines.map((l) => l.replace(/\d+ ms$/, "N ms")),
-        [
-          "lr Two-Class Logistic Regression: started",
-          "lr Two-Class Logistic Regression: finished in N ms",
-          "sel Select Columns in Dataset: started",
-          "sel Select Columns in Dataset: finished in N ms",
-          "train Train Model: started",
-          "train Train Model: finished in N ms",
-        ],
-      );
+      const output1 = result.outputs.output1;
+      expectVariant(output1, "kind", "model");
+      expect(inspectModel(output1.ilearner).labelColumn).to.equal("y");
+      const output2 = result.outputs.output2;
+      expectVariant(output2, "kind", "dataset");
+      expect(values(output2.table, "x")).to.deep.equal([1, 2, 3, 4, 5, 6]);
+      expect(lines.map((l) => l.replace(/\d+ ms$/, "N ms"))).to.deep.equal([
+        "lr Two-Class Logistic Regression: started",
+        "lr Two-Class Logistic Regression: finished in N ms",
+        "sel Select Columns in Dataset: started",
+        "sel Select Columns in Dataset: finished in N ms",
+        "train Train Model: started",
+        "train Train Model: finished in N ms",
+      ]);
     });
 
     it("records trainedAt, so a run's model bytes are reproducible", () => {
       const p = service(trainingNodes(), trainingEdges);
       const a = runGraph(request(p, { trainedAt: "2026-11-01T00:00:00.000Z" })).outputs.output1;
       const b = runGraph(request(p, { trainedAt: "2026-11-01T00:00:00.000Z" })).outputs.output1;
-      assert.ok(a.kind === "model" && b.kind === "model");
-      assert.deepEqual(a.ilearner, b.ilearner);
-      assert.equal(inspectModel(a.ilearner).trainedAt, "2026-11-01T00:00:00.000Z");
+      expectVariant(a, "kind", "model");
+      expectVariant(b, "kind", "model");
+      expect(a.ilearner).to.deep.equal(b.ilearner);
+      expect(inspectModel(a.ilearner).trainedAt).to.equal("2026-11-01T00:00:00.000Z");
     });
 
     it("binds web service parameters to module parameters, defaults first", () => {
@@ -291,11 +292,11 @@ describe("engine graph", () => {
       };
       const first = (globalParameters: Record<string, string>) => {
         const out = runGraph(request(p, { globalParameters })).outputs.output2;
-        assert.ok(out.kind === "dataset");
+        expectVariant(out, "kind", "dataset");
         return values(out.table, "x");
       };
-      assert.deepEqual(first({}), [1, 2, 3]);
-      assert.deepEqual(first({ Fraction: "0.34" }), [1, 2]);
+      expect(first({})).to.deep.equal([1, 2, 3]);
+      expect(first({ Fraction: "0.34" })).to.deep.equal([1, 2]);
     });
 
     it("MissingRequiredGlobalParameters and UnexpectedParameter", () => {
@@ -316,7 +317,8 @@ describe("engine graph", () => {
         code: "UnexpectedParameter",
         message: 'Unexpected web service parameter "Other" (the service\'s parameters: "Needed")',
       });
-      assert.ok(runGraph(request(p, { globalParameters: { Needed: "0.5" } })).outputs.output1);
+      expect(runGraph(request(p, { globalParameters: { Needed: "0.5" } })).outputs.output1).to.be
+        .ok;
     });
 
     it("attributes module errors to their node and module", () => {
@@ -338,7 +340,7 @@ describe("engine graph", () => {
         parameters: { "Select columns": { value: byNames("nope") } },
       };
       const p = service(nodes, [...trainingEdges, ["in", "Data", "stray", "Dataset"]]);
-      assert.ok(runGraph(request(p)).outputs.output2);
+      expect(runGraph(request(p)).outputs.output2).to.be.ok;
     });
 
     it("MissingInput, UnexpectedInput, MissingTrainedModel and unreadable model bytes", () => {
@@ -380,24 +382,24 @@ describe("engine graph", () => {
         { kind: "model", code: "InvalidModel", nodeId: "m" },
       );
       const trained = runGraph(request(service(trainingNodes(), trainingEdges))).outputs.output1;
-      assert.ok(trained.kind === "model");
+      expectVariant(trained, "kind", "model");
       const scored = runGraph(request(scoring, { trainedModels: { m: trained.ilearner } })).outputs
         .output1;
-      assert.ok(scored.kind === "dataset");
-      assert.equal(scored.table.columns.at(-1)!.name, "Scored Probabilities");
+      expectVariant(scored, "kind", "dataset");
+      expect(scored.table.columns.at(-1)!.name).to.equal("Scored Probabilities");
     });
 
     it("passes a trained model asset straight to a model output", () => {
       const trained = runGraph(request(service(trainingNodes(), trainingEdges))).outputs.output1;
-      assert.ok(trained.kind === "model");
+      expectVariant(trained, "kind", "model");
       const p = service({ m: { assetId: "m" }, out: { outputId: "output1" } }, [
         ["m", "anything", "out", "Data"],
       ]);
       p.assets!.m = { name: "X [trained model]", type: "Resource", locationInfo: { uri: "" } };
       const out = runGraph(request(p, { inputs: {}, trainedModels: { m: trained.ilearner } }))
         .outputs.output1;
-      assert.ok(out.kind === "model");
-      assert.deepEqual(out.ilearner, trained.ilearner);
+      expectVariant(out, "kind", "model");
+      expect(out.ilearner).to.deep.equal(trained.ilearner);
     });
   });
 });

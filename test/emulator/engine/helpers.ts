@@ -1,7 +1,8 @@
 /**
  * Small builders for engine tests: tables from literal columns, running one module, picker JSON.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectPresent, expectVariant } from "../../helpers/expect";
 import type { Column, ColumnUsage, DataTable, ElementType } from "../../../emulator/engine/api";
 import { EngineError } from "../../../emulator/engine/errors";
 import type { PortValue, StudioModule } from "../../../emulator/engine/modules/types";
@@ -63,7 +64,7 @@ export function table(
  */
 export function values(t: DataTable, name: string): (number | string | null)[] {
   const col = t.columns.find((c) => c.name === name);
-  assert.ok(col, `column "${name}" exists`);
+  expectPresent(col, `column "${name}" exists`);
   return Array.from(col.values as ArrayLike<number | string | null>, (v) =>
     v === null || (typeof v === "number" && Number.isNaN(v)) ? null : v,
   );
@@ -105,7 +106,7 @@ export function run(
  * @param value - port value
  */
 export function tableOf(value: PortValue | undefined): DataTable {
-  assert.ok(value && value.type === "DataTable", "a table");
+  expectVariant(value, "type", "DataTable", "a table");
   return value.table;
 }
 
@@ -137,14 +138,20 @@ export function throwsEngine(
     moduleName?: string;
   },
 ): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof EngineError, `an EngineError, got ${String(e)}`);
-    if (expected.kind) assert.equal(e.kind, expected.kind);
-    assert.equal(e.code, expected.code);
-    if (typeof expected.message === "string") assert.equal(e.message, expected.message);
-    else if (expected.message) assert.match(e.message, expected.message);
-    if (expected.nodeId) assert.equal(e.nodeId, expected.nodeId);
-    if (expected.moduleName) assert.equal(e.moduleName, expected.moduleName);
-    return true;
-  });
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  {
+    const e = thrown as EngineError;
+    expect(e, `an EngineError, got ${String(e)}`).to.be.instanceOf(EngineError);
+    if (expected.kind) expect(e.kind).to.equal(expected.kind);
+    expect(e.code).to.equal(expected.code);
+    if (typeof expected.message === "string") expect(e.message).to.equal(expected.message);
+    else if (expected.message) expect(e.message).to.match(expected.message);
+    if (expected.nodeId) expect(e.nodeId).to.equal(expected.nodeId);
+    if (expected.moduleName) expect(e.moduleName).to.equal(expected.moduleName);
+  }
 }

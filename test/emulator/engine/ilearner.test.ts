@@ -1,4 +1,5 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectVariant } from "../../helpers/expect";
 import {
   decodeIlearner,
   encodeIlearner,
@@ -24,7 +25,7 @@ function trained(learner: StudioModule) {
     [run(learner, [], { "Minimum number of samples per leaf node": "2" })[0], data],
     { "Label column": byNames("y") },
   )[0];
-  assert.ok(out.type === "TrainedModel");
+  expectVariant(out, "type", "TrainedModel");
   return out.model;
 }
 
@@ -33,18 +34,17 @@ describe("engine .ilearner format", () => {
     it(`round-trips a ${learner.name} model and scores identically`, () => {
       const model = trained(learner);
       const bytes = encodeIlearner(model);
-      assert.equal(Buffer.from(bytes.subarray(0, 8)).toString("ascii"), ILEARNER_MAGIC);
+      expect(Buffer.from(bytes.subarray(0, 8)).toString("ascii")).to.equal(ILEARNER_MAGIC);
       const back = decodeIlearner(bytes);
-      assert.deepEqual(back, model);
-      assert.deepEqual(
-        values(scoreTable(back, data), "Scored Probabilities"),
+      expect(back).to.deep.equal(model);
+      expect(values(scoreTable(back, data), "Scored Probabilities")).to.deep.equal(
         values(scoreTable(model, data), "Scored Probabilities"),
       );
     });
   }
 
   it("inspectModel reads the header", () => {
-    assert.deepEqual(inspectModel(encodeIlearner(trained(twoClassLogisticRegression))), {
+    expect(inspectModel(encodeIlearner(trained(twoClassLogisticRegression)))).to.deep.equal({
       formatVersion: 1,
       learner: "Two-Class Logistic Regression",
       labelColumn: "y",
@@ -54,8 +54,7 @@ describe("engine .ilearner format", () => {
   });
 
   it("is byte-for-byte reproducible for the same data and time", () => {
-    assert.deepEqual(
-      encodeIlearner(trained(twoClassLogisticRegression)),
+    expect(encodeIlearner(trained(twoClassLogisticRegression))).to.deep.equal(
       encodeIlearner(trained(twoClassLogisticRegression)),
     );
   });

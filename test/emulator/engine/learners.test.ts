@@ -2,7 +2,8 @@
  * Training quality, measured against the known true models of data/generate.ts, and the
  * optimizer's optimality conditions.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectVariant } from "../../helpers/expect";
 import {
   bikeToCsv,
   BIKE_TRUE_MODEL,
@@ -36,7 +37,7 @@ function fit(
   const out = run(trainModel, [run(learner, [], params)[0], data], {
     "Label column": byNames(label),
   })[0];
-  assert.ok(out.type === "TrainedModel");
+  expectVariant(out, "type", "TrainedModel");
   return out.model;
 }
 
@@ -76,11 +77,11 @@ describe("engine learners: quality", () => {
     const model = fit(twoClassLogisticRegression, train.table, "income");
     const got = modelAuc(model, test);
     const best = trueAuc(test, 0);
-    assert.ok(
-      Math.abs(got - best) < 0.01,
+    expect(
+      Math.abs(got - best),
       `logistic regression AUC ${got.toFixed(4)} vs true ${best.toFixed(4)}`,
-    );
-    assert.ok(best > 0.8, `the true model separates the classes (AUC ${best.toFixed(4)})`);
+    ).to.be.below(0.01);
+    expect(best, `the true model separates the classes (AUC ${best.toFixed(4)})`).to.be.above(0.8);
   });
 
   it("drift: a model trained on the newer population scores the newer population clearly better", () => {
@@ -88,10 +89,10 @@ describe("engine learners: quality", () => {
     const newer = fit(twoClassLogisticRegression, census(3000, 12, 1).table, "income");
     const test = census(20_000, 13, 1);
     const [aOld, aNew] = [modelAuc(older, test), modelAuc(newer, test)];
-    assert.ok(
-      aNew - aOld > 0.03,
+    expect(
+      aNew - aOld,
       `new model ${aNew.toFixed(4)} vs old model ${aOld.toFixed(4)} on drifted rows`,
-    );
+    ).to.be.above(0.03);
   });
 
   it("Two-Class Boosted Decision Tree beats logistic regression on data with an interaction term", () => {
@@ -99,11 +100,11 @@ describe("engine learners: quality", () => {
     const test = census(20_000, 22, 0, 2);
     const lr = modelAuc(fit(twoClassLogisticRegression, train.table, "income"), test);
     const bdt = modelAuc(fit(twoClassBoostedDecisionTree, train.table, "income"), test);
-    assert.ok(
-      bdt > lr + 0.05,
+    expect(
+      bdt,
       `boosted trees AUC ${bdt.toFixed(4)} vs logistic regression ${lr.toFixed(4)}`,
-    );
-    assert.ok(bdt > trueAuc(test, 0, 2) - 0.03, "and comes close to the true model");
+    ).to.be.above(lr + 0.05);
+    expect(bdt, "and comes close to the true model").to.be.above(trueAuc(test, 0, 2) - 0.03);
   });
 
   it("Linear Regression (OLS) recovers the true coefficients within 1% on 100k rows", () => {
@@ -114,25 +115,24 @@ describe("engine learners: quality", () => {
     const c = rawCoefficients(fit(linearRegression, data, "count"));
     for (const [name, expected] of Object.entries(BIKE_TRUE_MODEL.coefficients)) {
       const rel = Math.abs(c.numeric[name] - expected) / Math.abs(expected);
-      assert.ok(
-        rel < 0.01,
+      expect(
+        rel,
         `${name}: ${c.numeric[name]} vs ${expected} (${(100 * rel).toFixed(2)}%)`,
-      );
+      ).to.be.below(0.01);
     }
     // Season effects are identified up to the intercept: compare differences to spring.
     const s = c.levels.season;
     for (const season of ["summer", "fall", "winter"]) {
       const got = s[season] - s.spring;
       const expected = BIKE_TRUE_MODEL.season[season] - BIKE_TRUE_MODEL.season.spring;
-      assert.ok(
-        Math.abs(got - expected) / Math.abs(expected) < 0.01,
+      expect(
+        Math.abs(got - expected) / Math.abs(expected),
         `${season}: ${got} vs ${expected}`,
-      );
+      ).to.be.below(0.01);
     }
-    assert.ok(
-      Math.abs(c.intercept + s.spring - BIKE_TRUE_MODEL.intercept) / BIKE_TRUE_MODEL.intercept <
-        0.01,
-    );
+    expect(
+      Math.abs(c.intercept + s.spring - BIKE_TRUE_MODEL.intercept) / BIKE_TRUE_MODEL.intercept,
+    ).to.be.below(0.01);
   });
 
   it("Linear Regression (Online Gradient Descent) gets close to the least-squares fit, deterministically", () => {
@@ -142,14 +142,14 @@ describe("engine learners: quality", () => {
     );
     const params = { "Solution method": "Online Gradient Descent", "Random number seed": "3" };
     const ogd = fit(linearRegression, data, "count", params);
-    assert.deepEqual(fit(linearRegression, data, "count", params).body, ogd.body);
+    expect(fit(linearRegression, data, "count", params).body).to.deep.equal(ogd.body);
     const pred = values(scoreTable(ogd, data), "Scored Labels") as number[];
     const y = values(data, "count") as number[];
     const mean = y.reduce((a, b) => a + b, 0) / y.length;
     const r2 =
       1 -
       y.reduce((s, v, i) => s + (v - pred[i]) ** 2, 0) / y.reduce((s, v) => s + (v - mean) ** 2, 0);
-    assert.ok(r2 > 0.9, `OGD R² ${r2.toFixed(4)}`);
+    expect(r2, `OGD R² ${r2.toFixed(4)}`).to.be.above(0.9);
   });
 
   it("Linear Regression without intercept fits y = 2x exactly", () => {
@@ -159,10 +159,10 @@ describe("engine learners: quality", () => {
       "L2 regularization weight": "0",
     });
     const c = rawCoefficients(m);
-    assert.ok(
+    expect(
       Math.abs(c.numeric.x - 2) < 1e-12 && Math.abs(c.intercept) < 1e-12,
       JSON.stringify(c),
-    );
+    ).to.equal(true);
   });
 
   it("boosted trees learn an XOR that no single split separates", () => {
@@ -185,12 +185,11 @@ describe("engine learners: quality", () => {
     const correct = (values(scored, "Scored Labels") as string[]).filter(
       (l, i) => l === y[i],
     ).length;
-    assert.ok(correct >= 390, `${correct}/400 right`);
-    assert.deepEqual(
+    expect(correct, `${correct}/400 right`).to.be.at.least(390);
+    expect(
       fit(twoClassBoostedDecisionTree, data, "y", { "Number of trees constructed": "20" }).body,
-      model.body,
       "deterministic",
-    );
+    ).to.deep.equal(model.body);
   });
 });
 
@@ -218,9 +217,11 @@ describe("engine learners: OWL-QN", () => {
     );
     const expected = [2, 0, 0, -1, 0];
     result.x.forEach((v, i) =>
-      assert.ok(Math.abs(v - expected[i]) < 1e-6, `x[${i}] = ${v}, expected ${expected[i]}`),
+      expect(Math.abs(v - expected[i]), `x[${i}] = ${v}, expected ${expected[i]}`).to.be.below(
+        1e-6,
+      ),
     );
-    assert.equal(result.x[1], 0, "coordinates below the threshold are exactly zero");
+    expect(result.x[1], "coordinates below the threshold are exactly zero").to.equal(0);
   });
 
   it("solves a smooth ill-conditioned problem (L-BFGS, no L1)", () => {
@@ -238,6 +239,6 @@ describe("engine learners: OWL-QN", () => {
       new Float64Array(4),
       { l1: 0, penalized: new Uint8Array(4), memory: 10, tolerance: 1e-14, maxIterations: 500 },
     );
-    result.x.forEach((v, i) => assert.ok(Math.abs(v - 1) < 1e-5, `x[${i}] = ${v}`));
+    result.x.forEach((v, i) => expect(Math.abs(v - 1), `x[${i}] = ${v}`).to.be.below(1e-5));
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import type { TableSpecification } from "../../../clients/wire";
 import { applySchema } from "../../../emulator/engine/schema";
 import { tableFromRows, tableToRows } from "../../../emulator/engine/rows";
@@ -26,14 +26,11 @@ describe("engine RRS rows and input schema", () => {
         ],
         spec,
       );
-      assert.deepEqual(
-        t.columns.map((c) => c.type),
-        ["Int64", "String", "Double", "Boolean"],
-      );
-      assert.deepEqual(values(t, "age"), [39, 40, null]);
-      assert.deepEqual(values(t, "name"), ["Ann", "12", null]);
-      assert.deepEqual(values(t, "score"), [1.5, 2, null]);
-      assert.deepEqual(values(t, "ok"), [1, 0, null]);
+      expect(t.columns.map((c) => c.type)).to.deep.equal(["Int64", "String", "Double", "Boolean"]);
+      expect(values(t, "age")).to.deep.equal([39, 40, null]);
+      expect(values(t, "name")).to.deep.equal(["Ann", "12", null]);
+      expect(values(t, "score")).to.deep.equal([1.5, 2, null]);
+      expect(values(t, "ok")).to.deep.equal([1, 0, null]);
     });
 
     it("infers types without a spec, like the CSV reader", () => {
@@ -44,11 +41,8 @@ describe("engine RRS rows and input schema", () => {
           ["2", 3, "False", 4],
         ],
       );
-      assert.deepEqual(
-        t.columns.map((c) => c.type),
-        ["Int64", "Double", "Boolean", "String"],
-      );
-      assert.deepEqual(values(t, "d"), ["x", "4"]);
+      expect(t.columns.map((c) => c.type)).to.deep.equal(["Int64", "Double", "Boolean", "String"]);
+      expect(values(t, "d")).to.deep.equal(["x", "4"]);
     });
 
     it("inputParse errors name the row and column of a bad value, and ragged rows", () => {
@@ -72,7 +66,7 @@ describe("engine RRS rows and input schema", () => {
   describe("tableToRows", () => {
     it("renders names, .NET type names and strings (null = missing)", () => {
       const t = table({ n: [1, null], d: [0.25, 1e-7], b: [true, false], s: ["x", null] });
-      assert.deepEqual(tableToRows(t), {
+      expect(tableToRows(t)).to.deep.equal({
         columnNames: ["n", "d", "b", "s"],
         columnTypes: ["Int64", "Double", "Boolean", "String"],
         values: [
@@ -87,13 +81,15 @@ describe("engine RRS rows and input schema", () => {
     it("orders columns as declared and converts them to the declared types", () => {
       const t = table({ ok: ["true", "false"], score: [1, 2], name: [7, 8], age: [30, null] });
       const out = applySchema(t, spec, "input1");
-      assert.deepEqual(names(out), ["age", "name", "score", "ok"]);
-      assert.deepEqual(
-        out.columns.map((c) => c.type),
-        ["Int64", "String", "Double", "Boolean"],
-      );
-      assert.deepEqual(values(out, "name"), ["7", "8"]);
-      assert.deepEqual(values(out, "ok"), [1, 0]);
+      expect(names(out)).to.deep.equal(["age", "name", "score", "ok"]);
+      expect(out.columns.map((c) => c.type)).to.deep.equal([
+        "Int64",
+        "String",
+        "Double",
+        "Boolean",
+      ]);
+      expect(values(out, "name")).to.deep.equal(["7", "8"]);
+      expect(values(out, "ok")).to.deep.equal([1, 0]);
     });
 
     it("inputMismatch names a missing, renamed or extra column", () => {
@@ -141,7 +137,7 @@ describe("engine RRS rows and input schema", () => {
 
     it("accepts any table when the spec declares no columns", () => {
       const t = table({ x: [1] });
-      assert.equal(applySchema(t, { type: "object", properties: {} }, "input1"), t);
+      expect(applySchema(t, { type: "object", properties: {} }, "input1")).to.equal(t);
     });
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { scoreModel } from "../../../emulator/engine/modules/scoreModel";
 import { trainModel } from "../../../emulator/engine/modules/trainModel";
 import { linearRegression } from "../../../emulator/engine/modules/linearRegression";
@@ -28,33 +28,27 @@ describe("engine module Score Model", () => {
   it("appends Scored Labels and Scored Probabilities after the input columns", () => {
     const input = table({ id: [10, 11, 12], x: [1, 8, 4.5], c: ["a", "b", "a"] });
     const out = tableOf(run(scoreModel, [model, input])[0]);
-    assert.deepEqual(names(out), ["id", "x", "c", "Scored Labels", "Scored Probabilities"]);
-    assert.deepEqual(values(out, "id"), [10, 11, 12]);
+    expect(names(out)).to.deep.equal(["id", "x", "c", "Scored Labels", "Scored Probabilities"]);
+    expect(values(out, "id")).to.deep.equal([10, 11, 12]);
     const p = values(out, "Scored Probabilities") as number[];
-    assert.ok(p[0] < 0.5 && p[1] > 0.5, `probabilities ${p.join(", ")}`);
-    assert.deepEqual(
-      values(out, "Scored Labels"),
-      p.map((v) => (v > 0.5 ? "yes" : "no")),
-    );
-    assert.deepEqual(
-      out.columns.slice(-2).map((c) => c.usage),
-      ["score", "score"],
-    );
-    assert.equal(out.columns[3].type, "String");
+    expect(p[0] < 0.5 && p[1] > 0.5, `probabilities ${p.join(", ")}`).to.equal(true);
+    expect(values(out, "Scored Labels")).to.deep.equal(p.map((v) => (v > 0.5 ? "yes" : "no")));
+    expect(out.columns.slice(-2).map((c) => c.usage)).to.deep.equal(["score", "score"]);
+    expect(out.columns[3].type).to.equal("String");
   });
 
   it("gives missing scores to rows with a missing feature and maps unseen levels to the unknown level", () => {
     const input = table({ x: [null, 3], c: ["a", "never-seen"] });
     const out = tableOf(run(scoreModel, [model, input])[0]);
     const p = values(out, "Scored Probabilities");
-    assert.equal(p[0], null);
-    assert.equal(typeof p[1], "number");
-    assert.deepEqual(values(out, "Scored Labels")[0], null);
+    expect(p[0]).to.equal(null);
+    expect(typeof p[1]).to.equal("number");
+    expect(values(out, "Scored Labels")[0]).to.deep.equal(null);
   });
 
   it("flags the model's label column as label when the input carries it", () => {
     const out = tableOf(run(scoreModel, [model, training])[0]);
-    assert.equal(out.columns.find((c) => c.name === "y")!.usage, "label");
+    expect(out.columns.find((c) => c.name === "y")!.usage).to.equal("label");
   });
 
   it("scores regression with Scored Labels only", () => {
@@ -65,9 +59,12 @@ describe("engine module Score Model", () => {
       { "Label column": byNames("y") },
     )[0];
     const out = tableOf(run(scoreModel, [m, table({ x: [10, 0.5] })])[0]);
-    assert.deepEqual(names(out), ["x", "Scored Labels"]);
+    expect(names(out)).to.deep.equal(["x", "Scored Labels"]);
     const s = values(out, "Scored Labels") as number[];
-    assert.ok(Math.abs(s[0] - 21) < 1e-9 && Math.abs(s[1] - 2) < 1e-9, `scores ${s.join(", ")}`);
+    expect(
+      Math.abs(s[0] - 21) < 1e-9 && Math.abs(s[1] - 2) < 1e-9,
+      `scores ${s.join(", ")}`,
+    ).to.equal(true);
   });
 
   it("Error 0001 when a feature column is absent, 0012 for an untrained learner", () => {

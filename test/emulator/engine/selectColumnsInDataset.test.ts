@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { selectColumnsInDataset } from "../../../emulator/engine/modules/selectColumnsInDataset";
 import { byNames, names, run, table, tableOf, throwsEngine, values } from "./helpers";
 
@@ -13,11 +13,11 @@ describe("engine module Select Columns in Dataset", () => {
     const out = tableOf(
       run(selectColumnsInDataset, [input], { "Select columns": byNames("c", "b") })[0],
     );
-    assert.deepEqual(names(out), ["b", "c"]);
-    assert.equal(out.rowCount, 2);
-    assert.equal(out.columns[0].categorical, true);
-    assert.equal(out.columns[1].usage, "label");
-    assert.deepEqual(values(out, "b"), ["x", "y"]);
+    expect(names(out)).to.deep.equal(["b", "c"]);
+    expect(out.rowCount).to.equal(2);
+    expect(out.columns[0].categorical).to.equal(true);
+    expect(out.columns[1].usage).to.equal("label");
+    expect(values(out, "b")).to.deep.equal(["x", "y"]);
   });
 
   it("Error 0001 names the missing column and the input port", () => {

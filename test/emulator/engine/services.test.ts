@@ -2,7 +2,8 @@
  * The four sample definitions of services/ run unchanged on the engine: training produces a
  * model and an evaluation, the predictive service scores with that model.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectVariant } from "../../helpers/expect";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TableSpecification, WebServiceProperties } from "../../../clients/wire";
@@ -31,11 +32,11 @@ const csvInput = (file: string, p: WebServiceProperties): DataTable =>
   applySchema(parseCsv(readFileSync(join(root, "data", file)), file), inputSpec(p), "input1");
 
 function dataset(out: GraphOutput | undefined): DataTable {
-  assert.ok(out && out.kind === "dataset", "a dataset output");
+  expectVariant(out, "kind", "dataset", "a dataset output");
   return out.table;
 }
 function model(out: GraphOutput | undefined): Uint8Array {
-  assert.ok(out && out.kind === "model", "a model output");
+  expectVariant(out, "kind", "model", "a model output");
   return out.ilearner;
 }
 
@@ -46,7 +47,7 @@ describe("engine: the sample services", () => {
   const bikePredictive = service("bike-demand-predictive");
 
   it("describe their shapes", () => {
-    assert.deepEqual(describeService(censusTraining, { strict: true }), {
+    expect(describeService(censusTraining, { strict: true })).to.deep.equal({
       inputs: [{ name: "input1", columns: Object.keys(inputSpec(censusTraining).properties) }],
       outputs: [
         { name: "output1", kind: "model" },
@@ -59,10 +60,10 @@ describe("engine: the sample services", () => {
       ],
       trainedModels: [],
     });
-    assert.deepEqual(describeService(censusPredictive, { strict: true }).trainedModels, [
+    expect(describeService(censusPredictive, { strict: true }).trainedModels).to.deep.equal([
       { assetId: "asset2", name: "Census Model [trained model]" },
     ]);
-    assert.deepEqual(describeService(bikePredictive, { strict: true }).outputs, [
+    expect(describeService(bikePredictive, { strict: true }).outputs).to.deep.equal([
       { name: "output1", kind: "dataset" },
     ]);
   });
@@ -78,16 +79,16 @@ describe("engine: the sample services", () => {
     });
     const ilearner = model(trained.outputs.output1);
     const info = inspectModel(ilearner);
-    assert.equal(info.learner, "Two-Class Logistic Regression");
-    assert.equal(info.labelColumn, "income");
-    assert.equal(info.featureColumns.length, 13);
+    expect(info.learner).to.equal("Two-Class Logistic Regression");
+    expect(info.labelColumn).to.equal("income");
+    expect(info.featureColumns.length).to.equal(13);
 
     const evaluation = dataset(trained.outputs.output2);
-    assert.equal(evaluation.rowCount, 1);
-    assert.deepEqual(values(evaluation, "Positive Label"), [">50K"]);
-    assert.deepEqual(values(evaluation, "Negative Label"), ["<=50K"]);
+    expect(evaluation.rowCount).to.equal(1);
+    expect(values(evaluation, "Positive Label")).to.deep.equal([">50K"]);
+    expect(values(evaluation, "Negative Label")).to.deep.equal(["<=50K"]);
     const auc = values(evaluation, "AUC")[0] as number;
-    assert.ok(auc > 0.8 && auc < 0.95, `held-out AUC ${auc}`);
+    expect(auc > 0.8 && auc < 0.95, `held-out AUC ${auc}`).to.equal(true);
     // Held-out rows = complete rows minus ⌊0.75 × complete rows⌋.
     let complete = 0;
     for (let r = 0; r < input.rowCount; r++)
@@ -97,7 +98,7 @@ describe("engine: the sample services", () => {
       (s, c) => s + (values(evaluation, c)[0] as number),
       0,
     );
-    assert.equal(counted, complete - Math.floor(complete * 0.75));
+    expect(counted).to.equal(complete - Math.floor(complete * 0.75));
 
     // RRS-style call of the predictive service: rows without the label.
     const specColumns = Object.keys(inputSpec(censusPredictive).properties);
@@ -112,17 +113,17 @@ describe("engine: the sample services", () => {
       strict: true,
     });
     const out = dataset(scored.outputs.output1);
-    assert.deepEqual(names(out), ["Scored Labels", "Scored Probabilities"]);
-    assert.equal(out.rowCount, 50);
+    expect(names(out)).to.deep.equal(["Scored Labels", "Scored Probabilities"]);
+    expect(out.rowCount).to.equal(50);
     const probs = values(out, "Scored Probabilities");
     const labels = values(out, "Scored Labels");
     // The predictive definition substitutes "Unknown" for missing categorical values (the model's
     // unknown level), so every row scores, including the sample's rows with missing workclass.
     const missing = rows.filter((row) => row.some((v) => v === null)).length;
-    assert.ok(missing > 0, "the sample has rows with missing values");
+    expect(missing, "the sample has rows with missing values").to.be.above(0);
     probs.forEach((p, i) => {
-      assert.ok(typeof p === "number" && p > 0 && p < 1, `row ${i} scored`);
-      assert.equal(labels[i], p > 0.5 ? ">50K" : "<=50K");
+      expect(p, `row ${i} scored`).to.be.a("number").above(0).and.below(1);
+      expect(labels[i]).to.equal(Number(p) > 0.5 ? ">50K" : "<=50K");
     });
   });
 
@@ -144,15 +145,15 @@ describe("engine: the sample services", () => {
       );
     const half = evaluate({ "Training fraction": "0.5" });
     const quarter = evaluate({});
-    assert.ok(
-      total(half) > total(quarter),
+    expect(
+      total(half),
       `${total(half)} held-out rows at 0.5 vs ${total(quarter)} at 0.75`,
-    );
-    assert.notDeepEqual(values(evaluate({ "Random seed": "7" }), "AUC"), values(quarter, "AUC"));
-    assert.deepEqual(
-      values(evaluate({ "Random seed": "42" }), "AUC"),
+    ).to.be.above(total(quarter));
+    expect(values(evaluate({ "Random seed": "7" }), "AUC")).to.not.deep.equal(
       values(quarter, "AUC"),
-      "42 is the default",
+    );
+    expect(values(evaluate({ "Random seed": "42" }), "AUC"), "42 is the default").to.deep.equal(
+      values(quarter, "AUC"),
     );
   });
 
@@ -165,9 +166,9 @@ describe("engine: the sample services", () => {
       strict: true,
     });
     const ilearner = model(trained.outputs.output1);
-    assert.equal(inspectModel(ilearner).learner, "Linear Regression");
+    expect(inspectModel(ilearner).learner).to.equal("Linear Regression");
     const evaluation = dataset(trained.outputs.output2);
-    assert.deepEqual(names(evaluation), [
+    expect(names(evaluation)).to.deep.equal([
       "Mean Absolute Error",
       "Root Mean Squared Error",
       "Relative Absolute Error",
@@ -176,11 +177,11 @@ describe("engine: the sample services", () => {
     ]);
     const r2 = values(evaluation, "Coefficient of Determination")[0] as number;
     const rmse = values(evaluation, "Root Mean Squared Error")[0] as number;
-    assert.ok(r2 > 0.9, `R² ${r2}`);
-    assert.ok(
+    expect(r2, `R² ${r2}`).to.be.above(0.9);
+    expect(
       rmse > 8 && rmse < 12,
       `RMSE ${rmse} should be near the noise's standard deviation (10)`,
-    );
+    ).to.equal(true);
 
     const spec = inputSpec(bikePredictive);
     const scored = runGraph({
@@ -200,10 +201,10 @@ describe("engine: the sample services", () => {
       strict: true,
     });
     const out = dataset(scored.outputs.output1);
-    assert.deepEqual(names(out), ["Scored Labels"]);
+    expect(names(out)).to.deep.equal(["Scored Labels"]);
     const [busy, quiet] = values(out, "Scored Labels") as number[];
     // True means: 120 + 32 + 71.75 - 44 - 20 + 25 + 30 = 214.75 and 120 + 12 + 7 - 64 - 50 + 0 - 25 = 0.
-    assert.ok(Math.abs(busy - 214.75) < 5, `busy hour ${busy}`);
-    assert.ok(Math.abs(quiet) < 8, `quiet hour ${quiet}`);
+    expect(Math.abs(busy - 214.75), `busy hour ${busy}`).to.be.below(5);
+    expect(Math.abs(quiet), `quiet hour ${quiet}`).to.be.below(8);
   });
 });

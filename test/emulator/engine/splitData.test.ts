@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { splitData } from "../../../emulator/engine/modules/splitData";
 import { byNames, run, table, tableOf, throwsEngine, values } from "./helpers";
 
@@ -16,18 +16,17 @@ function split(n: number, params: Record<string, string>) {
 describe("engine module Split Data", () => {
   it("puts ⌊n × fraction⌋ rows first; with 0.5 the odd row goes to the second output", () => {
     const [a, b] = split(7, { "Randomized split": "False" });
-    assert.deepEqual(a, [1, 2, 3]);
-    assert.deepEqual(b, [4, 5, 6, 7]);
+    expect(a).to.deep.equal([1, 2, 3]);
+    expect(b).to.deep.equal([4, 5, 6, 7]);
     const [c, d] = split(10, {
       "Fraction of rows in the first output dataset": "0.75",
       "Randomized split": "False",
     });
-    assert.equal(c.length, 7);
-    assert.equal(d.length, 3);
-    assert.equal(
+    expect(c.length).to.equal(7);
+    expect(d.length).to.equal(3);
+    expect(
       split(100, { "Fraction of rows in the first output dataset": "0.29" })[0].length,
-      29,
-    );
+    ).to.equal(29);
   });
 
   it("randomizes with the seed, deterministically, keeping each output in input order", () => {
@@ -43,30 +42,27 @@ describe("engine module Split Data", () => {
       "Random seed": "43",
       "Fraction of rows in the first output dataset": "0.5",
     });
-    assert.deepEqual(first, again);
-    assert.notDeepEqual(first[0], other[0]);
-    assert.equal(first[0].length, 10);
-    assert.deepEqual(
-      [...first[0], ...first[1]].sort((x, y) => x - y),
+    expect(first).to.deep.equal(again);
+    expect(first[0]).to.not.deep.equal(other[0]);
+    expect(first[0].length).to.equal(10);
+    expect([...first[0], ...first[1]].sort((x, y) => x - y)).to.deep.equal(
       Array.from({ length: 20 }, (_v, i) => i + 1),
     );
-    assert.deepEqual(
-      first[0],
-      [...first[0]].sort((x, y) => x - y),
-    );
-    assert.notDeepEqual(
-      first[0],
-      Array.from({ length: 10 }, (_v, i) => i + 1),
-    );
+    expect(first[0]).to.deep.equal([...first[0]].sort((x, y) => x - y));
+    expect(first[0]).to.not.deep.equal(Array.from({ length: 10 }, (_v, i) => i + 1));
   });
 
   it("seed 0 is the literal seed 0 (reproducible), not the clock", () => {
-    assert.deepEqual(split(30, { "Random seed": "0" }), split(30, { "Random seed": "0" }));
+    expect(split(30, { "Random seed": "0" })).to.deep.equal(split(30, { "Random seed": "0" }));
   });
 
   it("accepts percentages and row counts", () => {
-    assert.equal(split(10, { "Fraction of rows in the first output dataset": "30%" })[0].length, 3);
-    assert.equal(split(10, { "Fraction of rows in the first output dataset": "4" })[0].length, 4);
+    expect(split(10, { "Fraction of rows in the first output dataset": "30%" })[0].length).to.equal(
+      3,
+    );
+    expect(split(10, { "Fraction of rows in the first output dataset": "4" })[0].length).to.equal(
+      4,
+    );
     throwsEngine(() => split(10, { "Fraction of rows in the first output dataset": "10" }), {
       code: "0006",
       message:
@@ -88,8 +84,8 @@ describe("engine module Split Data", () => {
       "Random seed": "5",
     });
     const ids = values(tableOf(a), "id") as number[];
-    assert.equal(ids.length, 6);
-    assert.equal(ids.filter((i) => (i - 1) % 3 === 0).length, 2);
+    expect(ids.length).to.equal(6);
+    expect(ids.filter((i) => (i - 1) % 3 === 0).length).to.equal(2);
   });
 
   it("Error 0056 for a numeric strata column and 0021 for fewer than two rows", () => {
@@ -117,8 +113,8 @@ describe("engine module Split Data", () => {
       "Splitting mode": "Regular Expression",
       "Regular expression": '\\"text" ^[A-Z]',
     });
-    assert.deepEqual(values(tableOf(a), "n"), [1, 3]);
-    assert.deepEqual(values(tableOf(b), "n"), [2, 4]);
+    expect(values(tableOf(a), "n")).to.deep.equal([1, 3]);
+    expect(values(tableOf(b), "n")).to.deep.equal([2, 4]);
   });
 
   it("Relative Expression with a 0-based column index, & and |", () => {
@@ -127,12 +123,12 @@ describe("engine module Split Data", () => {
       "Splitting mode": "Relative Expression",
       "Relational expression": "(\\0)<=30 & !=20",
     });
-    assert.deepEqual(values(tableOf(a), "n"), [5, 25, 30]);
+    expect(values(tableOf(a), "n")).to.deep.equal([5, 25, 30]);
     const [c] = run(splitData, [t], {
       "Splitting mode": "Relative Expression",
       "Relational expression": '\\"n" < 10 | >= 40',
     });
-    assert.deepEqual(values(tableOf(c), "n"), [5, 40]);
+    expect(values(tableOf(c), "n")).to.deep.equal([5, 40]);
   });
 
   it("Recommender Split is a clear not-supported error", () => {

@@ -1,4 +1,5 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
+import { expectVariant } from "../../helpers/expect";
 import type { DataTable } from "../../../emulator/engine/api";
 import { linearRegression } from "../../../emulator/engine/modules/linearRegression";
 import { trainModel } from "../../../emulator/engine/modules/trainModel";
@@ -9,7 +10,7 @@ import { byNames, run, table, throwsEngine } from "./helpers";
 const lr = () => run(twoClassLogisticRegression, [])[0];
 const train = (learner: PortValue, t: DataTable, params: Record<string, string> = {}) => {
   const out = run(trainModel, [learner, t], params)[0];
-  assert.ok(out.type === "TrainedModel");
+  expectVariant(out, "type", "TrainedModel");
   return out.model;
 };
 
@@ -23,41 +24,38 @@ const data = () =>
 describe("engine module Train Model", () => {
   it("trains on the picked label, skipping rows with a missing value", () => {
     const m = train(lr(), data(), { "Label column": byNames("y") });
-    assert.equal(m.label.name, "y");
-    assert.deepEqual(
-      m.label.classes,
+    expect(m.label.name).to.equal("y");
+    expect(m.label.classes, "string labels: the second in ordinal order is positive").to.deep.equal(
       ["no", "yes"],
-      "string labels: the second in ordinal order is positive",
     );
-    assert.deepEqual(
-      m.features.map((f) => [f.name, f.kind]),
-      [
-        ["x", "numeric"],
-        ["c", "categorical"],
-      ],
-    );
-    assert.equal(m.training.rows, 8);
-    assert.equal(m.training.skippedRows, 1);
-    assert.equal(m.training.trainedAt, "2026-11-15T00:00:00.000Z");
+    expect(m.features.map((f) => [f.name, f.kind])).to.deep.equal([
+      ["x", "numeric"],
+      ["c", "categorical"],
+    ]);
+    expect(m.training.rows).to.equal(8);
+    expect(m.training.skippedRows).to.equal(1);
+    expect(m.training.trainedAt).to.equal("2026-11-15T00:00:00.000Z");
   });
 
   it("uses the label flag when the picker is blank", () => {
     const t = data();
     t.columns[2] = { ...t.columns[2], usage: "label" };
-    assert.equal(train(lr(), t).label.name, "y");
+    expect(train(lr(), t).label.name).to.equal("y");
   });
 
   it("picks the positive class by §12.1: true for booleans, 1 for integers", () => {
     const bools = table({ x: [1, 2, 3, 4], y: [true, false, true, false] });
-    assert.deepEqual(train(lr(), bools, { "Label column": byNames("y") }).label.classes, [0, 1]);
+    expect(train(lr(), bools, { "Label column": byNames("y") }).label.classes).to.deep.equal([
+      0, 1,
+    ]);
     const ints = table({ x: [1, 2, 3, 4], y: [1, 0, 0, 1] });
-    assert.deepEqual(train(lr(), ints, { "Label column": byNames("y") }).label.classes, [0, 1]);
+    expect(train(lr(), ints, { "Label column": byNames("y") }).label.classes).to.deep.equal([0, 1]);
   });
 
   it("is deterministic", () => {
     const a = train(lr(), data(), { "Label column": byNames("y") });
     const b = train(lr(), data(), { "Label column": byNames("y") });
-    assert.deepEqual(a.body, b.body);
+    expect(a.body).to.deep.equal(b.body);
   });
 
   it("Error 0024 when there is neither a picker value nor a label column", () => {

@@ -2,7 +2,7 @@
  * The engine runs on a worker thread (as the server runs it): no shared state, plain-data
  * results, errors as plain data.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -39,19 +39,19 @@ describe("engine on a worker thread", () => {
       properties,
       readFileSync(join(root, "data", "bike-demand-sample.csv")),
     );
-    assert.equal(reply.error, undefined);
-    assert.equal(inspectModel(reply.ilearner as Uint8Array).learner, "Linear Regression");
+    expect(reply.error).to.equal(undefined);
+    expect(inspectModel(reply.ilearner as Uint8Array).learner).to.equal("Linear Regression");
     const evaluation = reply.evaluation as { columnNames: string[]; values: string[][] };
-    assert.equal(evaluation.columnNames[4], "Coefficient of Determination");
-    assert.ok(Number(evaluation.values[0][4]) > 0.9);
-    assert.ok((reply.lines as string[]).includes("node2 Edit Metadata: started"));
+    expect(evaluation.columnNames[4]).to.equal("Coefficient of Determination");
+    expect(Number(evaluation.values[0][4])).to.be.above(0.9);
+    expect(reply.lines as string[]).to.include("node2 Edit Metadata: started");
   });
 
   it("reports an engine error as plain data that rebuilds into an EngineError", async () => {
     const reply = await runInWorker(properties, Buffer.from("hour,count\n1,2\n"));
     const error = EngineError.fromJSON(reply.error as EngineErrorData);
-    assert.equal(error.kind, "inputMismatch");
-    assert.equal(error.code, "SchemaMismatch");
-    assert.equal(error.message, 'Input "input1" is missing column "temperature"');
+    expect(error.kind).to.equal("inputMismatch");
+    expect(error.code).to.equal("SchemaMismatch");
+    expect(error.message).to.equal('Input "input1" is missing column "temperature"');
   });
 });

@@ -1,5 +1,5 @@
 /** Credential generation and constant-time checking. */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   authorizes,
   bearerToken,
@@ -11,33 +11,33 @@ import {
 
 describe("emulator auth", function () {
   it("generates ids, keys and tokens of the right shape, never twice the same", function () {
-    assert.match(newHexId(), /^[0-9a-f]{32}$/);
-    assert.match(newKey(), /^[A-Za-z0-9+/]{86}==$/);
-    assert.match(newToken(), /^[A-Za-z0-9_-]{43}$/);
+    expect(newHexId()).to.match(/^[0-9a-f]{32}$/);
+    expect(newKey()).to.match(/^[A-Za-z0-9+/]{86}==$/);
+    expect(newToken()).to.match(/^[A-Za-z0-9_-]{43}$/);
     const keys = new Set(Array.from({ length: 200 }, () => newKey()));
-    assert.equal(keys.size, 200);
+    expect(keys.size).to.equal(200);
   });
 
   it("compares secrets exactly, whatever their lengths", function () {
-    assert.equal(secretEquals("abc", "abc"), true);
-    assert.equal(secretEquals("abc", "abd"), false);
-    assert.equal(secretEquals("abc", "abcd"), false);
-    assert.equal(secretEquals("", "abc"), false);
+    expect(secretEquals("abc", "abc")).to.equal(true);
+    expect(secretEquals("abc", "abd")).to.equal(false);
+    expect(secretEquals("abc", "abcd")).to.equal(false);
+    expect(secretEquals("", "abc")).to.equal(false);
   });
 
   it("reads only the Bearer scheme", function () {
-    assert.equal(bearerToken("Bearer k1"), "k1");
-    assert.equal(bearerToken("bearer   k1  "), "k1");
-    assert.equal(bearerToken("Basic k1"), undefined);
-    assert.equal(bearerToken("Bearer"), undefined);
-    assert.equal(bearerToken(undefined), undefined);
-    assert.equal(bearerToken(["Bearer a", "Bearer b"]), "a");
+    expect(bearerToken("Bearer k1")).to.equal("k1");
+    expect(bearerToken("bearer   k1  ")).to.equal("k1");
+    expect(bearerToken("Basic k1")).to.equal(undefined);
+    expect(bearerToken("Bearer")).to.equal(undefined);
+    expect(bearerToken(undefined)).to.equal(undefined);
+    expect(bearerToken(["Bearer a", "Bearer b"])).to.equal("a");
   });
 
   it("authorizes when any accepted secret matches, never with an empty one", function () {
-    assert.equal(authorizes("Bearer s2", ["s1", "s2"]), true);
-    assert.equal(authorizes("Bearer s3", ["s1", "s2"]), false);
-    assert.equal(authorizes("Bearer x", [undefined, ""]), false);
-    assert.equal(authorizes(undefined, ["s1"]), false);
+    expect(authorizes("Bearer s2", ["s1", "s2"])).to.equal(true);
+    expect(authorizes("Bearer s3", ["s1", "s2"])).to.equal(false);
+    expect(authorizes("Bearer x", [undefined, ""])).to.equal(false);
+    expect(authorizes(undefined, ["s1"])).to.equal(false);
   });
 });

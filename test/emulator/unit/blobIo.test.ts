@@ -1,5 +1,5 @@
 /** Blob references: connection strings, addressing modes, result SAS (pure, no storage calls). */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   parseConnectionString,
   resolveBlobRef,
@@ -21,30 +21,26 @@ function detailOf(fn: () => unknown): string | undefined {
 
 describe("emulator blob references", function () {
   it("parses connection strings (keys case-insensitive; endpoint from suffix or BlobEndpoint)", function () {
-    assert.deepEqual(
+    expect(
       parseConnectionString(
         `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${KEY};EndpointSuffix=core.windows.net`,
       ),
-      {
-        accountName: "acct",
-        accountKey: KEY,
-        blobEndpoint: "https://acct.blob.core.windows.net",
-      },
-    );
-    assert.equal(
+    ).to.deep.equal({
+      accountName: "acct",
+      accountKey: KEY,
+      blobEndpoint: "https://acct.blob.core.windows.net",
+    });
+    expect(
       parseConnectionString(
         `accountname=devstoreaccount1;accountkey=${KEY};blobendpoint=http://127.0.0.1:1234/devstoreaccount1/`,
       )?.blobEndpoint,
-      "http://127.0.0.1:1234/devstoreaccount1",
-    );
-    assert.equal(
-      parseConnectionString("UseDevelopmentStorage=true")?.accountName,
+    ).to.equal("http://127.0.0.1:1234/devstoreaccount1");
+    expect(parseConnectionString("UseDevelopmentStorage=true")?.accountName).to.equal(
       "devstoreaccount1",
     );
-    assert.equal(parseConnectionString("AccountName=acct"), undefined);
-    assert.equal(parseConnectionString("AccountName=acct;AccountKey=not base64!"), undefined);
-    assert.equal(
-      parseConnectionString(`AccountName=a;AccountKey=${KEY};BlobEndpoint=ftp://x`),
+    expect(parseConnectionString("AccountName=acct")).to.equal(undefined);
+    expect(parseConnectionString("AccountName=acct;AccountKey=not base64!")).to.equal(undefined);
+    expect(parseConnectionString(`AccountName=a;AccountKey=${KEY};BlobEndpoint=ftp://x`)).to.equal(
       undefined,
     );
   });
@@ -54,11 +50,11 @@ describe("emulator blob references", function () {
       { ConnectionString: `AccountName=a;AccountKey=${KEY}`, RelativeLocation: "/c1x/in.csv" },
       "input1",
     );
-    assert.equal(key.mode, "key");
-    assert.deepEqual(
-      [key.mode === "key" && key.container, key.mode === "key" && key.blob],
-      ["c1x", "in.csv"],
-    );
+    expect(key.mode).to.equal("key");
+    expect([key.mode === "key" && key.container, key.mode === "key" && key.blob]).to.deep.equal([
+      "c1x",
+      "in.csv",
+    ]);
     const sas = resolveBlobRef(
       {
         BaseLocation: "http://127.0.0.1:1/acct/",
@@ -67,7 +63,7 @@ describe("emulator blob references", function () {
       },
       "output1",
     );
-    assert.deepEqual(sas, {
+    expect(sas).to.deep.equal({
       mode: "sas",
       baseLocation: "http://127.0.0.1:1/acct",
       container: "c1x",
@@ -77,31 +73,27 @@ describe("emulator blob references", function () {
   });
 
   it("names what is wrong with a reference", function () {
-    assert.equal(
-      detailOf(() => resolveBlobRef({ RelativeLocation: "c1x/x.csv" }, "input1")),
+    expect(detailOf(() => resolveBlobRef({ RelativeLocation: "c1x/x.csv" }, "input1"))).to.equal(
       "MissingInputBlobInformation",
     );
-    assert.equal(
+    expect(
       detailOf(() =>
         resolveBlobRef({ ConnectionString: "junk", RelativeLocation: "c1x/x.csv" }, "input1"),
       ),
-      "InvalidBlobConnectionString",
-    );
-    assert.equal(
+    ).to.equal("InvalidBlobConnectionString");
+    expect(
       detailOf(() =>
         resolveBlobRef(
           { ConnectionString: `AccountName=a;AccountKey=${KEY}`, RelativeLocation: "c1x/../y" },
           "input1",
         ),
       ),
-      "InvalidBlob",
-    );
-    assert.equal(
+    ).to.equal("InvalidBlob");
+    expect(
       detailOf(() =>
         resolveBlobRef({ SasBlobToken: "?sig=x", RelativeLocation: "c1x/y.csv" }, "input1"),
       ),
-      "MissingInputBlobInformation",
-    );
+    ).to.equal("MissingInputBlobInformation");
   });
 
   it("answers a fresh read-only blob SAS for 24 h from 5 min ago", function () {
@@ -114,16 +106,16 @@ describe("emulator blob references", function () {
     );
     const now = new Date("2026-11-27T12:00:00Z");
     const result = resultReference(ref, now);
-    assert.equal(result.ConnectionString, null);
-    assert.equal(result.BaseLocation, "http://127.0.0.1:9/acct/");
-    assert.equal(result.RelativeLocation, "c1x/m.ilearner");
+    expect(result.ConnectionString).to.equal(null);
+    expect(result.BaseLocation).to.equal("http://127.0.0.1:9/acct/");
+    expect(result.RelativeLocation).to.equal("c1x/m.ilearner");
     const sas = new URLSearchParams(result.SasBlobToken!.slice(1));
-    assert.equal(sas.get("sp"), "r");
-    assert.equal(sas.get("sr"), "b");
-    assert.equal(sas.get("st"), "2026-11-27T11:55:00Z");
-    assert.equal(sas.get("se"), "2026-11-28T12:00:00Z");
-    assert.ok(sas.get("sig"));
+    expect(sas.get("sp")).to.equal("r");
+    expect(sas.get("sr")).to.equal("b");
+    expect(sas.get("st")).to.equal("2026-11-27T11:55:00Z");
+    expect(sas.get("se")).to.equal("2026-11-28T12:00:00Z");
+    expect(sas.get("sig")).to.be.ok;
     const later = resultReference(ref, new Date(now.getTime() + 1000));
-    assert.notEqual(later.SasBlobToken, result.SasBlobToken, "every call signs anew");
+    expect(later.SasBlobToken, "every call signs anew").to.not.equal(result.SasBlobToken);
   });
 });

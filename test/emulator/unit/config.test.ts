@@ -1,5 +1,5 @@
 /** Configuration: defaults, validation, and the command line with its environment variables. */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import * as path from "node:path";
 import { resolveConfig } from "../../../emulator/config";
 import {
@@ -14,26 +14,27 @@ import { withEmulatorEnv } from "./emulatorEnv";
 describe("emulator configuration", function () {
   it("applies the named defaults and freezes the result", function () {
     const config = resolveConfig({});
-    assert.equal(config.host, DEFAULT_HOST);
-    assert.equal(config.host, "127.0.0.1", "loopback by default");
-    assert.equal(config.port, DEFAULT_PORT);
-    assert.equal(config.storage, DEFAULT_STORAGE);
-    assert.equal(config.location, path.resolve(".azureml-emulator"));
-    assert.equal(config.maxRunningJobs, DEFAULT_MAX_RUNNING_JOBS);
-    assert.equal(config.statusCodeFormat, "name");
-    assert.equal(config.strict, false);
-    assert.ok(Object.isFrozen(config));
+    expect(config.host).to.equal(DEFAULT_HOST);
+    expect(config.host, "loopback by default").to.equal("127.0.0.1");
+    expect(config.port).to.equal(DEFAULT_PORT);
+    expect(config.storage).to.equal(DEFAULT_STORAGE);
+    expect(config.location).to.equal(path.resolve(".azureml-emulator"));
+    expect(config.maxRunningJobs).to.equal(DEFAULT_MAX_RUNNING_JOBS);
+    expect(config.statusCodeFormat).to.equal("name");
+    expect(config.strict).to.equal(false);
+    expect(Object.isFrozen(config)).to.equal(true);
   });
 
   it("rejects invalid options, naming them", function () {
-    assert.throws(() => resolveConfig({ port: 70000 }), /port/);
-    assert.throws(() => resolveConfig({ port: -1 }), /port/);
-    assert.throws(() => resolveConfig({ statusCodeFormat: "text" as "name" }), /statusCodeFormat/);
-    assert.throws(() => resolveConfig({ storage: "127.0.0.1:10000" }), /storage/);
-    assert.throws(() => resolveConfig({ maxRunningJobs: 0 }), /maxRunningJobs/);
-    assert.throws(() => resolveConfig({ armToken: " " }), /armToken/);
-    assert.equal(
-      resolveConfig({ storage: "http://127.0.0.1:10000/" }).storage,
+    expect(() => resolveConfig({ port: 70000 })).to.throw(/port/);
+    expect(() => resolveConfig({ port: -1 })).to.throw(/port/);
+    expect(() => resolveConfig({ statusCodeFormat: "text" as "name" })).to.throw(
+      /statusCodeFormat/,
+    );
+    expect(() => resolveConfig({ storage: "127.0.0.1:10000" })).to.throw(/storage/);
+    expect(() => resolveConfig({ maxRunningJobs: 0 })).to.throw(/maxRunningJobs/);
+    expect(() => resolveConfig({ armToken: " " })).to.throw(/armToken/);
+    expect(resolveConfig({ storage: "http://127.0.0.1:10000/" }).storage).to.equal(
       "http://127.0.0.1:10000",
     );
   });
@@ -74,7 +75,7 @@ describe("emulator configuration", function () {
         "debug",
       ]),
     );
-    assert.deepEqual(options, {
+    expect(options).to.deep.equal({
       host: "::1",
       port: 0,
       location: "/tmp/x",
@@ -105,31 +106,30 @@ describe("emulator configuration", function () {
       },
       () => {
         const options = parseOptions(["node", "x", "--port", "0"]);
-        assert.equal(options.port, 0, "the flag wins");
-        assert.equal(options.host, "127.0.0.2");
-        assert.equal(options.statusCodeFormat, "int");
-        assert.equal(options.armToken, "env-token");
-        assert.equal(options.strict, false, "STRICT=false means false");
+        expect(options.port, "the flag wins").to.equal(0);
+        expect(options.host).to.equal("127.0.0.2");
+        expect(options.statusCodeFormat).to.equal("int");
+        expect(options.armToken).to.equal("env-token");
+        expect(options.strict, "STRICT=false means false").to.equal(false);
       },
     );
     withEmulatorEnv({ PORT: "1234", SWAP_DELAY_MS: "250", STRICT: "true" }, () => {
       const options = parseOptions(["node", "x"]);
-      assert.equal(options.strict, true);
-      assert.strictEqual(options.port, 1234, "a number, parsed from the variable");
-      assert.strictEqual(options.swapDelayMs, 250);
+      expect(options.strict).to.equal(true);
+      expect(options.port, "a number, parsed from the variable").to.equal(1234);
+      expect(options.swapDelayMs).to.equal(250);
     });
     withEmulatorEnv({ PORT: "abc" }, () => {
-      assert.throws(
+      expect(
         () =>
           buildCommand()
             .exitOverride()
             .configureOutput({ writeErr: () => undefined })
             .parse(["node", "x"]),
-        /AZUREML_EMULATOR_PORT.*non-negative integer/,
         "a variable's value is checked like the flag's",
-      );
+      ).to.throw(/AZUREML_EMULATOR_PORT.*non-negative integer/);
     });
-    assert.equal(process.env.AZUREML_EMULATOR_HOST, before, "the environment is put back");
+    expect(process.env.AZUREML_EMULATOR_HOST, "the environment is put back").to.equal(before);
   });
 
   it("documents each option with its environment variable in --help", function () {
@@ -146,7 +146,7 @@ describe("emulator configuration", function () {
       "SWAP_DELAY_MS",
       "LOG_LEVEL",
     ]) {
-      assert.ok(help.includes(`AZUREML_EMULATOR_${name}`), name);
+      expect(help, name).to.include(`AZUREML_EMULATOR_${name}`);
     }
   });
 });

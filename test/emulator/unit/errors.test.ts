@@ -3,7 +3,7 @@
  * envelope, status and codes, and every row has a method. Also the two wire envelopes and the
  * mapping of engine errors.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { EngineError } from "../../../emulator/engine/errors";
@@ -62,32 +62,26 @@ describe("emulator error catalogue (docs/errors.md ↔ ErrorFactory)", function 
   const methods = factoryMethods();
 
   it("reads a non-trivial catalogue", function () {
-    assert.ok(rows.length >= 60, `only ${rows.length} rows parsed`);
-    assert.equal(new Set(rows.map((r) => r.method)).size, rows.length, "no duplicate rows");
+    expect(rows.length, `only ${rows.length} rows parsed`).to.be.at.least(60);
+    expect(new Set(rows.map((r) => r.method)).size, "no duplicate rows").to.equal(rows.length);
   });
 
   it("documents every factory method", function () {
     const documented = new Set(rows.map((r) => r.method));
-    assert.deepEqual(
-      methods.filter((m) => !documented.has(m)),
-      [],
-    );
+    expect(methods.filter((m) => !documented.has(m))).to.deep.equal([]);
   });
 
   it("has a factory method for every documented row", function () {
-    assert.deepEqual(
-      rows.filter((r) => !methods.includes(r.method)).map((r) => r.method),
-      [],
-    );
+    expect(rows.filter((r) => !methods.includes(r.method)).map((r) => r.method)).to.deep.equal([]);
   });
 
   it("documents each method's envelope, status and codes exactly", function () {
     for (const row of rows) {
       const error = build(row.method);
-      assert.equal(error.envelope === "arm" ? "ARM" : "classic", row.envelope, row.method);
-      assert.equal(error.status, row.status, row.method);
-      assert.equal(error.code, row.code, row.method);
-      assert.equal(error.detailCode, row.detail, row.method);
+      expect(error.envelope === "arm" ? "ARM" : "classic", row.method).to.equal(row.envelope);
+      expect(error.status, row.method).to.equal(row.status);
+      expect(error.code, row.method).to.equal(row.code);
+      expect(error.detailCode, row.method).to.equal(row.detail);
     }
   });
 
@@ -97,14 +91,14 @@ describe("emulator error catalogue (docs/errors.md ↔ ErrorFactory)", function 
       const fn = (ErrorFactory as unknown as Factory)[name];
       const text = JSON.stringify(error.toBody());
       for (let i = 0; i < fn.length; i++)
-        assert.ok(text.includes(`arg${i}`), `${name} drops argument ${i}`);
+        expect(text, `${name} drops argument ${i}`).to.include(`arg${i}`);
     }
   });
 });
 
 describe("emulator error envelopes", function () {
   it("renders the classic envelope with details, and without them when empty", function () {
-    assert.deepEqual(ErrorFactory.cannotStartJob("j1", "Running").toBody(), {
+    expect(ErrorFactory.cannotStartJob("j1", "Running").toBody()).to.deep.equal({
       error: {
         code: "InvalidOperation",
         message: "The job j1 cannot be started because it is in Running state.",
@@ -116,17 +110,17 @@ describe("emulator error envelopes", function () {
         ],
       },
     });
-    assert.deepEqual(new ClassicHttpError(500, "InternalError", "boom").toBody(), {
+    expect(new ClassicHttpError(500, "InternalError", "boom").toBody()).to.deep.equal({
       error: { code: "InternalError", message: "boom" },
     });
   });
 
   it("renders the ARM envelope with target and details", function () {
     const body = ErrorFactory.cannotChangeStorageAccount("acct").toBody();
-    assert.equal(body.error.code, "BadRequest");
-    assert.equal((body.error as { target?: string }).target, "properties.storageAccount.name");
-    assert.equal(body.error.details?.[0].code, "CannotChangeStorageAccount");
-    assert.ok(ErrorFactory.armResourceNotFound("rg", "svc") instanceof ArmHttpError);
+    expect(body.error.code).to.equal("BadRequest");
+    expect((body.error as { target?: string }).target).to.equal("properties.storageAccount.name");
+    expect(body.error.details?.[0].code).to.equal("CannotChangeStorageAccount");
+    expect(ErrorFactory.armResourceNotFound("rg", "svc")).to.be.instanceOf(ArmHttpError);
   });
 });
 
@@ -165,16 +159,16 @@ describe("emulator mapping of engine errors", function () {
       ],
     ] as const;
     for (const [error, status, code, detail] of cases) {
-      assert.ok(isEngineError(error));
+      expect(isEngineError(error)).to.equal(true);
       const http = engineErrorToHttp(error);
-      assert.equal(http.status, status);
-      assert.equal(http.code, code);
-      assert.equal(http.detailCode, detail);
+      expect(http.status).to.equal(status);
+      expect(http.code).to.equal(code);
+      expect(http.detailCode).to.equal(detail);
       const details = engineErrorDetails(error);
-      assert.ok(details.startsWith(`${code}/${detail}`), details);
-      assert.ok(details.includes(error.message), details);
+      expect(details.startsWith(`${code}/${detail}`), details).to.equal(true);
+      expect(details, details).to.include(error.message);
     }
-    assert.match(engineErrorDetails(cases[0][0]), /\(Split Data\)/);
-    assert.equal(isEngineError(new Error("plain")), false);
+    expect(engineErrorDetails(cases[0][0])).to.match(/\(Split Data\)/);
+    expect(isEngineError(new Error("plain"))).to.equal(false);
   });
 });

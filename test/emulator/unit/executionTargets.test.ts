@@ -3,7 +3,7 @@
  * that a resolved target is reused only while it holds: any write of a service or endpoint, or
  * the swap time of a PATCHed model, makes the next request see the new state.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import type { WebServiceProperties } from "../../../clients/wire";
 import { resolveConfig } from "../../../emulator/config";
 import type { ServiceShape } from "../../../emulator/engine/api";
@@ -117,58 +117,60 @@ describe("emulator execution targets", function () {
     store.putArmService(armService(SHA_OLD));
     store.putEndpoint(classicEndpoint());
     const arm = targets.resolve("subscriptions", SCOPE.toUpperCase(), ARM_ID.toUpperCase());
-    assert.deepEqual(arm?.keys, ["arm-primary", "arm-secondary"]);
-    assert.equal(arm?.serving?.models.asset2, SHA_OLD);
-    assert.equal(arm?.state, "Succeeded");
+    expect(arm?.keys).to.deep.equal(["arm-primary", "arm-secondary"]);
+    expect(arm?.serving?.models.asset2).to.equal(SHA_OLD);
+    expect(arm?.state).to.equal("Succeeded");
     const classic = targets.resolve("workspaces", "ws", CLASSIC_ID);
-    assert.deepEqual(classic?.keys, ["classic-primary", "classic-secondary"]);
-    assert.equal(classic?.label, "endpoint later of web service Classic");
-    assert.deepEqual(classic?.serving?.shape.trainedModels, shape.trainedModels);
-    assert.equal(targets.byExecutionId(ARM_ID)?.executionId, ARM_ID);
-    assert.equal(targets.byExecutionId(CLASSIC_ID)?.executionId, CLASSIC_ID);
-    assert.equal(targets.byExecutionId("4".repeat(32)), undefined);
+    expect(classic?.keys).to.deep.equal(["classic-primary", "classic-secondary"]);
+    expect(classic?.label).to.equal("endpoint later of web service Classic");
+    expect(classic?.serving?.shape.trainedModels).to.deep.equal(shape.trainedModels);
+    expect(targets.byExecutionId(ARM_ID)?.executionId).to.equal(ARM_ID);
+    expect(targets.byExecutionId(CLASSIC_ID)?.executionId).to.equal(CLASSIC_ID);
+    expect(targets.byExecutionId("4".repeat(32))).to.equal(undefined);
   });
 
   it("answers nothing for another scope or the other kind of URL", function () {
     store.putArmService(armService(SHA_OLD));
     store.putEndpoint(classicEndpoint());
-    assert.ok(targets.resolve("subscriptions", SCOPE, ARM_ID), "resolved (and cached) once");
-    assert.equal(targets.resolve("subscriptions", "5".repeat(32), ARM_ID), undefined);
-    assert.equal(targets.resolve("workspaces", SCOPE, ARM_ID), undefined);
-    assert.ok(targets.resolve("workspaces", "WS", CLASSIC_ID));
-    assert.equal(targets.resolve("workspaces", "other", CLASSIC_ID), undefined);
-    assert.equal(targets.resolve("subscriptions", SCOPE, CLASSIC_ID), undefined);
+    expect(targets.resolve("subscriptions", SCOPE, ARM_ID), "resolved (and cached) once").to.be.ok;
+    expect(targets.resolve("subscriptions", "5".repeat(32), ARM_ID)).to.equal(undefined);
+    expect(targets.resolve("workspaces", SCOPE, ARM_ID)).to.equal(undefined);
+    expect(targets.resolve("workspaces", "WS", CLASSIC_ID)).to.be.ok;
+    expect(targets.resolve("workspaces", "other", CLASSIC_ID)).to.equal(undefined);
+    expect(targets.resolve("subscriptions", SCOPE, CLASSIC_ID)).to.equal(undefined);
   });
 
   it("reuses a resolved target until a service or endpoint is written", function () {
     store.putArmService(armService(SHA_OLD));
     const first = targets.resolve("subscriptions", SCOPE, ARM_ID);
-    assert.equal(targets.resolve("subscriptions", SCOPE, ARM_ID), first, "the same object");
-    assert.equal(targets.byExecutionId(ARM_ID), first);
+    expect(targets.resolve("subscriptions", SCOPE, ARM_ID), "the same object").to.equal(first);
+    expect(targets.byExecutionId(ARM_ID)).to.equal(first);
     // Provisioning succeeding swaps the served model without touching modifiedOn.
     store.putArmService(armService(SHA_NEW));
-    assert.equal(targets.resolve("subscriptions", SCOPE, ARM_ID)?.serving?.models.asset2, SHA_NEW);
+    expect(targets.resolve("subscriptions", SCOPE, ARM_ID)?.serving?.models.asset2).to.equal(
+      SHA_NEW,
+    );
     store.deleteArmService("sub/rg/svc");
-    assert.equal(targets.resolve("subscriptions", SCOPE, ARM_ID), undefined, "deleted");
+    expect(targets.resolve("subscriptions", SCOPE, ARM_ID), "deleted").to.equal(undefined);
 
     store.putEndpoint(classicEndpoint());
     const classic = targets.resolve("workspaces", "ws", CLASSIC_ID);
-    assert.equal(targets.resolve("workspaces", "ws", CLASSIC_ID), classic, "the same object");
+    expect(targets.resolve("workspaces", "ws", CLASSIC_ID), "the same object").to.equal(classic);
     store.putEndpoint({ ...classicEndpoint(), primaryKey: "regenerated" });
-    assert.equal(targets.resolve("workspaces", "ws", CLASSIC_ID)?.keys[0], "regenerated");
+    expect(targets.resolve("workspaces", "ws", CLASSIC_ID)?.keys[0]).to.equal("regenerated");
     store.deleteClassicService("ws/svc");
-    assert.equal(targets.resolve("workspaces", "ws", CLASSIC_ID), undefined, "service deleted");
+    expect(targets.resolve("workspaces", "ws", CLASSIC_ID), "service deleted").to.equal(undefined);
   });
 
   it("serves a PATCHed classic model from its swap time on, with no write in between", async function () {
     const effectiveAt = new Date(Date.now() + 150).toISOString();
     store.putEndpoint(classicEndpoint({ sha: SHA_NEW, effectiveAt }));
     const before = targets.resolve("workspaces", "ws", CLASSIC_ID);
-    assert.equal(before?.serving?.models.asset2, SHA_OLD, "the old model before the swap time");
-    assert.equal(targets.resolve("workspaces", "ws", CLASSIC_ID), before, "reused meanwhile");
+    expect(before?.serving?.models.asset2, "the old model before the swap time").to.equal(SHA_OLD);
+    expect(targets.resolve("workspaces", "ws", CLASSIC_ID), "reused meanwhile").to.equal(before);
     await new Promise((resolve) => setTimeout(resolve, Date.parse(effectiveAt) + 20 - Date.now()));
     const after = targets.resolve("workspaces", "ws", CLASSIC_ID);
-    assert.equal(after?.serving?.models.asset2, SHA_NEW, "the new model after it");
-    assert.equal(before?.serving?.models.asset2, SHA_OLD, "a resolved target never changes");
+    expect(after?.serving?.models.asset2, "the new model after it").to.equal(SHA_NEW);
+    expect(before?.serving?.models.asset2, "a resolved target never changes").to.equal(SHA_OLD);
   });
 });

@@ -4,7 +4,7 @@
  * emulator (envelopes, Retry-After, nothing done by a refused request, latency, run-time changes,
  * a job failed at a chosen module).
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { resolveConfig, resolveFaultSettings } from "../../../emulator/config";
 import { FaultInjector, seededRandom } from "../../../emulator/faults";
 import { createLogger } from "../../../emulator/logger";
@@ -38,7 +38,7 @@ const injector = (options: Parameters<typeof resolveFaultSettings>[0]): FaultInj
 describe("emulator fault injection: options", function () {
   it("is off by default", function () {
     const config = resolveConfig({});
-    assert.deepEqual(config.faults, {
+    expect(config.faults).to.deep.equal({
       rate: 0,
       every: 0,
       count: undefined,
@@ -49,7 +49,7 @@ describe("emulator fault injection: options", function () {
       paths: undefined,
       failJobAtModule: undefined,
     });
-    assert.equal(new FaultInjector(config.faults, silent).active, false);
+    expect(new FaultInjector(config.faults, silent).active).to.equal(false);
   });
 
   it("reads every fault flag", function () {
@@ -75,7 +75,7 @@ describe("emulator fault injection: options", function () {
         "Train Model",
       ]),
     );
-    assert.deepEqual(options, {
+    expect(options).to.deep.equal({
       faultRate: 0.25,
       faultCount: 3,
       faultSeed: 7,
@@ -85,10 +85,9 @@ describe("emulator fault injection: options", function () {
       faultPaths: "POST .*/jobs$",
       failJobAtModule: "Train Model",
     });
-    assert.deepEqual(
+    expect(
       withEmulatorEnv({}, () => parseOptions(["node", "x", "--fault-every", "4"])),
-      { faultEvery: 4 },
-    );
+    ).to.deep.equal({ faultEvery: 4 });
   });
 
   it("reads the environment variables, flags winning", function () {
@@ -102,16 +101,18 @@ describe("emulator fault injection: options", function () {
       },
       () => parseOptions(["node", "x", "--fault-latency-ms", "30"]),
     );
-    assert.strictEqual(options.faultEvery, 5);
-    assert.equal(options.faultStatus, 429);
-    assert.equal(options.faultLatencyMs, 30, "the flag wins");
-    assert.equal(options.failJobAtModule, "Split Data");
+    expect(options.faultEvery).to.equal(5);
+    expect(options.faultStatus).to.equal(429);
+    expect(options.faultLatencyMs, "the flag wins").to.equal(30);
+    expect(options.failJobAtModule).to.equal("Split Data");
     const config = resolveConfig(options);
-    assert.equal(config.faults.every, 5);
-    assert.equal(config.faults.status, 429);
+    expect(config.faults.every).to.equal(5);
+    expect(config.faults.status).to.equal(429);
     const rate = withEmulatorEnv({ FAULT_RATE: "0.5" }, () => parseOptions(["node", "x"]));
-    assert.strictEqual(rate.faultRate, 0.5, "a number, parsed from the variable");
-    assert.equal(process.env.AZUREML_EMULATOR_FAULT_EVERY, before, "the environment is put back");
+    expect(rate.faultRate, "a number, parsed from the variable").to.equal(0.5);
+    expect(process.env.AZUREML_EMULATOR_FAULT_EVERY, "the environment is put back").to.equal(
+      before,
+    );
   });
 
   it("rejects bad values, naming the option", function () {
@@ -121,14 +122,14 @@ describe("emulator fault injection: options", function () {
         .exitOverride()
         .configureOutput({ writeErr: () => undefined })
         .parse(["node", "x", ...args]);
-    assert.throws(() => parse(["--fault-rate", "1.5"]), /between 0 and 1/);
-    assert.throws(() => parse(["--fault-status", "500"]), /429, 503/);
-    assert.throws(() => resolveConfig({ faultRate: -0.1 }), /faultRate/);
-    assert.throws(() => resolveConfig({ faultRate: 0.5, faultEvery: 2 }), /exclusive/);
-    assert.throws(() => resolveConfig({ faultStatus: 500 as 503 }), /faultStatus/);
-    assert.throws(() => resolveConfig({ faultPaths: "([" }), /faultPaths/);
-    assert.throws(() => resolveConfig({ faultLatencyMs: 1.5 }), /faultLatencyMs/);
-    assert.throws(() => resolveConfig({ faultCount: -1 }), /faultCount/);
+    expect(() => parse(["--fault-rate", "1.5"])).to.throw(/between 0 and 1/);
+    expect(() => parse(["--fault-status", "500"])).to.throw(/429, 503/);
+    expect(() => resolveConfig({ faultRate: -0.1 })).to.throw(/faultRate/);
+    expect(() => resolveConfig({ faultRate: 0.5, faultEvery: 2 })).to.throw(/exclusive/);
+    expect(() => resolveConfig({ faultStatus: 500 as 503 })).to.throw(/faultStatus/);
+    expect(() => resolveConfig({ faultPaths: "([" })).to.throw(/faultPaths/);
+    expect(() => resolveConfig({ faultLatencyMs: 1.5 })).to.throw(/faultLatencyMs/);
+    expect(() => resolveConfig({ faultCount: -1 })).to.throw(/faultCount/);
   });
 
   it("documents each fault flag with its environment variable in --help", function () {
@@ -144,7 +145,7 @@ describe("emulator fault injection: options", function () {
       "FAULT_PATHS",
       "FAIL_JOB_AT_MODULE",
     ]) {
-      assert.ok(help.includes(`AZUREML_EMULATOR_${name}`), name);
+      expect(help, name).to.include(`AZUREML_EMULATOR_${name}`);
     }
   });
 });
@@ -153,12 +154,11 @@ describe("emulator fault injection: decisions", function () {
   it("refuses every n-th matching request, at most --fault-count times", function () {
     const faults = injector({ faultEvery: 3, faultCount: 2 });
     const refused = Array.from({ length: 12 }, () => faults.decide("GET", "/x").refuse);
-    assert.deepEqual(
+    expect(
       refused.map((r, i) => (r ? i + 1 : 0)).filter(Boolean),
-      [3, 6],
       "the 3rd and 6th, then the count is used up",
-    );
-    assert.deepEqual(faults.stats, { matched: 12, delayed: 0, injected: 2, jobsFailed: 0 });
+    ).to.deep.equal([3, 6]);
+    expect(faults.stats).to.deep.equal({ matched: 12, delayed: 0, injected: 2, jobsFailed: 0 });
   });
 
   it("draws --fault-rate from a seeded sequence: same seed, same faults", function () {
@@ -167,26 +167,30 @@ describe("emulator fault injection: decisions", function () {
       return Array.from({ length: 2000 }, () => faults.decide("POST", "/jobs").refuse);
     };
     const a = run(42);
-    assert.deepEqual(run(42), a, "replayable");
-    assert.notDeepEqual(run(43), a, "another seed, another run");
+    expect(run(42), "replayable").to.deep.equal(a);
+    expect(run(43), "another seed, another run").to.not.deep.equal(a);
     const share = a.filter(Boolean).length / a.length;
-    assert.ok(share > 0.26 && share < 0.34, `30% refused, got ${(share * 100).toFixed(1)}%`);
+    expect(share > 0.26 && share < 0.34, `30% refused, got ${(share * 100).toFixed(1)}%`).to.equal(
+      true,
+    );
     const draws = seededRandom(1);
     for (let i = 0; i < 1000; i++) {
       const x = draws();
-      assert.ok(x >= 0 && x < 1);
+      expect(x >= 0 && x < 1).to.equal(true);
     }
   });
 
   it("matches --fault-paths against METHOD and path, and never touches /health", function () {
     const faults = injector({ faultEvery: 1, faultPaths: "^POST .*/jobs$" });
-    assert.equal(faults.decide("POST", "/subscriptions/a/services/b/jobs").refuse, true);
-    assert.equal(faults.decide("GET", "/subscriptions/a/services/b/jobs").refuse, false);
-    assert.equal(faults.decide("POST", "/subscriptions/a/services/b/jobs/c/start").refuse, false);
+    expect(faults.decide("POST", "/subscriptions/a/services/b/jobs").refuse).to.equal(true);
+    expect(faults.decide("GET", "/subscriptions/a/services/b/jobs").refuse).to.equal(false);
+    expect(faults.decide("POST", "/subscriptions/a/services/b/jobs/c/start").refuse).to.equal(
+      false,
+    );
     const everything = injector({ faultEvery: 1, faultLatencyMs: 5 });
-    assert.deepEqual(everything.decide("GET", "/health"), { delayMs: 0, refuse: false });
-    assert.deepEqual(everything.decide("GET", "/HEALTH/"), { delayMs: 0, refuse: false });
-    assert.deepEqual(everything.decide("GET", "/workspaces/w/webservices"), {
+    expect(everything.decide("GET", "/health")).to.deep.equal({ delayMs: 0, refuse: false });
+    expect(everything.decide("GET", "/HEALTH/")).to.deep.equal({ delayMs: 0, refuse: false });
+    expect(everything.decide("GET", "/workspaces/w/webservices")).to.deep.equal({
       delayMs: 5,
       refuse: true,
     });
@@ -194,18 +198,19 @@ describe("emulator fault injection: decisions", function () {
 
   it("changes at run time: {} switches everything off, a new window starts", function () {
     const faults = injector({ faultEvery: 2 });
-    assert.equal(faults.decide("GET", "/a").refuse, false);
+    expect(faults.decide("GET", "/a").refuse).to.equal(false);
     faults.configure({ faultEvery: 2, faultStatus: 429 });
-    assert.equal(faults.decide("GET", "/a").refuse, false, "the window restarted");
-    assert.equal(faults.decide("GET", "/a").refuse, true);
-    assert.equal(faults.settings.status, 429);
+    expect(faults.decide("GET", "/a").refuse, "the window restarted").to.equal(false);
+    expect(faults.decide("GET", "/a").refuse).to.equal(true);
+    expect(faults.settings.status).to.equal(429);
     faults.configure({});
-    assert.equal(faults.active, false);
-    assert.equal(faults.decide("GET", "/a").refuse, false);
-    assert.throws(() => faults.configure({ faultRate: 2 }), /faultRate/);
-    assert.equal(faults.active, false, "a rejected change leaves the settings alone");
-    assert.match(
+    expect(faults.active).to.equal(false);
+    expect(faults.decide("GET", "/a").refuse).to.equal(false);
+    expect(() => faults.configure({ faultRate: 2 })).to.throw(/faultRate/);
+    expect(faults.active, "a rejected change leaves the settings alone").to.equal(false);
+    expect(
       injector({ faultEvery: 4, faultCount: 1, failJobAtModule: "Train Model" }).describe(),
+    ).to.match(
       /503 \(Retry-After 1 s\) on one request in 4, at most 1, jobs fail at module "Train Model"/,
     );
   });
@@ -231,30 +236,32 @@ describe("emulator fault injection: on a running emulator", function () {
     const path = armServicePath(sub, uniqueName("rg"), "refused");
     const definition = loadServiceDefinition("census-training");
     const arm = await emulator.arm<ArmErrorBody>("PUT", path, definition);
-    assert.equal(arm.status, 503);
-    assert.equal(arm.headers.get("retry-after"), "7");
-    assert.ok(arm.headers.get("x-ms-request-id"));
-    assert.deepEqual(Object.keys(arm.body.error).sort(), ["code", "message"]);
-    assert.equal(arm.body.error.code, "ServiceUnavailable");
+    expect(arm.status).to.equal(503);
+    expect(arm.headers.get("retry-after")).to.equal("7");
+    expect(arm.headers.get("x-ms-request-id")).to.be.ok;
+    expect(Object.keys(arm.body.error).sort()).to.deep.equal(["code", "message"]);
+    expect(arm.body.error.code).to.equal("ServiceUnavailable");
 
     emulator.server.faults.configure({ faultEvery: 1, faultStatus: 429 });
     const classic = await emulator.classic<ClassicErrorBody>("GET", "/workspaces/w1/webservices");
-    assert.equal(classic.status, 429);
-    assert.equal(classic.headers.get("retry-after"), "1");
-    assert.equal(classic.body.error.code, "TooManyRequests");
-    assert.equal(classic.body.error.details?.[0].code, "RequestThrottled");
-    assert.equal(classic.headers.get("x-ms-error-code"), "RequestThrottled");
+    expect(classic.status).to.equal(429);
+    expect(classic.headers.get("retry-after")).to.equal("1");
+    expect(classic.body.error.code).to.equal("TooManyRequests");
+    expect(classic.body.error.details?.[0].code).to.equal("RequestThrottled");
+    expect(classic.headers.get("x-ms-error-code")).to.equal("RequestThrottled");
     const unauthenticated = await emulator.request<ClassicErrorBody>(
       "POST",
       `/subscriptions/${"a".repeat(32)}/services/${"b".repeat(32)}/execute`,
       { token: null, body: {} },
     );
-    assert.equal(unauthenticated.status, 429, "faults come before authentication");
-    assert.equal((await emulator.request("GET", "/health")).status, 200, "/health never");
+    expect(unauthenticated.status, "faults come before authentication").to.equal(429);
+    expect((await emulator.request("GET", "/health")).status, "/health never").to.equal(200);
 
     emulator.server.faults.configure({});
-    assert.equal((await emulator.arm("GET", path)).status, 404, "the refused PUT created nothing");
-    assert.deepEqual(emulator.server.faults.stats.injected >= 3, true);
+    expect((await emulator.arm("GET", path)).status, "the refused PUT created nothing").to.equal(
+      404,
+    );
+    expect(emulator.server.faults.stats.injected >= 3).to.deep.equal(true);
   });
 
   it("adds latency to matching requests only", async function () {
@@ -265,8 +272,8 @@ describe("emulator fault injection: on a running emulator", function () {
     started = Date.now();
     await emulator.request("GET", "/health");
     const fast = Date.now() - started;
-    assert.ok(slow >= 290, `matching request took ${slow} ms`);
-    assert.ok(fast < 200, `/health took ${fast} ms`);
+    expect(slow, `matching request took ${slow} ms`).to.be.at.least(290);
+    expect(fast, `/health took ${fast} ms`).to.be.below(200);
   });
 
   it("fails a job at the chosen module with a module error, writing no output", async function () {
@@ -290,7 +297,7 @@ describe("emulator fault injection: on a running emulator", function () {
           Outputs: { output1: ref("out/model.ilearner"), output2: ref("out/eval.csv") },
         },
       });
-      assert.equal(submitted.status, 200, submitted.text);
+      expect(submitted.status, submitted.text).to.equal(200);
       const id = submitted.body;
       await httpRequest("POST", `${base}/jobs/${id}/start?api-version=2.0`, {
         token: keys.primary,
@@ -308,21 +315,20 @@ describe("emulator fault injection: on a running emulator", function () {
     emulator.server.faults.configure({ failJobAtModule: "train model" });
     const before = emulator.server.faults.stats.jobsFailed;
     const failed = await run();
-    assert.equal(failed.StatusCode, "Failed");
-    assert.equal(
-      failed.Details,
+    expect(failed.StatusCode).to.equal("Failed");
+    expect(failed.Details).to.equal(
       'ModuleExecutionError/ModuleExecutionFailed (Train Model): Error 0039: Error while completing operation: fault injected by --fail-job-at-module "Train Model".',
     );
-    assert.equal(emulator.server.faults.stats.jobsFailed, before + 1);
+    expect(emulator.server.faults.stats.jobsFailed).to.equal(before + 1);
     const written: string[] = [];
     for await (const blob of container.client.listBlobsFlat({ prefix: "out/" }))
       written.push(blob.name);
-    assert.deepEqual(written, [], "a job failed at Train Model writes no output");
+    expect(written, "a job failed at Train Model writes no output").to.deep.equal([]);
 
     emulator.server.faults.configure({ failJobAtModule: "Execute R Script" });
     const unaffected = await run();
-    assert.equal(unaffected.StatusCode, "Finished", "a module the graph does not run: no fault");
+    expect(unaffected.StatusCode, "a module the graph does not run: no fault").to.equal("Finished");
     emulator.server.faults.configure({});
-    assert.equal((await run()).StatusCode, "Finished");
+    expect((await run()).StatusCode).to.equal("Finished");
   });
 });

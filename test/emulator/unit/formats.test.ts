@@ -1,5 +1,5 @@
 /** Output serialization by extension: CSV (the engine's), TSV and ARFF. */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { loadEngine } from "../../../emulator/engineLoader";
 import { serializeTable } from "../../../emulator/jobs/formats";
 
@@ -19,18 +19,18 @@ describe("emulator output formats", function () {
 
   it("writes TSV with a header row", function () {
     const text = Buffer.from(serializeTable(engine, table, "tsv", "output2")).toString("utf8");
-    assert.deepEqual(text.split("\n").slice(0, 2), ["Metric\tValue", "AUC\t0.9"]);
+    expect(text.split("\n").slice(0, 2)).to.deep.equal(["Metric\tValue", "AUC\t0.9"]);
   });
 
   it("writes ARFF with typed attributes, quoted strings and ? for missing values", function () {
     const text = Buffer.from(serializeTable(engine, table, "arff", "output2")).toString("utf8");
-    assert.match(text, /^@RELATION 'output2'\n/);
-    assert.match(text, /@ATTRIBUTE 'Metric' STRING\n@ATTRIBUTE 'Value' NUMERIC\n/);
-    assert.match(text, /@DATA\n'AUC',0\.9\n'Label\\'s',\?\n$/);
+    expect(text).to.match(/^@RELATION 'output2'\n/);
+    expect(text).to.match(/@ATTRIBUTE 'Metric' STRING\n@ATTRIBUTE 'Value' NUMERIC\n/);
+    expect(text).to.match(/@DATA\n'AUC',0\.9\n'Label\\'s',\?\n$/);
   });
 
   it("writes CSV through the engine", function () {
     const text = Buffer.from(serializeTable(engine, table, "csv", "output2")).toString("utf8");
-    assert.match(text, /^Metric,Value\r?\nAUC,0\.9/);
+    expect(text).to.match(/^Metric,Value\r?\nAUC,0\.9/);
   });
 });

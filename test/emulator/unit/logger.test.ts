@@ -1,5 +1,5 @@
 /** Log redaction: no key, token or SAS signature leaves through a log line. */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { createLogger, redact, registerSecret } from "../../../emulator/logger";
 
 describe("emulator log redaction", function () {
@@ -9,16 +9,16 @@ describe("emulator log redaction", function () {
       "DefaultEndpointsProtocol=http;AccountName=a;AccountKey=S3cr3t==;BlobEndpoint=x SharedKey a:zzz";
     const out = redact(line);
     for (const secret of ["abc%2Bdef", "q1", "tok123", "S3cr3t==", "zzz"])
-      assert.ok(!out.includes(secret), `${secret} in ${out}`);
-    assert.match(out, /sig=\*\*\*&se=x/);
-    assert.match(out, /AccountName=a;AccountKey=\*\*\*;BlobEndpoint=x/);
+      expect(out.includes(secret), `${secret} in ${out}`).to.equal(false);
+    expect(out).to.match(/sig=\*\*\*&se=x/);
+    expect(out).to.match(/AccountName=a;AccountKey=\*\*\*;BlobEndpoint=x/);
   });
 
   it("masks registered secrets wherever they appear", function () {
     registerSecret("registered-secret-value");
-    assert.equal(redact("x registered-secret-value y"), "x *** y");
+    expect(redact("x registered-secret-value y")).to.equal("x *** y");
     registerSecret("short");
-    assert.equal(redact("short"), "short", "too short to register");
+    expect(redact("short"), "too short to register").to.equal("short");
   });
 
   it("writes redacted lines at or above the level only", function () {
@@ -27,11 +27,11 @@ describe("emulator log redaction", function () {
     logger.debug("hidden");
     logger.info("sig=secret1");
     logger.error("boom");
-    assert.equal(lines.length, 2);
-    assert.match(lines[0], /INFO {2}sig=\*\*\*$/);
-    assert.match(lines[1], /ERROR boom$/);
+    expect(lines.length).to.equal(2);
+    expect(lines[0]).to.match(/INFO {2}sig=\*\*\*$/);
+    expect(lines[1]).to.match(/ERROR boom$/);
     const silent: string[] = [];
     createLogger({ logLevel: "silent", logSink: (line) => silent.push(line) }).error("x");
-    assert.deepEqual(silent, []);
+    expect(silent).to.deep.equal([]);
   });
 });

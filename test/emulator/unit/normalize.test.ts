@@ -1,5 +1,5 @@
 /** Case-insensitive reading of ARM definitions. */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { normalizeProperties, normalizeResource } from "../../../emulator/arm/normalize";
 
 describe("emulator ARM normalization", function () {
@@ -32,8 +32,8 @@ describe("emulator ARM normalization", function () {
         },
       },
     });
-    assert.deepEqual(unknown, []);
-    assert.deepEqual(value, {
+    expect(unknown).to.deep.equal([]);
+    expect(value).to.deep.equal({
       location: "westeurope",
       tags: { Team: "ML" },
       properties: {
@@ -69,12 +69,12 @@ describe("emulator ARM normalization", function () {
       Colour: "red",
       assets: { a1: { name: "n", extra: 1 } },
     });
-    assert.deepEqual(unknown, ["properties.Colour", "properties.assets.a1.extra"]);
-    assert.equal(value.Colour, "red");
+    expect(unknown).to.deep.equal(["properties.Colour", "properties.assets.a1.extra"]);
+    expect(value.Colour).to.equal("red");
   });
 
   it("leaves values (including parameter values that look like objects) untouched", function () {
     const { value } = normalizeProperties({ parameters: { P: { Value: { Nested: 1 } } } });
-    assert.deepEqual(value.parameters, { P: { value: { Nested: 1 } } });
+    expect(value.parameters).to.deep.equal({ P: { value: { Nested: 1 } } });
   });
 });

@@ -1,5 +1,5 @@
 /** RelativeLocation parsing: a blob inside its container, and no way out of it. */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   RelativeLocationError,
   parseRelativeLocation,
@@ -7,19 +7,22 @@ import {
 
 describe("emulator RelativeLocation", function () {
   it("parses container/blob, with or without one leading slash", function () {
-    assert.deepEqual(parseRelativeLocation("data/census.csv"), {
+    expect(parseRelativeLocation("data/census.csv")).to.deep.equal({
       container: "data",
       blob: "census.csv",
     });
-    assert.deepEqual(parseRelativeLocation("/data/a/b/model.ilearner"), {
+    expect(parseRelativeLocation("/data/a/b/model.ilearner")).to.deep.equal({
       container: "data",
       blob: "a/b/model.ilearner",
     });
-    assert.deepEqual(parseRelativeLocation("experimentoutput/0f-1/0f-1.ilearner"), {
+    expect(parseRelativeLocation("experimentoutput/0f-1/0f-1.ilearner")).to.deep.equal({
       container: "experimentoutput",
       blob: "0f-1/0f-1.ilearner",
     });
-    assert.deepEqual(parseRelativeLocation("$root/x.csv"), { container: "$root", blob: "x.csv" });
+    expect(parseRelativeLocation("$root/x.csv")).to.deep.equal({
+      container: "$root",
+      blob: "x.csv",
+    });
   });
 
   const rejected: [string, unknown, RegExp][] = [
@@ -47,11 +50,7 @@ describe("emulator RelativeLocation", function () {
   ];
   for (const [name, value, reason] of rejected) {
     it(`rejects ${name}`, function () {
-      assert.throws(
-        () => parseRelativeLocation(value),
-        (error: unknown) =>
-          error instanceof RelativeLocationError && reason.test((error as Error).message),
-      );
+      expect(() => parseRelativeLocation(value)).to.throw(RelativeLocationError, reason);
     });
   }
 });

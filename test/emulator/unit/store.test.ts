@@ -1,5 +1,5 @@
 /** The SQLite metadata store, the model store and the credentials file, on a temporary folder. */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -62,51 +62,48 @@ describe("emulator stores", function () {
     const a = store.putJob(job("a", "t1"));
     const b = store.putJob(job("b", "t1", "Running"));
     store.putJob(job("c", "t2", "Running"));
-    assert.ok(b.seq > a.seq, "submission order");
+    expect(b.seq, "submission order").to.be.above(a.seq);
     store.close();
-    assert.equal(statSync(file).mode & 0o777, 0o600);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
     const reopened = new SqliteMetadataStore(file);
     reopened.init();
-    assert.equal(reopened.hasWorkspace("ws1"), true, "workspace ids are case-insensitive");
-    assert.deepEqual(
-      reopened.listJobs(["Running"]).map((j) => j.id),
-      ["b", "c"],
-    );
-    assert.deepEqual(
-      reopened.listJobs(["Running", "NotStarted"], "t1").map((j) => j.id),
-      ["a", "b"],
-    );
+    expect(reopened.hasWorkspace("ws1"), "workspace ids are case-insensitive").to.equal(true);
+    expect(reopened.listJobs(["Running"]).map((j) => j.id)).to.deep.equal(["b", "c"]);
+    expect(reopened.listJobs(["Running", "NotStarted"], "t1").map((j) => j.id)).to.deep.equal([
+      "a",
+      "b",
+    ]);
     reopened.deleteJobsOf("t1");
-    assert.equal(reopened.getJob("a"), undefined);
+    expect(reopened.getJob("a")).to.equal(undefined);
     reopened.close();
   });
 
   it("rolls a failed transaction back", function () {
     const store = new SqliteMetadataStore(":memory:");
     store.init();
-    assert.throws(() =>
+    expect(() =>
       store.transaction(() => {
         store.ensureWorkspace("w");
         throw new Error("abort");
       }),
-    );
-    assert.equal(store.hasWorkspace("w"), false);
+    ).to.throw();
+    expect(store.hasWorkspace("w")).to.equal(false);
     store.close();
   });
 
   it("counts a web service's endpoints without reading them", function () {
     const store = new SqliteMetadataStore(":memory:");
     store.init();
-    assert.equal(store.countEndpoints("ws/a"), 0);
+    expect(store.countEndpoints("ws/a")).to.equal(0);
     store.putEndpoint(endpoint("ws/a", "default", "e1"));
     store.putEndpoint(endpoint("ws/a", "second", "e2"));
     store.putEndpoint(endpoint("ws/b", "default", "e3"));
     store.putEndpoint(endpoint("ws/a", "second", "e2"));
-    assert.equal(store.countEndpoints("ws/a"), 2);
-    assert.equal(store.countEndpoints("ws/a"), store.listEndpoints("ws/a").length);
+    expect(store.countEndpoints("ws/a")).to.equal(2);
+    expect(store.countEndpoints("ws/a")).to.equal(store.listEndpoints("ws/a").length);
     store.deleteEndpoint("ws/a", "second");
-    assert.equal(store.countEndpoints("ws/a"), 1);
-    assert.equal(store.countEndpoints("ws/b"), 1);
+    expect(store.countEndpoints("ws/a")).to.equal(1);
+    expect(store.countEndpoints("ws/b")).to.equal(1);
     store.close();
   });
 
@@ -115,7 +112,7 @@ describe("emulator stores", function () {
     store.init();
     let seen = store.revision;
     const changed = (what: string): void => {
-      assert.notEqual(store.revision, seen, what);
+      expect(store.revision, what).to.not.equal(seen);
       seen = store.revision;
     };
     store.putEndpoint(endpoint("ws/a", "default", "e1"));
@@ -124,48 +121,48 @@ describe("emulator stores", function () {
     changed("deleteEndpoint");
     store.deleteClassicService("ws/a");
     changed("deleteClassicService");
-    assert.throws(() =>
+    expect(() =>
       store.transaction(() => {
         seen = store.revision;
         store.ensureWorkspace("w");
         throw new Error("abort");
       }),
-    );
+    ).to.throw();
     changed("a rolled-back transaction");
     store.putJob(job("j", "e1"));
     store.ensureWorkspace("w");
-    assert.equal(store.revision, seen, "jobs and workspaces do not change what is served");
+    expect(store.revision, "jobs and workspaces do not change what is served").to.equal(seen);
     store.close();
   });
 
   it("stores model bytes once, by content, atomically", function () {
     const models = new ModelStore(path.join(dir, "models"));
     const sha = models.put(Buffer.from("model-1"));
-    assert.equal(sha, ModelStore.hash(Buffer.from("model-1")));
-    assert.equal(models.put(Buffer.from("model-1")), sha);
-    assert.equal(models.pathOf(sha), path.join(dir, "models", sha.slice(0, 2), `${sha}.ilearner`));
-    assert.equal(
-      new ModelStore(path.join(dir, "models")).get(sha).toString(),
-      "model-1",
-      "read back from the file",
+    expect(sha).to.equal(ModelStore.hash(Buffer.from("model-1")));
+    expect(models.put(Buffer.from("model-1"))).to.equal(sha);
+    expect(models.pathOf(sha)).to.equal(
+      path.join(dir, "models", sha.slice(0, 2), `${sha}.ilearner`),
     );
-    assert.throws(() => models.pathOf("../x"), /sha-256/);
+    expect(
+      new ModelStore(path.join(dir, "models")).get(sha).toString(),
+      "read back from the file",
+    ).to.equal("model-1");
+    expect(() => models.pathOf("../x")).to.throw(/sha-256/);
   });
 
   it("generates tokens once and keeps them in a 0600 file; given tokens are not written", function () {
     const first = loadCredentials(dir, { armToken: undefined, workspaceToken: undefined });
     const second = loadCredentials(dir, { armToken: undefined, workspaceToken: undefined });
-    assert.equal(second.armToken, first.armToken);
-    assert.equal(second.workspaceToken, first.workspaceToken);
-    assert.notEqual(first.armToken, first.workspaceToken);
-    assert.equal(statSync(first.file).mode & 0o777, 0o600);
+    expect(second.armToken).to.equal(first.armToken);
+    expect(second.workspaceToken).to.equal(first.workspaceToken);
+    expect(first.armToken).to.not.equal(first.workspaceToken);
+    expect(statSync(first.file).mode & 0o777).to.equal(0o600);
     const given = loadCredentials(dir, { armToken: "given-arm-token", workspaceToken: undefined });
-    assert.equal(given.armToken, "given-arm-token");
-    assert.equal(given.generated.armToken, false);
-    assert.equal(
+    expect(given.armToken).to.equal("given-arm-token");
+    expect(given.generated.armToken).to.equal(false);
+    expect(
       loadCredentials(dir, { armToken: undefined, workspaceToken: undefined }).armToken,
-      first.armToken,
-    );
+    ).to.equal(first.armToken);
   });
 
   it("names a corrupt credentials file and says to fix or delete it", function () {
@@ -173,18 +170,15 @@ describe("emulator stores", function () {
     const { file } = loadCredentials(dir, none);
     for (const content of ['{"armToken": "abc"', "[]", "null", "secret-token-value"]) {
       writeFileSync(file, content);
-      assert.throws(
-        () => loadCredentials(dir, none),
-        (error: Error) =>
-          error.message.includes(file) &&
-          /corrupt/.test(error.message) &&
-          /fix it, or delete it/.test(error.message) &&
-          !error.message.includes("secret-token-value"),
-        `content ${content}`,
-      );
+      expect(() => loadCredentials(dir, none), `content ${content}`)
+        .to.throw(/corrupt/)
+        .that.has.property("message")
+        .that.includes(file)
+        .and.matches(/fix it, or delete it/)
+        .and.does.not.include("secret-token-value");
     }
     rmSync(file);
     const recreated = loadCredentials(dir, none);
-    assert.ok(recreated.armToken.length > 0, "deleting it recreates the generated tokens");
+    expect(recreated.armToken.length, "deleting it recreates the generated tokens").to.be.above(0);
   });
 });
