@@ -128,8 +128,8 @@ const endpointSchema = z
 
 const servicesSchema = z
   .object({
-    trainingDefinition: z.string().default("services/census-training.json"),
-    predictiveDefinition: z.string().default("services/census-predictive.json"),
+    trainingDefinition: z.string().default("definitions/census-training.json"),
+    predictiveDefinition: z.string().default("definitions/census-predictive.json"),
     trainingName: serviceName.default("census-training"),
     predictiveName: serviceName.default("census-predictive"),
     classicWebServiceId: z

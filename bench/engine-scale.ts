@@ -5,10 +5,10 @@
  * Run: `npx tsx bench/engine-scale.ts [--rows 100000,1000000] [--repeat 1]`.
  * Prints times; nothing is asserted. `npm run bench -- --only training` (bench/training.ts, item 7
  * of RESULTS.md) uses {@link syntheticCsv} to compare with scikit-learn and to check the growth;
- * `--only bes` (bench/emulator.ts, item 8) uses it as the data of a BES job.
+ * `--only bes` (bench/execution.ts, item 8) uses it as the data of a BES job.
  */
 import { parseArgs } from "node:util";
-import type { WebServiceProperties } from "../clients/wire";
+import type { WebServiceProperties } from "../contract";
 import { decodeIlearner, parseCsv, runGraph } from "../emulator/engine";
 import { Rng } from "../emulator/engine/rng";
 

@@ -107,9 +107,9 @@ async function runItem(name: ItemName, ctx: BenchContext): Promise<ItemResult[]>
     case "training":
       return (await import("./training")).benchTraining(ctx);
     case "bes":
-      return (await import("./emulator")).benchBes(ctx);
+      return (await import("./execution")).benchBes(ctx);
     case "rrs":
-      return (await import("./emulator")).benchRrs(ctx);
+      return (await import("./execution")).benchRrs(ctx);
   }
 }
 

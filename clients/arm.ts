@@ -14,7 +14,7 @@ import type {
   ProvisioningState,
   WebServiceKeys,
   WebServiceProperties,
-} from "./wire";
+} from "../contract";
 
 /** The api-version every call uses. */
 export const ARM_API_VERSION = "2017-01-01";

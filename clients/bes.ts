@@ -11,7 +11,7 @@ import {
   type BatchExecutionRequest,
   type BatchExecutionStatus,
   type BesStatusName,
-} from "./wire";
+} from "../contract";
 
 const API_VERSION = "api-version=2.0";
 

@@ -10,7 +10,7 @@ import type {
   CreateEndpointRequest,
   PatchEndpointRequest,
   WebServiceProperties,
-} from "./wire";
+} from "../contract";
 
 /** Identifies a classic web service. */
 export interface ClassicServiceRef {

@@ -7,4 +7,4 @@ export * from "./http";
 export * from "./redact";
 export * from "./rrs";
 export * from "./storage";
-export type * from "./wire";
+export type * from "../contract";

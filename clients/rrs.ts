@@ -3,7 +3,7 @@
  * classic table format (`details=true`) or the swagger format.
  */
 import { JsonHttpClient, type HttpClientOptions } from "./http";
-import type { RrsSwaggerResponse, RrsTable, RrsTableResponse } from "./wire";
+import type { RrsSwaggerResponse, RrsTable, RrsTableResponse } from "../contract";
 
 /** A row as a record of column name → value. */
 export type Row = Record<string, string | number | boolean | null>;

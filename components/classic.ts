@@ -25,7 +25,7 @@ import type {
   AzureBlobDetails,
   ClassicEndpoint as WireEndpoint,
   WebServiceProperties,
-} from "../clients/wire";
+} from "../contract";
 import { canonicalJson, compactResults, containsUnknown, differs, progress } from "./util";
 
 /** A model location without SAS (from a TrainedModel's `model`). */

@@ -1,5 +1,5 @@
 /**
- * Exported web service definitions (the ARM JSON of `services/*.json`): loading, and reading off
+ * Exported web service definitions (the ARM JSON of `definitions/*.json`): loading, and reading off
  * what the program and the providers need to know about them without running anything: the
  * input port and its columns, which output carries the trained model and which the evaluation,
  * and the name of the trained-model asset a predictive service scores with.
@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { findTrainedModelAsset } from "../clients/arm";
-import type { ArmWebService, WebServiceProperties } from "../clients/wire";
+import type { ArmWebService, WebServiceProperties } from "../contract";
 import { canonicalJson } from "./util";
 
 export { canonicalJson } from "./util";

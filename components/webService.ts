@@ -19,7 +19,7 @@ import {
 } from "../clients/arm";
 import { credentialFor } from "../clients/http";
 import { redactingErrors } from "../clients/redact";
-import type { ArmWebService, WebServiceProperties } from "../clients/wire";
+import type { ArmWebService, WebServiceProperties } from "../contract";
 import { compactResults, containsUnknown, differs, progress } from "./util";
 
 /** Inputs of an ARM web service resource. */

@@ -2,12 +2,12 @@
  * Synthetic training data for the sample services, drawn from known true models so tests can
  * measure how close the learners get:
  *
- * - census rows (the 14 columns of `services/census-training.json`, label `income`) from a true
+ * - census rows (the 14 columns of `definitions/census-training.json`, label `income`) from a true
  *   logistic model that is linear in what Two-Class Logistic Regression sees (numeric columns +
  *   one-hot categories), with a `drift` knob (0..1) that shifts both the feature distributions
  *   and the true coefficients, an optional `interaction` term no linear model can represent, and
  *   missing workclass/occupation/native-country values (blanked after the label is drawn);
- * - bike-demand rows (`services/bike-demand-training.json`, label `count`) from a true linear
+ * - bike-demand rows (`definitions/bike-demand-training.json`, label `count`) from a true linear
  *   model plus Gaussian noise.
  *
  * Usage: `npx tsx data/generate.ts --help`.

@@ -34,7 +34,7 @@ describe("config", () => {
       emulatorLocation: ".azureml-emulator",
       workspaceId: "10ca1000000000000000000000000001",
     });
-    expect(config.services.trainingDefinition).to.equal("services/census-training.json");
+    expect(config.services.trainingDefinition).to.equal("definitions/census-training.json");
     expect(config.endpoints).to.deep.equal([]);
   });
 

@@ -10,7 +10,7 @@
  * Usage: `node --import tsx bench/training/emulatorLr.ts data.csv`.
  */
 import { readFileSync } from "node:fs";
-import type { WebServiceProperties } from "../../clients/wire";
+import type { WebServiceProperties } from "../../contract";
 import { decodeIlearner, parseCsv, runGraph } from "../../emulator/engine";
 import { rocAuc } from "../../emulator/engine/metrics";
 

@@ -22,7 +22,7 @@ import {
   splitRelativeLocation,
 } from "../../clients/storage";
 import { uploadFileSurvivingLostBlocks } from "../../clients/uploadRetry";
-import type { AzureBlobDataReference } from "../../clients/wire";
+import type { AzureBlobDataReference } from "../../contract";
 import { servedMetricOnData } from "./champion";
 import { isBlobUrl, resolveDataPath } from "./dataFile";
 import { dataBlobName, modelBlobNames, modelKey, trainedModelId } from "./logic";

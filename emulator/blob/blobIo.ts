@@ -15,7 +15,7 @@ import {
   StorageSharedKeyCredential,
   generateBlobSASQueryParameters,
 } from "@azure/storage-blob";
-import type { AzureBlobDataReference } from "../../clients/wire";
+import type { AzureBlobDataReference } from "../../contract";
 import { SAS_START_SKEW_MS, SAS_VALIDITY_MS, SAS_VERSION } from "../constants";
 import { ErrorFactory } from "../errors";
 import { RelativeLocationError, parseRelativeLocation } from "./relativeLocation";

@@ -7,7 +7,7 @@
  *
  * Implemented by `emulator/engine/index.ts`, which re-exports everything declared here.
  */
-import type { TableSpecification, WebServiceProperties } from "../../clients/wire";
+import type { TableSpecification, WebServiceProperties } from "../../contract";
 
 /** Element types a column can hold (subset of Studio's DataTable types the emulator supports). */
 export type ElementType = "Double" | "Int64" | "Boolean" | "String";

@@ -2,7 +2,7 @@
  * RRS tables ⇄ {@link DataTable}: rows of JSON values in, rows of strings with .NET type names
  * out. Typing follows the service's input spec when given, else the CSV inference rules.
  */
-import type { TableSpecification } from "../../clients/wire";
+import type { TableSpecification } from "../../contract";
 import type { Column, DataTable, ElementType } from "./api";
 import { cellText, makeColumn } from "./dataTable";
 import { engineErrors } from "./errors";

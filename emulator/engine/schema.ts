@@ -1,7 +1,7 @@
 /**
  * Matching an input table to the service's declared input schema (`properties.input`).
  */
-import type { TableSpecification } from "../../clients/wire";
+import type { TableSpecification } from "../../contract";
 import type { Column, DataTable } from "./api";
 import { asStringColumn, cellText, makeColumn } from "./dataTable";
 import { engineErrors } from "./errors";

@@ -4,7 +4,7 @@
  * `createApp` turns one into a response, and every error a handler may throw is built by
  * `ErrorFactory`, so codes and messages live in one file (catalogued in `docs/errors.md`).
  */
-import type { ArmErrorBody, ClassicErrorBody } from "../../clients/wire";
+import type { ArmErrorBody, ClassicErrorBody } from "../../contract";
 
 /** One entry of `error.details`. */
 export interface ErrorDetail {

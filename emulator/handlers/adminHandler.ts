@@ -7,7 +7,7 @@
  * endpoint; publishing again adds a definition version that the default endpoint follows at once
  * and other endpoints pick up on refresh.
  */
-import type { AzureBlobDetails, ClassicWebService, WebServiceProperties } from "../../clients/wire";
+import type { AzureBlobDetails, ClassicWebService, WebServiceProperties } from "../../contract";
 import { normalizeProperties } from "../arm/normalize";
 import { newHexId, newKey } from "../auth";
 import type { EmulatorConfig } from "../config";

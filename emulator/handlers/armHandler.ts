@@ -12,7 +12,7 @@ import type {
   AsyncOperationStatus,
   WebServiceKeys,
   WebServiceProperties,
-} from "../../clients/wire";
+} from "../../contract";
 import { normalizeResource } from "../arm/normalize";
 import { newHexId, newKey } from "../auth";
 import type { EmulatorConfig } from "../config";

@@ -11,7 +11,7 @@ import {
   BES_STATUS_NAMES,
   type AzureBlobDataReference,
   type BatchExecutionStatus,
-} from "../../clients/wire";
+} from "../../contract";
 import {
   blobExists,
   describeBlob,

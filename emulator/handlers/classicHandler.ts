@@ -10,7 +10,7 @@ import type {
   ClassicEndpoint,
   ClassicWebService,
   EndpointResource,
-} from "../../clients/wire";
+} from "../../contract";
 import { newHexId, newKey } from "../auth";
 import type { EmulatorConfig } from "../config";
 import { DEFAULT_ENDPOINT_NAME } from "../constants";

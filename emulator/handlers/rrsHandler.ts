@@ -9,7 +9,7 @@ import type {
   RrsTableResponse,
   TableSpecification,
   WebServiceProperties,
-} from "../../clients/wire";
+} from "../../contract";
 import type { DataTable, EngineApi } from "../engine/api";
 import { ErrorFactory, engineErrorToHttp, isEngineError } from "../errors";
 import type { ExecutionTarget } from "../services/executionTargets";

@@ -3,7 +3,7 @@
  * one `Resources[i]` item (`{Name, Location: {BaseLocation, RelativeLocation, SasBlobToken}}`)
  * and the download of the model it names, with the classic errors.
  */
-import type { AzureBlobDetails } from "../../clients/wire";
+import type { AzureBlobDetails } from "../../contract";
 import type { ResolvedBlob } from "../blob/blobIo";
 import { ErrorFactory } from "../errors";
 import { locationBlobRef, type ModelFetcher } from "../services/modelFetcher";

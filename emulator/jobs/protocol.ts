@@ -2,7 +2,7 @@
  * Messages between the job runner (main thread) and a job's worker thread. Everything here is
  * structured-clone friendly: plain objects, strings and byte arrays.
  */
-import type { WebServiceProperties } from "../../clients/wire";
+import type { WebServiceProperties } from "../../contract";
 import type { ResolvedBlob } from "../blob/blobIo";
 import type { JobOutput } from "../store/records";
 

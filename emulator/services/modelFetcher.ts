@@ -5,7 +5,7 @@
  * endpoint is PATCHed (BaseLocation + RelativeLocation + SAS). Failures come back as values
  * (not thrown) so each caller maps them to its own surface's error.
  */
-import type { AzureBlobDetails } from "../../clients/wire";
+import type { AzureBlobDetails } from "../../contract";
 import type { EngineApi, ModelInfo } from "../engine/api";
 import {
   describeBlob,

@@ -12,7 +12,7 @@ import type {
   JobRecord,
   OperationRecord,
 } from "./records";
-import type { BesStatusName } from "../../clients/wire";
+import type { BesStatusName } from "../../contract";
 
 /** A page of a list. */
 export interface Page<T> {

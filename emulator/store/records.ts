@@ -8,7 +8,7 @@ import type {
   BesStatusName,
   ProvisioningState,
   WebServiceProperties,
-} from "../../clients/wire";
+} from "../../contract";
 import type { ServiceShape } from "../engine/api";
 import type { ResolvedBlob, StorageAccount } from "../blob/blobIo";
 

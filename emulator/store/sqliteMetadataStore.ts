@@ -18,7 +18,7 @@
  */
 import { chmodSync, existsSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { BesStatusName } from "../../clients/wire";
+import type { BesStatusName } from "../../contract";
 import type { MetadataStore, Page } from "./metadataStore";
 import type {
   ArmServiceRecord,

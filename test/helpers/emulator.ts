@@ -14,7 +14,7 @@ import type {
   BatchExecutionRequest,
   BatchExecutionStatus,
   ClassicEndpoint,
-} from "../../clients/wire";
+} from "../../contract";
 import type { EmulatorOptions } from "../../emulator/config";
 import { startEmulator, type EmulatorHandle } from "../../emulator/startEmulator";
 import { azuriteBlobEndpoint, azuriteConnectionString, uniqueName } from "./env";
@@ -167,11 +167,11 @@ export async function startTestEmulator(options: TestEmulatorOptions = {}): Prom
 // -------------------------------------------------------------------------------------------
 
 /**
- * A sample service definition from `services/` (ARM form: `{name, location, properties}`).
+ * A sample service definition from `definitions/` (ARM form: `{name, location, properties}`).
  * @param name - file name without `.json`, e.g. `census-training`
  */
 export function loadServiceDefinition(name: string): ArmWebService {
-  const file = path.join(__dirname, "..", "..", "services", `${name}.json`);
+  const file = path.join(__dirname, "..", "..", "definitions", `${name}.json`);
   return JSON.parse(readFileSync(file, "utf8")) as ArmWebService;
 }
 
@@ -186,7 +186,7 @@ export function testStorageKey(): string {
 }
 
 /**
- * `services/census-training.json` on the run's Azurite account.
+ * `definitions/census-training.json` on the run's Azurite account.
  * @param changes - further changes to the definition
  */
 export function trainingDefinition(
@@ -199,7 +199,7 @@ export function trainingDefinition(
 }
 
 /**
- * `services/census-predictive.json` on the run's Azurite account, serving `modelUri`.
+ * `definitions/census-predictive.json` on the run's Azurite account, serving `modelUri`.
  * @param modelUri - the trained model's blob URL
  */
 export function predictiveDefinition(modelUri: string): ArmWebService {

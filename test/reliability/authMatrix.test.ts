@@ -15,7 +15,7 @@ import {
   type AzureBlobDataReference,
   type ClassicEndpoint,
   type WebServiceKeys,
-} from "../../clients/wire";
+} from "../../contract";
 import { parseConnectionString, resultReference } from "../../emulator/blob/blobIo";
 import { armRoutes } from "../../emulator/routes/armRoutes";
 import { adminRoutes, classicRoutes } from "../../emulator/routes/classicRoutes";

@@ -22,7 +22,7 @@ import {
   type BatchExecutionStatus,
   type ClassicEndpoint,
   type WebServiceKeys,
-} from "../../clients/wire";
+} from "../../contract";
 import { loadDefinition, trainingShape } from "../../components/definition";
 import { trainedModelProvider } from "../../components/retrain/provider";
 import { webServiceProvider } from "../../components/webService";
@@ -246,7 +246,7 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
     endpoint = (await emulator.classic<ClassicEndpoint>("GET", endpointPath)).body;
     expect((await score(endpoint.ApiLocation, endpoint.PrimaryKey)).status).to.equal(200);
 
-    const shape = trainingShape(loadDefinition("services/census-training.json"));
+    const shape = trainingShape(loadDefinition("definitions/census-training.json"));
     trainedOn = {
       version: "corpus-1",
       data: path.join(dir, "good.csv"),
@@ -269,7 +269,7 @@ describe("bad-input corpus: the provider's check and the emulator", function () 
       name: "predictive",
       location: "local",
       token: emulator.credentials.armToken,
-      definition: loadDefinition("services/census-predictive.json").properties,
+      definition: loadDefinition("definitions/census-predictive.json").properties,
       storageAccount: { name: TEST_STORAGE_ACCOUNT, key: testStorageKey() },
       workspaceId: ws,
       trainedModelUri: `${azuriteBlobEndpoint()}/${modelRef.RelativeLocation}`,

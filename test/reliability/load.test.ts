@@ -23,7 +23,7 @@ import type {
   BatchExecutionStatus,
   ClassicEndpoint,
   WebServiceKeys,
-} from "../../clients/wire";
+} from "../../contract";
 import { CENSUS_COLUMNS, censusToCsv, generateCensusRows } from "../../data/generate";
 import { EmulatorProcess } from "../e2e/harness/emulatorProcess";
 import { azuriteConnectionString, uniqueId } from "../helpers/env";

@@ -12,7 +12,7 @@ import { BesClient } from "../../clients/bes";
 import { ClassicManagementClient } from "../../clients/classic";
 import { type HttpClientOptions } from "../../clients/http";
 import { RrsClient } from "../../clients/rrs";
-import type { WebServiceKeys } from "../../clients/wire";
+import type { WebServiceKeys } from "../../contract";
 import { uniqueId } from "../helpers/env";
 import {
   armServicePath,

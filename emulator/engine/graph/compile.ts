@@ -4,7 +4,7 @@
  * {@link ServiceShape}. Property names are matched case-insensitively (`caseInsensitive.ts`).
  */
 import type { ServiceShape } from "../api";
-import type { WebServiceProperties } from "../../../clients/wire";
+import type { WebServiceProperties } from "../../../contract";
 import { prop } from "../caseInsensitive";
 import { engineErrors } from "../errors";
 import { findModule } from "../modules/registry";

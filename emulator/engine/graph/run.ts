@@ -3,7 +3,7 @@
  * the outputs need in topological order and collects the outputs.
  */
 import type { DataTable, GraphOutput, GraphRunRequest, GraphRunResult, ServiceShape } from "../api";
-import type { WebServiceProperties } from "../../../clients/wire";
+import type { WebServiceProperties } from "../../../contract";
 import { EngineError, engineErrors } from "../errors";
 import { decodeIlearner, encodeIlearner } from "../ilearner";
 import type { PortValue } from "../modules/types";

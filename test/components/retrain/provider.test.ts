@@ -50,7 +50,7 @@ describe("retrain provider against Azurite and the emulator", function () {
     restoreEnv = setEnv({ AZUREML_RETRAIN_LOG: "silent", AZUREML_RETRAIN_CACHE_DIR: cacheDir });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "provider-"));
     emulator = await startTestEmulator();
-    const definition = loadDefinition("services/census-training.json");
+    const definition = loadDefinition("definitions/census-training.json");
     const created = await webServiceProvider.create({
       role: "training",
       endpoint: emulator.url,

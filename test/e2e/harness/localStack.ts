@@ -15,7 +15,7 @@ import {
   type ArmServiceRef,
 } from "../../../clients/arm";
 import { RrsClient, type Row } from "../../../clients/rrs";
-import type { RrsSwaggerResponse } from "../../../clients/wire";
+import type { RrsSwaggerResponse } from "../../../contract";
 import { auc } from "../../../components/retrain/champion";
 import { censusToCsv, type CensusRow } from "../../../data/generate";
 import { azuriteBlobEndpoint } from "../../helpers/env";

@@ -10,7 +10,7 @@ import type {
   ArmWebService,
   AsyncOperationStatus,
   WebServiceKeys,
-} from "../../../clients/wire";
+} from "../../../contract";
 import { uniqueName } from "../../helpers/env";
 import {
   TEST_STORAGE_ACCOUNT,

@@ -4,7 +4,7 @@
  * model or a model that fails to download.
  */
 import { expect } from "chai";
-import type { ClassicEndpoint, ClassicErrorBody, ClassicWebService } from "../../../clients/wire";
+import type { ClassicEndpoint, ClassicErrorBody, ClassicWebService } from "../../../contract";
 import { azuriteConnectionString, uniqueName } from "../../helpers/env";
 import {
   createTestContainer,

@@ -14,7 +14,7 @@ import type {
   RrsSwaggerResponse,
   RrsTableResponse,
   WebServiceKeys,
-} from "../../../clients/wire";
+} from "../../../contract";
 import { azuriteBlobEndpoint, azuriteConnectionString, uniqueName } from "../../helpers/env";
 import {
   Bes,

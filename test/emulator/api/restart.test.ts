@@ -14,7 +14,7 @@ import type {
   BatchExecutionStatus,
   ClassicEndpoint,
   WebServiceKeys,
-} from "../../../clients/wire";
+} from "../../../contract";
 import { azuriteConnectionString, uniqueName } from "../../helpers/env";
 import {
   TEST_STORAGE_ACCOUNT,

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { expectVariant } from "../../helpers/expect";
-import type { GraphNode, WebServiceProperties } from "../../../clients/wire";
+import type { GraphNode, WebServiceProperties } from "../../../contract";
 import {
   describeService,
   inspectModel,

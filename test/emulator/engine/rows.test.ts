@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { TableSpecification } from "../../../clients/wire";
+import type { TableSpecification } from "../../../contract";
 import { applySchema } from "../../../emulator/engine/schema";
 import { tableFromRows, tableToRows } from "../../../emulator/engine/rows";
 import { names, table, throwsEngine, values } from "./helpers";

@@ -1,12 +1,12 @@
 /**
- * The four sample definitions of services/ run unchanged on the engine: training produces a
+ * The four sample definitions of definitions/ run unchanged on the engine: training produces a
  * model and an evaluation, the predictive service scores with that model.
  */
 import { expect } from "chai";
 import { expectVariant } from "../../helpers/expect";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TableSpecification, WebServiceProperties } from "../../../clients/wire";
+import type { TableSpecification, WebServiceProperties } from "../../../contract";
 import {
   applySchema,
   describeService,
@@ -23,7 +23,7 @@ import { names, values } from "./helpers";
 const root = join(__dirname, "..", "..", "..");
 const service = (name: string): WebServiceProperties =>
   (
-    JSON.parse(readFileSync(join(root, "services", `${name}.json`), "utf8")) as {
+    JSON.parse(readFileSync(join(root, "definitions", `${name}.json`), "utf8")) as {
       properties: WebServiceProperties;
     }
   ).properties;

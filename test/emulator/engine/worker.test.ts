@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { WebServiceProperties } from "../../../clients/wire";
+import type { WebServiceProperties } from "../../../contract";
 import { EngineError, inspectModel, type EngineErrorData } from "../../../emulator/engine";
 
 const root = join(__dirname, "..", "..", "..");
@@ -29,7 +29,7 @@ function runInWorker(
 
 describe("engine on a worker thread", () => {
   const properties = (
-    JSON.parse(readFileSync(join(root, "services", "bike-demand-training.json"), "utf8")) as {
+    JSON.parse(readFileSync(join(root, "definitions", "bike-demand-training.json"), "utf8")) as {
       properties: WebServiceProperties;
     }
   ).properties;

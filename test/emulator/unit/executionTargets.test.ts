@@ -4,7 +4,7 @@
  * the swap time of a PATCHed model, makes the next request see the new state.
  */
 import { expect } from "chai";
-import type { WebServiceProperties } from "../../../clients/wire";
+import type { WebServiceProperties } from "../../../contract";
 import { resolveConfig } from "../../../emulator/config";
 import type { ServiceShape } from "../../../emulator/engine/api";
 import { ExecutionTargets } from "../../../emulator/services/executionTargets";

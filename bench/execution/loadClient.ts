@@ -2,7 +2,7 @@
  * Item 9, the load generator: N closed-loop clients on keep-alive node:http connections (one
  * `Agent` with `keepAlive` and `maxSockets = N`, so each client keeps its own socket), each
  * sending its next request as soon as the previous answer has been read, for a warm-up and then a
- * measured window. Run as its own process (`fork` from `bench/emulator.ts`), so that the
+ * measured window. Run as its own process (`fork` from `bench/execution.ts`), so that the
  * emulator's event loop in the bench process does only server work.
  *
  * Protocol (IPC): the parent sends one {@link LoadConfig}; the child answers `window-start` and

@@ -9,16 +9,16 @@
  * API with the project's clients (`ArmWebServicesClient` creates the ARM services, `BesClient`
  * runs the jobs).
  *
- * - 8 (`--only bes`): a BES job of a training service derived from `services/census-training.json`
+ * - 8 (`--only bes`): a BES job of a training service derived from `definitions/census-training.json`
  *   (Split Data → Two-Class Logistic Regression → Train Model → Score Model → Evaluate Model;
  *   outputs: the model and the evaluation) on 1M rows × 20 numeric features + a 0/1 label
  *   (`syntheticCsv` of `engine-scale.ts`, as item 7), timed client-side from submit to the first
  *   status read that says Finished, against reading and parsing the same bytes with the engine's
  *   `parseCsv` on a fresh worker thread started as the emulator starts a job's worker
- *   (`emulator/parseWorker.ts`). Interleaved rounds, medians.
- * - 9 (`--only rrs`): a census predictive service (`services/census-predictive.json`) serving a
+ *   (`execution/parseWorker.ts`). Interleaved rounds, medians.
+ * - 9 (`--only rrs`): a census predictive service (`definitions/census-predictive.json`) serving a
  *   model trained by a BES job on `data/census-2026-10.csv`, scored one row per request by 8
- *   closed-loop keep-alive clients in a second process (`emulator/loadClient.ts`) for a fixed
+ *   closed-loop keep-alive clients in a second process (`execution/loadClient.ts`) for a fixed
  *   window, against the same load on `GET /health` of the same emulator. Interleaved rounds,
  *   medians.
  */
@@ -36,15 +36,15 @@ import {
 import { BesClient, type JobStatus } from "../clients/bes";
 import { RrsClient } from "../clients/rrs";
 import { blobFromUrl, blobService, downloadText } from "../clients/storage";
-import type { ArmWebService, AzureBlobDataReference, BatchExecutionRequest } from "../clients/wire";
+import type { ArmWebService, AzureBlobDataReference, BatchExecutionRequest } from "../contract";
 import { parseEvaluationCsv } from "../components/retrain/metrics";
 import type { LogLevel } from "../emulator/config";
 import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteHandle } from "../scripts/azurite";
 import { PROJECT_DIR } from "../test/e2e/harness/providerHost";
 import { loadServiceDefinition } from "../test/helpers/emulator";
-import type { LoadConfig, LoadResult } from "./emulator/loadClient";
-import type { ParseMessage } from "./emulator/parseWorker";
+import type { LoadConfig, LoadResult } from "./execution/loadClient";
+import type { ParseMessage } from "./execution/parseWorker";
 import { syntheticCsv } from "./engine-scale";
 import {
   interleave,
@@ -175,10 +175,10 @@ async function aucOf(status: JobStatus, output: string): Promise<number> {
 const BES_ROWS = 1_000_000;
 /** Status poll interval of the BES side, ms (the client's own backoff would add up to seconds). */
 const POLL_MS = 25;
-const PARSE_WORKER = path.join(__dirname, "emulator", `parseWorker${path.extname(__filename)}`);
+const PARSE_WORKER = path.join(__dirname, "execution", `parseWorker${path.extname(__filename)}`);
 
 /**
- * The training definition of item 8, derived from `services/census-training.json`: the same
+ * The training definition of item 8, derived from `definitions/census-training.json`: the same
  * Split Data (75 %, randomized, seed 42), Two-Class Logistic Regression (Studio defaults), Train
  * Model, Score Model and Evaluate Model, outputs `output1` (the model, .ilearner) and `output2`
  * (the evaluation); without Clean Missing Data and Edit Metadata (they prepare the census string
@@ -461,7 +461,7 @@ export async function benchBes(ctx: BenchContext): Promise<ItemResult[]> {
         goal: NO_GOAL,
         ratio,
         measured: `${times(ratio)} (job ${f0(wall)} ms submit → Finished, client-side; its own StartTime → EndTime ${f0(own)} ms = ${times(own / parseWall)}; parse alone ${f0(parseWall)} ms; per-round ${range(perRound, 2)}): ${f0(overhead)} ms on top of parsing. Job (ms): ${jobBreakdown}. Parse alone (ms): ${parseBreakdown}`,
-        notes: `Emulator in the bench process (startEmulator, port 0, log level debug into a sink that timestamps each line), Azurite 3.37 (scripts/azurite.ts), loopback. Data: syntheticCsv (engine-scale.ts, as item 7), ${BES_ROWS} rows × 20 numeric features + a 0/1 label, ${mb} MB, uploaded once to Azurite (not timed). Training service: an ARM service (ArmWebServicesClient PUT, Azurite's account) whose definition is services/census-training.json without Clean Missing Data and Edit Metadata (census string preparation), with an f1..f20 Number + label Integer input schema: Split Data (75 %, randomized, seed 42) → Two-Class Logistic Regression (Studio defaults) → Train Model → Score Model → Evaluate Model; outputs the model (.ilearner, ${outputs.output1 ?? "?"} bytes) and the evaluation (.csv, ${outputs.output2 ?? "?"} bytes; AUC ${auc.toFixed(4)}). Job: BesClient submit, start, then waitForCompletion polling every ${POLL_MS} ms; wall = submit → the first status read that says Finished; its own time = EndTime − StartTime of the status (worker launch → outputs written). Breakdown from the emulator's log lines: worker start-up = worker created → its first progress line; download + parse + schema = "reading input1" → "input1: N rows"; modules as the engine reports them. Parse alone: the engine's parseCsv on the same bytes (read from the local file in one readFileSync, warm page cache), on a fresh worker thread started as the job runner starts one (new Worker, --require tsx/cjs), timed from new Worker to its message; both sides pay thread start-up and module loading. One unmeasured warm-up of each (job ${f0(warmJob.wallMs)} ms, parse ${f0(warmParse.wallMs)} ms), then ${ctx.rounds} interleaved rounds, medians. The ratio is the training + I/O overhead on top of parsing: download from Azurite, schema, split, training, scoring the held-out 25 %, evaluation, writing the outputs, and the HTTP and polling around them.`,
+        notes: `Emulator in the bench process (startEmulator, port 0, log level debug into a sink that timestamps each line), Azurite 3.37 (scripts/azurite.ts), loopback. Data: syntheticCsv (engine-scale.ts, as item 7), ${BES_ROWS} rows × 20 numeric features + a 0/1 label, ${mb} MB, uploaded once to Azurite (not timed). Training service: an ARM service (ArmWebServicesClient PUT, Azurite's account) whose definition is definitions/census-training.json without Clean Missing Data and Edit Metadata (census string preparation), with an f1..f20 Number + label Integer input schema: Split Data (75 %, randomized, seed 42) → Two-Class Logistic Regression (Studio defaults) → Train Model → Score Model → Evaluate Model; outputs the model (.ilearner, ${outputs.output1 ?? "?"} bytes) and the evaluation (.csv, ${outputs.output2 ?? "?"} bytes; AUC ${auc.toFixed(4)}). Job: BesClient submit, start, then waitForCompletion polling every ${POLL_MS} ms; wall = submit → the first status read that says Finished; its own time = EndTime − StartTime of the status (worker launch → outputs written). Breakdown from the emulator's log lines: worker start-up = worker created → its first progress line; download + parse + schema = "reading input1" → "input1: N rows"; modules as the engine reports them. Parse alone: the engine's parseCsv on the same bytes (read from the local file in one readFileSync, warm page cache), on a fresh worker thread started as the job runner starts one (new Worker, --require tsx/cjs), timed from new Worker to its message; both sides pay thread start-up and module loading. One unmeasured warm-up of each (job ${f0(warmJob.wallMs)} ms, parse ${f0(warmParse.wallMs)} ms), then ${ctx.rounds} interleaved rounds, medians. The ratio is the training + I/O overhead on top of parsing: download from Azurite, schema, split, training, scoring the held-out 25 %, evaluation, writing the outputs, and the HTTP and polling around them.`,
         raw: { jobs: jobSamples.map(({ status: _s, ...rest }) => rest), parses: parseSamples },
       },
     ];
@@ -479,7 +479,7 @@ const WARMUP_MS = 1_000;
 const WINDOW_MS = 10_000;
 /** Distinct one-row requests, sent in turn. */
 const REQUEST_ROWS = 256;
-const LOAD_CLIENT = path.join(__dirname, "emulator", `loadClient${path.extname(__filename)}`);
+const LOAD_CLIENT = path.join(__dirname, "execution", `loadClient${path.extname(__filename)}`);
 
 /** A load run: the client's figures plus the server's (this process) during the window. */
 interface LoadSample extends LoadResult {
@@ -702,7 +702,7 @@ export async function benchRrs(ctx: BenchContext): Promise<ItemResult[]> {
           rrs.map((s, i) => p99(s) / p99(empty[i])),
           2,
         )}), p50 ${times(med(rrs, p50) / med(empty, p50))}: ${side("RRS", rrs)}; ${side("empty", empty)}`,
-        notes: `Emulator in the bench process (startEmulator, port 0; access log at the default info level into a sink that keeps the window's lines in memory, so both routes pay it; "server-side" p50/p99 = its per-request time, onRequest → response sent, at the log's 0.1 ms resolution), Azurite 3.37 (scripts/azurite.ts), loopback. Service: services/census-predictive.json as an ARM service (ArmWebServicesClient PUT) serving a model trained by a BES job of services/census-training.json on data/census-2026-10.csv (AUC ${auc.toFixed(4)} on its held-out rows). Requests: POST /execute?api-version=2.0&details=true with the service key, one census row each (${REQUEST_ROWS} distinct rows of data/census-2026-11.csv in turn, ${rrs[0].requestBytes} bytes; answers ${rrs[0].responseBytes} bytes with Scored Labels and Scored Probabilities), vs GET /health (no auth, ${empty[0].responseBytes} bytes), same server, same hooks (request id, access log, fault seam, auth by route). Load: a second process (bench/emulator/loadClient.ts, forked) with ${CONCURRENCY} closed-loop clients on one node:http Agent (keepAlive, maxSockets ${CONCURRENCY}: ${rrs[0].sockets} sockets per run), each sending its next request when the previous answer is read; ${WARMUP_MS / 1000} s warm-up, then a ${WINDOW_MS / 1000} s window: throughput = answers completed in the window / window, latency = request written → answer read, nearest-rank p50/p99 over those (${med(rrs, (s) => s.requests).toFixed(0)} RRS and ${med(empty, (s) => s.requests).toFixed(0)} empty-route answers per window, medians); every answer checked (status 200 and its marker), 0 errors. ${ctx.rounds} interleaved rounds (order rotated), medians; the ratios are of the medians. Server CPU and event-loop use are this process's (the emulator's main thread does the HTTP work and the scoring) over the window; on this ${os.cpus().length}-core machine the client process needs a core of its own, so the empty route can be bounded by the client as much as by the server (see the client's event-loop figure). With the server's event loop saturated, a request's latency is mostly queueing: about the 8 requests in flight × the server-side time of each (RRS scoring runs on the emulator's main thread).`,
+        notes: `Emulator in the bench process (startEmulator, port 0; access log at the default info level into a sink that keeps the window's lines in memory, so both routes pay it; "server-side" p50/p99 = its per-request time, onRequest → response sent, at the log's 0.1 ms resolution), Azurite 3.37 (scripts/azurite.ts), loopback. Service: definitions/census-predictive.json as an ARM service (ArmWebServicesClient PUT) serving a model trained by a BES job of definitions/census-training.json on data/census-2026-10.csv (AUC ${auc.toFixed(4)} on its held-out rows). Requests: POST /execute?api-version=2.0&details=true with the service key, one census row each (${REQUEST_ROWS} distinct rows of data/census-2026-11.csv in turn, ${rrs[0].requestBytes} bytes; answers ${rrs[0].responseBytes} bytes with Scored Labels and Scored Probabilities), vs GET /health (no auth, ${empty[0].responseBytes} bytes), same server, same hooks (request id, access log, fault seam, auth by route). Load: a second process (bench/execution/loadClient.ts, forked) with ${CONCURRENCY} closed-loop clients on one node:http Agent (keepAlive, maxSockets ${CONCURRENCY}: ${rrs[0].sockets} sockets per run), each sending its next request when the previous answer is read; ${WARMUP_MS / 1000} s warm-up, then a ${WINDOW_MS / 1000} s window: throughput = answers completed in the window / window, latency = request written → answer read, nearest-rank p50/p99 over those (${med(rrs, (s) => s.requests).toFixed(0)} RRS and ${med(empty, (s) => s.requests).toFixed(0)} empty-route answers per window, medians); every answer checked (status 200 and its marker), 0 errors. ${ctx.rounds} interleaved rounds (order rotated), medians; the ratios are of the medians. Server CPU and event-loop use are this process's (the emulator's main thread does the HTTP work and the scoring) over the window; on this ${os.cpus().length}-core machine the client process needs a core of its own, so the empty route can be bounded by the client as much as by the server (see the client's event-loop figure). With the server's event loop saturated, a request's latency is mostly queueing: about the 8 requests in flight × the server-side time of each (RRS scoring runs on the emulator's main thread).`,
         raw: { rrs, empty },
       },
     ];
