@@ -4,14 +4,25 @@
  *
  * `parseConfig` is pure (a map of raw config values in, a typed config or one error listing every
  * bad field out), so it is table-tested without Pulumi. Each message names the config key, what is
- * wrong and how to fix it, and is raised before any resource is declared.
+ * wrong and how to fix it, and is raised before any resource is declared. The limits of values
+ * that reach a provider (names, versions, endpoint settings, the deadline) are the schemas of
+ * `components/shared/limits.ts`, which the providers' `check` uses too.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { ENDPOINT_NAME_PATTERN } from "./clients/classic";
-import { validateVersion } from "./components/retrain/logic";
-import { validateGate, type GateSpec } from "./components/retrain/metrics";
+import { validateGate, type GateSpec } from "./components/retrain/gate";
+import {
+  deadlineMinutes,
+  endpointDescription,
+  endpointName,
+  hexId,
+  LIMITS,
+  maxConcurrentCalls,
+  modelVersion,
+  throttleLevel,
+  webServiceName,
+} from "./components/shared/limits";
 
 /** The Pulumi project name: the config namespace. */
 export const PROJECT = "azureml-retrain";
@@ -94,30 +105,27 @@ const key = (name: string): string => `${PROJECT}:${name}`;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const url = z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL");
-const serviceName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be 1-100 letters, digits, '_', '.' or '-'");
 
 const modelSchema = z
   .object({
-    version: z.string(),
+    version: modelVersion(),
     data: z.string().min(1, "must name a CSV file (relative to the project) or a blob URL"),
     parameters: z.record(z.string(), scalar).default({}),
     gate: z.unknown(),
     retain: z.boolean().default(true),
-    deadlineMinutes: z.number().positive().max(10080).default(120),
+    deadlineMinutes: deadlineMinutes().default(LIMITS.deadlineMinutes.whenUnset),
   })
   .strict();
 
 const endpointSchema = z
   .object({
-    name: z.string(),
-    description: z.string().max(2000).optional(),
-    throttleLevel: z.enum(["Low", "High"]).optional(),
-    maxConcurrentCalls: z.number().int().min(1).max(200).optional(),
+    name: endpointName(),
+    description: endpointDescription().optional(),
+    throttleLevel: throttleLevel().optional(),
+    maxConcurrentCalls: maxConcurrentCalls().optional(),
     model: z
       .object({
-        version: z.string(),
+        version: modelVersion(),
         data: z.string().min(1),
         parameters: z.record(z.string(), scalar).optional(),
       })
@@ -130,12 +138,9 @@ const servicesSchema = z
   .object({
     trainingDefinition: z.string().default("definitions/census-training.json"),
     predictiveDefinition: z.string().default("definitions/census-predictive.json"),
-    trainingName: serviceName.default("census-training"),
-    predictiveName: serviceName.default("census-predictive"),
-    classicWebServiceId: z
-      .string()
-      .regex(/^[0-9a-f]{32}$/, "must be the 32-hex id of the classic web service")
-      .default("c0ffee00c0ffee00c0ffee00c0ffee00"),
+    trainingName: webServiceName().default("census-training"),
+    predictiveName: webServiceName().default("census-predictive"),
+    classicWebServiceId: hexId("classic web service").default("c0ffee00c0ffee00c0ffee00c0ffee00"),
   })
   .strict();
 
@@ -144,10 +149,7 @@ const localSchema = z
     emulatorUrl: url.default("http://127.0.0.1:9700"),
     azuriteBlobEndpoint: url.default("http://127.0.0.1:10000/devstoreaccount1"),
     emulatorLocation: z.string().default(".azureml-emulator"),
-    workspaceId: z
-      .string()
-      .regex(/^[0-9a-f]{32}$/, "must be a 32-hex workspace id")
-      .default("10ca1000000000000000000000000001"),
+    workspaceId: hexId("Studio workspace").default("10ca1000000000000000000000000001"),
   })
   .strict();
 
@@ -212,13 +214,10 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>): 
   } else {
     const parsed = modelSchema.safeParse(modelRaw);
     if (!parsed.success) problems.push(...issues(key("model"), parsed.error));
-    else {
-      for (const f of validateVersion(parsed.data.version))
-        problems.push(`${key("model")}.version: ${f.reason}`);
-      const gate = validateGate(parsed.data.gate);
-      for (const f of gate.failures) problems.push(`${key("model")}.${f.property}: ${f.reason}`);
-      if (gate.gate) model = { ...parsed.data, gate: gate.gate };
-    }
+    // The gate is checked whatever else is wrong, so one run lists every problem.
+    const gate = validateGate((modelRaw as { gate?: unknown } | null)?.gate);
+    for (const f of gate.failures) problems.push(`${key("model")}.${f.property}: ${f.reason}`);
+    if (parsed.success && gate.gate) model = { ...parsed.data, gate: gate.gate };
   }
 
   const services = servicesSchema.safeParse(parseJson(raw.services) ?? {});
@@ -237,19 +236,10 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>): 
         return;
       }
       const name = parsed.data.name;
-      if (!ENDPOINT_NAME_PATTERN.test(name) || name === "default") {
-        problems.push(
-          `${key("endpoints")}[${i}].name: "${name}" must be 1-24 lowercase letters, digits and inner hyphens, and not "default"`,
-        );
-      } else if (seen.has(name)) {
+      if (seen.has(name)) {
         problems.push(`${key("endpoints")}[${i}].name: "${name}" is declared twice`);
       }
       seen.add(name);
-      if (parsed.data.model) {
-        for (const f of validateVersion(parsed.data.model.version)) {
-          problems.push(`${key("endpoints")}[${i}].model.version: ${f.reason}`);
-        }
-      }
       endpoints.push(parsed.data as EndpointConfig);
     });
   }

@@ -29,7 +29,7 @@ import {
   type NetworkSummary,
   type StackInfra,
 } from "./lib/stack";
-import { CLASSIC_ENDPOINT_CONCURRENCY } from "../components/classic";
+import { CLASSIC_ENDPOINT_CONCURRENCY } from "../components/classicEndpoint/provider";
 
 /** A stack of `count` endpoints with its own services. */
 function stackConfig(

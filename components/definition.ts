@@ -9,9 +9,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { findTrainedModelAsset } from "../clients/arm";
 import type { ArmWebService, WebServiceProperties } from "../contract";
-import { canonicalJson } from "./util";
+import { canonicalJson } from "./shared/values";
 
-export { canonicalJson } from "./util";
+export { canonicalJson } from "./shared/values";
 
 /** A definition file, parsed and checked. */
 export interface LoadedDefinition {

@@ -1,8 +1,38 @@
-/** The components and dynamic resources the program is made of. */
-export * from "./classic";
+/**
+ * The components and dynamic resources the program is made of. Each resource has a folder:
+ * `types.ts` (inputs, outputs, arguments), `logic.ts` (pure check and diff), `provider.ts` (the
+ * dynamic provider, the only code that calls a service) and `resource.ts` (the class a program
+ * declares); `shared/` holds what every provider uses.
+ */
 export * from "./definition";
+
+export * from "./storage/resource";
+export { localContainersProvider } from "./storage/provider";
+export * from "./storage/types";
+
+export * from "./webService/resource";
+export { webServiceProvider } from "./webService/provider";
+export { diffWebService, serviceBody } from "./webService/logic";
+export type * from "./webService/types";
+
+export * from "./retrain/resource";
+export { trainedModelProvider } from "./retrain/provider";
+export * from "./retrain/gate";
 export * from "./retrain/metrics";
-export * from "./retrain/provider";
 export type * from "./retrain/types";
-export * from "./storage";
-export * from "./webService";
+
+export * from "./classicWebService/resource";
+export { classicWebServiceProvider } from "./classicWebService/provider";
+export type * from "./classicWebService/types";
+
+export * from "./classicEndpoint/resource";
+export {
+  CLASSIC_ENDPOINT_CONCURRENCY,
+  classicEndpointProvider,
+  withEndpointSlot,
+} from "./classicEndpoint/provider";
+export { diffClassicEndpoint } from "./classicEndpoint/logic";
+export type * from "./classicEndpoint/types";
+
+export { locationWithFreshSas, type ModelRef } from "./shared/sas";
+export type { FieldFailure } from "./shared/checks";

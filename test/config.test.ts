@@ -97,7 +97,7 @@ describe("config", () => {
     {
       name: "endpoint named default",
       raw: { model: json(model), endpoints: json([{ name: "default" }]) },
-      problems: [/endpoints\[0\]\.name: "default" must be/],
+      problems: [/endpoints\[0\]\.name: "default" is not a valid endpoint name/],
     },
     {
       name: "endpoint name too long",

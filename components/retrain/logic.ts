@@ -3,29 +3,20 @@
  * blob names. No I/O, so it is table-tested directly and copied by value into the provider.
  */
 import { createHash } from "node:crypto";
-import { validateGate, type FieldFailure } from "./metrics";
+import { limitFailures, requiredStrings, type FieldFailure } from "../shared/checks";
+import {
+  containerName,
+  deadlineMinutes as deadlineLimit,
+  LIMITS,
+  modelVersion,
+} from "../shared/limits";
+import { containsUnknown, differs } from "../shared/values";
+import { validateGate } from "./gate";
 import type { TrainedModelInputs, TrainedModelOutputs } from "./types";
-import { containsUnknown, differs, validateContainerName } from "../util";
 
-export { containsUnknown, UNKNOWN, validateContainerName } from "../util";
-
-/** Versions: 1–64 letters, digits, `.`, `_`, `-`, starting with a letter or digit (they name blobs). */
-export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** Validates a model version. */
+/** Validates a model version (the limit shared with the stack config). */
 export function validateVersion(version: unknown, property = "version"): FieldFailure[] {
-  if (typeof version !== "string" || version.length === 0) {
-    return [{ property, reason: `must be a non-empty string such as "2026-11-27.1"` }];
-  }
-  if (!VERSION_PATTERN.test(version) || version.includes("..")) {
-    return [
-      {
-        property,
-        reason: `"${version}" is not a valid version: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. "2026-11-27.1")`,
-      },
-    ];
-  }
-  return [];
+  return limitFailures(modelVersion(), version, property);
 }
 
 /** Largest single GlobalParameters value and total size (BES requests are JSON bodies). */
@@ -206,28 +197,19 @@ export function validateTrainedModelInputs(news: Record<string, unknown>): {
       property: "retain",
       reason: `must be true or false, got ${JSON.stringify(retain)}`,
     });
-  const deadlineMinutes = news.deadlineMinutes ?? 120;
-  if (
-    typeof deadlineMinutes !== "number" ||
-    !(deadlineMinutes > 0) ||
-    deadlineMinutes > 7 * 24 * 60
-  ) {
-    failures.push({
-      property: "deadlineMinutes",
-      reason: `must be a number of minutes in (0, 10080], got ${JSON.stringify(deadlineMinutes)}`,
-    });
-  }
+  const deadlineMinutes = news.deadlineMinutes ?? LIMITS.deadlineMinutes.whenUnset;
+  failures.push(...limitFailures(deadlineLimit(), deadlineMinutes, "deadlineMinutes"));
 
   const training = (news.training ?? {}) as Record<string, unknown>;
   if (!containsUnknown(training)) {
-    for (const key of ["executionUrl", "apiKey", "inputPort", "modelOutput", "evaluationOutput"]) {
-      if (typeof training[key] !== "string" || (training[key] as string).length === 0) {
-        failures.push({
-          property: `training.${key}`,
-          reason: "is required (it comes from the TrainingService resource)",
-        });
-      }
-    }
+    failures.push(
+      ...requiredStrings(
+        training,
+        ["executionUrl", "apiKey", "inputPort", "modelOutput", "evaluationOutput"],
+        "is required (it comes from the TrainingService resource)",
+        "training.",
+      ),
+    );
     if (typeof training.executionUrl === "string" && !/^https?:\/\//.test(training.executionUrl)) {
       failures.push({
         property: "training.executionUrl",
@@ -262,8 +244,8 @@ export function validateTrainedModelInputs(news: Record<string, unknown>): {
       reason: "must include AccountKey: BES reads and writes blobs with it",
     });
   }
-  failures.push(...validateContainerName(store.dataContainer, "store.dataContainer"));
-  failures.push(...validateContainerName(store.modelContainer, "store.modelContainer"));
+  failures.push(...limitFailures(containerName(), store.dataContainer, "store.dataContainer"));
+  failures.push(...limitFailures(containerName(), store.modelContainer, "store.modelContainer"));
   if (news.serving !== undefined && !containsUnknown(news.serving)) {
     const kind = (news.serving as { kind?: unknown }).kind;
     if (kind !== "arm" && kind !== "classic") {

@@ -26,7 +26,8 @@ import type { AzureBlobDataReference } from "../../contract";
 import { servedMetricOnData } from "./champion";
 import { isBlobUrl, resolveDataPath } from "./dataFile";
 import { dataBlobName, modelBlobNames, modelKey, trainedModelId } from "./logic";
-import { evaluateGate, parseEvaluationCsv } from "./metrics";
+import { evaluateGate } from "./gate";
+import { parseEvaluationCsv } from "./metrics";
 import type {
   ModelLocation,
   ServingTarget,

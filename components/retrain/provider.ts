@@ -1,5 +1,5 @@
 /**
- * The retrain dynamic provider and its resource, `TrainedModel`.
+ * The retrain dynamic provider, the provider of `TrainedModel` (`resource.ts`).
  *
  * - check:  validates version, gate, parameters and the data (exists, header matches the training
  *           service's input columns) and computes the data's SHA-256. No network for local data,
@@ -16,20 +16,17 @@
  * or as `require` (npm modules); see docs/designs/2026-11-providers.md for the rules followed.
  */
 import { stat } from "node:fs/promises";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { compareHeader, HashCache, isBlobUrl, readCsvHeader, resolveDataPath } from "./dataFile";
 import { blobUrlProblem, hasDataRow } from "./inputChecks";
 import { diffTrainedModel, validateTrainedModelInputs } from "./logic";
-import { containsUnknown, progress, compactResults } from "../util";
-import type { FieldFailure, GateSpec } from "./metrics";
+import type { FieldFailure } from "../shared/checks";
+import { progress } from "../shared/progress";
+import { redactingProvider } from "../shared/redaction";
+import { compactResults } from "../shared/results";
+import { containsUnknown } from "../shared/values";
 import { deleteModelBlobs, idOf, modelExists, servedModelUri, trainOrReuse } from "./operations";
-import type {
-  ModelStore,
-  ServingTarget,
-  TrainedModelInputs,
-  TrainedModelOutputs,
-  TrainingTarget,
-} from "./types";
+import type { TrainedModelInputs, TrainedModelOutputs } from "./types";
 
 /**
  * The provider process's hash cache, shared by every deserialized copy of the provider.
@@ -117,8 +114,7 @@ async function checkData(
   return hashCache().sha256(file);
 }
 
-/** The retrain provider. Create it once (providers are serialized per object identity). */
-export const trainedModelProvider: pulumi.dynamic.ResourceProvider = compactResults({
+const methods: pulumi.dynamic.ResourceProvider = {
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     const { failures, normalized } = validateTrainedModelInputs(news);
     const dataSha256 = await checkData(news, failures);
@@ -182,74 +178,19 @@ export const trainedModelProvider: pulumi.dynamic.ResourceProvider = compactResu
     await deleteModelBlobs(props);
     log(`deleted ${props.model.relativeLocation} and its evaluation`);
   },
-});
+};
+
+/** The retrain provider. Create it once (providers are serialized per object identity). */
+export const trainedModelProvider: pulumi.dynamic.ResourceProvider = compactResults(
+  redactingProvider(methods, (p) => {
+    const store = p.store as { connectionString?: string } | undefined;
+    const training = p.training as { apiKey?: string } | undefined;
+    return [store?.connectionString, training?.apiKey, p.servingToken as string | undefined];
+  }),
+);
 
 function requireHash(inputs: TrainedModelInputs): TrainedModelInputs & { dataSha256: string } {
   if (!inputs.dataSha256)
     throw new Error("dataSha256 is missing: check did not run or the data was unknown");
   return inputs as TrainedModelInputs & { dataSha256: string };
-}
-
-/** Arguments of {@link TrainedModel}. */
-export interface TrainedModelArgs {
-  /** The declared model version; a change trains (or reuses) another model. */
-  readonly version: pulumi.Input<string>;
-  /** CSV path relative to the project, or a blob URL in the model storage account. */
-  readonly data: pulumi.Input<string>;
-  /** BES GlobalParameters of the training service. */
-  readonly parameters?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Promotion gate, e.g. `{ metric: "AUC", min: 0.8, maxRegression: 0.01 }`. */
-  readonly gate: pulumi.Input<GateSpec>;
-  /** Keep model blobs after the resource is deleted, so rollbacks reuse them (default false). */
-  readonly retain?: pulumi.Input<boolean>;
-  /** Deadline of the BES job in minutes (default 120); the job is cancelled at the deadline. */
-  readonly deadlineMinutes?: pulumi.Input<number>;
-  /** The training service (from `TrainingService`). */
-  readonly training: pulumi.Input<{ [K in keyof TrainingTarget]: pulumi.Input<TrainingTarget[K]> }>;
-  /** Where data and models are stored (from `ModelStorage`). */
-  readonly store: pulumi.Input<{ [K in keyof ModelStore]: pulumi.Input<ModelStore[K]> }>;
-  /** The service or endpoint serving this model lineage (gate comparison, drift, safe delete). */
-  readonly serving?: pulumi.Input<ServingTarget>;
-  /** Token for the serving target's API (emulator ARM token or workspace token); secret. */
-  readonly servingToken?: pulumi.Input<string>;
-}
-
-/** A model trained (or reused) for a declared version, data and parameters, gated for promotion. */
-export class TrainedModel extends pulumi.dynamic.Resource {
-  declare readonly version: pulumi.Output<string>;
-  declare readonly dataSha256: pulumi.Output<string>;
-  declare readonly modelKey: pulumi.Output<string>;
-  declare readonly status: pulumi.Output<"ready" | "failed">;
-  declare readonly model: pulumi.Output<TrainedModelOutputs["model"]>;
-  declare readonly modelSasToken: pulumi.Output<string>;
-  declare readonly metrics: pulumi.Output<Record<string, number>>;
-  declare readonly jobId: pulumi.Output<string | undefined>;
-  declare readonly reused: pulumi.Output<boolean>;
-  declare readonly trainedAt: pulumi.Output<string>;
-  declare readonly gateSummary: pulumi.Output<string>;
-  declare readonly servedModelUri: pulumi.Output<string | undefined>;
-
-  constructor(name: string, args: TrainedModelArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      trainedModelProvider,
-      name,
-      {
-        ...args,
-        dataSha256: undefined,
-        modelKey: undefined,
-        status: undefined,
-        model: undefined,
-        modelSasToken: undefined,
-        metrics: undefined,
-        jobId: undefined,
-        reused: undefined,
-        trainedAt: undefined,
-        gateSummary: undefined,
-        servedModelUri: undefined,
-      },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["modelSasToken"] }),
-      "azureml",
-      "TrainedModel",
-    );
-  }
 }

@@ -1,7 +1,8 @@
 /**
  * Inputs and outputs of the TrainedModel (retrain) dynamic resource. Types only.
  */
-import type { GateSpec } from "./metrics";
+import type * as pulumi from "@pulumi/pulumi";
+import type { GateSpec } from "./gate";
 
 /** The training service's BES endpoint and what its definition says about ports and columns. */
 export interface TrainingTarget {
@@ -130,4 +131,28 @@ export interface StoredModelRecord {
   /** Set when a gate passed for this model (it was promoted). */
   readonly gatePassedAt?: string;
   readonly gateSummary?: string;
+}
+
+/** Arguments of `TrainedModel`. */
+export interface TrainedModelArgs {
+  /** The declared model version; a change trains (or reuses) another model. */
+  readonly version: pulumi.Input<string>;
+  /** CSV path relative to the project, or a blob URL in the model storage account. */
+  readonly data: pulumi.Input<string>;
+  /** BES GlobalParameters of the training service. */
+  readonly parameters?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Promotion gate, e.g. `{ metric: "AUC", min: 0.8, maxRegression: 0.01 }`. */
+  readonly gate: pulumi.Input<GateSpec>;
+  /** Keep model blobs after the resource is deleted, so rollbacks reuse them (default false). */
+  readonly retain?: pulumi.Input<boolean>;
+  /** Deadline of the BES job in minutes (default 120); the job is cancelled at the deadline. */
+  readonly deadlineMinutes?: pulumi.Input<number>;
+  /** The training service (from `TrainingService`). */
+  readonly training: pulumi.Input<{ [K in keyof TrainingTarget]: pulumi.Input<TrainingTarget[K]> }>;
+  /** Where data and models are stored (from `ModelStorage`). */
+  readonly store: pulumi.Input<{ [K in keyof ModelStore]: pulumi.Input<ModelStore[K]> }>;
+  /** The service or endpoint serving this model lineage (gate comparison, drift, safe delete). */
+  readonly serving?: pulumi.Input<ServingTarget>;
+  /** Token for the serving target's API (emulator ARM token or workspace token); secret. */
+  readonly servingToken?: pulumi.Input<string>;
 }

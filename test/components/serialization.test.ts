@@ -73,7 +73,8 @@ describe("closure serialization after the providers ran in the declaring process
   // it did twice (a Map copied by value; a class emitted as a reference to a global).
   it("the retrain and endpoint providers still run in a fresh process", async () => {
     const { trainedModelProvider } = await import("../../components/retrain/provider");
-    const { classicEndpointProvider, withEndpointSlot } = await import("../../components/classic");
+    const { classicEndpointProvider, withEndpointSlot } =
+      await import("../../components/classicEndpoint/provider");
     const inputs = {
       version: "v1",
       data: "data/census-2026-11.csv",

@@ -25,7 +25,7 @@ import {
 } from "../../contract";
 import { loadDefinition, trainingShape } from "../../components/definition";
 import { trainedModelProvider } from "../../components/retrain/provider";
-import { webServiceProvider } from "../../components/webService";
+import { webServiceProvider } from "../../components/webService/provider";
 import { CENSUS_COLUMNS, censusToCsv, generateCensusRows } from "../../data/generate";
 import { azuriteBlobEndpoint, azuriteConnectionString, setEnv, uniqueId } from "../helpers/env";
 import {

@@ -3,10 +3,10 @@ import {
   diffTrainedModel,
   modelKey,
   normalizeParameters,
-  UNKNOWN,
   validateTrainedModelInputs,
   validateVersion,
 } from "../../../components/retrain/logic";
+import { UNKNOWN } from "../../../components/shared/values";
 import type { TrainedModelOutputs } from "../../../components/retrain/types";
 
 const base: TrainedModelOutputs = {

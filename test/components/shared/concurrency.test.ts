@@ -4,7 +4,10 @@
  */
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { CLASSIC_ENDPOINT_CONCURRENCY, withEndpointSlot } from "../../components/classic";
+import {
+  CLASSIC_ENDPOINT_CONCURRENCY,
+  withEndpointSlot,
+} from "../../../components/classicEndpoint/provider";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString = require("require-from-string") as (code: string) => {

@@ -1,0 +1,167 @@
+/**
+ * The `ClassicEndpoint` provider: creates a non-default endpoint (PUT), sets its trained model
+ * by PATCHing `Resources` with a freshly minted SAS, and reads until the endpoint reports it.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  ClassicManagementClient,
+  endpointModelUri,
+  type ClassicServiceRef,
+} from "../../clients/classic";
+import { sleep } from "../../clients/sleep";
+import type { ClassicEndpoint as WireEndpoint } from "../../contract";
+import { throughSlots, withSlot } from "../shared/concurrency";
+import { progress } from "../shared/progress";
+import { redactingProvider } from "../shared/redaction";
+import { compactResults } from "../shared/results";
+import { locationWithFreshSas, modelUri } from "../shared/sas";
+import { checkClassicEndpoint, classicEndpointDiffAnswer, settingsChanged } from "./logic";
+import type { ClassicEndpointInputs, ClassicEndpointOutputs } from "./types";
+
+/** Endpoint operations (create, update, read, delete) one provider process runs at once. */
+export const CLASSIC_ENDPOINT_CONCURRENCY = 8;
+
+/** The slot queue of endpoint operations (see `shared/concurrency.ts`). */
+const SLOTS = "classicEndpoint";
+
+/**
+ * Runs `work` once fewer than {@link CLASSIC_ENDPOINT_CONCURRENCY} endpoint operations run in
+ * this process, first come first served.
+ */
+export function withEndpointSlot<T>(work: () => Promise<T>): Promise<T> {
+  return withSlot(SLOTS, CLASSIC_ENDPOINT_CONCURRENCY, work);
+}
+
+function serviceRef(i: ClassicEndpointInputs): ClassicServiceRef {
+  return { endpoint: i.endpoint, workspaceId: i.workspaceId, webServiceId: i.webServiceId };
+}
+
+const log = (inputs: ClassicEndpointInputs, line: string): void =>
+  progress("ClassicEndpoint", inputs.name, line);
+
+async function patchModel(
+  inputs: ClassicEndpointInputs,
+  client: ClassicManagementClient,
+): Promise<WireEndpoint> {
+  const ref = serviceRef(inputs);
+  const current = await client.getEndpoint(ref, inputs.name);
+  if (!current) throw new Error(`endpoint "${inputs.name}" does not exist`);
+  if (!current.Resources.some((r) => r.Name === inputs.resourceName)) {
+    const names = current.Resources.map((r) => `"${r.Name}"`).join(", ") || "none";
+    throw new Error(
+      `endpoint "${inputs.name}" has no updatable resource named "${inputs.resourceName}" (it has: ${names}); the name must match the predictive experiment's "[trained model]" asset`,
+    );
+  }
+  const wanted = modelUri(inputs.trainedModel);
+  if (endpointModelUri(current, inputs.resourceName) !== wanted) {
+    log(inputs, `setting "${inputs.resourceName}" to ${wanted}`);
+    await client.patchEndpoint(ref, inputs.name, {
+      Resources: [
+        {
+          Name: inputs.resourceName,
+          Location: locationWithFreshSas(inputs.trainedModel, inputs.storageConnectionString),
+        },
+      ],
+    });
+  }
+  // The swap takes effect asynchronously: read until the endpoint reports it.
+  const deadline = Date.now() + 120_000;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
+    const after = await client.getEndpoint(ref, inputs.name);
+    if (!after) throw new Error(`endpoint "${inputs.name}" disappeared during the update`);
+    const served = endpointModelUri(after, inputs.resourceName);
+    if (served === wanted) return after;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `endpoint "${inputs.name}" still reports ${served ?? "(none)"} two minutes after the PATCH, not ${wanted}`,
+      );
+    }
+    await sleep(wait);
+  }
+}
+
+function endpointOutputs(
+  inputs: ClassicEndpointInputs,
+  endpoint: WireEndpoint,
+): ClassicEndpointOutputs {
+  return {
+    ...inputs,
+    apiLocation: endpoint.ApiLocation,
+    helpLocation: endpoint.HelpLocation,
+    primaryKey: endpoint.PrimaryKey,
+    secondaryKey: endpoint.SecondaryKey,
+    servedModelUri: endpointModelUri(endpoint, inputs.resourceName),
+  };
+}
+
+const methods: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return { inputs: news, failures: checkClassicEndpoint(news) };
+  },
+
+  async diff(_id: string, olds: ClassicEndpointOutputs, news: ClassicEndpointInputs) {
+    return classicEndpointDiffAnswer(olds, news);
+  },
+
+  async create(inputs: ClassicEndpointInputs) {
+    const client = new ClassicManagementClient(inputs.token);
+    log(inputs, "creating");
+    // PUT creates or updates: a retried create after a partial failure converges.
+    await client.createEndpoint(serviceRef(inputs), inputs.name, {
+      ...(inputs.description !== undefined ? { Description: inputs.description } : {}),
+      ThrottleLevel: inputs.throttleLevel ?? "Low",
+      ...(inputs.maxConcurrentCalls !== undefined
+        ? { MaxConcurrentCalls: inputs.maxConcurrentCalls }
+        : {}),
+    });
+    const endpoint = await patchModel(inputs, client);
+    return {
+      id: `${inputs.workspaceId}/${inputs.webServiceId}/${inputs.name}`,
+      outs: endpointOutputs(inputs, endpoint),
+    };
+  },
+
+  async update(_id: string, olds: ClassicEndpointOutputs, news: ClassicEndpointInputs) {
+    const client = new ClassicManagementClient(news.token);
+    if (settingsChanged(olds, news)) {
+      await client.patchEndpoint(serviceRef(news), news.name, {
+        ...(news.description !== undefined ? { Description: news.description } : {}),
+        ...(news.throttleLevel !== undefined ? { ThrottleLevel: news.throttleLevel } : {}),
+        ...(news.maxConcurrentCalls !== undefined
+          ? { MaxConcurrentCalls: news.maxConcurrentCalls }
+          : {}),
+      });
+    }
+    const endpoint = await patchModel(news, client);
+    return { outs: endpointOutputs(news, endpoint) };
+  },
+
+  async read(id: string, props: ClassicEndpointOutputs) {
+    const endpoint = await new ClassicManagementClient(props.token).getEndpoint(
+      serviceRef(props),
+      props.name,
+    );
+    if (!endpoint) return { id: "", props: {} };
+    const outs = endpointOutputs(props, endpoint);
+    if (outs.servedModelUri !== modelUri(props.trainedModel)) {
+      log(
+        props,
+        `serves ${outs.servedModelUri ?? "(none)"}, not the declared ${modelUri(props.trainedModel)} (drift): up restores it`,
+      );
+    }
+    return { id, props: outs };
+  },
+
+  async delete(_id: string, props: ClassicEndpointOutputs) {
+    await new ClassicManagementClient(props.token).deleteEndpoint(serviceRef(props), props.name);
+    log(props, "deleted");
+  },
+};
+
+/** Provider of `ClassicEndpoint`. */
+export const classicEndpointProvider: pulumi.dynamic.ResourceProvider = compactResults(
+  redactingProvider(throughSlots(methods, SLOTS, CLASSIC_ENDPOINT_CONCURRENCY), (p) => [
+    p.token as string | undefined,
+    p.storageConnectionString as string | undefined,
+  ]),
+);

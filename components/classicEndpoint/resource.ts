@@ -1,0 +1,35 @@
+/**
+ * The `ClassicEndpoint` resource: a non-default endpoint of a classic predictive web service
+ * (one per consumer), serving a declared model.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { classicEndpointProvider } from "./provider";
+import type { ClassicEndpointArgs } from "./types";
+
+/** A non-default endpoint of a classic predictive web service, serving a declared model. */
+export class ClassicEndpoint extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly apiLocation: pulumi.Output<string>;
+  declare readonly helpLocation: pulumi.Output<string>;
+  declare readonly primaryKey: pulumi.Output<string>;
+  declare readonly secondaryKey: pulumi.Output<string>;
+  declare readonly servedModelUri: pulumi.Output<string>;
+
+  constructor(name: string, args: ClassicEndpointArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      classicEndpointProvider,
+      name,
+      {
+        ...args,
+        apiLocation: undefined,
+        helpLocation: undefined,
+        primaryKey: undefined,
+        secondaryKey: undefined,
+        servedModelUri: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["primaryKey", "secondaryKey"] }),
+      "azureml",
+      "ClassicEndpoint",
+    );
+  }
+}

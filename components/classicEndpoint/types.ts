@@ -1,0 +1,54 @@
+/**
+ * Inputs and outputs of the `ClassicEndpoint` resource: a non-default endpoint of a classic
+ * predictive web service (one per consumer), serving a declared model. Types only.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ModelRef } from "../shared/sas";
+
+/** Inputs of a classic endpoint. */
+export interface ClassicEndpointInputs {
+  readonly endpoint: string;
+  readonly workspaceId: string;
+  readonly webServiceId: string;
+  /** Workspace authorization token (secret). */
+  readonly token: string;
+  /** Endpoint name: ≤ 24 lowercase letters, digits and inner hyphens; not `default`. */
+  readonly name: string;
+  readonly description?: string;
+  readonly throttleLevel?: "Low" | "High";
+  readonly maxConcurrentCalls?: number;
+  /** Updatable resource to set, e.g. "Census Model [trained model]". */
+  readonly resourceName: string;
+  /** The model to serve. */
+  readonly trainedModel: ModelRef;
+  /** Storage connection string to mint the PATCH's SAS (secret). */
+  readonly storageConnectionString: string;
+}
+
+/** Outputs of a classic endpoint. */
+export interface ClassicEndpointOutputs extends ClassicEndpointInputs {
+  readonly apiLocation: string;
+  readonly helpLocation: string;
+  readonly primaryKey: string;
+  readonly secondaryKey: string;
+  /** What the endpoint reported serving at the last create, update or read. */
+  readonly servedModelUri?: string;
+}
+
+/** Arguments of `ClassicEndpoint`. */
+export interface ClassicEndpointArgs {
+  readonly endpoint: pulumi.Input<string>;
+  readonly workspaceId: pulumi.Input<string>;
+  readonly webServiceId: pulumi.Input<string>;
+  readonly token: pulumi.Input<string>;
+  readonly name: pulumi.Input<string>;
+  readonly description?: pulumi.Input<string>;
+  readonly throttleLevel?: pulumi.Input<"Low" | "High">;
+  readonly maxConcurrentCalls?: pulumi.Input<number>;
+  readonly resourceName: pulumi.Input<string>;
+  readonly trainedModel: pulumi.Input<{
+    baseLocation: pulumi.Input<string>;
+    relativeLocation: pulumi.Input<string>;
+  }>;
+  readonly storageConnectionString: pulumi.Input<string>;
+}

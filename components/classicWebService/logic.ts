@@ -1,0 +1,68 @@
+/**
+ * Pure logic of the `ClassicWebService` provider: `check`, `diff`, and the trained-model
+ * resource name of a definition. No I/O.
+ */
+import type { WebServiceProperties } from "../../contract";
+import { requiredStrings, type FieldFailure } from "../shared/checks";
+import { differs } from "../shared/values";
+import type { ClassicWebServiceInputs, ClassicWebServiceOutputs } from "./types";
+
+/** Fields whose change means another classic web service. */
+export const IDENTITY_FIELDS = ["mode", "endpoint", "workspaceId", "webServiceId"] as const;
+
+/** Fields a republish (or, for a referenced service, a new description) takes in place. */
+export const UPDATABLE_FIELDS = [
+  "name",
+  "description",
+  "definition",
+  "trainedModel",
+  "resourceName",
+  "token",
+  "storageConnectionString",
+] as const;
+
+/** The failures of `check`. */
+export function checkClassicWebService(news: Readonly<Record<string, unknown>>): FieldFailure[] {
+  const failures: FieldFailure[] = [];
+  if (news.mode !== "reference" && news.mode !== "publish") {
+    failures.push({
+      property: "mode",
+      reason: 'must be "reference" (Azure) or "publish" (emulator)',
+    });
+  }
+  failures.push(...requiredStrings(news, ["endpoint", "workspaceId", "webServiceId", "token"]));
+  if (
+    news.mode === "publish" &&
+    (typeof news.definition !== "object" || news.definition === null)
+  ) {
+    failures.push({
+      property: "definition",
+      reason: "publish mode needs the predictive definition's properties",
+    });
+  }
+  return failures;
+}
+
+/** Diff of a classic web service: a new identity replaces (the old one first), the rest updates. */
+export function diffClassicWebService(
+  olds: Partial<ClassicWebServiceOutputs>,
+  news: Partial<ClassicWebServiceInputs>,
+): { changes: boolean; replaces: string[]; updates: string[]; deleteBeforeReplace: boolean } {
+  const replaces = IDENTITY_FIELDS.filter((f) => differs(olds[f], news[f]));
+  const updates = UPDATABLE_FIELDS.filter((f) => differs(olds[f], news[f]));
+  return {
+    changes: replaces.length + updates.length > 0,
+    replaces: [...replaces],
+    updates: [...updates],
+    deleteBeforeReplace: replaces.length > 0,
+  };
+}
+
+/** The name of a definition's trained-model asset (the one ending in "[trained model]"). */
+export function trainedModelResourceName(definition: WebServiceProperties): string {
+  const asset = Object.values(definition.assets ?? {}).find(
+    (a) => a.type === "Resource" && /\[trained model\]\s*$/i.test(a.name),
+  );
+  if (!asset) throw new Error('the definition has no asset whose name ends in "[trained model]"');
+  return asset.name;
+}

@@ -1,0 +1,34 @@
+/**
+ * The `ClassicWebService` resource: a classic predictive web service (referenced on Azure,
+ * published on the emulator) whose non-default endpoints the `ClassicEndpoint`s are.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { classicWebServiceProvider } from "./provider";
+import type { ClassicWebServiceArgs } from "./types";
+
+/** A classic predictive web service (referenced on Azure, published on the emulator). */
+export class ClassicWebService extends pulumi.dynamic.Resource {
+  declare readonly workspaceId: pulumi.Output<string>;
+  declare readonly webServiceId: pulumi.Output<string>;
+  declare readonly defaultEndpointName: pulumi.Output<string>;
+  declare readonly defaultApiLocation: pulumi.Output<string>;
+  declare readonly defaultPrimaryKey: pulumi.Output<string>;
+  declare readonly resourceNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ClassicWebServiceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      classicWebServiceProvider,
+      name,
+      {
+        ...args,
+        defaultEndpointName: undefined,
+        defaultApiLocation: undefined,
+        defaultPrimaryKey: undefined,
+        resourceNames: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["defaultPrimaryKey"] }),
+      "azureml",
+      "ClassicWebService",
+    );
+  }
+}

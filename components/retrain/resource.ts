@@ -1,0 +1,47 @@
+/**
+ * The `TrainedModel` resource: a model trained (or reused) for a declared version, data and
+ * parameters, and gated for promotion. Its provider is `provider.ts`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { trainedModelProvider } from "./provider";
+import type { TrainedModelArgs, TrainedModelOutputs } from "./types";
+
+/** A model trained (or reused) for a declared version, data and parameters, gated for promotion. */
+export class TrainedModel extends pulumi.dynamic.Resource {
+  declare readonly version: pulumi.Output<string>;
+  declare readonly dataSha256: pulumi.Output<string>;
+  declare readonly modelKey: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<"ready" | "failed">;
+  declare readonly model: pulumi.Output<TrainedModelOutputs["model"]>;
+  declare readonly modelSasToken: pulumi.Output<string>;
+  declare readonly metrics: pulumi.Output<Record<string, number>>;
+  declare readonly jobId: pulumi.Output<string | undefined>;
+  declare readonly reused: pulumi.Output<boolean>;
+  declare readonly trainedAt: pulumi.Output<string>;
+  declare readonly gateSummary: pulumi.Output<string>;
+  declare readonly servedModelUri: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: TrainedModelArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      trainedModelProvider,
+      name,
+      {
+        ...args,
+        dataSha256: undefined,
+        modelKey: undefined,
+        status: undefined,
+        model: undefined,
+        modelSasToken: undefined,
+        metrics: undefined,
+        jobId: undefined,
+        reused: undefined,
+        trainedAt: undefined,
+        gateSummary: undefined,
+        servedModelUri: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["modelSasToken"] }),
+      "azureml",
+      "TrainedModel",
+    );
+  }
+}
