@@ -11,6 +11,7 @@ export default tseslint.config(
       ".azureml-emulator/**",
       ".azurite/**",
       "bench/out/**",
+      ".evaluation/**",
     ],
   },
   js.configs.recommended,
