@@ -73,7 +73,9 @@ export class EvaluationCache {
         model: fs.readFileSync(path.join(dir, FILES.model)),
         evaluation: fs.readFileSync(path.join(dir, FILES.evaluation), "utf8"),
         scored: fs.readFileSync(path.join(dir, FILES.scored), "utf8"),
-        record: JSON.parse(fs.readFileSync(path.join(dir, FILES.record), "utf8")) as CachedResult["record"],
+        record: JSON.parse(
+          fs.readFileSync(path.join(dir, FILES.record), "utf8"),
+        ) as CachedResult["record"],
       };
       if (typeof result.record.jobId !== "string" || typeof result.record.metrics !== "object") {
         return undefined;

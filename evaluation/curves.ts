@@ -62,7 +62,7 @@ export function rocCurve(scores: readonly number[], positives: readonly number[]
   const points: RocPoint[] = [{ fpr: 0, tpr: 0 }];
   let tp = 0;
   let fp = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && order[j][0] === order[i][0]) {
       if (order[j][1] === 1) tp++;
@@ -113,7 +113,11 @@ export interface BinaryFigures {
  * @param positive - the positive class (the same for both models compared)
  * @param threshold - the probability above which a row is predicted positive (Evaluate Model's)
  */
-export function binaryFigures(scored: ScoredRows, positive: string, threshold = 0.5): BinaryFigures {
+export function binaryFigures(
+  scored: ScoredRows,
+  positive: string,
+  threshold = 0.5,
+): BinaryFigures {
   // "Scored Probabilities" is the probability of the positive class, as the champion scoring reads it.
   const scores = scored.probabilities ?? [];
   const y = scored.truths.map((t) => (t === positive ? 1 : 0));

@@ -88,14 +88,18 @@ function rawConfig(yamlText: string, file: string): Record<string, string | unde
 }
 
 function definitionAt(text: Buffer | undefined, file: string, from: string): LoadedDefinition {
-  if (!text) throw new Error(`${from} has no definition file "${file}" (named by the stack's services)`);
+  if (!text)
+    throw new Error(`${from} has no definition file "${file}" (named by the stack's services)`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.toString("utf8"));
   } catch (e) {
-    throw new Error(`definition file "${file}" (${from}) is not valid JSON: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new Error(
+      `definition file "${file}" (${from}) is not valid JSON: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
   return describeDefinition(parsed, file);
 }
@@ -117,7 +121,9 @@ export async function readDeclaration(options: {
   const yamlText = await readAt(projectDir, ref, stackFile);
   if (!yamlText) {
     if (ref === undefined) {
-      throw new Error(`${stackFile} is not in ${projectDir}: pass the stack the pull request changes (--stack)`);
+      throw new Error(
+        `${stackFile} is not in ${projectDir}: pass the stack the pull request changes (--stack)`,
+      );
     }
     return undefined;
   }
@@ -143,11 +149,16 @@ export async function readDeclaration(options: {
   if (ref === undefined) {
     dataFile = path.resolve(projectDir, model.data);
     if (!fs.existsSync(dataFile)) {
-      throw new Error(`${PROJECT}:model.data "${model.data}" does not exist (looked at ${dataFile})`);
+      throw new Error(
+        `${PROJECT}:model.data "${model.data}" does not exist (looked at ${dataFile})`,
+      );
     }
   } else {
     const data = await readAt(projectDir, ref, model.data);
-    if (!data) throw new Error(`${ref} declares ${PROJECT}:model.data "${model.data}", which it does not hold`);
+    if (!data)
+      throw new Error(
+        `${ref} declares ${PROJECT}:model.data "${model.data}", which it does not hold`,
+      );
     fs.mkdirSync(options.scratchDir, { recursive: true });
     dataFile = path.join(options.scratchDir, path.basename(model.data));
     fs.writeFileSync(dataFile, data);

@@ -66,7 +66,9 @@ export async function renderVegaLite(spec: Record<string, unknown>): Promise<str
 }
 
 /** The chart specifications of a report, by figure id (what the page and its tests name). */
-export function chartSpecs(report: EvaluationReport): { id: string; caption: string; spec: Record<string, unknown> }[] {
+export function chartSpecs(
+  report: EvaluationReport,
+): { id: string; caption: string; spec: Record<string, unknown> }[] {
   const charts: { id: string; caption: string; spec: Record<string, unknown> }[] = [];
   const colour = { field: "model", type: "nominal", scale: COLOURS, title: null };
   if (report.plots.task === "binary") {
@@ -83,16 +85,34 @@ export function chartSpecs(report: EvaluationReport): { id: string; caption: str
         height: 320,
         layer: [
           {
-            data: { values: [{ fpr: 0, tpr: 0 }, { fpr: 1, tpr: 1 }] },
+            data: {
+              values: [
+                { fpr: 0, tpr: 0 },
+                { fpr: 1, tpr: 1 },
+              ],
+            },
             mark: { type: "line", strokeDash: [4, 4], color: "#9e9e9e" },
-            encoding: { x: { field: "fpr", type: "quantitative" }, y: { field: "tpr", type: "quantitative" } },
+            encoding: {
+              x: { field: "fpr", type: "quantitative" },
+              y: { field: "tpr", type: "quantitative" },
+            },
           },
           {
             data: { values: roc },
             mark: { type: "line", interpolate: "step-after" },
             encoding: {
-              x: { field: "fpr", type: "quantitative", title: "False positive rate", scale: { domain: [0, 1] } },
-              y: { field: "tpr", type: "quantitative", title: "True positive rate", scale: { domain: [0, 1] } },
+              x: {
+                field: "fpr",
+                type: "quantitative",
+                title: "False positive rate",
+                scale: { domain: [0, 1] },
+              },
+              y: {
+                field: "tpr",
+                type: "quantitative",
+                title: "True positive rate",
+                scale: { domain: [0, 1] },
+              },
               color: colour,
             },
           },
@@ -119,14 +139,30 @@ export function chartSpecs(report: EvaluationReport): { id: string; caption: str
           width: 160,
           height: 160,
           encoding: {
-            x: { field: "predicted", type: "nominal", title: "Predicted", sort: [candidate.confusion.positive] },
-            y: { field: "actual", type: "nominal", title: "Actual", sort: [candidate.confusion.positive] },
+            x: {
+              field: "predicted",
+              type: "nominal",
+              title: "Predicted",
+              sort: [candidate.confusion.positive],
+              axis: { labelAngle: 0 },
+            },
+            y: {
+              field: "actual",
+              type: "nominal",
+              title: "Actual",
+              sort: [candidate.confusion.positive],
+            },
           },
           layer: [
             {
               mark: "rect",
               encoding: {
-                color: { field: "count", type: "quantitative", scale: { scheme: "blues" }, legend: null },
+                color: {
+                  field: "count",
+                  type: "quantitative",
+                  scale: { scheme: "blues" },
+                  legend: null,
+                },
               },
             },
             {
@@ -140,7 +176,11 @@ export function chartSpecs(report: EvaluationReport): { id: string; caption: str
   } else {
     const points = report.plots.points;
     const scatter = [
-      ...thin(points, SCATTER_POINTS).map((p) => ({ model: "candidate", actual: p.actual, predicted: p.candidate })),
+      ...thin(points, SCATTER_POINTS).map((p) => ({
+        model: "candidate",
+        actual: p.actual,
+        predicted: p.candidate,
+      })),
       ...thin(points, SCATTER_POINTS)
         .filter((p) => p.served !== undefined)
         .map((p) => ({ model: "served", actual: p.actual, predicted: p.served! })),
@@ -155,9 +195,17 @@ export function chartSpecs(report: EvaluationReport): { id: string; caption: str
         height: 320,
         layer: [
           {
-            data: { values: [{ actual: lo, predicted: lo }, { actual: hi, predicted: hi }] },
+            data: {
+              values: [
+                { actual: lo, predicted: lo },
+                { actual: hi, predicted: hi },
+              ],
+            },
             mark: { type: "line", strokeDash: [4, 4], color: "#9e9e9e" },
-            encoding: { x: { field: "actual", type: "quantitative" }, y: { field: "predicted", type: "quantitative" } },
+            encoding: {
+              x: { field: "actual", type: "quantitative" },
+              y: { field: "predicted", type: "quantitative" },
+            },
           },
           {
             data: { values: scatter },
@@ -177,7 +225,9 @@ export function chartSpecs(report: EvaluationReport): { id: string; caption: str
       spec: {
         width: 360,
         height: 220,
-        data: { values: scatter.map((p) => ({ model: p.model, residual: p.predicted - p.actual })) },
+        data: {
+          values: scatter.map((p) => ({ model: p.model, residual: p.predicted - p.actual })),
+        },
         mark: { type: "bar", opacity: 0.6 },
         encoding: {
           x: { field: "residual", type: "quantitative", bin: { maxbins: 30 }, title: "Residual" },
@@ -191,7 +241,8 @@ export function chartSpecs(report: EvaluationReport): { id: string; caption: str
   if (drift.length > 0) {
     charts.push({
       id: "psi",
-      caption: "Drift per column: population stability index of the candidate's data against the served model's (rules at 0.1 and 0.25).",
+      caption:
+        "Drift per column: population stability index of the candidate's data against the served model's (rules at 0.1 and 0.25).",
       spec: {
         width: 360,
         height: 220,
@@ -200,7 +251,13 @@ export function chartSpecs(report: EvaluationReport): { id: string; caption: str
             data: { values: drift.map((c) => ({ column: c.name, psi: c.psi })) },
             mark: "bar",
             encoding: {
-              x: { field: "column", type: "nominal", sort: null, title: null, axis: { labelAngle: -40 } },
+              x: {
+                field: "column",
+                type: "nominal",
+                sort: null,
+                title: null,
+                axis: { labelAngle: -40 },
+              },
               y: { field: "psi", type: "quantitative", title: "PSI" },
             },
           },
@@ -236,7 +293,7 @@ body { font: 14px/1.45 system-ui, sans-serif; color: #1f2328; max-width: 60rem; 
 h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 table { border-collapse: collapse; margin: 0.5rem 0; }
 th, td { border: 1px solid #d0d7de; padding: 0.25rem 0.6rem; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .passed { color: #1a7f37; } .refused { color: #cf222e; }
 figure { margin: 1rem 0; } figcaption { color: #59636e; font-size: 0.9em; }
 code { background: #f6f8fa; padding: 0 0.2em; border-radius: 3px; }
@@ -247,7 +304,9 @@ code { background: #f6f8fa; padding: 0 0.2em; border-radius: 3px; }
  * @param report - the evaluation report
  */
 export async function renderHtml(report: EvaluationReport): Promise<string> {
-  const verdict = report.gate.passed ? "the gate passes the candidate" : "the gate refuses the candidate";
+  const verdict = report.gate.passed
+    ? "the gate passes the candidate"
+    : "the gate refuses the candidate";
   const figures: string[] = [];
   for (const chart of chartSpecs(report)) {
     const svg = await renderVegaLite(chart.spec);
@@ -275,10 +334,7 @@ export async function renderHtml(report: EvaluationReport): Promise<string> {
         `<td class="num">${c.psi === undefined ? "—" : `${c.psi.toFixed(4)} (${psiReading(c.psi)})`}</td></tr>`,
     )
     .join("\n");
-  const dataRows = [
-    ...(base ? [["served", base] as const] : []),
-    ["candidate", candidate] as const,
-  ]
+  const dataRows = [...(base ? [["served", base] as const] : []), ["candidate", candidate] as const]
     .map(
       ([label, p]) =>
         `<tr><td>${label} (<code>${escapeHtml(p.file)}</code>)</td><td class="num">${p.rows}</td><td><code>${p.sha256}</code></td></tr>`,

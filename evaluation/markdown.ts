@@ -97,7 +97,8 @@ function binarySection(report: EvaluationReport): string[] {
   ];
   const c = candidate.confusion;
   const s = served?.confusion;
-  const pair = (a: number, b: number | undefined): string => `**${a}**${b === undefined ? "" : ` · ${b}`}`;
+  const pair = (a: number, b: number | undefined): string =>
+    `**${a}**${b === undefined ? "" : ` · ${b}`}`;
   lines.push(
     `| | predicted ${code(c.positive)} | predicted ${code(c.negative)} |`,
     "| --- | ---: | ---: |",
@@ -159,7 +160,9 @@ function dataSection(report: EvaluationReport): string[] {
     "",
     "| | Rows | sha256 |",
     "| --- | ---: | --- |",
-    ...(base ? [`| served (${code(base.file)}) | ${base.rows} | ${code(base.sha256.slice(0, 12))} |`] : []),
+    ...(base
+      ? [`| served (${code(base.file)}) | ${base.rows} | ${code(base.sha256.slice(0, 12))} |`]
+      : []),
     `| candidate (${code(candidate.file)}) | ${candidate.rows} | ${code(candidate.sha256.slice(0, 12))} |`,
     "",
   ];

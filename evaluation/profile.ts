@@ -67,9 +67,7 @@ export function parseTable(text: string): Table {
   if (records.length === 0) throw new Error("the data file is empty: it needs a header row");
   const [header, ...rest] = records;
   const width = header.length;
-  const rows = rest.map((r) =>
-    Array.from({ length: width }, (_, i) => (r[i] ?? "").trim()),
-  );
+  const rows = rest.map((r) => Array.from({ length: width }, (_, i) => (r[i] ?? "").trim()));
   return { header: header.map((h) => h.trim()), rows };
 }
 
@@ -166,7 +164,8 @@ function decileCuts(values: readonly number[]): number[] {
   const sorted = [...values].sort((a, b) => a - b);
   const cuts: number[] = [];
   for (let k = 1; k < PSI_BINS; k++) {
-    const q = sorted[Math.min(sorted.length - 1, Math.floor((k * sorted.length) / PSI_BINS))];
+    // The k-th decile: the smallest value with at least k/10 of the values at or below it.
+    const q = sorted[Math.max(0, Math.ceil((k * sorted.length) / PSI_BINS) - 1)];
     if (q !== undefined && cuts[cuts.length - 1] !== q) cuts.push(q);
   }
   return cuts;
@@ -243,7 +242,9 @@ export function compareData(
     candidate.sha256,
     columnKinds,
   );
-  const baseProfile = base ? profileData(base.table, base.file, base.sha256, columnKinds) : undefined;
+  const baseProfile = base
+    ? profileData(base.table, base.file, base.sha256, columnKinds)
+    : undefined;
   const names = [
     ...candidate.table.header,
     ...(base?.table.header.filter((h) => !candidate.table.header.includes(h)) ?? []),

@@ -130,7 +130,8 @@ export function taskOf(evaluation: Readonly<Record<string, number>>): "binary" |
 /** Rows a model scored (RRS leaves out a row it cannot score). */
 function scoredOnly(scored: ScoredRows): ScoredRows {
   const keep = scored.labels.map(
-    (l, i) => l !== "" && (scored.probabilities === undefined || Number.isFinite(scored.probabilities[i])),
+    (l, i) =>
+      l !== "" && (scored.probabilities === undefined || Number.isFinite(scored.probabilities[i])),
   );
   return {
     truths: scored.truths.filter((_, i) => keep[i]),
@@ -164,7 +165,7 @@ export function buildReport(inputs: ReportInputs): EvaluationReport {
       const favours =
         Math.abs(delta) < 5e-5
           ? "same"
-          : (delta > 0) === (direction === "higher")
+          : delta > 0 === (direction === "higher")
             ? "candidate"
             : "served";
       return {
@@ -209,7 +210,8 @@ export function buildReport(inputs: ReportInputs): EvaluationReport {
         .filter((_, i) => keep[i]),
     };
   }
-  const unchanged = inputs.served !== undefined && inputs.served.modelKey === inputs.candidate.modelKey;
+  const unchanged =
+    inputs.served !== undefined && inputs.served.modelKey === inputs.candidate.modelKey;
   return {
     stack: inputs.stack,
     baseRef: inputs.baseRef,

@@ -15,23 +15,27 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  ArmWebServicesClient,
-  executionBaseFromSwagger,
-  type ArmServiceRef,
-} from "../clients/arm";
+import { ArmWebServicesClient, executionBaseFromSwagger, type ArmServiceRef } from "../clients/arm";
 import { AZURITE_ACCOUNT, AZURITE_KEY } from "../clients/azurite";
 import { BesClient } from "../clients/bes";
 import { isNamedError } from "../clients/errors";
 import { credentialFor } from "../clients/http";
 import { RrsClient } from "../clients/rrs";
 import { blobFromUrl, blobService, downloadText } from "../clients/storage";
-import { trainedModelAssetName, trainingShape, type LoadedDefinition } from "../components/definition";
+import {
+  trainedModelAssetName,
+  trainingShape,
+  type LoadedDefinition,
+} from "../components/definition";
 import { sha256File } from "../components/retrain/dataFile";
 import { modelBlobNames, modelKey } from "../components/retrain/logic";
 import type { GateSpec, GateVerdict } from "../components/retrain/metrics";
 import { trainOrReuse, type Log } from "../components/retrain/operations";
-import type { ServingTarget, StoredModelRecord, TrainedModelInputs } from "../components/retrain/types";
+import type {
+  ServingTarget,
+  StoredModelRecord,
+  TrainedModelInputs,
+} from "../components/retrain/types";
 import { serviceBody } from "../components/webService";
 import type { RrsTable, WebServiceProperties } from "../contract";
 import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
@@ -110,7 +114,10 @@ function labelColumn(declaration: Declaration): string {
 }
 
 /** Reads the candidate's scored held-out rows (the extra output's CSV). */
-function candidateRows(scoredCsv: string, label: string): { rows: Record<string, string>[]; scored: ScoredRows } {
+function candidateRows(
+  scoredCsv: string,
+  label: string,
+): { rows: Record<string, string>[]; scored: ScoredRows } {
   const table = parseTable(scoredCsv);
   const at = (name: string): number => table.header.indexOf(name);
   const labelAt = at(label);
@@ -160,7 +167,9 @@ async function scoreThrough(
     withProbabilities ||= probabilityAt >= 0;
     for (const v of table.Values) {
       labels.push(v[labelAt] === null ? "" : String(v[labelAt]));
-      probabilities.push(probabilityAt >= 0 && v[probabilityAt] !== null ? Number(v[probabilityAt]) : NaN);
+      probabilities.push(
+        probabilityAt >= 0 && v[probabilityAt] !== null ? Number(v[probabilityAt]) : NaN,
+      );
     }
   }
   return { truths, labels, ...(withProbabilities ? { probabilities } : {}) };
@@ -181,7 +190,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     mark = now;
   };
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "azureml-evaluation-"));
-  const cache = options.cacheDir === false ? undefined : new EvaluationCache(options.cacheDir ?? path.join(options.outDir, "cache"));
+  const cache =
+    options.cacheDir === false
+      ? undefined
+      : new EvaluationCache(options.cacheDir ?? path.join(options.outDir, "cache"));
   let azurite: AzuriteHandle | undefined;
   let emulator: EmulatorHandle | undefined;
   try {
@@ -199,7 +211,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     const gate: GateSpec = candidateDeclaration!.model.gate;
     const describe = async (role: Side["role"], declaration: Declaration): Promise<Side> => {
       const dataSha256 = await sha256File(declaration.dataFile);
-      const properties = withScoredOutput(declaration.training.properties, declaration.services.trainingDefinition);
+      const properties = withScoredOutput(
+        declaration.training.properties,
+        declaration.services.trainingDefinition,
+      );
       const { version, parameters } = declaration.model;
       return {
         role,
@@ -232,8 +247,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
       printStartup: false,
       logLevel: "silent",
     });
-    const connectionString =
-      `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`;
+    const connectionString = `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`;
     const armToken = emulator.credentials.armToken;
     const arm = new ArmWebServicesClient(credentialFor(armToken));
     const refOf = (name: string): ArmServiceRef => ({
@@ -266,9 +280,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
             : {}),
         }),
       );
-      if (!service.properties.swaggerLocation) throw new Error(`${name} reports no swaggerLocation`);
+      if (!service.properties.swaggerLocation)
+        throw new Error(`${name} reports no swaggerLocation`);
       const keys = await arm.listKeys(ref);
-      return { executionUrl: executionBaseFromSwagger(service.properties.swaggerLocation), key: keys.primary };
+      return {
+        executionUrl: executionBaseFromSwagger(service.properties.swaggerLocation),
+        key: keys.primary,
+      };
     };
     const store = {
       connectionString,
@@ -283,19 +301,31 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     const sides = unchanged || !served ? [candidate] : [served, candidate];
     const trainingTargets = new Map<string, Promise<TrainingTarget>>();
     const trainingFor = (side: Side): Promise<TrainingTarget> => {
-      const id = sideKey({ definition: side.properties, version: "", dataSha256: "", parameters: {} });
+      const id = sideKey({
+        definition: side.properties,
+        version: "",
+        dataSha256: "",
+        parameters: {},
+      });
       let target = trainingTargets.get(id);
       if (!target) {
         const name = `training-${trainingTargets.size + 1}`;
         target = deploy(name, "training", side.properties).then(({ executionUrl, key }) => {
-          const shape = trainingShape({ ...side.declaration.training, properties: side.properties });
+          const shape = trainingShape({
+            ...side.declaration.training,
+            properties: side.properties,
+          });
           return { executionUrl, apiKey: key, ...shape };
         });
         trainingTargets.set(id, target);
       }
       return target;
     };
-    const inputsOf = (side: Side, training: TrainingTarget, sideGate: GateSpec): TrainedModelInputs & { dataSha256: string } => ({
+    const inputsOf = (
+      side: Side,
+      training: TrainingTarget,
+      sideGate: GateSpec,
+    ): TrainedModelInputs & { dataSha256: string } => ({
       version: side.declaration.model.version,
       data: side.declaration.dataFile,
       dataSha256: side.dataSha256,
@@ -315,7 +345,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
         if (hit) {
           say(`taken from the evaluation cache (${side.cacheKey.slice(0, 12)}): not trained again`);
           await models.getBlockBlobClient(names.model).uploadData(hit.model);
-          await models.getBlockBlobClient(names.evaluation).upload(hit.evaluation, Buffer.byteLength(hit.evaluation));
+          await models
+            .getBlockBlobClient(names.evaluation)
+            .upload(hit.evaluation, Buffer.byteLength(hit.evaluation));
           results.set(side, { ...hit, source: "cached" });
           return;
         }
@@ -327,15 +359,22 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
           // A model without the metric is stored all the same; phase 3 reports the refusal.
           if (!isNamedError(e, "GateRejectedError")) throw e;
         }
-        const record = JSON.parse(await downloadText(models.getBlobClient(names.record))) as StoredModelRecord;
-        const status = await new BesClient(training.executionUrl, training.apiKey).status(record.jobId);
+        const record = JSON.parse(
+          await downloadText(models.getBlobClient(names.record)),
+        ) as StoredModelRecord;
+        const status = await new BesClient(training.executionUrl, training.apiKey).status(
+          record.jobId,
+        );
         const scoredRef = status.results[SCORED_OUTPUT];
-        if (!scoredRef) throw new Error(`BES job ${record.jobId} returned no ${SCORED_OUTPUT} output`);
+        if (!scoredRef)
+          throw new Error(`BES job ${record.jobId} returned no ${SCORED_OUTPUT} output`);
         const result: CachedResult = {
           model: await models.getBlobClient(names.model).downloadToBuffer(),
           evaluation: await downloadText(models.getBlobClient(names.evaluation)),
           scored: await downloadText(
-            blobFromUrl(`${scoredRef.BaseLocation ?? ""}${scoredRef.RelativeLocation ?? ""}${scoredRef.SasBlobToken ?? ""}`),
+            blobFromUrl(
+              `${scoredRef.BaseLocation ?? ""}${scoredRef.RelativeLocation ?? ""}${scoredRef.SasBlobToken ?? ""}`,
+            ),
           ),
           record: { metrics: { ...record.metrics }, jobId: record.jobId },
         };
@@ -369,10 +408,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     if (servedSide) {
       const assetName = trainedModelAssetName(servedSide.declaration.predictive);
       const names = modelBlobNames(servedSide.declaration.model.version, servedSide.modelKey);
-      predictive = await deploy(predictiveName, "predictive", servedSide.declaration.predictive.properties, {
-        uri: models.getBlobClient(names.model).url,
-        assetName,
-      });
+      predictive = await deploy(
+        predictiveName,
+        "predictive",
+        servedSide.declaration.predictive.properties,
+        {
+          uri: models.getBlobClient(names.model).url,
+          assetName,
+        },
+      );
     }
     lap("serve");
 
@@ -380,7 +424,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     const label = labelColumn(candidateDeclarationOk);
     let verdict: GateVerdict;
     if (unchanged) {
-      verdict = { passed: true, summary: "the declared model is unchanged: up will not train or gate it" };
+      verdict = {
+        passed: true,
+        summary: "the declared model is unchanged: up will not train or gate it",
+      };
     } else {
       const serving: ServingTarget = {
         kind: "arm",
@@ -427,7 +474,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
         );
         const unscored = servedScores.labels.filter((l) => l === "").length;
         if (unscored > 0) {
-          notes.push(`The served model could not score ${unscored} of the held-out rows; they are left out of its figures.`);
+          notes.push(
+            `The served model could not score ${unscored} of the held-out rows; they are left out of its figures.`,
+          );
         }
       }
     }
@@ -444,7 +493,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
         `${notInData} of the ${heldOut.rows.length} held-out rows differ from every row of the data file: the training graph changes values before scoring, and the served model scored them as changed.`,
       );
     }
-    const baseData = served ? parseTable(fs.readFileSync(served.declaration.dataFile, "utf8")) : undefined;
+    const baseData = served
+      ? parseTable(fs.readFileSync(served.declaration.dataFile, "utf8"))
+      : undefined;
     const summary = (side: Side, source: "trained" | "cached"): SideSummary => ({
       version: side.declaration.model.version,
       data: side.declaration.model.data,
@@ -458,13 +509,19 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
       stack: options.stack,
       baseRef: options.baseRef,
       candidate: summary(candidate, candidateResult.source),
-      ...(served ? { served: summary(served, results.get(unchanged ? candidate : served)!.source) } : {}),
+      ...(served
+        ? { served: summary(served, results.get(unchanged ? candidate : served)!.source) }
+        : {}),
       gate,
       verdict,
       evaluation: candidateResult.record.metrics,
       heldOut: { candidate: heldOut.scored, ...(servedScores ? { served: servedScores } : {}) },
       data: compareData(
-        { table: candidateData, file: candidate.declaration.model.data, sha256: candidate.dataSha256 },
+        {
+          table: candidateData,
+          file: candidate.declaration.model.data,
+          sha256: candidate.dataSha256,
+        },
         served && baseData
           ? { table: baseData, file: served.declaration.model.data, sha256: served.dataSha256 }
           : undefined,
@@ -483,7 +540,16 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     fs.writeFileSync(files.html, html);
     fs.writeFileSync(
       files.verdict,
-      JSON.stringify({ stack: options.stack, baseRef: options.baseRef, passed: report.gate.passed, summary: report.gate.summary }, null, 2) + "\n",
+      JSON.stringify(
+        {
+          stack: options.stack,
+          baseRef: options.baseRef,
+          passed: report.gate.passed,
+          summary: report.gate.summary,
+        },
+        null,
+        2,
+      ) + "\n",
     );
     cache?.prune(CACHE_KEEP);
     lap("report");

@@ -15,7 +15,10 @@ export const SCORED_OUTPUT = "evaluationScoredRows";
  * @param properties - a training definition's properties
  * @param file - its file, for errors
  */
-export function withScoredOutput(properties: WebServiceProperties, file: string): WebServiceProperties {
+export function withScoredOutput(
+  properties: WebServiceProperties,
+  file: string,
+): WebServiceProperties {
   const pkg = properties.package;
   if (!pkg) throw new Error(`training definition "${file}" has no graph package`);
   const evaluateAssets = new Set(
@@ -37,7 +40,9 @@ export function withScoredOutput(properties: WebServiceProperties, file: string)
     );
   }
   if (pkg.nodes[SCORED_OUTPUT] || properties.output?.properties?.[SCORED_OUTPUT]) {
-    throw new Error(`training definition "${file}" already has a node or output named ${SCORED_OUTPUT}`);
+    throw new Error(
+      `training definition "${file}" already has a node or output named ${SCORED_OUTPUT}`,
+    );
   }
   const source = feeding[0];
   return {

@@ -14,8 +14,13 @@ import { evaluate } from "../evaluation/run";
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command()
     .name("evaluate")
-    .description("Train the candidate and the served model on the emulator and compare them, with the gate's verdict")
-    .requiredOption("-s, --stack <name>", "the stack whose Pulumi.<stack>.yaml the pull request changes")
+    .description(
+      "Train the candidate and the served model on the emulator and compare them, with the gate's verdict",
+    )
+    .requiredOption(
+      "-s, --stack <name>",
+      "the stack whose Pulumi.<stack>.yaml the pull request changes",
+    )
     .option("-b, --base <ref>", "git ref of the served model's declaration", "origin/main")
     .option("-o, --out <dir>", "where the report is written (git-ignored)", ".evaluation")
     .option("--cache <dir>", "evaluation cache (default: <out>/cache)")
@@ -55,7 +60,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
     const { gate } = result.report;
     console.log(`gate ${gate.passed ? "PASSED" : "REFUSED"}: ${gate.summary}`);
-    console.log(`report: ${path.relative(process.cwd(), result.files.markdown)}, ${path.relative(process.cwd(), result.files.html)}`);
+    console.log(
+      `report: ${path.relative(process.cwd(), result.files.markdown)}, ${path.relative(process.cwd(), result.files.html)}`,
+    );
     if (!options.quiet) {
       const timing = Object.entries(result.seconds)
         .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
