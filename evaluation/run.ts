@@ -12,6 +12,7 @@
  * which computes the same verdict from the same metrics (the stored record is written without the
  * "passed before" mark that would skip the regression check for a rollback).
  */
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -52,7 +53,6 @@ import { SCORED_OUTPUT, withScoredOutput } from "./scoredOutput";
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const RESOURCE_GROUP = "evaluation";
 const WORKSPACE_ID = "e7a1000000000000000000000000e7a1";
-const CONTAINERS = { data: "training-data", models: "models" } as const;
 /** Rows per RRS call when the served model scores the held-out rows (as the gate's sampling does). */
 const BATCH_ROWS = 500;
 /** Cache entries kept after a run. */
@@ -196,6 +196,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
       : new EvaluationCache(options.cacheDir ?? path.join(options.outDir, "cache"));
   let azurite: AzuriteHandle | undefined;
   let emulator: EmulatorHandle | undefined;
+  let removeContainers: (() => Promise<void>) | undefined;
   try {
     const candidateDeclaration = await readDeclaration({
       projectDir: options.projectDir,
@@ -288,12 +289,21 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
         key: keys.primary,
       };
     };
+    // Containers of this run only: an Azurite shared with other work (the tests') may hold a
+    // model of the same content address, trained by another emulator.
+    const prefix = `evaluation-${randomBytes(4).toString("hex")}`;
     const store = {
       connectionString,
-      dataContainer: CONTAINERS.data,
-      modelContainer: CONTAINERS.models,
+      dataContainer: `${prefix}-data`,
+      modelContainer: `${prefix}-models`,
     };
-    const models = blobService(connectionString).getContainerClient(CONTAINERS.models);
+    const blobs = blobService(connectionString);
+    removeContainers = async () => {
+      for (const name of [store.dataContainer, store.modelContainer]) {
+        await blobs.getContainerClient(name).deleteIfExists();
+      }
+    };
+    const models = blobs.getContainerClient(store.modelContainer);
     await models.createIfNotExists();
     lap("start");
 
@@ -556,6 +566,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     return { report, markdown, files, seconds };
   } finally {
     await emulator?.close();
+    // A shared Azurite keeps nothing of this run; one started here goes with its folder.
+    if (!azurite) await removeContainers?.().catch(() => undefined);
     await azurite?.stop();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
