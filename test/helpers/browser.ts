@@ -4,8 +4,8 @@
  */
 import { chromium, type Browser } from "playwright-core";
 
-/** Debian's Chromium. */
-export const CHROMIUM_PATH = "/usr/bin/chromium";
+/** Debian's Chromium, unless `CHROMIUM_PATH` names another Chromium-based browser (CI's Chrome). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Flags that keep the browser from reaching the network on its own or needing a sandbox. */
 export const CHROMIUM_FLAGS = [

@@ -1,0 +1,153 @@
+/**
+ * The pull-request comment is one comment, updated on every push: the upsert the workflow runs,
+ * against an in-memory issue thread that pages its comments as GitHub's API does; and the
+ * workflow's evaluation job, read from the YAML.
+ */
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { COMMENT_MARKER } from "../../evaluation/markdown";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { upsertComment } = require("../../scripts/upsert-comment.cjs") as {
+  upsertComment: (o: {
+    github: unknown;
+    context: unknown;
+    body: string;
+  }) => Promise<{ action: string; id: number }>;
+};
+
+interface Comment {
+  id: number;
+  body: string;
+  user: { type: "Bot" | "User" };
+}
+
+/** An issue thread with GitHub's paging: `listComments` returns one page, `paginate` walks them. */
+class Thread {
+  comments: Comment[] = [];
+  calls: string[] = [];
+  private next = 1;
+
+  add(body: string, type: "Bot" | "User"): Comment {
+    const comment = { id: this.next++, body, user: { type } };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  readonly github = {
+    paginate: async (
+      list: (p: Record<string, unknown>) => Promise<{ data: Comment[] }>,
+      params: Record<string, unknown>,
+    ): Promise<Comment[]> => {
+      const all: Comment[] = [];
+      for (let page = 1; ; page++) {
+        const { data } = await list({ ...params, page });
+        all.push(...data);
+        if (data.length < Number(params.per_page)) return all;
+      }
+    },
+    rest: {
+      issues: {
+        listComments: async (p: { issue_number: number; per_page: number; page: number }) => {
+          this.calls.push(`list ${p.issue_number} page ${p.page}`);
+          const start = (p.page - 1) * p.per_page;
+          return { data: this.comments.slice(start, start + p.per_page).map((c) => ({ ...c })) };
+        },
+        updateComment: async (p: { comment_id: number; body: string }) => {
+          this.calls.push(`update ${p.comment_id}`);
+          const comment = this.comments.find((c) => c.id === p.comment_id);
+          if (!comment) throw new Error(`no comment ${p.comment_id}`);
+          comment.body = p.body;
+          return { data: { ...comment } };
+        },
+        createComment: async (p: { issue_number: number; body: string }) => {
+          this.calls.push(`create on ${p.issue_number}`);
+          return { data: this.add(p.body, "Bot") };
+        },
+      },
+    },
+  };
+}
+
+const context = { repo: { owner: "o", repo: "r" }, issue: { number: 7 } };
+
+describe("evaluation: one pull-request comment, updated on every push", () => {
+  it("creates the comment once, then updates it; people's comments quoting the marker stay", async () => {
+    const thread = new Thread();
+    // 150 comments first: the bot's own comment must be found past the first page.
+    for (let i = 0; i < 150; i++) thread.add(`comment ${i}`, i === 3 ? "Bot" : "User");
+    const push1 = `${COMMENT_MARKER}\nfirst push\n`;
+    expect(await upsertComment({ github: thread.github, context, body: push1 })).to.deep.equal({
+      action: "created",
+      id: 151,
+    });
+    thread.add(`${COMMENT_MARKER}\nquoted by a person`, "User");
+    const push2 = `${COMMENT_MARKER}\nsecond push\n`;
+    expect(await upsertComment({ github: thread.github, context, body: push2 })).to.deep.equal({
+      action: "updated",
+      id: 151,
+    });
+    expect(thread.calls).to.deep.equal([
+      "list 7 page 1",
+      "list 7 page 2",
+      "create on 7",
+      "list 7 page 1",
+      "list 7 page 2",
+      "update 151",
+    ]);
+    expect(
+      thread.comments
+        .filter((c) => c.body.startsWith(COMMENT_MARKER))
+        .map((c) => [c.id, c.user.type, c.body]),
+    ).to.deep.equal([
+      [151, "Bot", push2],
+      [152, "User", `${COMMENT_MARKER}\nquoted by a person`],
+    ]);
+  });
+
+  it("refuses a body without its marker", async () => {
+    await expect(
+      upsertComment({ github: new Thread().github, context, body: "### no marker\n" }),
+    ).to.be.rejectedWith("the report's first line must be its hidden marker (an HTML comment)");
+  });
+
+  it("the workflow evaluates every pull request, posts the comment even when the gate refuses, and fails then", () => {
+    const workflow = parse(
+      fs.readFileSync(
+        path.join(__dirname, "..", "..", ".github", "workflows", "pulumi.yml"),
+        "utf8",
+      ),
+    ) as {
+      jobs: Record<
+        string,
+        { if?: string; permissions?: Record<string, string>; steps: Record<string, unknown>[] }
+      >;
+    };
+    const job = workflow.jobs.evaluate;
+    expect(job.if).to.equal("github.event_name == 'pull_request'");
+    expect(job.permissions).to.deep.equal({ contents: "read", "pull-requests": "write" });
+    const uses = job.steps.map(
+      (s) => (s.uses as string | undefined) ?? (s.run as string).split("\n")[0],
+    );
+    expect(uses).to.deep.equal([
+      "actions/checkout@v4",
+      "actions/setup-node@v4",
+      "npm ci",
+      "actions/cache@v4",
+      "npm run evaluate -- --stack dev --base origin/${{ github.base_ref }}",
+      "actions/github-script@v7",
+    ]);
+    expect(job.steps[0].with).to.deep.equal({ "fetch-depth": 0 });
+    expect((job.steps[3].with as Record<string, string>).path).to.equal(".evaluation/cache");
+    // The evaluate step's exit code (1 = refused) fails the job; the comment is posted first.
+    expect(job.steps[4]).to.not.have.property("continue-on-error");
+    expect(job.steps[5].if).to.equal(
+      "${{ !cancelled() && hashFiles('.evaluation/report.md') != '' }}",
+    );
+    expect((job.steps[5].with as Record<string, string>).script).to.include(
+      "require('./scripts/upsert-comment.cjs')",
+    );
+  });
+});
