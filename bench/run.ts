@@ -3,7 +3,7 @@
  * (items 8 and 9), and writes `bench/RESULTS.md` (a table: goal, measured ratio, met or not) and
  * `bench/results.json` (the raw numbers).
  *
- * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs]
+ * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs,evaluate]
  * [--size 1GiB] [--rounds 3] [--out bench]`. Generated files go to a temporary directory that is
  * removed at the end; Azurite, the emulator and provider hosts are started and stopped here, on
  * loopback only. Benchmarks are not part of `npm test`.
@@ -30,6 +30,7 @@ const ITEMS = [
   "training",
   "bes",
   "rrs",
+  "evaluate",
 ] as const;
 type ItemName = (typeof ITEMS)[number];
 
@@ -44,6 +45,7 @@ const ITEM_NUMBER: Record<ItemName, number> = {
   training: 7,
   bes: 8,
   rrs: 9,
+  evaluate: 10,
 };
 
 /** The items that use the big file (`--size`). */
@@ -110,6 +112,8 @@ async function runItem(name: ItemName, ctx: BenchContext): Promise<ItemResult[]>
       return (await import("./execution")).benchBes(ctx);
     case "rrs":
       return (await import("./execution")).benchRrs(ctx);
+    case "evaluate":
+      return (await import("./evaluate")).benchEvaluate(ctx);
   }
 }
 

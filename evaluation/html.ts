@@ -304,9 +304,11 @@ code { background: #f6f8fa; padding: 0 0.2em; border-radius: 3px; }
  * @param report - the evaluation report
  */
 export async function renderHtml(report: EvaluationReport): Promise<string> {
-  const verdict = report.gate.passed
-    ? "the gate passes the candidate"
-    : "the gate refuses the candidate";
+  const verdict = report.unchanged
+    ? "the declared model is unchanged"
+    : report.gate.passed
+      ? "the gate passes the candidate"
+      : "the gate refuses the candidate";
   const figures: string[] = [];
   for (const chart of chartSpecs(report)) {
     const svg = await renderVegaLite(chart.spec);

@@ -209,9 +209,11 @@ function psiCell(column: ColumnChange): string {
  * @param report - the evaluation report
  */
 export function renderMarkdown(report: EvaluationReport): string {
-  const verdict = report.gate.passed
-    ? "✅ the gate passes the candidate"
-    : "❌ the gate refuses the candidate";
+  const verdict = report.unchanged
+    ? "✅ the declared model is unchanged"
+    : report.gate.passed
+      ? "✅ the gate passes the candidate"
+      : "❌ the gate refuses the candidate";
   const lines = [
     COMMENT_MARKER,
     `### Model evaluation for stack ${code(report.stack)}: ${verdict}`,

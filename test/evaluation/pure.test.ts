@@ -336,6 +336,27 @@ describe("evaluation: the report and its comment", () => {
     );
   });
 
+  it("says so when the branch declares the served model again", () => {
+    const base = report();
+    const same = buildReport({
+      stack: "dev",
+      baseRef: "origin/main",
+      gate: base.gate.spec,
+      candidate: side("2", "data/new.csv", "c", "trained"),
+      served: side("2", "data/new.csv", "c", "trained"),
+      verdict: { passed: true, summary: "the declared model is unchanged: up will not train or gate it" },
+      evaluation: { AUC: 0.9 },
+      heldOut: { candidate: { truths, labels: labelsOf(candidateP), probabilities: candidateP } },
+      data: base.data,
+    });
+    expect(same.unchanged).to.equal(true);
+    expect(renderMarkdown(same).split("\n").slice(1, 4)).to.deep.equal([
+      "### Model evaluation for stack `dev`: ✅ the declared model is unchanged",
+      "",
+      "This branch declares the same model as `origin/main` (version, data and parameters): `up` will neither train nor gate it.",
+    ]);
+  });
+
   it("renders the comment exactly", () => {
     expect(renderMarkdown(report())).to.equal(`${COMMENT_MARKER}
 ### Model evaluation for stack \`dev\`: ✅ the gate passes the candidate
