@@ -52,11 +52,15 @@ export async function benchEvaluate(ctx: BenchContext): Promise<ItemResult[]> {
       let start = performance.now();
       const first = await evaluate(options);
       cold.push(performance.now() - start);
-      if (!first.report.gate.passed) throw new Error(`the gate refused: ${first.report.gate.summary}`);
+      if (!first.report.gate.passed)
+        throw new Error(`the gate refused: ${first.report.gate.summary}`);
       start = performance.now();
       const second = await evaluate(options);
       warm.push(performance.now() - start);
-      if (second.report.candidate.source !== "cached" || second.report.served?.source !== "cached") {
+      if (
+        second.report.candidate.source !== "cached" ||
+        second.report.served?.source !== "cached"
+      ) {
         throw new Error("the second evaluation trained again");
       }
       // up: October's model served (not timed), then the bump that trains November's.

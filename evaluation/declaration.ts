@@ -54,9 +54,12 @@ async function readAt(
     if (/invalid object name|unknown revision|bad revision|Not a valid object name/i.test(stderr)) {
       throw new Error(
         `the base ref "${ref}" is not known to git here: fetch it first (git fetch origin <branch>) or pass another --base`,
+        { cause: e },
       );
     }
-    throw new Error(`git show ${ref}:${file} failed: ${stderr.trim() || (e as Error).message}`);
+    throw new Error(`git show ${ref}:${file} failed: ${stderr.trim() || (e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 

@@ -233,6 +233,47 @@ describe("evaluation: npm run evaluate on the emulator", function () {
     });
   });
 
+  it("bad input fails before any server starts, naming the field or the ref and the fix", async () => {
+    const repo = scratchRepo(
+      {
+        ...projectFiles(CENSUS[0], CENSUS[1]),
+        "Pulumi.pr.yaml": stackFile({ version: "1", data: "data/x.csv", gate: GATE }),
+      },
+      {
+        "Pulumi.pr.yaml": stackFile({
+          version: "2",
+          data: "https://account.blob.core.windows.net/incoming/census.csv",
+          gate: GATE,
+        }),
+      },
+    );
+    repos.push(repo);
+    const run = (baseRef: string) =>
+      evaluate({ projectDir: repo, stack: "pr", baseRef, outDir: path.join(repo, ".evaluation") });
+    await expect(run("base")).to.be.rejectedWith(
+      "azureml-retrain:model.data in Pulumi.pr.yaml (the working tree) is a blob URL: the evaluation trains on a file of the repository; declare the data as a CSV path, or evaluate after copying the blob into the repository",
+    );
+    fs.writeFileSync(
+      path.join(repo, "Pulumi.pr.yaml"),
+      stackFile({ version: "2", data: "data/x.csv", gate: { metric: "AUC", min: 2 } }),
+    );
+    await expect(run("base")).to.be.rejectedWith(
+      "azureml-retrain:model.gate.min: AUC lies in [0, 1]; 2 can never be met",
+    );
+    fs.writeFileSync(
+      path.join(repo, "Pulumi.pr.yaml"),
+      stackFile({ version: "2", data: "data/x.csv", gate: GATE }),
+    );
+    await expect(run("origin/nope")).to.be.rejectedWith(
+      'azureml-retrain:model.data "data/x.csv" does not exist',
+    );
+    fs.mkdirSync(path.join(repo, "data"));
+    fs.writeFileSync(path.join(repo, "data", "x.csv"), "a\n1\n");
+    await expect(run("origin/nope")).to.be.rejectedWith(
+      'the base ref "origin/nope" is not known to git here: fetch it first (git fetch origin <branch>) or pass another --base',
+    );
+  });
+
   it("a candidate the gate refuses: the comment says so and the CLI exits 1", async () => {
     // Labels unrelated to the features: the model learns nothing and falls below the minimum.
     const noise = censusToCsv(

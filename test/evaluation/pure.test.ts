@@ -344,7 +344,10 @@ describe("evaluation: the report and its comment", () => {
       gate: base.gate.spec,
       candidate: side("2", "data/new.csv", "c", "trained"),
       served: side("2", "data/new.csv", "c", "trained"),
-      verdict: { passed: true, summary: "the declared model is unchanged: up will not train or gate it" },
+      verdict: {
+        passed: true,
+        summary: "the declared model is unchanged: up will not train or gate it",
+      },
       evaluation: { AUC: 0.9 },
       heldOut: { candidate: { truths, labels: labelsOf(candidateP), probabilities: candidateP } },
       data: base.data,
