@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { canonicalJson } from "../components/util";
+import { canonicalJson } from "../components/shared/values";
 import { canonicalParameters } from "../components/retrain/logic";
 
 /** Bumped when what an entry holds, or how it was produced, changes. */

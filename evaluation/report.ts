@@ -4,7 +4,8 @@
  * paths of the machine), so the same inputs give the same comment byte for byte.
  */
 import { computeMetric } from "../components/retrain/champion";
-import { KNOWN_METRICS, type GateSpec, type GateVerdict } from "../components/retrain/metrics";
+import type { GateSpec, GateVerdict } from "../components/retrain/gate";
+import { KNOWN_METRICS } from "../components/retrain/metrics";
 import {
   binaryFigures,
   positiveClass,

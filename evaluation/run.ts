@@ -30,14 +30,14 @@ import {
 } from "../components/definition";
 import { sha256File } from "../components/retrain/dataFile";
 import { modelBlobNames, modelKey } from "../components/retrain/logic";
-import type { GateSpec, GateVerdict } from "../components/retrain/metrics";
+import type { GateSpec, GateVerdict } from "../components/retrain/gate";
 import { trainOrReuse, type Log } from "../components/retrain/operations";
 import type {
   ServingTarget,
   StoredModelRecord,
   TrainedModelInputs,
 } from "../components/retrain/types";
-import { serviceBody } from "../components/webService";
+import { serviceBody } from "../components/webService/logic";
 import type { RrsTable, WebServiceProperties } from "../contract";
 import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
 import { startAzurite, type AzuriteHandle } from "../scripts/azurite";
