@@ -4,18 +4,20 @@
  *
  * The pipeline, in order (each step is one hook below):
  * 1. context: request id (answered as `x-ms-request-id`), start time, surface from the path
+ *    (`requestContext.ts`)
  * 2. fault injection: the one seam every request passes before any work; the server puts its
  *    `FaultInjector` here (429/503 with Retry-After, latency; off by default, `faults.ts`)
- * 3. authentication: the credential the route declares, compared in constant time
+ * 3. authentication: the authenticator of the credential the route declares (`auth/`)
  * 4. query validation: ARM api-version; unknown parameters under `--strict`
  * 5. body parsing: JSON (an empty body is no body), per-route size limits
  * 6. handler: returns status/headers/body; the route glue writes it
- * 7. errors (last): `HttpError`s in their surface's envelope; anything else a logged 500
+ * 7. errors (last): `HttpError`s in the envelope of the request's surface; anything else a
+ *    logged 500
  * 8. access log on response (path, status, time; never headers or bodies)
  */
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { authorizes } from "./auth";
+import { createAuthenticators, type AuthKind } from "./auth";
 import type { EmulatorConfig } from "./config";
 import { ARM_API_VERSIONS, EXECUTION_API_VERSION } from "./constants";
 import { ErrorFactory, isHttpError, type HttpError } from "./errors";
@@ -26,19 +28,21 @@ import type { ClassicHandler } from "./handlers/classicHandler";
 import type { RrsHandler } from "./handlers/rrsHandler";
 import type { HandlerResponse, RequestInfo } from "./handlers/types";
 import type { Logger } from "./logger";
+import {
+  envelopeOf,
+  surfaceOf,
+  surfaceOfRequest,
+  type EmulatorRequest,
+  type RequestInterceptor,
+  type Surface,
+} from "./requestContext";
 import { armRoutes } from "./routes/armRoutes";
-import { adminRoutes, classicRoutes, type ClassicRequestState } from "./routes/classicRoutes";
-import { executionRoutes, type ExecutionRequestState } from "./routes/executionRoutes";
-import type { AuthKind, RouteSpec, Surface } from "./routes/routeSpec";
+import { adminRoutes, classicRoutes } from "./routes/classicRoutes";
+import { executionRoutes } from "./routes/executionRoutes";
+import type { RouteSpec } from "./routes/routeSpec";
 import type { ExecutionTargets } from "./services/executionTargets";
 import type { EmulatorCredentials } from "./store/credentials";
 import type { MetadataStore } from "./store/metadataStore";
-
-/** Hook run on every request before any work: the fault-injection seam. */
-export type RequestInterceptor = (
-  request: FastifyRequest,
-  reply: FastifyReply,
-) => Promise<void> | void;
 
 /** Everything the application needs, built by the server. */
 export interface AppDependencies {
@@ -64,27 +68,6 @@ interface RouteConfig {
   readonly surface: Surface;
   readonly auth: AuthKind;
   readonly query: readonly string[];
-}
-
-interface RequestState extends ExecutionRequestState, ClassicRequestState {
-  surface?: Surface;
-  startedAt?: bigint;
-}
-
-type EmulatorRequest = FastifyRequest & RequestState;
-
-/**
- * The surface a path belongs to, known before routing (it picks the error envelope of 404s and
- * of errors raised before a route matched).
- * @param url - the request URL
- */
-export function surfaceOf(url: string): Surface {
-  const path = url.split("?")[0].toLowerCase();
-  if (/^\/(subscriptions|workspaces)\/[^/]+\/services(\/|$)/.test(path)) return "execution";
-  if (path.startsWith("/subscriptions/") || path.startsWith("/providers/")) return "arm";
-  if (path.startsWith("/admin/")) return "admin";
-  if (path === "/health") return "health";
-  return "management";
 }
 
 function firstValues(query: unknown): Record<string, string | undefined> {
@@ -113,9 +96,6 @@ export function createApp(deps: AppDependencies): FastifyInstance {
     return503OnClosing: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
   });
-
-  const isArm = (request: FastifyRequest): boolean =>
-    ((request as EmulatorRequest).surface ?? surfaceOf(request.url)) === "arm";
 
   const infoOf = (request: FastifyRequest): RequestInfo => {
     const bound = deps.publicUrl();
@@ -151,40 +131,11 @@ export function createApp(deps: AppDependencies): FastifyInstance {
   });
 
   // 3. Authentication, as the route declares it (404s have no route config and no auth).
+  const authenticators = createAuthenticators({ credentials, store, targets });
   app.addHook("onRequest", async (request: EmulatorRequest) => {
-    const route = request.routeOptions.config as Partial<RouteConfig>;
-    if (!route.auth || route.auth === "none") return;
-    const header = request.headers.authorization;
-    const params = request.params as Record<string, string>;
-    switch (route.auth) {
-      case "arm":
-        if (header === undefined) throw ErrorFactory.armAuthenticationMissing();
-        if (!authorizes(header, [credentials.armToken])) throw ErrorFactory.armInvalidToken();
-        return;
-      case "workspace":
-        if (!authorizes(header, [credentials.workspaceToken]))
-          throw ErrorFactory.managementRequestUnauthorized();
-        return;
-      case "workspaceOrEndpointKey": {
-        const service = store.getClassicService(params.workspaceId, params.webServiceId);
-        const endpoint = service ? store.getEndpoint(service.key, params.endpointName) : undefined;
-        const accepted = [credentials.workspaceToken, endpoint?.primaryKey, endpoint?.secondaryKey];
-        if (!authorizes(header, accepted)) throw ErrorFactory.managementRequestUnauthorized();
-        // The handler uses these records rather than reading them again.
-        if (service && endpoint) request.classicEndpoint = { service, endpoint };
-        return;
-      }
-      case "executionKey": {
-        const kind = params.subscriptionId !== undefined ? "subscriptions" : "workspaces";
-        const scope = params.subscriptionId ?? params.workspaceId;
-        const target = targets.resolve(kind, scope, params.executionId);
-        if (!target) throw ErrorFactory.serviceNotFound();
-        // Only this service's or endpoint's own keys drive it.
-        if (!authorizes(header, target.keys)) throw ErrorFactory.scoreRequestUnauthorized();
-        request.executionTarget = target;
-        return;
-      }
-    }
+    const auth = (request.routeOptions.config as Partial<RouteConfig>).auth;
+    if (auth === undefined || auth === "none") return;
+    authenticators[auth](request);
   });
 
   // 4. Query validation: ARM needs a known api-version; --strict rejects unknown parameters.
@@ -205,11 +156,7 @@ export function createApp(deps: AppDependencies): FastifyInstance {
       }
       const allowed = new Set(["api-version", ...(route.query ?? [])].map((q) => q.toLowerCase()));
       const extra = Object.keys(query).find((name) => !allowed.has(name.toLowerCase()));
-      if (extra !== undefined) {
-        throw route.surface === "arm"
-          ? ErrorFactory.armUnsupportedParameter(extra)
-          : ErrorFactory.unsupportedParameter(extra);
-      }
+      if (extra !== undefined) throw ErrorFactory.unsupportedParameter(extra);
     }
   });
 
@@ -218,18 +165,12 @@ export function createApp(deps: AppDependencies): FastifyInstance {
   // invalid bytes are refused, not turned into U+FFFD and scored or stored.
   app.removeAllContentTypeParsers();
   const utf8 = new TextDecoder("utf-8", { fatal: true });
-  app.addContentTypeParser("*", { parseAs: "buffer" }, (request, body, done) => {
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => {
     let text: string;
     try {
       text = typeof body === "string" ? body : utf8.decode(body);
     } catch {
-      const reason = "not valid UTF-8";
-      done(
-        isArm(request)
-          ? ErrorFactory.armInvalidRequestContent(reason)
-          : ErrorFactory.requestBodyInvalid(reason),
-        undefined,
-      );
+      done(ErrorFactory.requestBodyInvalid("not valid UTF-8"), undefined);
       return;
     }
     if (text.trim() === "") {
@@ -240,48 +181,35 @@ export function createApp(deps: AppDependencies): FastifyInstance {
       done(null, JSON.parse(text) as unknown);
     } catch (error) {
       const reason = `not valid JSON (${(error as Error).message})`;
-      done(
-        isArm(request)
-          ? ErrorFactory.armInvalidRequestContent(reason)
-          : ErrorFactory.requestBodyInvalid(reason),
-        undefined,
-      );
+      done(ErrorFactory.requestBodyInvalid(reason), undefined);
     }
   });
 
   app.setNotFoundHandler((request) => {
-    const path = request.url.split("?")[0];
-    throw isArm(request)
-      ? ErrorFactory.armRouteNotFound(request.method, path)
-      : ErrorFactory.routeNotFound(request.method, path);
+    throw ErrorFactory.routeNotFound(request.method, request.url.split("?")[0]);
   });
 
-  // 7. Errors, last: the only place an error becomes a response.
+  // 7. Errors, last: the only place an error becomes a response, in the envelope of the
+  // request's surface (an error any surface may raise has a form for each).
   app.setErrorHandler(async (error: unknown, request, reply) => {
-    const arm = isArm(request);
-    let http: HttpError;
+    let raised: HttpError;
     const code = (error as { code?: string }).code;
     const status = (error as { statusCode?: number }).statusCode;
     if (isHttpError(error)) {
-      http = error;
+      raised = error;
     } else if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      const limit = String(request.routeOptions.bodyLimit ?? config.maxBodyBytes);
-      http = arm
-        ? ErrorFactory.armRequestBodyTooLarge(limit)
-        : ErrorFactory.requestBodyTooLarge(limit);
+      raised = ErrorFactory.requestBodyTooLarge(
+        String(request.routeOptions.bodyLimit ?? config.maxBodyBytes),
+      );
     } else if (typeof status === "number" && status >= 400 && status < 500) {
-      const reason = (error as Error).message;
-      http = arm
-        ? ErrorFactory.armInvalidRequestContent(reason)
-        : ErrorFactory.requestBodyInvalid(reason);
+      raised = ErrorFactory.requestBodyInvalid((error as Error).message);
     } else {
       logger.error(
         `request ${request.id} ${request.method} ${request.url.split("?")[0]} failed: ${(error as Error)?.stack ?? String(error)}`,
       );
-      http = arm
-        ? ErrorFactory.armInternalError(request.id)
-        : ErrorFactory.internalError(request.id);
+      raised = ErrorFactory.internalError(request.id);
     }
+    const http = raised.inEnvelope(envelopeOf(surfaceOfRequest(request)));
     void reply.code(http.status);
     for (const [name, value] of Object.entries(http.headers)) void reply.header(name, value);
     if (http.status >= 400 && http.detailCode)

@@ -16,7 +16,6 @@
  * `/health` is never slowed down or refused: readiness checks must keep telling the truth.
  */
 import type { FastifyRequest } from "fastify";
-import { surfaceOf, type RequestInterceptor } from "./app";
 import {
   faultsActive,
   resolveFaultSettings,
@@ -25,6 +24,7 @@ import {
 } from "./config";
 import { ErrorFactory } from "./errors";
 import type { Logger } from "./logger";
+import type { RequestInterceptor } from "./requestContext";
 
 export type { FaultOptions } from "./config";
 
@@ -164,7 +164,10 @@ export class FaultInjector {
     return { delayMs: s.latencyMs, refuse };
   }
 
-  /** The request hook: delays, then refuses with 429/503 in the surface's envelope. */
+  /**
+   * The request hook: delays, then refuses with 429/503 (the error handler answers it in the
+   * envelope of the request's surface).
+   */
   readonly interceptor: RequestInterceptor = async (request: FastifyRequest) => {
     const path = request.url.split("?")[0];
     // The settings of this request's decision, even if a test changes them during the delay.
@@ -173,17 +176,11 @@ export class FaultInjector {
     if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
     if (!decision.refuse) return;
     const retryAfter = String(settings.retryAfterSeconds);
-    const arm = surfaceOf(request.url) === "arm";
     this.logger.info(
       `fault injected: ${settings.status} on ${request.method} ${path} (${request.id})`,
     );
-    if (settings.status === 429) {
-      throw arm
-        ? ErrorFactory.armFaultThrottled(retryAfter)
-        : ErrorFactory.faultThrottled(retryAfter);
-    }
-    throw arm
-      ? ErrorFactory.armFaultUnavailable(retryAfter)
+    throw settings.status === 429
+      ? ErrorFactory.faultThrottled(retryAfter)
       : ErrorFactory.faultUnavailable(retryAfter);
   };
 

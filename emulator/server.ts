@@ -9,7 +9,7 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { createApp, type RequestInterceptor } from "./app";
+import { createApp } from "./app";
 import type { EmulatorConfig } from "./config";
 import { DATABASE_FILE, MODELS_FOLDER } from "./constants";
 import { loadEngine } from "./engineLoader";
@@ -27,6 +27,7 @@ import { Provisioner } from "./services/provisioner";
 import { loadCredentials, type EmulatorCredentials } from "./store/credentials";
 import type { MetadataStore } from "./store/metadataStore";
 import { ModelStore } from "./store/modelStore";
+import type { RequestInterceptor } from "./requestContext";
 import { SqliteMetadataStore } from "./store/sqliteMetadataStore";
 
 /** The wired emulator. */

@@ -6,7 +6,7 @@
 import { resolveConfig, type EmulatorOptions } from "./config";
 import { ARM_API_VERSION, ARM_RESOURCE_TYPE } from "./constants";
 import { EmulatorServer } from "./server";
-import type { RequestInterceptor } from "./app";
+import type { RequestInterceptor } from "./requestContext";
 
 /** Base URLs of the surfaces (templates: `{...}` are filled in by clients). */
 export interface EmulatorSurfaces {

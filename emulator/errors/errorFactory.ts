@@ -4,15 +4,25 @@
  * (a unit test checks both directions). Codes follow `azureml-classic-api.md` §0, §1.3, §2.5, §3
  * and §4.1; the ones Azure never documented are marked "emulator" in the catalogue.
  *
+ * An error that any surface may raise is one method with both forms (the classic one, and the
+ * `arm` one the ARM surface answers with): the caller never picks the envelope, the error handler
+ * does, from the request's surface. An `arm` prefix marks an error only the ARM surface raises.
+ *
  * Conventions: methods take only strings (lists are joined by the caller), so the catalogue test
  * can call each one; messages never contain a key, token or SAS.
  */
 import { ARM_API_VERSIONS, ARM_RESOURCE_TYPE } from "../constants";
-import { ArmHttpError, ClassicHttpError, NotImplementedError } from "./httpError";
+import { ArmHttpError, ClassicHttpError, type HttpError } from "./httpError";
 
-const bad = (detail: string, message: string, target?: string): ClassicHttpError =>
+const bad = (
+  detail: string,
+  message: string,
+  target?: string,
+  arm?: ArmHttpError,
+): ClassicHttpError =>
   new ClassicHttpError(400, "BadArgument", message, {
     details: [{ code: detail, message, ...(target !== undefined ? { target } : {}) }],
+    ...(arm ? { arm } : {}),
   });
 
 const armBad = (detail: string, message: string, target?: string): ArmHttpError =>
@@ -23,6 +33,138 @@ const armBad = (detail: string, message: string, target?: string): ArmHttpError 
 
 /** Builds the emulator's errors. */
 export class ErrorFactory {
+  // -------------------------------------------------------------------------------------------
+  // Raised by any surface: built once with both forms; the error handler renders the ARM form
+  // on the ARM surface and the classic form elsewhere (`HttpError.inEnvelope`)
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * No route of the surface matches.
+   * @param method - HTTP method
+   * @param path - path without the query
+   */
+  static routeNotFound(method: string, path: string): HttpError {
+    const message = `No operation ${method} ${path}.`;
+    return new ClassicHttpError(404, "NotFound", message, {
+      details: [{ code: "RouteNotFound", message }],
+      arm: new ArmHttpError(
+        404,
+        "InvalidResourceType",
+        `No operation ${method} ${path} in Microsoft.MachineLearning.`,
+      ),
+    });
+  }
+
+  /**
+   * The body is not JSON or not of the expected shape.
+   * @param reason - what is wrong, naming the member
+   */
+  static requestBodyInvalid(reason: string): HttpError {
+    return bad(
+      "RequestBodyInvalid",
+      `The request body is invalid: ${reason}`,
+      undefined,
+      new ArmHttpError(400, "InvalidRequestContent", `The request content is invalid: ${reason}`),
+    );
+  }
+
+  /**
+   * The body exceeds the surface's limit.
+   * @param limit - the limit in bytes
+   */
+  static requestBodyTooLarge(limit: string): HttpError {
+    const message = `The request body exceeds the limit of ${limit} bytes.`;
+    return new ClassicHttpError(413, "RequestEntityTooLarge", message, {
+      details: [{ code: "RequestBodyTooLarge", message }],
+      arm: new ArmHttpError(413, "RequestEntityTooLarge", message),
+    });
+  }
+
+  /**
+   * Strict mode: a query parameter or body member the emulator does not support.
+   * @param name - the parameter or member
+   */
+  static unsupportedParameter(name: string): HttpError {
+    return bad(
+      "UnsupportedParameter",
+      `The parameter '${name}' is not supported (the emulator runs with --strict).`,
+      name,
+      armBad(
+        "UnsupportedQueryParameter",
+        `The query parameter '${name}' is not supported (the emulator runs with --strict).`,
+        name,
+      ),
+    );
+  }
+
+  /**
+   * An unexpected failure (the cause is logged with the request id).
+   * @param requestId - the request id, also in `x-ms-request-id`
+   */
+  static internalError(requestId: string): HttpError {
+    const message = `The emulator failed to process the request (request id ${requestId}); see its log.`;
+    return new ClassicHttpError(500, "InternalError", message, {
+      arm: new ArmHttpError(500, "InternalServerError", message),
+    });
+  }
+
+  /**
+   * An operation of the real service that the emulator does not implement.
+   * @param operation - the operation
+   */
+  static notImplemented(operation: string): HttpError {
+    const message = `${operation} is not implemented by the emulator.`;
+    const details = [{ code: "APINotImplemented", message: `${operation} is not implemented.` }];
+    return new ClassicHttpError(501, "NotImplemented", message, {
+      details,
+      arm: new ArmHttpError(501, "NotImplemented", message, { details }),
+    });
+  }
+
+  /**
+   * The graph package is malformed or uses an unsupported module.
+   * @param message - the engine's message (names the module or node)
+   */
+  static webServicePackageError(message: string): HttpError {
+    return new ClassicHttpError(400, "WebServicePackageError", message, {
+      details: [{ code: "ValidationError", message }],
+      arm: armBad("WebServicePackageError", message, "properties.package"),
+    });
+  }
+
+  /**
+   * Fault injection: a request refused with 429, as a throttling gateway would.
+   * @param retryAfter - seconds, also sent as `Retry-After`
+   */
+  static faultThrottled(retryAfter: string): HttpError {
+    const message = `Too many requests (fault injected by the emulator); retry after ${retryAfter} s.`;
+    const headers = { "Retry-After": retryAfter };
+    return new ClassicHttpError(429, "TooManyRequests", message, {
+      details: [{ code: "RequestThrottled", message }],
+      headers,
+      arm: new ArmHttpError(
+        429,
+        "TooManyRequests",
+        `The request was throttled (fault injected by the emulator); retry after ${retryAfter} s.`,
+        { headers },
+      ),
+    });
+  }
+
+  /**
+   * Fault injection: a request refused with 503, as an overloaded endpoint would.
+   * @param retryAfter - seconds, also sent as `Retry-After`
+   */
+  static faultUnavailable(retryAfter: string): HttpError {
+    const message = `The service is temporarily unavailable (fault injected by the emulator); retry after ${retryAfter} s.`;
+    const headers = { "Retry-After": retryAfter };
+    return new ClassicHttpError(503, "ServiceUnavailable", message, {
+      details: [{ code: "TooManyConcurrentRequests", message }],
+      headers,
+      arm: new ArmHttpError(503, "ServiceUnavailable", message, { headers }),
+    });
+  }
+
   // -------------------------------------------------------------------------------------------
   // Shared by the execution, classic management and admin surfaces (classic envelope)
   // -------------------------------------------------------------------------------------------
@@ -46,49 +188,6 @@ export class ErrorFactory {
   }
 
   /**
-   * No route of the surface matches.
-   * @param method - HTTP method
-   * @param path - path without the query
-   */
-  static routeNotFound(method: string, path: string): ClassicHttpError {
-    const message = `No operation ${method} ${path}.`;
-    return new ClassicHttpError(404, "NotFound", message, {
-      details: [{ code: "RouteNotFound", message }],
-    });
-  }
-
-  /**
-   * The body is not JSON or not of the expected shape.
-   * @param reason - what is wrong, naming the member
-   */
-  static requestBodyInvalid(reason: string): ClassicHttpError {
-    return bad("RequestBodyInvalid", `The request body is invalid: ${reason}`);
-  }
-
-  /**
-   * The body exceeds the surface's limit.
-   * @param limit - the limit in bytes
-   */
-  static requestBodyTooLarge(limit: string): ClassicHttpError {
-    const message = `The request body exceeds the limit of ${limit} bytes.`;
-    return new ClassicHttpError(413, "RequestEntityTooLarge", message, {
-      details: [{ code: "RequestBodyTooLarge", message }],
-    });
-  }
-
-  /**
-   * Strict mode: a query parameter or body member the emulator does not support.
-   * @param name - the parameter or member
-   */
-  static unsupportedParameter(name: string): ClassicHttpError {
-    return bad(
-      "UnsupportedParameter",
-      `The parameter '${name}' is not supported (the emulator runs with --strict).`,
-      name,
-    );
-  }
-
-  /**
    * A member has a value outside its domain.
    * @param name - the member
    * @param reason - the rule it breaks
@@ -106,26 +205,6 @@ export class ErrorFactory {
       "BadVersionCall",
       `The api-version '${version}' is not supported; the supported version is 2.0.`,
     );
-  }
-
-  /**
-   * An unexpected failure (the cause is logged with the request id).
-   * @param requestId - the request id, also in `x-ms-request-id`
-   */
-  static internalError(requestId: string): ClassicHttpError {
-    return new ClassicHttpError(
-      500,
-      "InternalError",
-      `The emulator failed to process the request (request id ${requestId}); see its log.`,
-    );
-  }
-
-  /**
-   * An operation of the real service that the emulator does not implement.
-   * @param operation - the operation
-   */
-  static notImplemented(operation: string): NotImplementedError {
-    return new NotImplementedError(operation, "classic");
   }
 
   // -------------------------------------------------------------------------------------------
@@ -449,16 +528,6 @@ export class ErrorFactory {
   }
 
   /**
-   * The graph package is malformed or uses an unsupported module.
-   * @param message - the engine's message (names the module or node)
-   */
-  static webServicePackageError(message: string): ClassicHttpError {
-    return new ClassicHttpError(400, "WebServicePackageError", message, {
-      details: [{ code: "ValidationError", message }],
-    });
-  }
-
-  /**
    * Model bytes that are not a readable `.ilearner` (or of the wrong kind).
    * @param name - the resource name
    * @param reason - the engine's message
@@ -508,32 +577,8 @@ export class ErrorFactory {
     });
   }
 
-  /**
-   * Fault injection: a request refused with 429, as a throttling gateway would.
-   * @param retryAfter - seconds, also sent as `Retry-After`
-   */
-  static faultThrottled(retryAfter: string): ClassicHttpError {
-    const message = `Too many requests (fault injected by the emulator); retry after ${retryAfter} s.`;
-    return new ClassicHttpError(429, "TooManyRequests", message, {
-      details: [{ code: "RequestThrottled", message }],
-      headers: { "Retry-After": retryAfter },
-    });
-  }
-
-  /**
-   * Fault injection: a request refused with 503, as an overloaded endpoint would.
-   * @param retryAfter - seconds, also sent as `Retry-After`
-   */
-  static faultUnavailable(retryAfter: string): ClassicHttpError {
-    const message = `The service is temporarily unavailable (fault injected by the emulator); retry after ${retryAfter} s.`;
-    return new ClassicHttpError(503, "ServiceUnavailable", message, {
-      details: [{ code: "TooManyConcurrentRequests", message }],
-      headers: { "Retry-After": retryAfter },
-    });
-  }
-
   // -------------------------------------------------------------------------------------------
-  // ARM surface (ARM envelope)
+  // Only the ARM surface (ARM envelope)
   // -------------------------------------------------------------------------------------------
 
   /** No `Authorization` header. */
@@ -597,43 +642,6 @@ export class ErrorFactory {
   }
 
   /**
-   * No ARM route matches.
-   * @param method - HTTP method
-   * @param path - path without the query
-   */
-  static armRouteNotFound(method: string, path: string): ArmHttpError {
-    return new ArmHttpError(
-      404,
-      "InvalidResourceType",
-      `No operation ${method} ${path} in Microsoft.MachineLearning.`,
-    );
-  }
-
-  /**
-   * A body that is not JSON or not a valid web service.
-   * @param reason - what is wrong, naming the property
-   */
-  static armInvalidRequestContent(reason: string): ArmHttpError {
-    return new ArmHttpError(
-      400,
-      "InvalidRequestContent",
-      `The request content is invalid: ${reason}`,
-    );
-  }
-
-  /**
-   * The body exceeds the limit.
-   * @param limit - the limit in bytes
-   */
-  static armRequestBodyTooLarge(limit: string): ArmHttpError {
-    return new ArmHttpError(
-      413,
-      "RequestEntityTooLarge",
-      `The request body exceeds the limit of ${limit} bytes.`,
-    );
-  }
-
-  /**
    * Strict mode: a property the emulator does not know.
    * @param path - the property path, e.g. `properties.foo`
    */
@@ -642,18 +650,6 @@ export class ErrorFactory {
       "UnsupportedProperty",
       `The property '${path}' is not supported (the emulator runs with --strict).`,
       path,
-    );
-  }
-
-  /**
-   * Strict mode: a query parameter the emulator does not know.
-   * @param name - the parameter
-   */
-  static armUnsupportedParameter(name: string): ArmHttpError {
-    return armBad(
-      "UnsupportedQueryParameter",
-      `The query parameter '${name}' is not supported (the emulator runs with --strict).`,
-      name,
     );
   }
 
@@ -688,14 +684,6 @@ export class ErrorFactory {
       `The web service '${name}' is read-only; it can only be deleted.`,
       "properties.readOnly",
     );
-  }
-
-  /**
-   * A definition whose graph package is malformed or uses an unsupported module.
-   * @param message - the engine's message (names the module)
-   */
-  static armWebServicePackageError(message: string): ArmHttpError {
-    return armBad("WebServicePackageError", message, "properties.package");
   }
 
   /**
@@ -736,51 +724,5 @@ export class ErrorFactory {
       `The trained model of asset '${assetId}' is not a usable .ilearner: ${reason}`,
       { target: `properties.assets.${assetId}.locationInfo.uri` },
     );
-  }
-
-  /**
-   * An unexpected failure (the cause is logged with the request id).
-   * @param requestId - the request id, also in `x-ms-request-id`
-   */
-  static armInternalError(requestId: string): ArmHttpError {
-    return new ArmHttpError(
-      500,
-      "InternalServerError",
-      `The emulator failed to process the request (request id ${requestId}); see its log.`,
-    );
-  }
-
-  /**
-   * Fault injection: an ARM request refused with 429 (ARM's throttling answer).
-   * @param retryAfter - seconds, also sent as `Retry-After`
-   */
-  static armFaultThrottled(retryAfter: string): ArmHttpError {
-    return new ArmHttpError(
-      429,
-      "TooManyRequests",
-      `The request was throttled (fault injected by the emulator); retry after ${retryAfter} s.`,
-      { headers: { "Retry-After": retryAfter } },
-    );
-  }
-
-  /**
-   * Fault injection: an ARM request refused with 503.
-   * @param retryAfter - seconds, also sent as `Retry-After`
-   */
-  static armFaultUnavailable(retryAfter: string): ArmHttpError {
-    return new ArmHttpError(
-      503,
-      "ServiceUnavailable",
-      `The service is temporarily unavailable (fault injected by the emulator); retry after ${retryAfter} s.`,
-      { headers: { "Retry-After": retryAfter } },
-    );
-  }
-
-  /**
-   * An ARM operation the emulator does not implement.
-   * @param operation - the operation
-   */
-  static armNotImplemented(operation: string): NotImplementedError {
-    return new NotImplementedError(operation, "arm");
   }
 }

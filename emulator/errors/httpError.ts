@@ -3,6 +3,11 @@
  * and extra headers; each subclass renders one wire envelope. Only the error handler of
  * `createApp` turns one into a response, and every error a handler may throw is built by
  * `ErrorFactory`, so codes and messages live in one file (catalogued in `docs/errors.md`).
+ *
+ * An error that any surface may raise (a body that is not JSON, a route that does not exist, an
+ * injected fault...) is built once, with its form for each envelope; the error handler renders
+ * the form of the request's surface ({@link HttpError.inEnvelope}). Code that raises it never
+ * asks which surface it is on.
  */
 import type { ArmErrorBody, ClassicErrorBody } from "../../contract";
 
@@ -63,12 +68,54 @@ export abstract class HttpError extends Error {
 
   /** The JSON body of the response. */
   abstract toBody(): ClassicErrorBody | ArmErrorBody;
+
+  /**
+   * This error as the surfaces of `envelope` answer it. An error with one form (raised by one
+   * surface only) is itself in every envelope.
+   * @param _envelope - the envelope of the request's surface
+   */
+  inEnvelope(_envelope: ErrorEnvelope): HttpError {
+    return this;
+  }
 }
 
-/** Errors of the execution API, the classic management API and the admin route. */
+/**
+ * Errors of the execution API, the classic management API and the admin route; when the ARM
+ * surface may raise the same error, it carries the ARM form too.
+ */
 export class ClassicHttpError extends HttpError {
   /** Classic `{"error":{"code","message","details"}}` body. */
   readonly envelope = "classic";
+  /** How the ARM surface answers the same error, when it can raise it. */
+  private readonly armForm: ArmHttpError | undefined;
+
+  /**
+   * @param status - HTTP status
+   * @param code - `error.code`
+   * @param message - `error.message`, user-facing and free of secrets
+   * @param options - details and extra headers; `arm`: the same error as the ARM surface says it
+   */
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: {
+      details?: readonly ErrorDetail[];
+      headers?: Record<string, string>;
+      arm?: ArmHttpError;
+    } = {},
+  ) {
+    super(status, code, message, options);
+    this.armForm = options.arm;
+  }
+
+  /**
+   * The ARM form on the ARM surface (when the error has one), this one elsewhere.
+   * @param envelope - the envelope of the request's surface
+   */
+  override inEnvelope(envelope: ErrorEnvelope): HttpError {
+    return envelope === "arm" && this.armForm ? this.armForm : this;
+  }
 
   /** Renders `{"error": {code, message, details?}}` (details omitted when empty). */
   toBody(): ClassicErrorBody {
@@ -97,35 +144,6 @@ export class ArmHttpError extends HttpError {
         ...(this.details.length > 0 ? { details: this.details.map((d) => ({ ...d })) } : {}),
       },
     };
-  }
-}
-
-/** 501: an operation of the real service the emulator does not implement (a to-do, named). */
-export class NotImplementedError extends HttpError {
-  /** Rendered in the envelope of the surface the operation belongs to. */
-  readonly envelope: ErrorEnvelope;
-
-  /**
-   * @param operation - what is not implemented, e.g. "List jobs"
-   * @param envelope - the surface's envelope
-   */
-  constructor(operation: string, envelope: ErrorEnvelope) {
-    super(501, "NotImplemented", `${operation} is not implemented by the emulator.`, {
-      details: [{ code: "APINotImplemented", message: `${operation} is not implemented.` }],
-    });
-    this.envelope = envelope;
-  }
-
-  /** Same shapes as the surface's own errors. */
-  toBody(): ClassicErrorBody | ArmErrorBody {
-    const body = {
-      error: {
-        code: this.code,
-        message: this.message,
-        details: this.details.map((d) => ({ ...d })),
-      },
-    };
-    return body;
   }
 }
 

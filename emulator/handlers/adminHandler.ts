@@ -9,7 +9,7 @@
  */
 import type { AzureBlobDetails, ClassicWebService, WebServiceProperties } from "../../contract";
 import { normalizeProperties } from "../arm/normalize";
-import { newHexId, newKey } from "../auth";
+import { newHexId, newKey } from "../auth/secrets";
 import type { EmulatorConfig } from "../config";
 import { DEFAULT_ENDPOINT_NAME } from "../constants";
 import type { EngineApi, ServiceShape } from "../engine/api";

@@ -14,11 +14,12 @@ import type {
   WebServiceProperties,
 } from "../../contract";
 import { normalizeResource } from "../arm/normalize";
-import { newHexId, newKey } from "../auth";
+import { newHexId, newKey } from "../auth/secrets";
 import type { EmulatorConfig } from "../config";
 import { ARM_API_VERSION, ARM_RESOURCE_TYPE } from "../constants";
 import type { EngineApi, ServiceShape } from "../engine/api";
 import { ErrorFactory, isEngineError } from "../errors";
+import type { JobRemover } from "../jobs/jobRemover";
 import type { Logger } from "../logger";
 import type { Provisioner } from "../services/provisioner";
 import type { MetadataStore } from "../store/metadataStore";
@@ -31,12 +32,6 @@ export interface ArmServiceParams {
   readonly subscriptionId: string;
   readonly resourceGroup: string;
   readonly name: string;
-}
-
-/** Cancels and forgets the jobs of a service being deleted. */
-export interface JobRemover {
-  /** @param targetId - execution id of the service */
-  removeAllFor(targetId: string): void;
 }
 
 /** Properties that are computed by the service and ignored when sent. */
@@ -134,7 +129,7 @@ export class ArmHandler {
     try {
       return this.engine.describeService(properties, { strict: this.config.strict });
     } catch (error) {
-      if (isEngineError(error)) throw ErrorFactory.armWebServicePackageError(error.message);
+      if (isEngineError(error)) throw ErrorFactory.webServicePackageError(error.message);
       throw error;
     }
   }
@@ -142,16 +137,16 @@ export class ArmHandler {
   /** Parses a PUT/PATCH body into camelCase, rejecting non-objects and (strict) unknown names. */
   private parseBody(body: unknown): Record<string, unknown> {
     if (!isObject(body))
-      throw ErrorFactory.armInvalidRequestContent("the body must be a JSON object");
+      throw ErrorFactory.requestBodyInvalid("the body must be a JSON object");
     const { value, unknown } = normalizeResource(body);
     if (this.config.strict && unknown.length > 0)
       throw ErrorFactory.armUnsupportedProperty(unknown[0]);
     if (value.properties !== undefined && !isObject(value.properties)) {
-      throw ErrorFactory.armInvalidRequestContent("'properties' must be an object");
+      throw ErrorFactory.requestBodyInvalid("'properties' must be an object");
     }
     if (value.tags !== undefined && value.tags !== null) {
       if (!isObject(value.tags) || Object.values(value.tags).some((v) => typeof v !== "string")) {
-        throw ErrorFactory.armInvalidRequestContent("'tags' must map names to strings");
+        throw ErrorFactory.requestBodyInvalid("'tags' must map names to strings");
       }
     }
     return value;
@@ -177,7 +172,7 @@ export class ArmHandler {
 
     const packageType = incoming.packageType;
     if (typeof packageType !== "string" || packageType.toLowerCase() !== "graph") {
-      throw ErrorFactory.armInvalidRequestContent("'properties.packageType' must be 'Graph'");
+      throw ErrorFactory.requestBodyInvalid("'properties.packageType' must be 'Graph'");
     }
 
     // Storage account: the name can never change (azure-powershell#3465); the key is kept when
@@ -185,7 +180,7 @@ export class ArmHandler {
     const sentAccount = incoming.storageAccount as
       { name?: unknown; key?: unknown } | undefined | null;
     if (sentAccount !== undefined && sentAccount !== null && !isObject(sentAccount)) {
-      throw ErrorFactory.armInvalidRequestContent("'properties.storageAccount' must be an object");
+      throw ErrorFactory.requestBodyInvalid("'properties.storageAccount' must be an object");
     }
     let storageAccount = existing?.storageAccount;
     if (sentAccount && typeof sentAccount.name === "string" && sentAccount.name !== "") {
@@ -285,17 +280,17 @@ export class ArmHandler {
    */
   put(params: ArmServiceParams, body: unknown, info: RequestInfo): HandlerResponse<ArmWebService> {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,259}$/.test(params.name)) {
-      throw ErrorFactory.armInvalidRequestContent(
+      throw ErrorFactory.requestBodyInvalid(
         `'${params.name}' is not a valid web service name`,
       );
     }
     const value = this.parseBody(body);
     const location = value.location;
     if (typeof location !== "string" || location.trim() === "") {
-      throw ErrorFactory.armInvalidRequestContent("'location' is required");
+      throw ErrorFactory.requestBodyInvalid("'location' is required");
     }
     if (!isObject(value.properties))
-      throw ErrorFactory.armInvalidRequestContent("'properties' is required");
+      throw ErrorFactory.requestBodyInvalid("'properties' is required");
     const existing = this.store.getArmService(ArmHandler.key(params));
     const { record, operation } = this.update(
       params,
@@ -330,7 +325,7 @@ export class ArmHandler {
       typeof value.location === "string" &&
       compactLocation(value.location) !== compactLocation(existing.location)
     ) {
-      throw ErrorFactory.armInvalidRequestContent(
+      throw ErrorFactory.requestBodyInvalid(
         "the location of a web service cannot be changed",
       );
     }
@@ -423,7 +418,7 @@ export class ArmHandler {
     if (token !== undefined) {
       offset = Number.parseInt(Buffer.from(token, "base64url").toString("utf8"), 10);
       if (!Number.isInteger(offset) || offset < 0) {
-        throw ErrorFactory.armInvalidRequestContent(
+        throw ErrorFactory.requestBodyInvalid(
           "'$skiptoken' is not a token this emulator issued",
         );
       }

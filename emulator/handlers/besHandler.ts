@@ -20,7 +20,7 @@ import {
   resultReference,
   type ResolvedBlob,
 } from "../blob/blobIo";
-import { newHexId } from "../auth";
+import { newHexId } from "../auth/secrets";
 import type { EmulatorConfig } from "../config";
 import { DEFAULT_OUTPUT_CONTAINER } from "../constants";
 import { ErrorFactory } from "../errors";

@@ -11,10 +11,11 @@ import type {
   ClassicWebService,
   EndpointResource,
 } from "../../contract";
-import { newHexId, newKey } from "../auth";
+import { newHexId, newKey } from "../auth/secrets";
 import type { EmulatorConfig } from "../config";
 import { DEFAULT_ENDPOINT_NAME } from "../constants";
 import { ErrorFactory } from "../errors";
+import type { JobRemover } from "../jobs/jobRemover";
 import type { Logger } from "../logger";
 import { effectiveSha } from "../services/executionTargets";
 import type { ModelFetcher } from "../services/modelFetcher";
@@ -24,7 +25,6 @@ import type {
   ClassicServiceRecord,
   EndpointResourceState,
 } from "../store/records";
-import type { JobRemover } from "./armHandler";
 import { fetchTrainedModel, locationRef, readResourceLocation } from "./trainedModels";
 import type { HandlerResponse, RequestInfo } from "./types";
 import { isObject, nowIso, optionalString, pickMembers, rejectUnknown } from "./util";

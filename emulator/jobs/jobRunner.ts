@@ -21,6 +21,7 @@ import type { ExecutionTarget } from "../services/executionTargets";
 import type { MetadataStore } from "../store/metadataStore";
 import type { ModelStore } from "../store/modelStore";
 import type { JobRecord } from "../store/records";
+import type { JobRemover } from "./jobRemover";
 import type { WorkerJob, WorkerMessage } from "./protocol";
 
 /** Finds the target of a job by its execution id. */
@@ -35,7 +36,7 @@ interface ActiveJob {
 const WORKER_FILE = path.join(__dirname, "worker" + path.extname(__filename));
 
 /** Schedules, runs, cancels and recovers BES jobs. */
-export class JobRunner {
+export class JobRunner implements JobRemover {
   private readonly active = new Map<string, ActiveJob>();
   private readonly exits = new Set<Promise<void>>();
   private closed = false;

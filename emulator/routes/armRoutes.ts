@@ -59,7 +59,7 @@ export function armRoutes(arm: ArmHandler): RouteSpec[] {
       url: `${SERVICE}/CreateRegionalBlob`,
       query: ["region"],
       handle: () => {
-        throw ErrorFactory.armNotImplemented("CreateRegionalProperties (CreateRegionalBlob)");
+        throw ErrorFactory.notImplemented("CreateRegionalProperties (CreateRegionalBlob)");
       },
     },
     {
@@ -87,7 +87,7 @@ export function armRoutes(arm: ArmHandler): RouteSpec[] {
       method: "GET",
       url: `/${PROVIDER}/operations`,
       handle: () => {
-        throw ErrorFactory.armNotImplemented("Listing the resource provider's operations");
+        throw ErrorFactory.notImplemented("Listing the resource provider's operations");
       },
     },
   ];

@@ -6,18 +6,12 @@ import type { FastifyRequest } from "fastify";
 import type { AdminHandler } from "../handlers/adminHandler";
 import type { ClassicHandler, FoundEndpoint } from "../handlers/classicHandler";
 import { ErrorFactory } from "../errors";
+import type { EmulatorRequest } from "../requestContext";
 import type { RouteSpec } from "./routeSpec";
 
-/**
- * Where the authentication step of a `workspaceOrEndpointKey` route leaves the endpoint it read
- * (when it exists), so that the handler does not read it again.
- */
-export interface ClassicRequestState {
-  classicEndpoint?: FoundEndpoint;
-}
-
+/** The endpoint the authentication step of a `workspaceOrEndpointKey` route read, if any. */
 function found(request: FastifyRequest): FoundEndpoint | undefined {
-  return (request as FastifyRequest & ClassicRequestState).classicEndpoint;
+  return (request as EmulatorRequest).classicEndpoint;
 }
 
 const SERVICES = "/workspaces/:workspaceId/webservices";

@@ -8,16 +8,12 @@ import type { FastifyRequest } from "fastify";
 import type { BesHandler } from "../handlers/besHandler";
 import type { RrsHandler } from "../handlers/rrsHandler";
 import { ErrorFactory } from "../errors";
+import type { EmulatorRequest } from "../requestContext";
 import type { ExecutionTarget } from "../services/executionTargets";
 import type { RouteSpec } from "./routeSpec";
 
-/** Where the authentication step leaves the resolved target. */
-export interface ExecutionRequestState {
-  executionTarget?: ExecutionTarget;
-}
-
 function target(request: FastifyRequest): ExecutionTarget {
-  const resolved = (request as FastifyRequest & ExecutionRequestState).executionTarget;
+  const resolved = (request as EmulatorRequest).executionTarget;
   if (!resolved) throw ErrorFactory.serviceNotFound();
   return resolved;
 }

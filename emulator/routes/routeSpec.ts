@@ -5,20 +5,9 @@
  * them; route files stay declarative.
  */
 import type { FastifyRequest, HTTPMethods } from "fastify";
+import type { AuthKind } from "../auth";
 import type { HandlerResponse, RequestInfo } from "../handlers/types";
-
-/** The four surfaces (plus the unauthenticated health check). */
-export type Surface = "arm" | "management" | "execution" | "admin" | "health";
-
-/**
- * Which credential a route needs:
- * - `arm`: the ARM bearer token
- * - `workspace`: the workspace token (classic management, admin)
- * - `workspaceOrEndpointKey`: the workspace token or the addressed endpoint's own key
- * - `executionKey`: a key of the addressed service or endpoint
- * - `none`: nothing (health, help pages)
- */
-export type AuthKind = "arm" | "workspace" | "workspaceOrEndpointKey" | "executionKey" | "none";
+import type { Surface } from "../requestContext";
 
 /** Path parameters every route may use (a route uses a subset). */
 export type RouteParams = Readonly<Record<string, string>>;

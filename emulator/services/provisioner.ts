@@ -11,7 +11,7 @@
  * DELETE or a newer update during provisioning wins.
  */
 import type { EmulatorConfig } from "../config";
-import { ErrorFactory, type ArmHttpError } from "../errors";
+import { ErrorFactory, type HttpError } from "../errors";
 import type { Logger } from "../logger";
 import type { MetadataStore } from "../store/metadataStore";
 import type { ArmServiceRecord, OperationRecord } from "../store/records";
@@ -51,7 +51,7 @@ export class Provisioner {
           this.logger.error(
             `provisioning ${operationId} crashed: ${(error as Error)?.stack ?? String(error)}`,
           );
-          this.finish(serviceKey, operationId, ErrorFactory.armInternalError(operationId));
+          this.finish(serviceKey, operationId, ErrorFactory.internalError(operationId));
         })
         .finally(() => this.running.delete(run));
       this.running.add(run);
@@ -127,26 +127,29 @@ export class Provisioner {
   private finish(
     serviceKey: string,
     operationId: string,
-    error: ArmHttpError | undefined,
+    error: HttpError | undefined,
     models?: Record<string, string | null>,
   ): void {
+    // The operation is an ARM resource: its errorInfo is the error's ARM form.
+    const failure = error?.inEnvelope("arm");
     this.store.transaction(() => {
       const record = this.current(serviceKey, operationId);
       const operation = this.store.getOperation(operationId);
       const now = new Date().toISOString();
       if (operation) {
-        const body = error?.toBody().error;
         const done: OperationRecord = {
           ...operation,
-          status: error ? "Failed" : "Succeeded",
+          status: failure ? "Failed" : "Succeeded",
           endTime: now,
           percentComplete: 100,
-          errorInfo: body
+          errorInfo: failure
             ? {
-                code: body.code,
-                message: body.message,
-                ...(body.target !== undefined ? { target: body.target } : {}),
-                ...(body.details ? { details: body.details } : {}),
+                code: failure.code,
+                message: failure.message,
+                ...(failure.target !== undefined ? { target: failure.target } : {}),
+                ...(failure.details.length > 0
+                  ? { details: failure.details.map((d) => ({ ...d })) }
+                  : {}),
               }
             : null,
         };
@@ -155,15 +158,15 @@ export class Provisioner {
       if (!record) return;
       this.store.putArmService({
         ...record,
-        provisioningState: error ? "Failed" : "Succeeded",
+        provisioningState: failure ? "Failed" : "Succeeded",
         operationId: undefined,
         active:
-          error || !models
+          failure || !models
             ? record.active
             : { properties: record.properties, shape: record.shape, models },
       });
       this.logger.info(
-        `service ${record.name}: provisioning ${error ? `failed (${error.code}: ${error.message})` : "succeeded"}`,
+        `service ${record.name}: provisioning ${failure ? `failed (${failure.code}: ${failure.message})` : "succeeded"}`,
       );
     });
   }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import * as path from "node:path";
-import { newToken } from "../auth";
+import { newToken } from "../auth/secrets";
 import { CREDENTIALS_FILE } from "../constants";
 
 /** The emulator's tokens and where generated ones are kept. */

@@ -7,7 +7,7 @@ import {
   newKey,
   newToken,
   secretEquals,
-} from "../../../emulator/auth";
+} from "../../../emulator/auth/secrets";
 
 describe("emulator auth", function () {
   it("generates ids, keys and tokens of the right shape, never twice the same", function () {

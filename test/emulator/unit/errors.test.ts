@@ -1,7 +1,8 @@
 /**
- * The error catalogue: every `ErrorFactory` method has a row in `docs/errors.md` with the same
- * envelope, status and codes, and every row has a method. Also the two wire envelopes and the
- * mapping of engine errors.
+ * The error catalogue: every form of every `ErrorFactory` method (classic, ARM, or both for an
+ * error any surface may raise) has a row in `docs/errors.md` with the same envelope, status and
+ * codes, and every row has a method and form. Also the two wire envelopes, the choice of the
+ * form by envelope, and the mapping of engine errors.
  */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
@@ -57,41 +58,58 @@ function build(name: string): HttpError {
   return fn(...Array.from({ length: fn.length }, (_, i) => `arg${i}`));
 }
 
+const ENVELOPE_LABEL = { classic: "classic", arm: "ARM" } as const;
+
+/** The forms of a method's error, by catalogue label ("classic", "ARM"): one or two. */
+function forms(name: string): Map<string, HttpError> {
+  const error = build(name);
+  const out = new Map<string, HttpError>();
+  for (const form of [error.inEnvelope("classic"), error.inEnvelope("arm")])
+    out.set(ENVELOPE_LABEL[form.envelope], form);
+  return out;
+}
+
 describe("emulator error catalogue (docs/errors.md ↔ ErrorFactory)", function () {
   const rows = catalogueRows();
   const methods = factoryMethods();
 
   it("reads a non-trivial catalogue", function () {
     expect(rows.length, `only ${rows.length} rows parsed`).to.be.at.least(60);
-    expect(new Set(rows.map((r) => r.method)).size, "no duplicate rows").to.equal(rows.length);
+    const keys = rows.map((r) => `${r.method} ${r.envelope}`);
+    expect(new Set(keys).size, "no duplicate rows").to.equal(rows.length);
   });
 
-  it("documents every factory method", function () {
-    const documented = new Set(rows.map((r) => r.method));
-    expect(methods.filter((m) => !documented.has(m))).to.deep.equal([]);
+  it("documents every form of every factory method", function () {
+    const documented = new Set(rows.map((r) => `${r.method} ${r.envelope}`));
+    const built = methods.flatMap((m) => [...forms(m).keys()].map((label) => `${m} ${label}`));
+    expect(built.filter((key) => !documented.has(key))).to.deep.equal([]);
   });
 
-  it("has a factory method for every documented row", function () {
-    expect(rows.filter((r) => !methods.includes(r.method)).map((r) => r.method)).to.deep.equal([]);
+  it("has a factory method and form for every documented row", function () {
+    const undocumented = rows.filter(
+      (r) => !methods.includes(r.method) || !forms(r.method).has(r.envelope),
+    );
+    expect(undocumented.map((r) => `${r.method} ${r.envelope}`)).to.deep.equal([]);
   });
 
-  it("documents each method's envelope, status and codes exactly", function () {
+  it("documents each form's status and codes exactly", function () {
     for (const row of rows) {
-      const error = build(row.method);
-      expect(error.envelope === "arm" ? "ARM" : "classic", row.method).to.equal(row.envelope);
-      expect(error.status, row.method).to.equal(row.status);
-      expect(error.code, row.method).to.equal(row.code);
-      expect(error.detailCode, row.method).to.equal(row.detail);
+      const error = forms(row.method).get(row.envelope);
+      const where = `${row.method} (${row.envelope})`;
+      expect(error?.status, where).to.equal(row.status);
+      expect(error?.code, where).to.equal(row.code);
+      expect(error?.detailCode, where).to.equal(row.detail);
     }
   });
 
-  it("passes every argument into the message or target (so callers' context reaches the client)", function () {
+  it("passes every argument into the message or target of every form (so callers' context reaches the client)", function () {
     for (const name of methods) {
-      const error = build(name);
       const fn = (ErrorFactory as unknown as Factory)[name];
-      const text = JSON.stringify(error.toBody());
-      for (let i = 0; i < fn.length; i++)
-        expect(text, `${name} drops argument ${i}`).to.include(`arg${i}`);
+      for (const [label, form] of forms(name)) {
+        const text = JSON.stringify(form.toBody());
+        for (let i = 0; i < fn.length; i++)
+          expect(text, `${name} (${label}) drops argument ${i}`).to.include(`arg${i}`);
+      }
     }
   });
 });
@@ -121,6 +139,43 @@ describe("emulator error envelopes", function () {
     expect((body.error as { target?: string }).target).to.equal("properties.storageAccount.name");
     expect(body.error.details?.[0].code).to.equal("CannotChangeStorageAccount");
     expect(ErrorFactory.armResourceNotFound("rg", "svc")).to.be.instanceOf(ArmHttpError);
+  });
+
+  it("gives an error any surface raises its ARM form in the ARM envelope, and itself elsewhere", function () {
+    const error = ErrorFactory.requestBodyInvalid("'location' is required");
+    expect(error.inEnvelope("classic")).to.equal(error);
+    expect(error.inEnvelope("classic").toBody()).to.deep.equal({
+      error: {
+        code: "BadArgument",
+        message: "The request body is invalid: 'location' is required",
+        details: [
+          {
+            code: "RequestBodyInvalid",
+            message: "The request body is invalid: 'location' is required",
+          },
+        ],
+      },
+    });
+    const arm = error.inEnvelope("arm");
+    expect(arm).to.be.instanceOf(ArmHttpError);
+    expect(arm.toBody()).to.deep.equal({
+      error: {
+        code: "InvalidRequestContent",
+        message: "The request content is invalid: 'location' is required",
+      },
+    });
+    const throttled = ErrorFactory.faultThrottled("7").inEnvelope("arm");
+    expect({ status: throttled.status, headers: throttled.headers }).to.deep.equal({
+      status: 429,
+      headers: { "Retry-After": "7" },
+    });
+  });
+
+  it("keeps an error of one surface in its own envelope whatever the surface asked", function () {
+    const classic = ErrorFactory.jobNotFound("j1");
+    expect(classic.inEnvelope("arm")).to.equal(classic);
+    const arm = ErrorFactory.armResourceNotFound("rg", "svc");
+    expect(arm.inEnvelope("classic")).to.equal(arm);
   });
 });
 

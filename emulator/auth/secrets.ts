@@ -1,12 +1,11 @@
 /**
- * Credentials: generation (crypto-random) and checking (constant time). Each surface has its own
- * scheme, as on Azure: the ARM bearer token, the workspace token for the classic management API,
- * and per-service / per-endpoint keys for the execution API. Which scheme a route uses is
- * declared on the route (`app.ts`); this module only answers "does this header carry one of
- * these secrets".
+ * Secrets: generation (crypto-random) and checking (constant time). The authenticators beside
+ * this file decide which secrets a request must carry; this module only makes them and answers
+ * "does this header carry one of these secrets". Also the random ids (jobs, executions), made
+ * the same way.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { KEY_BYTES, TOKEN_BYTES } from "./constants";
+import { KEY_BYTES, TOKEN_BYTES } from "../constants";
 
 /** A 32-character lowercase hex id (job ids, execution ids), as Azure uses. */
 export function newHexId(): string {
