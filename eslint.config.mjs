@@ -12,6 +12,8 @@ export default tseslint.config(
       ".azurite/**",
       "bench/out/**",
       ".evaluation/**",
+      // Breaks the import rules on purpose (test/lint/lintRules.test.ts runs them on it).
+      "test/lint/fixtures/**",
     ],
   },
   js.configs.recommended,

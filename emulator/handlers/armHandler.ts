@@ -136,8 +136,7 @@ export class ArmHandler {
 
   /** Parses a PUT/PATCH body into camelCase, rejecting non-objects and (strict) unknown names. */
   private parseBody(body: unknown): Record<string, unknown> {
-    if (!isObject(body))
-      throw ErrorFactory.requestBodyInvalid("the body must be a JSON object");
+    if (!isObject(body)) throw ErrorFactory.requestBodyInvalid("the body must be a JSON object");
     const { value, unknown } = normalizeResource(body);
     if (this.config.strict && unknown.length > 0)
       throw ErrorFactory.armUnsupportedProperty(unknown[0]);
@@ -280,9 +279,7 @@ export class ArmHandler {
    */
   put(params: ArmServiceParams, body: unknown, info: RequestInfo): HandlerResponse<ArmWebService> {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,259}$/.test(params.name)) {
-      throw ErrorFactory.requestBodyInvalid(
-        `'${params.name}' is not a valid web service name`,
-      );
+      throw ErrorFactory.requestBodyInvalid(`'${params.name}' is not a valid web service name`);
     }
     const value = this.parseBody(body);
     const location = value.location;
@@ -325,9 +322,7 @@ export class ArmHandler {
       typeof value.location === "string" &&
       compactLocation(value.location) !== compactLocation(existing.location)
     ) {
-      throw ErrorFactory.requestBodyInvalid(
-        "the location of a web service cannot be changed",
-      );
+      throw ErrorFactory.requestBodyInvalid("the location of a web service cannot be changed");
     }
     const patch = isObject(value.properties) ? value.properties : {};
     const merged: Record<string, unknown> = { ...existing.properties, ...patch };
@@ -418,9 +413,7 @@ export class ArmHandler {
     if (token !== undefined) {
       offset = Number.parseInt(Buffer.from(token, "base64url").toString("utf8"), 10);
       if (!Number.isInteger(offset) || offset < 0) {
-        throw ErrorFactory.requestBodyInvalid(
-          "'$skiptoken' is not a token this emulator issued",
-        );
+        throw ErrorFactory.requestBodyInvalid("'$skiptoken' is not a token this emulator issued");
       }
     }
     const page = this.store.listArmServices(
