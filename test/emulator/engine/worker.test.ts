@@ -11,20 +11,34 @@ import { EngineError, inspectModel, type EngineErrorData } from "../../../emulat
 
 const root = join(__dirname, "..", "..", "..");
 
-function runInWorker(
-  properties: WebServiceProperties,
-  csv: Uint8Array,
-): Promise<Record<string, unknown>> {
+/**
+ * The first message of a worker, then terminates it. A worker that throws rejects with its error;
+ * one that exits without a message rejects at once, naming its exit code (rather than leaving
+ * the test to wait for mocha's timeout).
+ * @param worker - a started worker
+ */
+function firstMessage(worker: Worker): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(join(__dirname, "fixtures", "engineWorker.ts"), {
-      workerData: { properties, csv },
-    });
     worker.once("message", (m: Record<string, unknown>) => {
       resolve(m);
       void worker.terminate();
     });
     worker.once("error", reject);
+    worker.once("exit", (code) =>
+      reject(new Error(`the worker exited with code ${code} before sending a message`)),
+    );
   });
+}
+
+function runInWorker(
+  properties: WebServiceProperties,
+  csv: Uint8Array,
+): Promise<Record<string, unknown>> {
+  return firstMessage(
+    new Worker(join(__dirname, "fixtures", "engineWorker.ts"), {
+      workerData: { properties, csv },
+    }),
+  );
 }
 
 describe("engine on a worker thread", () => {
@@ -53,5 +67,13 @@ describe("engine on a worker thread", () => {
     expect(error.kind).to.equal("inputMismatch");
     expect(error.code).to.equal("SchemaMismatch");
     expect(error.message).to.equal('Input "input1" is missing column "temperature"');
+  });
+
+  it("fails at once, naming the exit code, when a worker exits without a message", async function () {
+    // Without the exit handler this would wait for the timeout; with it, it rejects at exit.
+    this.timeout(10_000);
+    await expect(firstMessage(new Worker("process.exit(3)", { eval: true }))).to.be.rejectedWith(
+      /^the worker exited with code 3 before sending a message$/,
+    );
   });
 });

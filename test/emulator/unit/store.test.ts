@@ -167,7 +167,8 @@ describe("emulator stores", function () {
 
   it("names a corrupt credentials file and says to fix or delete it", function () {
     const none = { armToken: undefined, workspaceToken: undefined };
-    const { file } = loadCredentials(dir, none);
+    const old = loadCredentials(dir, none);
+    const { file } = old;
     for (const content of ['{"armToken": "abc"', "[]", "null", "secret-token-value"]) {
       writeFileSync(file, content);
       expect(() => loadCredentials(dir, none), `content ${content}`)
@@ -179,6 +180,18 @@ describe("emulator stores", function () {
     }
     rmSync(file);
     const recreated = loadCredentials(dir, none);
-    expect(recreated.armToken.length, "deleting it recreates the generated tokens").to.be.above(0);
+    // Deleting it recreates the generated tokens: new ones, of the generated shape (43 base64url
+    // characters), kept for the next start.
+    expect(recreated.armToken).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(recreated.workspaceToken).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(recreated.armToken).to.not.equal(old.armToken);
+    expect(recreated.workspaceToken).to.not.equal(old.workspaceToken);
+    expect(recreated.armToken).to.not.equal(recreated.workspaceToken);
+    expect(recreated.generated).to.deep.equal({ armToken: true, workspaceToken: true });
+    const reloaded = loadCredentials(dir, none);
+    expect({ arm: reloaded.armToken, workspace: reloaded.workspaceToken }).to.deep.equal({
+      arm: recreated.armToken,
+      workspace: recreated.workspaceToken,
+    });
   });
 });
