@@ -4,6 +4,8 @@
  * (`.azurite/`, `.azureml-emulator/`) so services, models and jobs survive a restart.
  * Ctrl-C stops both cleanly (the emulator marks running jobs Failed; Azurite flushes its metadata).
  */
+// First: on an old Node, stop with how to get Node 22 (before any import can fail).
+import "./check-node.cjs";
 import { Command } from "commander";
 import { startEmulator } from "../emulator";
 import { startAzurite } from "./azurite";
