@@ -116,6 +116,7 @@ describe("scripts/check-node.cjs", function () {
       "bin/azureml-emulator.js",
       "scripts/emulators.ts",
       "scripts/demo.ts",
+      "scripts/evaluate.ts",
       "scripts/retrain.ts",
       "bench/run.ts",
       "index.ts",
