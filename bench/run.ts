@@ -12,6 +12,8 @@
  * `results.json` in `--out`; every row names the run it comes from (its date), and RESULTS.md
  * lists each run with its command and machine. A run of every item replaces everything.
  */
+// First: on an old Node, stop with how to get Node 22 (before any import can fail).
+import "../scripts/check-node.cjs";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -7,7 +7,7 @@
  * - raw PUT: one `Put Blob` of the same bytes streamed by node:http (SAS auth), the ceiling of
  *   what Azurite ingests from one request on this machine;
  * - SDK default: `BlockBlobClient.uploadFile(path)` with no options (above 256 MiB it stages
- *   4 MiB blocks without Content-MD5, which Azurite 3.37 CRC-64s in JavaScript: azurite-notes §5).
+ *   4 MiB blocks without Content-MD5, which Azurite 3.37 CRC-64s in JavaScript: `docs/azurite.md`).
  *
  * Ratios: raw PUT time / provider time (goal ≥ 0.9) and SDK time / provider time (goal ≥ 2).
  */

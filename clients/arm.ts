@@ -1,7 +1,7 @@
 /**
  * Client of the ARM resource provider `Microsoft.MachineLearning/webServices`, api-version
- * 2017-01-01 (`azureml-classic-api.md` §4): get, create-or-replace and patch as long-running
- * operations, delete, listKeys, and the trained-model asset helpers of §4.3.
+ * 2017-01-01 (`docs/contracts.md` §4): get, create-or-replace and patch as long-running
+ * operations, delete, listKeys, and the trained-model asset helpers of `docs/contracts.md` §4.3.
  */
 import { sleep } from "./sleep";
 import { namedError, type NamedError } from "./errors";
@@ -41,7 +41,7 @@ export function armResourceUrl(ref: ArmServiceRef): string {
   return `${ref.endpoint.replace(/\/+$/, "")}${armResourceId(ref)}`;
 }
 
-/** Execution base URL of an ARM service: its swagger location without `/swagger.json` (§1.1). */
+/** Execution base URL of an ARM service: its swagger location without `/swagger.json` (`docs/contracts.md` §1.1). */
 export function executionBaseFromSwagger(swaggerLocation: string): string {
   return swaggerLocation.replace(/\?.*$/, "").replace(/\/swagger\.json$/i, "");
 }

@@ -1,5 +1,5 @@
 /**
- * Batch Execution Service client (`azureml-classic-api.md` §1): submit, start, status, cancel,
+ * Batch Execution Service client (`docs/contracts.md` §1): submit, start, status, cancel,
  * and a wait loop with its own deadline (the Pulumi engine enforces none on a dynamic provider).
  */
 import { sleep } from "./sleep";

@@ -1,5 +1,5 @@
 /**
- * Client of the classic "Web Services Management for Azure ML" API (`azureml-classic-api.md` §3)
+ * Client of the classic "Web Services Management for Azure ML" API (`docs/contracts.md` §3)
  * and of the emulator's admin route that publishes a classic web service (Studio's deploy button).
  */
 import { JsonHttpClient, type HttpClientOptions } from "./http";
@@ -50,7 +50,7 @@ export function endpointModelUri(
     : undefined;
 }
 
-/** Endpoint names: ≤ 24 chars, lowercase letters, digits and inner hyphens (§3.3). */
+/** Endpoint names: ≤ 24 chars, lowercase letters, digits and inner hyphens (`docs/contracts.md` §3.3). */
 export const ENDPOINT_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/;
 
 /** Client of the classic management API. */

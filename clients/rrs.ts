@@ -1,5 +1,5 @@
 /**
- * Request-Response Service client (`azureml-classic-api.md` §2): scores rows synchronously, in the
+ * Request-Response Service client (`docs/contracts.md` §2): scores rows synchronously, in the
  * classic table format (`details=true`) or the swagger format.
  */
 import { JsonHttpClient, type HttpClientOptions } from "./http";

@@ -5,7 +5,7 @@
  * The upload path is the part that moves gigabytes, so it is built for speed and safety:
  * - blocks of 8 MiB staged with a `Content-MD5` each, 4 in flight: Azurite 3.37 computes a pure-JS
  *   CRC-64 for every staged block sent *without* one, which caps block uploads at ~65 MiB/s
- *   (azurite-notes §5); with MD5 it takes ~200 MiB/s. Azurite ingests one block at a time, so more
+ *   (`docs/azurite.md`, uploads); with MD5 it takes ~200 MiB/s. Azurite ingests one block at a time, so more
  *   than 4 in flight only queue there (bench: 8 in flight was no faster and held 32 MiB more);
  * - the file is read once, in order, feeding SHA-256 and each block's MD5, into reused buffers:
  *   memory stays at (concurrency + 1) blocks, 40 MiB, whatever the file size;

@@ -1,6 +1,6 @@
 /**
  * Named defaults and fixed values of the emulator, gathered in one place so that the README,
- * the CLI help and the code cannot disagree (style-anchors §5 lesson 10).
+ * the CLI help and the code cannot disagree.
  */
 
 /** Loopback by default: the emulator hands out keys and must not be reachable from the network. */

@@ -1,8 +1,11 @@
 /**
  * The `azureml-emulator` command: flags and environment variables → {@link EmulatorOptions} →
- * {@link startEmulator}, plus signal handling. This is the only file that reads the command line
- * or the environment. Every flag is documented in `docs/emulator.md`.
+ * {@link startEmulator}, plus signal handling and what a person starting it needs to hear (the
+ * version, examples, a hint when the port is taken, a warning when storage does not answer).
+ * This is the only file that reads the command line or the environment. Every flag is
+ * documented in `docs/emulator.md`.
  */
+import * as net from "node:net";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { EmulatorOptions, FaultStatus, LogLevel, StatusCodeFormat } from "./config";
 import {
@@ -22,6 +25,7 @@ import {
   DEFAULT_SWAP_DELAY_MS,
 } from "./constants";
 import { startEmulator, type EmulatorHandle } from "./startEmulator";
+import { version as PACKAGE_VERSION } from "../package.json";
 
 /** Prefix of every environment variable the emulator reads. */
 export const ENV_PREFIX = "AZUREML_EMULATOR_";
@@ -47,6 +51,27 @@ function truthy(value: string | undefined): boolean | undefined {
   throw new InvalidArgumentError(`${ENV_PREFIX}STRICT must be true or false, got "${value}"`);
 }
 
+/**
+ * The end of `--help`: how to run it, always this project's own copy (`npm run emulator` and
+ * `node bin/azureml-emulator.js` cannot fetch a package of the same name from the registry).
+ */
+export const HELP_EXAMPLES = `
+Examples:
+  npm run emulators                               Azurite and the emulator together, on the
+                                                  ports the local stack expects (10000, 9700)
+  npm run emulator                                the emulator alone on 127.0.0.1:9700, with
+                                                  Azurite already on 127.0.0.1:10000
+  npm run emulator -- --port 0 --location /tmp/emu
+                                                  a free port and a throw-away data folder
+  npm run emulator -- --storage http://127.0.0.1:10001
+                                                  Azurite on another port
+  npm run emulator -- --fault-every 4 --fault-status 429
+                                                  every 4th request refused with 429
+  AZUREML_EMULATOR_PORT=0 node bin/azureml-emulator.js
+                                                  every flag has a variable: AZUREML_EMULATOR_<FLAG>
+
+Tokens are generated once and kept in <location>/credentials.json. Reference: docs/emulator.md`;
+
 /** Builds the command-line parser (exported for the help text test). */
 export function buildCommand(): Command {
   const env = (name: string) => `${ENV_PREFIX}${name}`;
@@ -55,6 +80,8 @@ export function buildCommand(): Command {
       "Local emulator of the Azure ML Studio (classic) web services: ARM webServices, the classic " +
         "management API, and the execution API (BES jobs, RRS scoring).",
     )
+    .version(`azureml-emulator ${PACKAGE_VERSION}`, "-V, --version", "Print the version and exit")
+    .addHelpText("after", HELP_EXAMPLES)
     .addOption(
       new Option("--host <host>", `Optional. Interface to bind (default ${DEFAULT_HOST})`).env(
         env("HOST"),
@@ -292,16 +319,76 @@ export function parseOptions(argv: readonly string[]): EmulatorOptions {
   };
 }
 
+/** Where a server that could not listen was asked to listen, and the flag that moves it. */
+export interface ListenTarget {
+  /** What was started, e.g. `the emulator`. */
+  readonly what: string;
+  readonly host: string;
+  readonly port: number;
+  /** The flag that sets the port, e.g. `--port`. */
+  readonly flag: string;
+}
+
+/**
+ * The hint for a port already taken (`EADDRINUSE`), or undefined for any other error.
+ * @param error - what starting the server threw
+ * @param target - where it was to listen
+ */
+export function addressInUseHint(error: unknown, target: ListenTarget): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const text = error instanceof Error ? error.message : String(error);
+  if (code !== "EADDRINUSE" && !/EADDRINUSE/.test(text)) return undefined;
+  return (
+    `${target.what} cannot listen on ${target.host}:${target.port}: the port is already in use ` +
+    `(EADDRINUSE). Another emulator may be running (npm run emulators starts one): stop it, or ` +
+    `choose another port with ${target.flag} (${target.flag} 0 picks a free one).`
+  );
+}
+
+/**
+ * Why storage cannot be reached, or undefined when a connection to it opens (what it answers
+ * does not matter here). A `--storage` template (`{account}`) names no host to try.
+ * @param storage - the `--storage` base URL
+ * @param timeoutMs - how long to wait for the connection
+ */
+export async function storageUnreachable(
+  storage: string,
+  timeoutMs = 2_000,
+): Promise<string | undefined> {
+  if (storage.includes("{account}")) return undefined;
+  const url = new URL(storage);
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (reason: string | undefined): void => {
+      socket.destroy();
+      resolve(reason);
+    };
+    socket.setTimeout(timeoutMs, () => done(`no connection in ${timeoutMs / 1000} s`));
+    socket.once("connect", () => done(undefined));
+    socket.once("error", (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+  });
+}
+
 /**
  * Runs the command: starts the emulator and stops it on SIGINT/SIGTERM.
  * @param argv - `process.argv`
  */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  let options: EmulatorOptions = {};
   let handle: EmulatorHandle;
   try {
-    handle = await startEmulator(parseOptions(argv));
+    options = parseOptions(argv);
+    handle = await startEmulator(options);
   } catch (error) {
-    process.stderr.write(`azureml-emulator: ${(error as Error).message}\n`);
+    const hint = addressInUseHint(error, {
+      what: "the emulator",
+      host: options.host ?? DEFAULT_HOST,
+      port: options.port ?? DEFAULT_PORT,
+      flag: "--port",
+    });
+    process.stderr.write(`azureml-emulator: ${hint ?? (error as Error).message}\n`);
     process.exitCode = 1;
     return;
   }
@@ -320,4 +407,16 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+
+  // The emulator starts without storage (it is only needed by jobs and model updates), so a
+  // missing Azurite would otherwise show up much later, as a failed job.
+  const storage = options.storage ?? DEFAULT_STORAGE;
+  const unreachable = await storageUnreachable(storage);
+  if (unreachable !== undefined && !stopping) {
+    process.stderr.write(
+      `azureml-emulator: warning: storage at ${storage} cannot be reached (${unreachable}): BES ` +
+        "jobs, model updates and provisioning will fail until it answers. Start Azurite (npm run " +
+        "emulators starts it with the emulator), or point --storage at a blob endpoint.\n",
+    );
+  }
 }

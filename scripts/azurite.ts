@@ -1,6 +1,6 @@
 /**
  * Starts Azurite's blob service as a child process, the way the tests, the demo and
- * `npm run emulators` need it. Facts behind each flag: docs in `../shared/docs/azurite-notes.md`
+ * `npm run emulators` need it. Facts behind each flag: `docs/azurite.md`
  * (API-version check, shutdown hang without --disableTelemetry, orphans under npx).
  */
 import { spawn, type ChildProcess } from "node:child_process";

@@ -11,6 +11,8 @@
  * date (e.g. `census-2026-12-01.csv`); the newest name wins. Writes `changed=true|false`,
  * `version=` and `data=` to `$GITHUB_OUTPUT` when set.
  */
+// First: on an old Node, stop with how to get Node 22 (before any import can fail).
+import "./check-node.cjs";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";

@@ -1,9 +1,9 @@
 import { parseCsvRecords } from "./csvText";
 
 /**
- * Evaluation metrics as Evaluate Model writes them: their captions, which way is better, their
- * range, and the reading of Evaluate Model's CSV. The promotion gate applied to them is in
- * `gate.ts`. Pure functions.
+ * Evaluation metrics as Evaluate Model writes them (`docs/modules.md`): their captions, which way
+ * is better, their range, and the reading of Evaluate Model's CSV. The promotion gate applied to
+ * them is in `gate.ts`. Pure functions.
  */
 
 /** Whether a larger value of a metric is better. */

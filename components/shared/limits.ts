@@ -19,7 +19,7 @@ function zod(): typeof import("zod") {
 
 /** The numbers behind the schemas, for messages and tests. */
 export const LIMITS = {
-  /** Classic endpoint: concurrent RRS calls it accepts (§3.3 of the management API). */
+  /** Classic endpoint: concurrent RRS calls it accepts (`docs/contracts.md` §3.3). */
   maxConcurrentCalls: { min: 1, max: 200 },
   /** Classic endpoint description, in characters. */
   descriptionChars: 2000,

@@ -1,7 +1,7 @@
 /**
  * Case-insensitive reading of ARM web service definitions. The swagger is camelCase, but Azure's
  * own PATCH example uses PascalCase inside `package` (`AssetId`, `SourceNodeId`...), so the
- * service evidently matched names case-insensitively (`azureml-classic-api.md` §4.2). This
+ * service evidently matched names case-insensitively (`docs/contracts.md` §4.2). This
  * module rewrites known property names to their camelCase spelling, guided by a schema of the
  * `WebService` resource, and leaves user-chosen keys (asset ids, node ids, port, column,
  * parameter and tag names) untouched. Unknown properties are reported (an error under

@@ -4,7 +4,7 @@
  * turned into a plain JSON object ({@link ResolvedBlob}) that can be stored with a job and posted
  * to a worker thread; only then is a client built from it.
  *
- * Azurite facts (`azurite-notes.md`): never use the StorageCrc64 checksum option (Azurite stores
+ * Azurite facts (`docs/azurite.md`): never use the StorageCrc64 checksum option (Azurite stores
  * the framed bytes); uploads here are single-shot, which is also the fast path on Azurite 3.37.
  */
 import {

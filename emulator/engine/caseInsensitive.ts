@@ -1,6 +1,6 @@
 /**
  * Reading the objects of a graph package, whose keys come in camelCase or PascalCase (the ARM API
- * accepts the PascalCase of its own PATCH example, azureml-classic-api.md §4.2).
+ * accepts the PascalCase of its own PATCH example, `docs/contracts.md` §4.2).
  */
 
 /**

@@ -1,7 +1,7 @@
 /**
- * The column picker (`ColumnSelection` parameters), `studio-modules.md` §1.
+ * The column picker (`ColumnSelection` parameters); see `docs/modules.md`.
  *
- * Values come in the "legacy" rule shape of §1.2 as a JSON string or an object:
+ * Values come in Studio's "legacy" rule shape as a JSON string or an object:
  * `{"isFilter": true, "rules": [{"ruleType": "ColumnNames", "exclude": false, "columns": ["a"]}]}`.
  * As a convenience, a plain string that is not JSON is read as comma-separated column names.
  */
@@ -110,7 +110,7 @@ export function parseColumnSelection(value: unknown, paramName: string): ColumnS
     for (const k of rule.columnKinds) if (!COLUMN_KINDS.includes(k.toLowerCase())) throw invalid();
     return rule;
   });
-  // §1.2: the first rule must be an include, or the rule set is invalid.
+  // Studio's rule: the first rule must be an include, or the rule set is invalid.
   if (rules[0].exclude) throw invalid();
   return { isFilter, rules };
 }
@@ -188,7 +188,7 @@ function expandIndices(entry: string, count: number, datasetName: string): numbe
     }
     const range = /^(\d*)\s*-\s*(\d*)$/.exec(part);
     if (!range) throw engineErrors.module("0059", part);
-    // Open ranges ("1-", "-3") are not allowed (§1.1).
+    // Open ranges ("1-", "-3") are not allowed in Studio's index ranges.
     if (range[1] === "" || range[2] === "") throw engineErrors.module("0060", part);
     const from = Number(range[1]);
     const to = Number(range[2]);

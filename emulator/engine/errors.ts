@@ -1,7 +1,7 @@
 /**
  * The engine's one error class and the one factory that builds every error it throws.
  *
- * Module errors copy Azure ML Studio (classic)'s catalogue (`studio-modules.md` §13): a four-digit
+ * Module errors copy Azure ML Studio (classic)'s catalogue (`docs/modules.md`): a four-digit
  * code and a message template with `{0}`, `{1}` placeholders, rendered as `Error NNNN: <message>`.
  * The other kinds carry a detail code the server maps to an HTTP error (see `api.ts`).
  */
@@ -96,7 +96,7 @@ export function isEngineError(error: unknown): error is EngineError {
 }
 
 /**
- * Studio message templates by error code (`studio-modules.md` §13.2, most specific form).
+ * Studio message templates by error code (Studio's published catalogue, most specific form; `docs/modules.md`).
  * Exported so tests can check every code the engine uses has a template.
  */
 export const STUDIO_ERROR_TEMPLATES = {

@@ -1,5 +1,5 @@
 /**
- * Evaluation metrics (studio-modules.md §12): binary classification and regression.
+ * Evaluation metrics (`docs/modules.md`): binary classification and regression.
  */
 
 /** Binary classification metrics at a threshold. */

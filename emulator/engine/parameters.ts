@@ -6,7 +6,7 @@
 import { engineErrors } from "./errors";
 import { parseBooleanText, parseNumberText } from "./valueParsing";
 
-/** Parameter types (studio-modules.md §0.3). */
+/** Parameter types (`docs/modules.md`). */
 export type ParameterType = "Float" | "Integer" | "Boolean" | "String" | "ColumnSelection" | "Enum";
 
 /** Declaration of one module parameter. */

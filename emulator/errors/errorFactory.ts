@@ -1,7 +1,7 @@
 /**
  * Every error the emulator answers with, one static method per error, so that each status, code,
  * detail code and message is pinned in this one file. `docs/errors.md` lists the same methods
- * (a unit test checks both directions). Codes follow `azureml-classic-api.md` §0, §1.3, §2.5, §3
+ * (a unit test checks both directions). Codes follow `docs/contracts.md` §0, §1.3, §2.5, §3
  * and §4.1; the ones Azure never documented are marked "emulator" in the catalogue.
  *
  * An error that any surface may raise is one method with both forms (the classic one, and the

@@ -1,6 +1,6 @@
 /**
  * ARM `Microsoft.MachineLearning/webServices` (api-version 2017-01-01), one method per REST
- * operation (`azureml-classic-api.md` §4). Input property names are matched case-insensitively
+ * operation (`docs/contracts.md` §4). Input property names are matched case-insensitively
  * and answered in camelCase; keys, the storage key and the commitment plan are never returned by
  * GET. PUT and PATCH are long-running: they answer at once with `provisioningState:
  * Provisioning` and an `Azure-AsyncOperation` URL, and the {@link Provisioner} finishes the work.

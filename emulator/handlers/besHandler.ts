@@ -1,5 +1,5 @@
 /**
- * The Batch Execution Service (`azureml-classic-api.md` §1): submit, start, status, cancel,
+ * The Batch Execution Service (`docs/contracts.md` §1): submit, start, status, cancel,
  * for ARM services and classic endpoints alike. Submit validates everything it can without
  * running the graph (names, blob references, extensions, parameters, input blobs exist) and
  * answers with the BES error codes of the spec; what needs the data (CSV parsing, the input

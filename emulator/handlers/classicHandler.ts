@@ -1,5 +1,5 @@
 /**
- * The classic management API ("Web Services Management for Azure ML" v1.0, `azureml-classic-api.md`
+ * The classic management API ("Web Services Management for Azure ML" v1.0, `docs/contracts.md`
  * §3): web services and their endpoints under `/workspaces/{ws}/webservices`. The one retraining
  * call is the endpoint PATCH of `Resources`: it downloads the new model through the given SAS,
  * caches it, and swaps it in atomically (after `--swap-delay-ms`); only non-default endpoints of

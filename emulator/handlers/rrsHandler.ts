@@ -1,5 +1,5 @@
 /**
- * The Request-Response Service (`azureml-classic-api.md` §2): scoring with the model the service
+ * The Request-Response Service (`docs/contracts.md` §2): scoring with the model the service
  * or endpoint references right now, in both request formats, plus the service's swagger
  * document. Scoring runs on the main thread: payloads are capped (`--max-rrs-body-bytes`) and a
  * predictive graph on a few rows takes milliseconds, which a worker round trip would dwarf.

@@ -4,7 +4,7 @@
  * `--provisioning-delay-ms`) reads every trained-model asset from its uri, checks and caches the
  * bytes, and either makes the definition active (`Succeeded`) or leaves the previously active
  * one serving (`Failed`, with `errorInfo` on the operation). Azure keeps serving the cached model
- * even if its blob is deleted later (`azureml-classic-api.md` §6): only a new provisioning
+ * even if its blob is deleted later (`docs/contracts.md` §6): only a new provisioning
  * reads the blobs again.
  *
  * Every write re-reads the record and checks that the operation is still the current one, so a

@@ -1,6 +1,6 @@
 /**
  * Two-Class Boosted Decision Tree: Friedman's gradient boosting on the log-loss
- * (studio-modules.md §8). Each round fits a least-squares regression tree to the residuals
+ * (`docs/modules.md`). Each round fits a least-squares regression tree to the residuals
  * `y - p`, grown leaf-wise (best gain first) up to "Maximum number of leaves per tree" with at
  * least "Minimum number of samples per leaf node" rows per leaf; each leaf outputs one Newton
  * step `Σ(y - p) / Σ p(1 - p)` times the learning rate.

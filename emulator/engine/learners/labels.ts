@@ -1,5 +1,5 @@
 /**
- * Label handling: which class is positive (studio-modules.md §12.1) and the 0/1 targets.
+ * Label handling: which class is positive (`docs/modules.md`) and the 0/1 targets.
  */
 import type { Column } from "../api";
 import { formatNumber } from "../dataTable";
@@ -21,7 +21,7 @@ export function classValueAt(column: Column, row: number): ClassValue | null {
 }
 
 /**
- * Orders two distinct class values as `[negative, positive]` (§12.1): Boolean labels → `true` is
+ * Orders two distinct class values as `[negative, positive]` (Evaluate Model's rule, `docs/modules.md`): Boolean labels → `true` is
  * positive; numeric labels → `1` is positive (else the larger value); text labels → sorted by
  * ordinal string order, the second is positive.
  *

@@ -1,5 +1,5 @@
 /**
- * Linear Regression (studio-modules.md §9).
+ * Linear Regression (`docs/modules.md`).
  *
  * Ordinary Least Squares: solves the ridge normal equations `(XᵀX + λ·I) w = Xᵀy` by Cholesky,
  * with an unpenalized intercept. Numeric features are standardized first (stored in the model)

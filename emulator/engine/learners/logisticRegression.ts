@@ -1,6 +1,6 @@
 /**
  * Two-Class Logistic Regression: P(positive | x) = σ(b + w·x), fitted by minimizing
- * `Σ log-loss + (L2/2)·‖w‖² + L1·‖w‖₁` with OWL-QN (studio-modules.md §7).
+ * `Σ log-loss + (L2/2)·‖w‖² + L1·‖w‖₁` with OWL-QN (`docs/modules.md`).
  *
  * Conventions (docs/designs/2026-11-engine.md): the loss is summed, not averaged, over rows, so
  * Studio's default weights (1, 1) are mild on large data; numeric features are standardized

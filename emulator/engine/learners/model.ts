@@ -18,7 +18,7 @@ export type ClassValue = string | number;
 export interface LabelInfo {
   name: string;
   type: ElementType;
-  /** Binary models: `[negative, positive]` (positive class per studio-modules.md §12.1). */
+  /** Binary models: `[negative, positive]` (positive class by Evaluate Model's rule, `docs/modules.md`). */
   classes?: [ClassValue, ClassValue];
 }
 

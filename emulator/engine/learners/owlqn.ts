@@ -1,6 +1,6 @@
 /**
  * L-BFGS with Andrew & Gao's orthant-wise extension (OWL-QN) for an L1 penalty: the optimizer
- * Studio's Two-Class Logistic Regression documents (studio-modules.md §7).
+ * Studio's Two-Class Logistic Regression documents (`docs/modules.md`).
  *
  * Minimizes `f(x) + l1 · Σ_{i penalized} |x_i|` where `f` is smooth (loss + L2 term) and supplied
  * with its gradient. With `l1 = 0` it is plain L-BFGS.

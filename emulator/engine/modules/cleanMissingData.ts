@@ -1,5 +1,5 @@
 /**
- * Clean Missing Data (studio-modules.md §5): one cleaning policy for all selected columns, plus
+ * Clean Missing Data (`docs/modules.md`): one cleaning policy for all selected columns, plus
  * the policy as a reusable transform (second output).
  *
  * Ratio thresholds are all-or-nothing, as the module page's worked example shows: when any
@@ -196,7 +196,7 @@ function substituteFor(col: Column, mode: string, replacement: string): string |
         }
       }
       const mean = sum / count;
-      // Computed in floating point, rounded back to the column's type (§5).
+      // Computed in floating point, rounded back to the column's type.
       return col.type === "Double" ? mean : Math.round(mean);
     }
     case "Replace with median": {

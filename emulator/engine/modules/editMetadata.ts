@@ -1,5 +1,5 @@
 /**
- * Edit Metadata (studio-modules.md §4): changes the type, categorical flag, usage or name of the
+ * Edit Metadata (`docs/modules.md`): changes the type, categorical flag, usage or name of the
  * selected columns; values change only through a type conversion.
  */
 import type { Column, ColumnUsage, DataTable, ElementType } from "../api";

@@ -1,8 +1,8 @@
 /**
- * Evaluate Model (studio-modules.md §12): metrics of a scored table, optionally side by side with
+ * Evaluate Model (`docs/modules.md`): metrics of a scored table, optionally side by side with
  * a second one.
  *
- * Output layout (the classic pages leave it open, §12.3): one row per scored input, left first,
+ * Output layout (the classic pages leave it open): one row per scored input, left first,
  * one column per metric named by the results view's captions. Binary: AUC, Accuracy, Precision,
  * Recall, F1 Score, Threshold, True Positive, False Negative, False Positive, True Negative,
  * Positive Label, Negative Label, Average Log Loss. Regression: Mean Absolute Error, Root Mean
@@ -119,7 +119,7 @@ function evaluate(table: DataTable, portName: string): { kind: Kind; row: Row } 
 }
 
 /**
- * The positive and negative classes: §12.1's rule over the truth and scored-label values; when
+ * The positive and negative classes: the positive-class rule (`docs/modules.md`) over the truth and scored-label values; when
  * only one class appears, it is positive if the model calls it positive (or it is true/1).
  */
 function classes(

@@ -1,5 +1,5 @@
 /**
- * Linear Regression (studio-modules.md §9): outputs an untrained learner; Train Model fits it
+ * Linear Regression (`docs/modules.md`): outputs an untrained learner; Train Model fits it
  * (learners/linearRegression.ts). With "Parameter Range" values, Train Model uses the minimum of
  * each list, as this module's page says (the classifiers use the first value).
  */

@@ -1,5 +1,5 @@
 /**
- * Score Model (studio-modules.md §11): appends `Scored Labels` (and, for binary classifiers,
+ * Score Model (`docs/modules.md`): appends `Scored Labels` (and, for binary classifiers,
  * `Scored Probabilities`) to the input rows. Features are read by the names the model was trained
  * on and go through the model's own transform; a row with a missing feature gets missing scores.
  * The model's label column, when present, is carried through flagged as label (Evaluate Model's

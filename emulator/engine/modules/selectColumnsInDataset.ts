@@ -1,5 +1,5 @@
 /**
- * Select Columns in Dataset (studio-modules.md §3): keeps the picked columns, metadata included.
+ * Select Columns in Dataset (`docs/modules.md`): keeps the picked columns, metadata included.
  */
 import { parseColumnSelection, selectColumnIndices } from "../columnPicker";
 import { tableInput, tableOutput, type StudioModule } from "./types";

@@ -1,5 +1,5 @@
 /**
- * Split Data (studio-modules.md §6): routes each row to one of two outputs.
+ * Split Data (`docs/modules.md`): routes each row to one of two outputs.
  *
  * Split Rows: the first output gets ⌊n × fraction⌋ rows (so with 0.5 and an odd count the extra
  * row goes to the second output), per stratum when stratified. Randomized splits draw the rows

@@ -1,5 +1,5 @@
 /**
- * Train Model (studio-modules.md §10): fits an untrained learner on a table.
+ * Train Model (`docs/modules.md`): fits an untrained learner on a table.
  *
  * The label comes from the "Label column" picker, or from the column flagged as label when the
  * picker is blank. Every other feature column is a feature. Rows whose label or any feature is

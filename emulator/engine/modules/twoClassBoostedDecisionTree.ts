@@ -1,5 +1,5 @@
 /**
- * Two-Class Boosted Decision Tree (studio-modules.md §8): outputs an untrained learner; Train
+ * Two-Class Boosted Decision Tree (`docs/modules.md`): outputs an untrained learner; Train
  * Model fits it (learners/boostedTrees.ts).
  */
 import {

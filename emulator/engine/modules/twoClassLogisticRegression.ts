@@ -1,5 +1,5 @@
 /**
- * Two-Class Logistic Regression (studio-modules.md §7): outputs an untrained learner; Train Model
+ * Two-Class Logistic Regression (`docs/modules.md`): outputs an untrained learner; Train Model
  * fits it (learners/logisticRegression.ts).
  */
 import {

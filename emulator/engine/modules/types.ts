@@ -6,7 +6,7 @@ import { engineErrors } from "../errors";
 import type { LearnerKind, LearnerSpec, LearnerTask, TrainedModel } from "../learners/model";
 import type { ParameterDefinition, ParameterReader } from "../parameters";
 
-/** Port data types (studio-modules.md §0.1). */
+/** Port data types (`docs/modules.md`). */
 export type PortType = "DataTable" | "ILearner" | "ITransform";
 
 /** A module port. */

@@ -1,6 +1,6 @@
 /**
  * The Pulumi SDK's own dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`), started and
- * called over gRPC exactly as the engine does (`pulumi-dynamic-providers.md` §17): a plain `node`
+ * called over gRPC exactly as the engine does (see `node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js`): a plain `node`
  * process in the project directory, which prints its port first, then forwards the providers'
  * console output. Requests carry the serialized provider text in `__provider`.
  */

@@ -43,7 +43,7 @@ describe("engine module Train Model", () => {
     expect(train(lr(), t).label.name).to.equal("y");
   });
 
-  it("picks the positive class by §12.1: true for booleans, 1 for integers", () => {
+  it("picks the positive class by Evaluate Model's rule: true for booleans, 1 for integers", () => {
     const bools = table({ x: [1, 2, 3, 4], y: [true, false, true, false] });
     expect(train(lr(), bools, { "Label column": byNames("y") }).label.classes).to.deep.equal([
       0, 1,
