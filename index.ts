@@ -9,7 +9,7 @@
  * `local` runs on Azurite and the project's emulator; `azure` on Azure with the same code.
  */
 // First: on an old Node, stop with how to get Node 22 (before any import can fail).
-import "./scripts/check-node.cjs";
+import "./bin/check-node.cjs";
 import * as pulumi from "@pulumi/pulumi";
 import { azuriteConnectionString } from "./clients/azurite";
 import { parseConfig, readEmulatorCredentials, type ModelConfig } from "./config";

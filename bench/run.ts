@@ -13,7 +13,7 @@
  * lists each run with its command and machine. A run of every item replaces everything.
  */
 // First: on an old Node, stop with how to get Node 22 (before any import can fail).
-import "../scripts/check-node.cjs";
+import "../bin/check-node.cjs";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -4,7 +4,7 @@
 // Job worker threads register the same hook themselves (see emulator/jobs/jobRunner.ts).
 "use strict";
 // First: an old Node stops here with how to get Node 22, not deep inside with a stack trace.
-require("../scripts/check-node.cjs");
+require("./check-node.cjs");
 require("tsx/cjs");
 require("../emulator/main.ts")
   .main(process.argv)

@@ -7,7 +7,7 @@
  * Everything runs in a temporary folder and is removed at the end (`--keep` keeps it).
  */
 // First: on an old Node, stop with how to get Node 22 (before any import can fail).
-import "./check-node.cjs";
+import "../bin/check-node.cjs";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

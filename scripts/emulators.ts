@@ -12,7 +12,7 @@
  * are stopped. A parent that dies without a word (SIGKILL to npm) is caught by watching it.
  */
 // First: on an old Node, stop with how to get Node 22 (before any import can fail).
-import "./check-node.cjs";
+import "../bin/check-node.cjs";
 import * as path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { startEmulator, type EmulatorHandle } from "../emulator";

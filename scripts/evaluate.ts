@@ -7,7 +7,7 @@
  * Exit code: 0 when the gate passes the candidate, 1 when it refuses it, 2 on any other failure.
  */
 // First: on an old Node, stop with how to get Node 22 (before any import can fail).
-import "./check-node.cjs";
+import "../bin/check-node.cjs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { evaluate } from "../evaluation/run";

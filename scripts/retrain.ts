@@ -12,7 +12,7 @@
  * `version=` and `data=` to `$GITHUB_OUTPUT` when set.
  */
 // First: on an old Node, stop with how to get Node 22 (before any import can fail).
-import "./check-node.cjs";
+import "../bin/check-node.cjs";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";

@@ -4,7 +4,7 @@
  * uniquely named containers, so they never see each other's blobs.
  */
 // First: on an old Node, stop with how to get Node 22 (before any import can fail).
-import "../scripts/check-node.cjs";
+import "../bin/check-node.cjs";
 import * as chai from "chai";
 import chaiAsPromised from "chai-as-promised";
 import { startAzurite, type AzuriteHandle } from "../scripts/azurite";
