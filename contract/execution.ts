@@ -52,6 +52,11 @@ export interface BatchExecutionStatus {
   CreatedAt?: string;
   StartTime?: string | null;
   EndTime?: string | null;
+  /**
+   * Emulator extra: the job's output log once it has ended (progress lines and what script
+   * modules printed); null before.
+   */
+  OutputLog?: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------

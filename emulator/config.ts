@@ -16,6 +16,9 @@ import {
   DEFAULT_MAX_RUNNING_JOBS,
   DEFAULT_PORT,
   DEFAULT_PROVISIONING_DELAY_MS,
+  DEFAULT_PYTHON,
+  DEFAULT_RSCRIPT,
+  DEFAULT_SCRIPT_TIMEOUT_MS,
   DEFAULT_STATUS_CODE_FORMAT,
   DEFAULT_STORAGE,
   DEFAULT_SWAP_DELAY_MS,
@@ -111,6 +114,22 @@ export interface EmulatorOptions {
   readonly printStartup?: boolean;
   /** Print generated tokens themselves (default: only when stdout is a TTY). */
   readonly printSecrets?: boolean;
+  /** Run script modules (Execute Python Script, Execute R Script); default true. */
+  readonly scripts?: boolean;
+  /** Python interpreter of Execute Python Script (default `python3` on PATH). */
+  readonly python?: string;
+  /** R interpreter of Execute R Script (default `Rscript` on PATH). */
+  readonly rscript?: string;
+  /** Time limit of one script module run, in ms (default 10 minutes). */
+  readonly scriptTimeoutMs?: number;
+}
+
+/** How script modules run (see {@link EmulatorOptions}). */
+export interface ScriptSettings {
+  readonly enabled: boolean;
+  readonly python: string;
+  readonly rscript: string;
+  readonly timeoutMs: number;
 }
 
 /** The resolved, immutable configuration. */
@@ -137,6 +156,7 @@ export interface EmulatorConfig {
   readonly logSink: ((line: string, level: Exclude<LogLevel, "silent">) => void) | undefined;
   readonly printStartup: boolean;
   readonly printSecrets: boolean;
+  readonly scripts: ScriptSettings;
 }
 
 /**
@@ -162,6 +182,11 @@ function nonNegativeInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) {
     throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   }
+  return value;
+}
+
+function nonEmpty(name: string, value: string): string {
+  if (value.trim() === "") throw new RangeError(`${name} is empty`);
   return value;
 }
 
@@ -288,5 +313,14 @@ export function resolveConfig(options: EmulatorOptions = {}): EmulatorConfig {
     logSink: options.logSink,
     printStartup: options.printStartup ?? true,
     printSecrets: options.printSecrets ?? Boolean(process.stdout.isTTY),
+    scripts: Object.freeze({
+      enabled: options.scripts ?? true,
+      python: nonEmpty("python", options.python ?? DEFAULT_PYTHON),
+      rscript: nonEmpty("rscript", options.rscript ?? DEFAULT_RSCRIPT),
+      timeoutMs: positiveInteger(
+        "scriptTimeoutMs",
+        options.scriptTimeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS,
+      ),
+    }),
   });
 }

@@ -32,6 +32,13 @@ export const DEFAULT_FAULT_STATUS = 503;
 /** `Retry-After` (seconds) of an injected 429/503: short, so tests that survive faults stay fast. */
 export const DEFAULT_FAULT_RETRY_AFTER_S = 1;
 
+/** Python interpreter of Execute Python Script (looked up on PATH; it needs pandas). */
+export const DEFAULT_PYTHON = "python3";
+/** R interpreter of Execute R Script (looked up on PATH). */
+export const DEFAULT_RSCRIPT = "Rscript";
+/** Time a script module may run before its interpreter is killed (10 minutes). */
+export const DEFAULT_SCRIPT_TIMEOUT_MS = 10 * 60 * 1000;
+
 /** The ARM api-version the emulator implements. */
 export const ARM_API_VERSION = "2017-01-01";
 /** Older ARM api-version still sent by Data Factory; accepted with the same behaviour. */

@@ -20,6 +20,9 @@ import {
   DEFAULT_MAX_RUNNING_JOBS,
   DEFAULT_PORT,
   DEFAULT_PROVISIONING_DELAY_MS,
+  DEFAULT_PYTHON,
+  DEFAULT_RSCRIPT,
+  DEFAULT_SCRIPT_TIMEOUT_MS,
   DEFAULT_STATUS_CODE_FORMAT,
   DEFAULT_STORAGE,
   DEFAULT_SWAP_DELAY_MS,
@@ -44,11 +47,11 @@ function fraction(value: string): number {
   return n;
 }
 
-function truthy(value: string | undefined): boolean | undefined {
+function truthy(value: string | undefined, name = "STRICT"): boolean | undefined {
   if (value === undefined || value === "") return undefined;
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
-  throw new InvalidArgumentError(`${ENV_PREFIX}STRICT must be true or false, got "${value}"`);
+  throw new InvalidArgumentError(`${ENV_PREFIX}${name} must be true or false, got "${value}"`);
 }
 
 /**
@@ -120,6 +123,32 @@ export function buildCommand(): Command {
         "--strict",
         `Optional. Unsupported parameters are errors, not ignored (env: ${env("STRICT")}=true)`,
       ),
+    )
+    .addOption(
+      new Option(
+        "--no-scripts",
+        `Optional. Turn script modules (Execute Python/R Script) off (env: ${env("SCRIPTS")}=false)`,
+      ),
+    )
+    .addOption(
+      new Option(
+        "--python <path>",
+        `Optional. Python 3 with pandas for Execute Python Script (default ${DEFAULT_PYTHON})`,
+      ).env(env("PYTHON")),
+    )
+    .addOption(
+      new Option(
+        "--rscript <path>",
+        `Optional. Rscript for Execute R Script (default ${DEFAULT_RSCRIPT})`,
+      ).env(env("RSCRIPT")),
+    )
+    .addOption(
+      new Option(
+        "--script-timeout-ms <ms>",
+        `Optional. Time limit of one script module run (default ${DEFAULT_SCRIPT_TIMEOUT_MS})`,
+      )
+        .env(env("SCRIPT_TIMEOUT_MS"))
+        .argParser(integer),
     )
     .addOption(
       new Option(
@@ -288,9 +317,16 @@ export function parseOptions(argv: readonly string[]): EmulatorOptions {
     faultLatencyMs?: number;
     faultPaths?: string;
     failJobAtModule?: string;
+    scripts?: boolean;
+    python?: string;
+    rscript?: string;
+    scriptTimeoutMs?: number;
   }>();
   // Commander treats any value of a boolean flag's variable as true; "false" must mean false.
   const strict = o.strict ?? truthy(process.env[`${ENV_PREFIX}STRICT`]);
+  // `--no-scripts` makes Commander default `scripts` to true; the variable can turn them off too.
+  const scriptsVariable = process.env[`${ENV_PREFIX}SCRIPTS`];
+  const scripts = o.scripts === false ? false : truthy(scriptsVariable, "SCRIPTS");
   return {
     ...(o.host !== undefined ? { host: o.host } : {}),
     ...(o.port !== undefined ? { port: o.port } : {}),
@@ -316,6 +352,10 @@ export function parseOptions(argv: readonly string[]): EmulatorOptions {
     ...(o.faultLatencyMs !== undefined ? { faultLatencyMs: o.faultLatencyMs } : {}),
     ...(o.faultPaths !== undefined ? { faultPaths: o.faultPaths } : {}),
     ...(o.failJobAtModule !== undefined ? { failJobAtModule: o.failJobAtModule } : {}),
+    ...(scripts !== undefined ? { scripts } : {}),
+    ...(o.python !== undefined ? { python: o.python } : {}),
+    ...(o.rscript !== undefined ? { rscript: o.rscript } : {}),
+    ...(o.scriptTimeoutMs !== undefined ? { scriptTimeoutMs: o.scriptTimeoutMs } : {}),
   };
 }
 

@@ -85,7 +85,7 @@ export class EmulatorServer {
         classic: new ClassicHandler(config, this.store, fetcher, this.jobs, this.logger),
         admin: new AdminHandler(config, this.store, engine, fetcher, this.logger),
         bes: new BesHandler(config, this.store, this.jobs),
-        rrs: new RrsHandler(engine, models, config.strict),
+        rrs: new RrsHandler(engine, models, config, this.logger),
       },
       publicUrl: () => this.url ?? `http://${config.host}:${config.port}`,
       // Injected faults come first: a refused request must not reach a caller's own hook.

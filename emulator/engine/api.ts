@@ -29,6 +29,12 @@ export interface Column {
 export interface DataTable {
   rowCount: number;
   columns: Column[];
+  /**
+   * Fold of each row (0-based), set by Partition and Sample's "Assign to Folds" and read by
+   * Pick Fold, Cross Validate Model and Tune Model Hyperparameters; modules that build new
+   * tables do not carry it.
+   */
+  folds?: Int32Array;
 }
 
 /** Where an engine error comes from; the server maps each kind to an HTTP error. */
@@ -58,16 +64,101 @@ export interface EngineErrorShape extends Error {
   readonly moduleName?: string;
 }
 
+/** What a web service output returns: a table, a trained model or a saved transformation. */
+export type OutputKind = "dataset" | "model" | "transform";
+
 /** What a published web service's package needs and produces (computed once, at publish time). */
 export interface ServiceShape {
   /** Web service inputs, by port name, with the expected columns (from `properties.input`). */
   inputs: { name: string; columns: string[] }[];
-  /** Web service outputs, by port name; `model` outputs must be written as `.ilearner`. */
-  outputs: { name: string; kind: "dataset" | "model" }[];
+  /**
+   * Web service outputs, by port name; `model` outputs are written as `.ilearner`, `transform`
+   * outputs as `.itransform`.
+   */
+  outputs: { name: string; kind: OutputKind }[];
   /** Web service (global) parameters; `required` when they have no default value. */
   parameters: { name: string; required: boolean }[];
-  /** Resource assets holding a trained model (name ends with "[trained model]"). */
+  /**
+   * Updatable Resource assets: trained models (name ends with "[trained model]") and saved
+   * transformations (name ends with "[transform]"). Their bytes come from the service's asset
+   * uri (ARM) or the endpoint's `Resources` (classic) and are handed back in
+   * {@link GraphRunRequest.trainedModels}.
+   */
   trainedModels: { assetId: string; name: string }[];
+  /**
+   * Module nodes the emulator cannot run (absent from shapes stored before this field existed).
+   * The package is accepted, as Azure accepted it; a job or call that reaches one fails.
+   */
+  unsupported?: { nodeId: string; moduleName: string }[];
+}
+
+/**
+ * A blob a data module reads or writes. `account` without a key means the service's own storage
+ * account (Studio's "workspace storage"), which the runtime knows and the engine does not.
+ */
+export type BlobTarget =
+  | { kind: "account"; account: string; key?: string; container: string; blob: string }
+  | { kind: "url"; url: string; credentials?: string };
+
+/** Why a script did not produce a table (see {@link ScriptOutcome}). */
+export type ScriptFailureKind =
+  /** The script raised, or did not return a data frame: `message` is its own error text. */
+  | "error"
+  /** The time limit passed and the interpreter was killed. */
+  | "timeout"
+  /** The interpreter (or pandas) is not installed: `message` says what to install. */
+  | "unavailable"
+  /** Script modules are turned off on this emulator. */
+  | "disabled";
+
+/** A script module's request to the runtime. */
+export interface ScriptRequest {
+  language: "Python" | "R";
+  /** The script's source text. */
+  script: string;
+  /** The node and module running it (for the output log). */
+  nodeId: string;
+  moduleName: string;
+  /** The tables on Dataset1 and Dataset2 (undefined when a port is not connected). */
+  inputs: [DataTable | undefined, DataTable | undefined];
+  /** The Script Bundle zip, when connected. */
+  bundle?: Uint8Array;
+  /** R: the "Random Seed" parameter (`set.seed`). */
+  seed?: number;
+}
+
+/** What a script run gave. */
+export type ScriptOutcome =
+  | { ok: true; table: DataTable }
+  | {
+      ok: false;
+      kind: ScriptFailureKind;
+      message: string;
+      /** 1-based line of the user's script where the error was raised, when known. */
+      line?: number;
+      /** The time limit, for `timeout`. */
+      limitMs?: number;
+    };
+
+/**
+ * What modules that reach outside the graph use: blob storage, HTTP and script interpreters.
+ * The engine stays free of I/O; the emulator's job workers and RRS handler supply an
+ * implementation (`emulator/runtime/`). Failures of `readBlob`, `writeBlob` and `fetchUrl` are
+ * thrown as `Error`s whose message is safe to show (no key, token or SAS).
+ */
+export interface ModuleRuntime {
+  /** Reads a whole blob. */
+  readBlob(target: BlobTarget): Promise<Uint8Array>;
+  /** Writes a blob; with `overwrite: false` an existing blob is an error naming it. */
+  writeBlob(
+    target: BlobTarget,
+    bytes: Uint8Array,
+    options: { overwrite: boolean; contentType: string },
+  ): Promise<void>;
+  /** GETs a URL (Import Data's "Web URL via HTTP"). */
+  fetchUrl(url: string): Promise<Uint8Array>;
+  /** Runs a script module's script. */
+  runScript(request: ScriptRequest): Promise<ScriptOutcome>;
 }
 
 /** Input to {@link EngineApi.runGraph}. */
@@ -89,11 +180,19 @@ export interface GraphRunRequest {
    * `.ilearner` bytes of a run reproducible.
    */
   trainedAt?: string;
+  /**
+   * I/O for data and script modules (Import Data, Export Data, dataset assets, Execute Python
+   * Script, Execute R Script). Without it those modules fail with Error 0039 naming what is
+   * missing; {@link EngineApi.runGraph} never has one (it cannot wait for I/O).
+   */
+  runtime?: ModuleRuntime;
 }
 
 /** An output of a graph run. */
 export type GraphOutput =
-  { kind: "dataset"; table: DataTable } | { kind: "model"; ilearner: Uint8Array };
+  | { kind: "dataset"; table: DataTable }
+  | { kind: "model"; ilearner: Uint8Array }
+  | { kind: "transform"; itransform: Uint8Array };
 
 /** Result of {@link EngineApi.runGraph}: one entry per web service output port. */
 export interface GraphRunResult {
@@ -140,9 +239,21 @@ export interface EngineApi {
    * types (throws `inputMismatch` naming the port, column and, for a bad value, the row).
    */
   applySchema(table: DataTable, spec: TableSpecification, portName: string): DataTable;
-  /** Runs the package on the inputs. Synchronous and CPU-bound: call it from a worker thread. */
+  /**
+   * Runs the package on the inputs. Synchronous and CPU-bound: call it from a worker thread.
+   * A graph whose modules need I/O (data and script modules) fails here: use
+   * {@link EngineApi.runGraphAsync}.
+   */
   runGraph(request: GraphRunRequest): GraphRunResult;
-  /** Reads an `.ilearner` header (throws a `model` error when the bytes are not one). */
+  /**
+   * Runs the package like {@link EngineApi.runGraph}, awaiting the modules that wait for I/O
+   * through `request.runtime` (the CPU-bound modules still run synchronously in between).
+   */
+  runGraphAsync(request: GraphRunRequest): Promise<GraphRunResult>;
+  /**
+   * Reads the header of an `.ilearner` or `.itransform` (throws a `model` error when the bytes
+   * are neither).
+   */
   inspectModel(ilearner: Uint8Array): ModelInfo;
 }
 

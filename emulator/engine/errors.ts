@@ -108,6 +108,10 @@ export const STUDIO_ERROR_TEMPLATES = {
   "0006": 'Parameter "{0}" value should be less than {1}.',
   "0007": 'Parameter "{0}" value should be less than or equal to {1}.',
   "0008": 'Parameter "{0}" value should be in the range of [{1}, {2}].',
+  "0009":
+    'The Azure storage account name "{0}" or container name "{1}" is incorrect; a container name of the format container/blob was expected.',
+  "0010":
+    "Column names are not the same for column {0} (zero-based) of input datasets ({1} and {2} respectively).",
   "0011": 'Specified column set "{0}" does not apply to any of dataset columns.',
   "0012": "Untrained model ({0}), use trained model.",
   "0013": 'Learner "{0}" has invalid type.',
@@ -123,14 +127,24 @@ export const STUDIO_ERROR_TEMPLATES = {
     'There is no score column in "{0}" that is produced by a "{1}". Score the dataset using the correct type of learner.',
   "0027": 'The size of "{0}" is inconsistent with size of "{1}".',
   "0028": 'The name "{0}" is duplicated in "{1}".',
+  "0029": "Invalid Uri is passed: {0}",
+  "0030": "Error while downloading the file: {0}.",
   "0031": "{0} column(s) should be specified. The actual number of specified columns is {1}.",
   "0037": "Multiple label columns are specified.",
   "0039": "Error while completing operation: {0}.",
+  "0049": "Error while parsing the file: {0}.",
   "0056": 'Column with name "{0}" is not in an allowed category.',
+  "0057": 'File or Blob "{0}" already exists.',
   "0059": 'Column index or range "{0}" could not be parsed.',
   "0060": 'Column range "{0}" is invalid or out of range.',
+  "0061": "All tables must have the same number of columns.",
   "0062": "All models must have the same learner type.",
+  "0063":
+    "The following error occurred during evaluation of R script:\n---------- Start of error message from R ----------\n{0}\n----------- End of error message from R -----------",
+  "0069": 'SQL query "{0}" is not correct: {1}',
   "0083": "{0} contains invalid data for training. Learner type: {1}.",
+  "0085":
+    "The following error occurred during script evaluation, view the output log for more information:\n---------- Start of error message from {0} interpreter ----------\n{1}\n---------- End of error message from {0} interpreter ----------",
   "0130":
     "All rows in training dataset contain missing values.  Consider using the Clean Missing Data module to remove missing values.",
   "0139": 'Could not convert column "{2}" of type {0} to column of type {1} on row {3}.',

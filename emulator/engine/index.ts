@@ -9,7 +9,13 @@ export { ENGINE_DETAIL_CODES } from "./api";
 export { EngineError, engineErrors, isEngineError, STUDIO_ERROR_TEMPLATES } from "./errors";
 export type { StudioErrorCode } from "./errors";
 export { parseCsv, toCsv } from "./csv";
-export { describeService, runGraph } from "./graph/run";
+export { describeService, runGraph, runGraphAsync } from "./graph/run";
+export {
+  encodeItransform,
+  decodeItransform,
+  ITRANSFORM_MAGIC,
+  ITRANSFORM_FORMAT_VERSION,
+} from "./transforms";
 export {
   inspectModel,
   encodeIlearner,

@@ -26,6 +26,14 @@ export interface ParameterDefinition {
   readonly minExclusive?: boolean;
   readonly max?: number;
   readonly maxExclusive?: boolean;
+  /**
+   * Other keys the parameter is stored under in exported packages (Studio's internal names,
+   * e.g. Import Data's "Please Specify Data Source" for "Data source"); matched
+   * case-insensitively, like the name.
+   */
+  readonly keys?: readonly string[];
+  /** Holds a secret (an account key): never echoed in messages. */
+  readonly secret?: boolean;
 }
 
 /** Raw parameter values of a node, by name (after global parameters are bound). */
@@ -111,6 +119,39 @@ export class ParameterReader {
    */
   optionalInt(name: string): number | undefined {
     return this.isBlank(name) ? undefined : this.int(name);
+  }
+
+  /**
+   * Every value of a Float or Integer parameter given as a list ("0.1; 0.2; 0.4", `;` or `,`
+   * separated; a single value is a list of one): what Tune Model Hyperparameters sweeps.
+   *
+   * @param name - parameter name
+   */
+  numbers(name: string): number[] {
+    const d = this.def(name);
+    return this.parseList(d, name, d.type === "Integer" ? "Integer" : "Float");
+  }
+
+  private parseList(d: ParameterDefinition, name: string, type: "Float" | "Integer"): number[] {
+    const v = this.string(name);
+    const parts = v
+      .split(/[;,]/)
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    if (parts.length === 0) throw engineErrors.module("0003", name);
+    const nums = parts.map((p) => {
+      const parsed = parseNumberText(p);
+      if (
+        !parsed ||
+        Number.isNaN(parsed.value) ||
+        (type === "Integer" && !Number.isInteger(parsed.value))
+      ) {
+        throw engineErrors.module("0002", name, v, "String", type);
+      }
+      return parsed.value;
+    });
+    for (const value of nums) this.checkRange(d, value);
+    return nums;
   }
 
   private number(name: string, type: "Float" | "Integer", pick: "first" | "min"): number {

@@ -36,6 +36,9 @@ export function engineErrorToHttp(error: EngineErrorShape, modelName = "trained 
     case "module":
       return ErrorFactory.moduleExecutionError(error.moduleName ?? "module", error.message);
     case "package":
+      // Accepted at publish, reached by a run: the module's failure, not the package's.
+      if (error.code === "UnsupportedModule" && error.nodeId !== undefined)
+        return ErrorFactory.unsupportedModule(error.moduleName ?? "module", error.nodeId);
       return ErrorFactory.webServicePackageError(error.message);
     case "inputParse":
       return ErrorFactory.inputParseError(error.message);

@@ -528,6 +528,21 @@ export class ErrorFactory {
   }
 
   /**
+   * A job or RRS call reached a module the emulator cannot run (the package was accepted, as
+   * Azure accepted it).
+   * @param moduleName - the Studio module (or asset) name
+   * @param nodeId - the graph node
+   */
+  static unsupportedModule(moduleName: string, nodeId: string): ClassicHttpError {
+    const message =
+      `Module '${moduleName}' (node ${nodeId}) is not supported by the emulator; ` +
+      "docs/modules.md lists the modules it runs.";
+    return new ClassicHttpError(400, "ModuleExecutionError", message, {
+      details: [{ code: "UnsupportedModule", target: moduleName, message }],
+    });
+  }
+
+  /**
    * Model bytes that are not a readable `.ilearner` (or of the wrong kind).
    * @param name - the resource name
    * @param reason - the engine's message

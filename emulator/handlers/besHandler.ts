@@ -147,6 +147,10 @@ export class BesHandler {
         if (kind === "model") {
           if (extension !== "ilearner") throw ErrorFactory.invalidBlobExtension(name, ".ilearner");
           outputs[name] = { ref, kind, format: "ilearner" };
+        } else if (kind === "transform") {
+          if (extension !== "itransform")
+            throw ErrorFactory.invalidBlobExtension(name, ".itransform");
+          outputs[name] = { ref, kind, format: "itransform" };
         } else {
           const format = DATASET_EXTENSIONS.find((e) => e === extension);
           if (!format) throw ErrorFactory.invalidBlobExtension(name, ".csv, .tsv, .arff");
@@ -156,7 +160,7 @@ export class BesHandler {
       }
       if (!target.defaultStorage) throw ErrorFactory.noDefaultStorage(name);
       // Observed on Azure: experimentoutput/{guid}/{guid}.ilearner in the workspace's storage.
-      const format = kind === "model" ? "ilearner" : "csv";
+      const format = kind === "model" ? "ilearner" : kind === "transform" ? "itransform" : "csv";
       outputs[name] = {
         ref: {
           mode: "key",
@@ -240,6 +244,7 @@ export class BesHandler {
         CreatedAt: job.createdAt,
         StartTime: job.startTime,
         EndTime: job.endTime,
+        OutputLog: job.outputLog ?? null,
       },
     };
   }

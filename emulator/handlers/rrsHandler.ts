@@ -12,6 +12,9 @@ import type {
 } from "../../contract";
 import type { DataTable, EngineApi } from "../engine/api";
 import { ErrorFactory, engineErrorToHttp, isEngineError } from "../errors";
+import type { EmulatorConfig } from "../config";
+import type { Logger } from "../logger";
+import { createModuleRuntime } from "../runtime/moduleRuntime";
 import type { ExecutionTarget } from "../services/executionTargets";
 import type { ModelStore } from "../store/modelStore";
 import { checkGlobalParameters } from "./globalParameters";
@@ -84,16 +87,22 @@ function swaggerInput(
 
 /** Handlers of RRS and the swagger document. */
 export class RrsHandler {
+  private readonly strict: boolean;
+
   /**
    * @param engine - runs the predictive graph
    * @param models - trained-model bytes
-   * @param strict - the emulator's `--strict`
+   * @param config - `--strict`, the storage base and the script settings
+   * @param logger - where data and script modules' output goes (debug level)
    */
   constructor(
     private readonly engine: EngineApi,
     private readonly models: ModelStore,
-    private readonly strict: boolean,
-  ) {}
+    private readonly config: Pick<EmulatorConfig, "strict" | "storage" | "scripts">,
+    private readonly logger: Pick<Logger, "debug">,
+  ) {
+    this.strict = config.strict;
+  }
 
   /**
    * POST /execute: scores the rows sent, in the table (`details=true`) or swagger format.
@@ -101,14 +110,14 @@ export class RrsHandler {
    * @param body - `RrsTableRequest` or `RrsSwaggerRequest`
    * @param info - request facts (`format`, `details`)
    */
-  execute(
+  async execute(
     target: ExecutionTarget,
     body: unknown,
     info: RequestInfo,
-  ): HandlerResponse<RrsTableResponse | RrsSwaggerResponse> {
+  ): Promise<HandlerResponse<RrsTableResponse | RrsSwaggerResponse>> {
     if (!target.serving) throw ErrorFactory.serviceNotReady(target.state);
     const { properties, shape, models } = target.serving;
-    const modelOutput = shape.outputs.find((o) => o.kind === "model");
+    const modelOutput = shape.outputs.find((o) => o.kind !== "dataset");
     if (modelOutput) throw ErrorFactory.modelOutputNotSupported(modelOutput.name);
     const trainedModels: Record<string, Uint8Array> = {};
     for (const { assetId, name } of shape.trainedModels) {
@@ -150,12 +159,18 @@ export class RrsHandler {
         if (spec) table = this.engine.applySchema(table, spec, name);
         inputs[name] = table;
       }
-      const result = this.engine.runGraph({
+      const result = await this.engine.runGraphAsync({
         properties,
         inputs,
         globalParameters,
         trainedModels,
         strict: this.strict,
+        runtime: createModuleRuntime({
+          storageBase: this.config.storage,
+          defaultStorage: target.defaultStorage,
+          scripts: this.config.scripts,
+          log: (line) => this.logger.debug(`RRS ${target.label}: ${line}`),
+        }),
       });
       const tables: Record<string, ReturnType<EngineApi["tableToRows"]>> = {};
       for (const { name } of shape.outputs) {

@@ -8,11 +8,12 @@ import type { DataTable, EngineApi } from "../engine/api";
 export type DatasetFormat = "csv" | "tsv" | "arff";
 
 /** MIME type of each output format. */
-export const CONTENT_TYPES: Readonly<Record<DatasetFormat | "ilearner", string>> = {
+export const CONTENT_TYPES: Readonly<Record<DatasetFormat | "ilearner" | "itransform", string>> = {
   csv: "text/csv",
   tsv: "text/tab-separated-values",
   arff: "text/plain",
   ilearner: "application/octet-stream",
+  itransform: "application/octet-stream",
 };
 
 /** .NET type names rendered as ARFF NUMERIC; everything else (String, Boolean) is STRING. */

@@ -31,6 +31,35 @@ interface ActiveJob {
   readonly worker: Worker;
   readonly targetId: string;
   settled: boolean;
+  /** The output log so far (progress lines and script output). */
+  readonly log: OutputLog;
+}
+
+/** Most characters of output log a job keeps: the tail, when there is more. */
+const OUTPUT_LOG_LIMIT = 256 * 1024;
+
+/** A job's output log, bounded to its last {@link OUTPUT_LOG_LIMIT} characters. */
+class OutputLog {
+  private lines: string[] = [];
+  private size = 0;
+  private dropped = 0;
+
+  /** @param line - one line */
+  add(line: string): void {
+    this.lines.push(line);
+    this.size += line.length + 1;
+    while (this.size > OUTPUT_LOG_LIMIT && this.lines.length > 1) {
+      this.size -= this.lines[0].length + 1;
+      this.lines.shift();
+      this.dropped++;
+    }
+  }
+
+  /** The log as text. */
+  text(): string {
+    const head = this.dropped > 0 ? [`... ${this.dropped} earlier line(s) not kept`] : [];
+    return [...head, ...this.lines].join("\n");
+  }
 }
 
 const WORKER_FILE = path.join(__dirname, "worker" + path.extname(__filename));
@@ -199,6 +228,9 @@ export class JobRunner implements JobRemover {
       outputs: job.outputs,
       globalParameters: job.globalParameters,
       strict: this.config.strict,
+      storageBase: this.config.storage,
+      defaultStorage: target.defaultStorage,
+      scripts: this.config.scripts,
     };
     const failAtModule = this.faults.failJobAtModule();
     if (failAtModule !== undefined) data = { ...data, failAtModule };
@@ -206,7 +238,12 @@ export class JobRunner implements JobRemover {
       workerData: data,
       execArgv: WORKER_FILE.endsWith(".ts") ? ["--require", require.resolve("tsx/cjs")] : [],
     });
-    const active: ActiveJob = { worker, targetId: job.targetId, settled: false };
+    const active: ActiveJob = {
+      worker,
+      targetId: job.targetId,
+      settled: false,
+      log: new OutputLog(),
+    };
     this.active.set(job.id, active);
     const settle = (status: "Finished" | "Failed", details: string | null): void => {
       if (active.settled) return;
@@ -214,15 +251,24 @@ export class JobRunner implements JobRemover {
       this.active.delete(job.id);
       const current = this.store.getJob(job.id);
       if (current && current.status === "Running") {
-        this.store.putJob({ ...current, status, endTime: new Date().toISOString(), details });
+        if (details) active.log.add(`failed: ${details}`);
+        this.store.putJob({
+          ...current,
+          status,
+          endTime: new Date().toISOString(),
+          details,
+          outputLog: active.log.text(),
+        });
         this.logger.info(`job ${job.id}: ${status}${details ? `: ${details}` : ""}`);
       }
       void worker.terminate();
       this.pump(job.targetId);
     };
     worker.on("message", (message: WorkerMessage) => {
-      if (message.type === "progress") this.logger.debug(`job ${job.id}: ${message.line}`);
-      else if (message.type === "finished") settle("Finished", null);
+      if (message.type === "progress") {
+        active.log.add(message.line);
+        this.logger.debug(`job ${job.id}: ${message.line}`);
+      } else if (message.type === "finished") settle("Finished", null);
       else {
         if (message.injectedAt !== undefined)
           this.faults.recordJobFault(job.id, message.injectedAt);

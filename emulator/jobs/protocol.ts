@@ -3,7 +3,8 @@
  * structured-clone friendly: plain objects, strings and byte arrays.
  */
 import type { WebServiceProperties } from "../../contract";
-import type { ResolvedBlob } from "../blob/blobIo";
+import type { ResolvedBlob, StorageAccount } from "../blob/blobIo";
+import type { ScriptSettings } from "../config";
 import type { JobOutput } from "../store/records";
 
 /** What a worker is given (`workerData`). */
@@ -20,6 +21,12 @@ export interface WorkerJob {
   readonly strict: boolean;
   /** Fault injection: fail the job with a module error when this Studio module starts. */
   readonly failAtModule?: string;
+  /** The `--storage` base, where Import/Export Data find named accounts. */
+  readonly storageBase: string;
+  /** The service's own storage account (Import/Export Data without a key of their own). */
+  readonly defaultStorage: StorageAccount | undefined;
+  /** How script modules run. */
+  readonly scripts: ScriptSettings;
 }
 
 /** What a worker posts back. */

@@ -12,6 +12,7 @@ import { loadEngine } from "../engineLoader";
 import { engineErrorDetails, isEngineError, jobFailureDetails } from "../errors/engineErrors";
 import { ErrorFactory } from "../errors/errorFactory";
 import type { HttpError } from "../errors/httpError";
+import { createModuleRuntime } from "../runtime/moduleRuntime";
 import { CONTENT_TYPES, serializeTable } from "./formats";
 import type { WorkerJob, WorkerMessage } from "./protocol";
 
@@ -80,12 +81,19 @@ async function run(job: WorkerJob): Promise<void> {
     });
   }
 
-  const result = engine.runGraph({
+  const runtime = createModuleRuntime({
+    storageBase: job.storageBase,
+    defaultStorage: job.defaultStorage,
+    scripts: job.scripts,
+    log: (line) => post({ type: "progress", line }),
+  });
+  const result = await engine.runGraphAsync({
     properties: job.properties,
     inputs,
     globalParameters: { ...job.globalParameters },
     trainedModels: { ...job.trainedModels },
     strict: job.strict,
+    runtime,
     onProgress: (line) => {
       post({ type: "progress", line });
       const started = MODULE_STARTED.exec(line)?.[1];
@@ -110,8 +118,12 @@ async function run(job: WorkerJob): Promise<void> {
       if (output.format !== "ilearner")
         throw new JobFailure(ErrorFactory.invalidBlobExtension(port, ".ilearner"));
       bytes = produced.ilearner;
+    } else if (produced.kind === "transform") {
+      if (output.format !== "itransform")
+        throw new JobFailure(ErrorFactory.invalidBlobExtension(port, ".itransform"));
+      bytes = produced.itransform;
     } else {
-      if (output.format === "ilearner")
+      if (output.format === "ilearner" || output.format === "itransform")
         throw new JobFailure(ErrorFactory.invalidBlobExtension(port, ".csv, .tsv, .arff"));
       bytes = serializeTable(engine, produced.table, output.format, port);
     }

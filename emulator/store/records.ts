@@ -133,8 +133,8 @@ export interface ClassicEndpointRecord {
 /** Kind of a job output, with the file format it is written in. */
 export interface JobOutput {
   readonly ref: ResolvedBlob;
-  readonly kind: "dataset" | "model";
-  readonly format: "csv" | "tsv" | "arff" | "ilearner";
+  readonly kind: "dataset" | "model" | "transform";
+  readonly format: "csv" | "tsv" | "arff" | "ilearner" | "itransform";
 }
 
 /** A BES job. */
@@ -155,4 +155,9 @@ export interface JobRecord {
   readonly outputs: Readonly<Record<string, JobOutput>>;
   readonly globalParameters: Readonly<Record<string, string>>;
   readonly details: string | null;
+  /**
+   * The job's output log: progress lines and what script modules printed (stdout and stderr),
+   * the tail kept when long. Absent on jobs stored before it existed.
+   */
+  readonly outputLog?: string;
 }

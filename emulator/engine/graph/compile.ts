@@ -3,7 +3,7 @@
  * checked against the modules' ports, a topological order, the global parameter bindings and the
  * {@link ServiceShape}. Property names are matched case-insensitively (`caseInsensitive.ts`).
  */
-import type { ServiceShape } from "../api";
+import type { OutputKind, ServiceShape } from "../api";
 import type { WebServiceProperties } from "../../../contract";
 import { prop } from "../caseInsensitive";
 import { engineErrors } from "../errors";
@@ -13,13 +13,35 @@ import type { ParameterDefinition } from "../parameters";
 
 /** Suffix of the Resource assets that hold a trained model. */
 const TRAINED_MODEL_SUFFIX = "[trained model]";
+/** Suffix of the Resource assets that hold a saved transformation. */
+const TRANSFORM_SUFFIX = "[transform]";
 
 /** A node of the compiled graph. */
 export type CompiledNode =
   | { id: string; kind: "module"; module: StudioModule; params: Record<string, unknown> }
+  /**
+   * A module (or resource, or asset of another type) the emulator cannot run: accepted, as
+   * Azure accepted it, and an error for a run that reaches it.
+   */
+  | { id: string; kind: "unsupported"; moduleName: string; what: "module" | "resource" | "asset" }
   | { id: string; kind: "input"; inputId: string }
   | { id: string; kind: "output"; outputId: string }
-  | { id: string; kind: "trainedModel"; assetId: string; assetName: string };
+  | {
+      id: string;
+      kind: "trainedModel";
+      assetId: string;
+      assetName: string;
+      resource: "model" | "transform";
+    }
+  /** An asset of type "Dataset": a table (or a Script Bundle zip) read from its blob. */
+  | {
+      id: string;
+      kind: "dataset";
+      assetId: string;
+      assetName: string;
+      uri: string;
+      credentials: string | undefined;
+    };
 
 /** An edge with port names resolved to the modules' canonical spelling. */
 export interface CompiledEdge {
@@ -58,39 +80,67 @@ function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** A module's parameter declaration for a key given in any case. */
+/**
+ * A module's parameter declaration for a key given in any case: its name, one of its other
+ * keys, or "Range for <name>" (the key Studio uses for a parameter in Parameter Range mode).
+ */
 function declaredParameter(module: StudioModule, key: string): ParameterDefinition | undefined {
-  const lower = key.toLowerCase();
-  return module.parameters.find((d) => d.name.toLowerCase() === lower);
+  const lower = key.trim().toLowerCase();
+  const matches = (d: ParameterDefinition, k: string): boolean =>
+    d.name.toLowerCase() === k || (d.keys ?? []).some((alias) => alias.toLowerCase() === k);
+  const direct = module.parameters.find((d) => matches(d, lower));
+  if (direct) return direct;
+  const range = /^range for (.+)$/.exec(lower);
+  return range ? module.parameters.find((d) => matches(d, range[1].trim())) : undefined;
 }
 
-/** True for a Resource asset (type "Resource", any case). */
-function isResource(asset: unknown): boolean {
-  return (str(prop(asset, "type")) ?? "").toLowerCase() === "resource";
+/** The asset's type ("Module", "Resource", "Dataset"), lower-cased. */
+function assetType(asset: unknown): string {
+  return (str(prop(asset, "type")) ?? "").toLowerCase();
 }
 
-/** True for a Resource asset holding a trained model (its name ends with "[trained model]"). */
-function isTrainedModelResource(asset: unknown): boolean {
-  return (
-    isResource(asset) &&
-    (str(prop(asset, "name")) ?? "").toLowerCase().trim().endsWith(TRAINED_MODEL_SUFFIX)
-  );
+/** What a Resource asset holds, from its name's suffix; undefined for other resources. */
+function resourceKind(asset: unknown): "model" | "transform" | undefined {
+  if (assetType(asset) !== "resource") return undefined;
+  const name = (str(prop(asset, "name")) ?? "").toLowerCase().trim();
+  if (name.endsWith(TRAINED_MODEL_SUFFIX)) return "model";
+  if (name.endsWith(TRANSFORM_SUFFIX)) return "transform";
+  return undefined;
 }
 
-/** Finds a port by name (case-insensitively), returning the canonical definition. */
+/** Finds a port by name (case-insensitively, aliases too), returning the canonical definition. */
 function findPort(ports: readonly PortDefinition[], name: string): PortDefinition | undefined {
+  const lower = name.trim().toLowerCase();
   return (
     ports.find((p) => p.name === name) ??
-    ports.find((p) => p.name.toLowerCase() === name.toLowerCase())
+    ports.find(
+      (p) =>
+        p.name.toLowerCase() === lower || (p.aliases ?? []).some((a) => a.toLowerCase() === lower),
+    )
   );
+}
+
+/** Port names an asset declares (`inputPorts` / `outputPorts`), or undefined when it declares none. */
+function declaredPorts(asset: unknown, member: "inputPorts" | "outputPorts"): string[] | undefined {
+  const ports = Object.keys(asObject(prop(asset, member)));
+  return ports.length > 0 ? ports : undefined;
+}
+
+/** Parameter names an asset declares (a custom module's `parameters`), or undefined. */
+function declaredParameterNames(asset: unknown): string[] | undefined {
+  const list = prop(asset, "parameters");
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  return list.map((p) => str(prop(p, "name")) ?? "").filter((n) => n !== "");
 }
 
 /**
- * Compiles and validates a definition's package. Throws `package` errors naming the node, port,
- * module or parameter at fault.
+ * Compiles and validates a definition's package: nodes, edges, assets, ports and parameters
+ * must be consistent with each other. A module the emulator does not implement is accepted
+ * (listed in `shape.unsupported`) unless `strict`. Throws `package` errors naming the node,
+ * port, module or parameter at fault.
  *
  * @param properties - the web service's properties
- * @param strict - unknown module parameters are errors instead of being ignored
+ * @param strict - unknown modules and module parameters are errors instead of being accepted
  */
 export function compileGraph(properties: WebServiceProperties, strict: boolean): CompiledGraph {
   const pkg = prop(properties, "package");
@@ -100,6 +150,8 @@ export function compileGraph(properties: WebServiceProperties, strict: boolean):
   const assets = asObject(prop(properties, "assets"));
   const rawNodes = asObject(prop(pkg, "nodes"));
   const nodes = new Map<string, CompiledNode>();
+  /** The asset behind each asset node (for its declared ports and parameters). */
+  const nodeAssets = new Map<string, unknown>();
 
   for (const [id, raw] of Object.entries(rawNodes)) {
     const assetId = str(prop(raw, "assetId"));
@@ -129,30 +181,58 @@ export function compileGraph(properties: WebServiceProperties, strict: boolean):
         id,
       );
     }
+    nodeAssets.set(id, asset);
     const assetName = str(prop(asset, "name")) ?? "";
-    if (isResource(asset)) {
-      if (!isTrainedModelResource(asset)) {
-        throw engineErrors.package(
-          "UnsupportedModule",
-          `Resource "${assetName}" (node ${id}) is not supported by the emulator: only trained models ("... ${TRAINED_MODEL_SUFFIX}") are`,
-          id,
-          assetName,
-        );
-      }
-      nodes.set(id, { id, kind: "trainedModel", assetId: assetId!, assetName });
+    const type = assetType(asset);
+    if (type === "resource") {
+      const resource = resourceKind(asset);
+      if (resource)
+        nodes.set(id, { id, kind: "trainedModel", assetId: assetId!, assetName, resource });
+      else nodes.set(id, { id, kind: "unsupported", moduleName: assetName, what: "resource" });
       continue;
     }
-    const module = findModule(assetName);
-    if (!module) {
-      throw engineErrors.package(
-        "UnsupportedModule",
-        `Module "${assetName}" (node ${id}) is not supported by the emulator`,
+    if (type === "dataset") {
+      const location = prop(asset, "locationInfo");
+      nodes.set(id, {
         id,
+        kind: "dataset",
+        assetId: assetId!,
         assetName,
-      );
+        uri: str(prop(location, "uri")) ?? "",
+        credentials: str(prop(location, "credentials")) || undefined,
+      });
+      continue;
+    }
+    const module = type === "module" ? findModule(assetName) : undefined;
+    const declaredNames = declaredParameterNames(asset);
+    const rawParams = asObject(prop(raw, "parameters"));
+    if (declaredNames) {
+      const known = new Set(declaredNames.map((n) => n.toLowerCase()));
+      for (const key of Object.keys(rawParams)) {
+        if (!known.has(key.toLowerCase())) {
+          throw engineErrors.package(
+            "UnknownModuleParameter",
+            `Node "${id}" sets parameter "${key}", which asset "${assetName}" does not declare (it declares ${declaredNames.map((n) => `"${n}"`).join(", ")})`,
+            id,
+            assetName,
+          );
+        }
+      }
+    }
+    if (!module) {
+      nodes.set(id, {
+        id,
+        kind: "unsupported",
+        moduleName: assetName,
+        what: type === "module" ? "module" : "asset",
+      });
+      continue;
     }
     const params: Record<string, unknown> = {};
-    for (const [key, wsp] of Object.entries(asObject(prop(raw, "parameters")))) {
+    for (const [key, wsp] of Object.entries(rawParams)) {
+      // A value encrypted for Azure's certificate (an account key) cannot be read here: it
+      // counts as not given, so the module falls back to the service's own storage account.
+      if ((str(prop(wsp, "certificateThumbprint")) ?? "") !== "") continue;
       const declared = declaredParameter(module, key);
       if (!declared && strict) {
         throw engineErrors.package(
@@ -166,6 +246,19 @@ export function compileGraph(properties: WebServiceProperties, strict: boolean):
         typeof wsp === "object" && wsp !== null ? prop(wsp, "value") : wsp;
     }
     nodes.set(id, { id, kind: "module", module, params });
+  }
+
+  const unsupported = [...nodes.values()].flatMap((n) =>
+    n.kind === "unsupported" ? [{ nodeId: n.id, moduleName: n.moduleName }] : [],
+  );
+  if (strict && unsupported.length > 0) {
+    const first = nodes.get(unsupported[0].nodeId) as CompiledNode & { kind: "unsupported" };
+    throw engineErrors.package(
+      "UnsupportedModule",
+      `${first.what === "module" ? "Module" : first.what === "resource" ? "Resource" : "Asset"} "${first.moduleName}" (node ${first.id}) is not supported by the emulator (--strict refuses it at publish time; without --strict a job or call that reaches it fails)`,
+      first.id,
+      first.moduleName,
+    );
   }
 
   // Edges: endpoints exist, ports exist, one edge per input port.
@@ -198,7 +291,7 @@ export function compileGraph(properties: WebServiceProperties, strict: boolean):
         source,
       );
     }
-    if (to.kind === "input" || to.kind === "trainedModel") {
+    if (to.kind === "input" || to.kind === "trainedModel" || to.kind === "dataset") {
       throw engineErrors.package(
         "UnknownPort",
         `Node "${target}" has no input port "${targetPort}"`,
@@ -206,14 +299,18 @@ export function compileGraph(properties: WebServiceProperties, strict: boolean):
       );
     }
     if (from.kind === "module") {
-      const port = findPort(from.module.outputs, sourcePort);
+      const port = resolvePort(from.module.outputs, sourcePort);
       if (!port) throw unknownPort(from.module, source, sourcePort, "output");
       sourcePort = port.name;
+    } else if (from.kind === "unsupported") {
+      sourcePort = checkDeclaredPort(nodeAssets.get(source), from, sourcePort, "output");
     }
     if (to.kind === "module") {
-      const port = findPort(to.module.inputs, targetPort);
+      const port = resolvePort(to.module.inputs, targetPort);
       if (!port) throw unknownPort(to.module, target, targetPort, "input");
       targetPort = port.name;
+    } else if (to.kind === "unsupported") {
+      targetPort = checkDeclaredPort(nodeAssets.get(target), to, targetPort, "input");
     } else {
       targetPort = "*"; // web service outputs take one edge, whatever the port id
     }
@@ -254,7 +351,39 @@ export function compileGraph(properties: WebServiceProperties, strict: boolean):
   const order = topologicalOrder(nodes, incoming, outgoing);
   const globals = compileGlobals(properties, pkg, nodes, strict);
   const shape = computeShape(properties, assets, nodes, incoming, globals);
+  if (unsupported.length > 0) shape.unsupported = unsupported;
   return { nodes, incoming, order, globals, shape };
+}
+
+/**
+ * A module's port for an edge's port id; an edge that names no port is fine when the module has
+ * exactly one port on that side (exported packages omit the id then).
+ */
+function resolvePort(ports: readonly PortDefinition[], name: string): PortDefinition | undefined {
+  if (name === "" && ports.length === 1) return ports[0];
+  return findPort(ports, name);
+}
+
+/**
+ * The port of an unsupported node: any id when its asset declares no ports, else one of them
+ * (case-insensitively; returned in the asset's spelling).
+ */
+function checkDeclaredPort(
+  asset: unknown,
+  node: CompiledNode & { kind: "unsupported" },
+  port: string,
+  side: "input" | "output",
+): string {
+  const declared = declaredPorts(asset, side === "input" ? "inputPorts" : "outputPorts");
+  if (!declared) return port;
+  const found = declared.find((p) => p.toLowerCase() === port.trim().toLowerCase());
+  if (found) return found;
+  throw engineErrors.package(
+    "UnknownPort",
+    `Asset "${node.moduleName}" (node ${node.id}) declares no ${side} port "${port}" (its ${side} ports: ${declared.map((p) => `"${p}"`).join(", ")})`,
+    node.id,
+    node.moduleName,
+  );
 }
 
 function unknownPort(
@@ -336,12 +465,16 @@ function compileGlobals(
       const nodeId = str(prop(link, "nodeId")) ?? "";
       const key = str(prop(link, "parameterKey")) ?? "";
       const node = nodes.get(nodeId);
-      if (!node || node.kind !== "module") {
+      if (!node || (node.kind !== "module" && node.kind !== "unsupported")) {
         throw engineErrors.package(
           "DanglingParameterLink",
           `Web service parameter "${name}" is linked to node "${nodeId}", which is not a module node`,
           nodeId || undefined,
         );
+      }
+      if (node.kind === "unsupported") {
+        entry.links.push({ nodeId, parameterKey: key });
+        continue;
       }
       const declared = declaredParameter(node.module, key);
       if (!declared && strict) {
@@ -384,7 +517,7 @@ function computeShape(
     required: g.defaultValue === undefined,
   }));
   const trainedModels = Object.entries(assets)
-    .filter(([, a]) => isTrainedModelResource(a))
+    .filter(([, a]) => resourceKind(a) !== undefined)
     .map(([assetId, a]) => ({ assetId, name: str(prop(a, "name"))! }));
   return { inputs, outputs, parameters, trainedModels };
 }
@@ -394,16 +527,16 @@ function outputKind(
   source: CompiledNode,
   edge: CompiledEdge,
   output: CompiledNode & { kind: "output" },
-): "dataset" | "model" {
-  if (source.kind === "input") return "dataset";
-  if (source.kind === "trainedModel") return "model";
+): OutputKind {
+  if (source.kind === "trainedModel") return source.resource;
   if (source.kind !== "module") return "dataset";
   const port = source.module.outputs.find((p) => p.name === edge.sourcePort)!;
   if (port.type === "DataTable") return "dataset";
   if (port.type === "ILearner" && !port.untrained) return "model";
+  if (port.type === "ITransform") return "transform";
   throw engineErrors.package(
     "UnsupportedOutput",
-    `Web service output "${output.outputId}" is fed by port "${port.name}" of module "${source.module.name}" (node ${source.id}), which holds ${port.untrained ? "an untrained learner" : "a transform"}; the emulator can only return datasets and trained models`,
+    `Web service output "${output.outputId}" is fed by port "${port.name}" of module "${source.module.name}" (node ${source.id}), which holds ${port.untrained ? "an untrained learner" : "a zip file"}; a web service returns datasets, trained models and transformations`,
     output.id,
   );
 }

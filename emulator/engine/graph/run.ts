@@ -1,20 +1,35 @@
 /**
  * Executes a compiled graph: binds web service parameters, feeds the inputs, runs the modules
- * the outputs need in topological order and collects the outputs.
+ * the outputs (and sinks such as Export Data) need in topological order and collects the
+ * outputs.
+ *
+ * The executor is one generator for both entry points: it yields a promise wherever a module or
+ * a dataset asset waits for I/O. {@link runGraph} drives it synchronously (a graph that waits
+ * fails there), {@link runGraphAsync} awaits each promise and resumes; so the synchronous path
+ * of the existing modules is unchanged and the order of work is the same in both.
  */
-import type { DataTable, GraphOutput, GraphRunRequest, GraphRunResult, ServiceShape } from "../api";
+import type {
+  DataTable,
+  GraphOutput,
+  GraphRunRequest,
+  GraphRunResult,
+  ModuleRuntime,
+  ServiceShape,
+} from "../api";
 import type { WebServiceProperties } from "../../../contract";
 import { EngineError, engineErrors } from "../errors";
 import { decodeIlearner, encodeIlearner } from "../ilearner";
 import type { PortValue } from "../modules/types";
 import { ParameterReader } from "../parameters";
-import { compileGraph, type CompiledGraph } from "./compile";
+import { parseDelimited } from "../textFormats";
+import { decodeItransform, encodeItransform } from "../transforms";
+import { compileGraph, type CompiledGraph, type CompiledNode } from "./compile";
 
 /**
  * Validates a definition's package and returns what it needs and produces.
  *
  * @param properties - the web service's properties
- * @param options - `strict`: unknown module parameters are errors
+ * @param options - `strict`: unknown modules and module parameters are errors
  */
 export function describeService(
   properties: WebServiceProperties,
@@ -57,7 +72,11 @@ function bindParameters(
       missing.push(g.name);
       continue;
     }
-    for (const link of g.links) params.get(link.nodeId)![link.parameterKey] = parameterText(value);
+    for (const link of g.links) {
+      // Links to unsupported nodes have no parameters to set (the node fails if it is reached).
+      const nodeParams = params.get(link.nodeId);
+      if (nodeParams) nodeParams[link.parameterKey] = parameterText(value);
+    }
   }
   if (missing.length > 0) {
     throw engineErrors.inputMismatch(
@@ -68,10 +87,12 @@ function bindParameters(
   return params;
 }
 
-/** Nodes the outputs depend on. */
+/** Nodes the outputs and the sink modules depend on. */
 function neededNodes(graph: CompiledGraph): Set<string> {
   const needed = new Set<string>();
-  const stack = [...graph.nodes.values()].filter((n) => n.kind === "output").map((n) => n.id);
+  const stack = [...graph.nodes.values()]
+    .filter((n) => n.kind === "output" || (n.kind === "module" && n.module.sink === true))
+    .map((n) => n.id);
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (needed.has(id)) continue;
@@ -81,12 +102,52 @@ function neededNodes(graph: CompiledGraph): Set<string> {
   return needed;
 }
 
+/** The error a run gets when it reaches a node the emulator cannot run. */
+function unsupportedNode(node: CompiledNode & { kind: "unsupported" }): EngineError {
+  const what = node.what === "module" ? "Module" : node.what === "resource" ? "Resource" : "Asset";
+  return engineErrors.package(
+    "UnsupportedModule",
+    `${what} "${node.moduleName}" (node ${node.id}) is not supported by the emulator; docs/modules.md lists the modules it runs`,
+    node.id,
+    node.moduleName,
+  );
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/** What the executor yields: a promise to wait for (the generator is resumed with its value). */
+type Execution = Generator<Promise<unknown>, GraphRunResult, unknown>;
+
 /**
- * Runs the package on the inputs (synchronous, CPU-bound: call it from a worker thread).
- *
- * @param request - definition, inputs, parameters and trained models
+ * Reads a dataset asset through the runtime: a `.zip` is a Script Bundle, anything else a table
+ * (`.tsv` tab-separated, otherwise CSV with a header row).
  */
-export function runGraph(request: GraphRunRequest): GraphRunResult {
+async function readDatasetAsset(
+  runtime: ModuleRuntime,
+  node: CompiledNode & { kind: "dataset" },
+): Promise<PortValue> {
+  const path = node.uri.split("?")[0].toLowerCase();
+  let bytes: Uint8Array;
+  try {
+    bytes = await runtime.readBlob({ kind: "url", url: node.uri, credentials: node.credentials });
+  } catch (error) {
+    throw engineErrors.module(
+      "0030",
+      `dataset "${node.assetName}": ${(error as Error).message ?? String(error)}`,
+    );
+  }
+  if (path.endsWith(".zip")) return { type: "Zip", bytes };
+  const table = parseDelimited(bytes, {
+    format: path.endsWith(".tsv") ? "TSV" : "CSV",
+    header: true,
+    name: node.assetName,
+  });
+  return { type: "DataTable", table };
+}
+
+function* execute(request: GraphRunRequest): Execution {
   const graph = compileGraph(request.properties, request.strict ?? false);
   const params = bindParameters(graph, request.globalParameters ?? {});
   const needed = neededNodes(graph);
@@ -108,7 +169,7 @@ export function runGraph(request: GraphRunRequest): GraphRunResult {
   const now = (): Date => trainedAt ?? new Date();
   const progress = request.onProgress ?? (() => undefined);
 
-  // Values on ports, by node then port; "*" holds the single value of input and model nodes.
+  // Values on ports, by node then port; "*" holds the single value of input and asset nodes.
   const values = new Map<string, Map<string, PortValue>>();
   const valueOf = (nodeId: string, port: string): PortValue | undefined => {
     const ports = values.get(nodeId);
@@ -127,21 +188,46 @@ export function runGraph(request: GraphRunRequest): GraphRunResult {
         );
       }
       values.set(id, new Map([["*", { type: "DataTable", table }]]));
+    } else if (node.kind === "unsupported") {
+      throw unsupportedNode(node);
     } else if (node.kind === "trainedModel") {
       const bytes = request.trainedModels[node.assetId];
       if (!bytes) {
         throw engineErrors.model(
           "MissingTrainedModel",
-          `No trained model bytes were given for asset "${node.assetId}" ("${node.assetName}")`,
+          `No ${node.resource === "model" ? "trained model" : "transformation"} bytes were given for asset "${node.assetId}" ("${node.assetName}")`,
         );
       }
-      let model;
+      let value: PortValue;
       try {
-        model = decodeIlearner(bytes);
+        value =
+          node.resource === "model"
+            ? { type: "TrainedModel", model: decodeIlearner(bytes), ilearner: bytes }
+            : {
+                type: "Transform",
+                transform: decodeItransform(bytes).transform,
+                itransform: bytes,
+              };
       } catch (e) {
         throw e instanceof EngineError ? e.atNode(id, node.assetName) : e;
       }
-      values.set(id, new Map([["*", { type: "TrainedModel", model, ilearner: bytes }]]));
+      values.set(id, new Map([["*", value]]));
+    } else if (node.kind === "dataset") {
+      if (!request.runtime) {
+        throw engineErrors
+          .module(
+            "0039",
+            `dataset "${node.assetName}" is read from blob storage, which a synchronous run cannot do`,
+          )
+          .atNode(id, node.assetName);
+      }
+      let value: PortValue;
+      try {
+        value = (yield readDatasetAsset(request.runtime, node)) as PortValue;
+      } catch (e) {
+        throw (e instanceof EngineError ? e : engineErrors.library(e)).atNode(id, node.assetName);
+      }
+      values.set(id, new Map([["*", value]]));
     } else if (node.kind === "module") {
       const { module } = node;
       const ports = graph.incoming.get(id)!;
@@ -153,10 +239,13 @@ export function runGraph(request: GraphRunRequest): GraphRunResult {
       const started = performance.now();
       let outputs: PortValue[];
       try {
-        outputs = module.run(inputs, {
+        const result = module.run(inputs, {
           params: new ParameterReader(module.parameters, params.get(id)!),
           now,
+          nodeId: id,
+          runtime: request.runtime,
         });
+        outputs = isPromise(result) ? ((yield result) as PortValue[]) : result;
       } catch (e) {
         throw (e instanceof EngineError ? e : engineErrors.library(e)).atNode(id, module.name);
       }
@@ -177,13 +266,57 @@ export function runGraph(request: GraphRunRequest): GraphRunResult {
         kind: "model",
         ilearner: value.ilearner ?? encodeIlearner(value.model),
       };
+    } else if (value?.type === "Transform") {
+      result[node.outputId] = {
+        kind: "transform",
+        itransform: value.itransform ?? encodeItransform(value.transform, now().toISOString()),
+      };
     } else {
       throw engineErrors.package(
         "UnsupportedOutput",
-        `Web service output "${node.outputId}" received no dataset or trained model`,
+        `Web service output "${node.outputId}" received no dataset, trained model or transformation`,
         node.id,
       );
     }
   }
   return { outputs: result };
+}
+
+/**
+ * Runs the package on the inputs (synchronous, CPU-bound: call it from a worker thread).
+ * Modules that need I/O fail (Error 0039): they need {@link runGraphAsync} and a runtime.
+ *
+ * @param request - definition, inputs, parameters and trained models
+ */
+export function runGraph(request: GraphRunRequest): GraphRunResult {
+  const execution = execute({ ...request, runtime: undefined });
+  const step = execution.next();
+  if (!step.done) {
+    // Every module checks for a runtime before it waits, so this is an engine bug.
+    execution.return({ outputs: {} });
+    throw new TypeError("a module waited for I/O in a synchronous graph run");
+  }
+  return step.value;
+}
+
+/**
+ * Runs the package, awaiting the modules that wait for I/O through `request.runtime`.
+ *
+ * @param request - definition, inputs, parameters, trained models and the runtime
+ */
+export async function runGraphAsync(request: GraphRunRequest): Promise<GraphRunResult> {
+  const execution = execute(request);
+  let step = execution.next();
+  while (!step.done) {
+    let resumed: unknown;
+    let failed = false;
+    try {
+      resumed = await step.value;
+    } catch (error) {
+      failed = true;
+      resumed = error;
+    }
+    step = failed ? execution.throw(resumed) : execution.next(resumed);
+  }
+  return step.value;
 }

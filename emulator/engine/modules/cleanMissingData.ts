@@ -18,7 +18,8 @@ import {
 } from "../dataTable";
 import { engineErrors } from "../errors";
 import { parseBooleanText, parseNumberText } from "../valueParsing";
-import { tableInput, tableOutput, type CleaningTransform, type StudioModule } from "./types";
+import type { CleaningTransform } from "../transforms";
+import { tableInput, tableOutput, type StudioModule } from "./types";
 
 const MODES = [
   "Replace using MICE",
@@ -98,11 +99,18 @@ export const cleanMissingData: StudioModule = {
     // Indicators belong to the replace modes only (the remove modes do not show the option).
     const indicators =
       !mode.startsWith("Remove") && p.bool("Generate missing value indicator column");
-    const transform: CleaningTransform = { mode, substitutes: {}, removedColumns: [] };
-
     const missing = indices.map((i) => missingCount(table.columns[i]));
     const rows = Math.max(table.rowCount, 1);
     const qualifies = missing.every((m) => m / rows >= minRatio && m / rows <= maxRatio);
+    const transform: CleaningTransform = {
+      kind: "cleaning",
+      mode,
+      columns: indices.map((ci) => table.columns[ci].name),
+      cleaned: qualifies,
+      substitutes: {},
+      removedColumns: [],
+      indicators,
+    };
     const indicatorColumns: Column[] = indicators
       ? indices.map((ci) => missingIndicator(table.columns[ci], qualifies))
       : [];

@@ -1,7 +1,26 @@
 /**
  * Studio module name → implementation. A graph node names its module through its asset's `name`.
  */
+import { addColumns } from "./addColumns";
+import { addRows } from "./addRows";
+import { applyMathOperation } from "./applyMathOperation";
+import { applySqlTransformation } from "./applySqlTransformation";
+import { applyTransformation } from "./applyTransformation";
 import { cleanMissingData } from "./cleanMissingData";
+import { clipValues } from "./clipValues";
+import { convertToIndicatorValues } from "./convertToIndicatorValues";
+import { enterDataManually } from "./enterDataManually";
+import { executePythonScript } from "./executePythonScript";
+import { executeRScript } from "./executeRScript";
+import { exportData } from "./exportData";
+import { filterBasedFeatureSelection } from "./filterBasedFeatureSelection";
+import { groupDataIntoBins } from "./groupDataIntoBins";
+import { importData } from "./importData";
+import { joinData } from "./joinData";
+import { normalizeData } from "./normalizeData";
+import { partitionAndSample } from "./partitionAndSample";
+import { removeDuplicateRows } from "./removeDuplicateRows";
+import { summarizeData } from "./summarizeData";
 import { editMetadata } from "./editMetadata";
 import { evaluateModel } from "./evaluateModel";
 import { linearRegression } from "./linearRegression";
@@ -25,6 +44,25 @@ export const MODULES: readonly StudioModule[] = [
   trainModel,
   scoreModel,
   evaluateModel,
+  importData,
+  exportData,
+  enterDataManually,
+  executePythonScript,
+  executeRScript,
+  applySqlTransformation,
+  joinData,
+  addColumns,
+  addRows,
+  removeDuplicateRows,
+  applyMathOperation,
+  normalizeData,
+  applyTransformation,
+  convertToIndicatorValues,
+  groupDataIntoBins,
+  clipValues,
+  partitionAndSample,
+  summarizeData,
+  filterBasedFeatureSelection,
 ];
 
 const BY_NAME = new Map(MODULES.map((m) => [m.name.toLowerCase(), m]));

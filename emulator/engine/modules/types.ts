@@ -1,13 +1,14 @@
 /**
  * The shape of a Studio module implementation and the values that flow between ports.
  */
-import type { DataTable } from "../api";
+import type { DataTable, ModuleRuntime } from "../api";
 import { engineErrors } from "../errors";
 import type { LearnerKind, LearnerSpec, LearnerTask, TrainedModel } from "../learners/model";
 import type { ParameterDefinition, ParameterReader } from "../parameters";
+import type { SavedTransform } from "../transforms";
 
-/** Port data types (`docs/modules.md`). */
-export type PortType = "DataTable" | "ILearner" | "ITransform";
+/** Port data types (`docs/modules.md`); `Zip` is a Script Bundle. */
+export type PortType = "DataTable" | "ILearner" | "ITransform" | "Zip";
 
 /** A module port. */
 export interface PortDefinition {
@@ -18,14 +19,8 @@ export interface PortDefinition {
   readonly optional?: boolean;
   /** An ILearner output holding an untrained learner (Initialize Model modules). */
   readonly untrained?: boolean;
-}
-
-/** A replayable Clean Missing Data recipe (the ITransform output). */
-export interface CleaningTransform {
-  mode: string;
-  /** Per cleaned column: the substitute value (text for String columns). */
-  substitutes: Record<string, string | number | null>;
-  removedColumns: string[];
+  /** Other names exported packages use for this port (matched case-insensitively). */
+  readonly aliases?: readonly string[];
 }
 
 /** A value on a port. */
@@ -33,7 +28,8 @@ export type PortValue =
   | { type: "DataTable"; table: DataTable }
   | { type: "UntrainedLearner"; learner: LearnerSpec }
   | { type: "TrainedModel"; model: TrainedModel; ilearner?: Uint8Array }
-  | { type: "Transform"; transform: CleaningTransform };
+  | { type: "Transform"; transform: SavedTransform; itransform?: Uint8Array }
+  | { type: "Zip"; bytes: Uint8Array };
 
 /** What a module sees besides its inputs. */
 export interface ModuleContext {
@@ -41,6 +37,10 @@ export interface ModuleContext {
   params: ParameterReader;
   /** Time recorded in trained models (injectable so runs can be reproduced byte for byte). */
   now(): Date;
+  /** The graph node running the module (for messages and the output log). */
+  nodeId: string;
+  /** I/O for data and script modules; undefined in a synchronous run. */
+  runtime: ModuleRuntime | undefined;
 }
 
 /** A Studio module. */
@@ -52,9 +52,22 @@ export interface StudioModule {
   readonly parameters: readonly ParameterDefinition[];
   /**
    * Runs the module. `inputs[i]` is the value on `inputs` port i (undefined when an optional
-   * port is not connected); returns one value per output port, in order.
+   * port is not connected); returns one value per output port, in order. Modules that wait for
+   * I/O (`ctx.runtime`) return a promise.
    */
-  run(inputs: readonly (PortValue | undefined)[], ctx: ModuleContext): PortValue[];
+  run(
+    inputs: readonly (PortValue | undefined)[],
+    ctx: ModuleContext,
+  ): PortValue[] | Promise<PortValue[]>;
+  /**
+   * A module with an effect outside the graph (Export Data): it runs even when no web service
+   * output depends on it.
+   */
+  readonly sink?: boolean;
+  /** Where the emulator departs from Studio, one sentence each (the module catalogue lists them). */
+  readonly differences?: readonly string[];
+  /** Studio's category, for the module catalogue ("Data Transformation / Manipulation"). */
+  readonly category?: string;
 }
 
 /**

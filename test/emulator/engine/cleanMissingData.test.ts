@@ -50,6 +50,7 @@ describe("engine module Clean Missing Data", () => {
     expect(values(out, "d")).to.deep.equal([1.5, 2.5, 8 / 3, 4]);
     expect(values(out, "b")).to.deep.equal([1, 1, 1, 0]); // mean 2/3 → true
     expectVariant(transform, "type", "Transform");
+    expectVariant(transform.transform, "kind", "cleaning");
     expect(transform.transform.substitutes).to.deep.equal({ i: 3, d: 8 / 3, b: 1 });
   });
 

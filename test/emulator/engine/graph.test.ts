@@ -122,18 +122,28 @@ describe("engine graph", () => {
       expect(runGraph(request(pascal)).outputs.output1).to.be.ok;
     });
 
-    it("UnsupportedModule names the module and node", () => {
+    it("accepts a module it cannot run, lists it, and fails a run that reaches it naming the module and node", () => {
       const p = service(trainingNodes(), trainingEdges);
       p.assets!.lr = {
-        name: "Two-Class Support Vector Machine",
+        name: "Two-Class Locally Deep Support Vector Machine",
         type: "Module",
         locationInfo: { uri: "x" },
       };
-      throwsEngine(() => describeService(p), {
+      expect(describeService(p).unsupported).to.deep.equal([
+        { nodeId: "lr", moduleName: "Two-Class Locally Deep Support Vector Machine" },
+      ]);
+      throwsEngine(() => describeService(p, { strict: true }), {
         kind: "package",
         code: "UnsupportedModule",
         message:
-          'Module "Two-Class Support Vector Machine" (node lr) is not supported by the emulator',
+          'Module "Two-Class Locally Deep Support Vector Machine" (node lr) is not supported by the emulator (--strict refuses it at publish time; without --strict a job or call that reaches it fails)',
+        nodeId: "lr",
+      });
+      throwsEngine(() => runGraph(request(p)), {
+        kind: "package",
+        code: "UnsupportedModule",
+        message:
+          'Module "Two-Class Locally Deep Support Vector Machine" (node lr) is not supported by the emulator; docs/modules.md lists the modules it runs',
         nodeId: "lr",
       });
     });

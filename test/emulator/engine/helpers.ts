@@ -3,7 +3,13 @@
  */
 import { expect } from "chai";
 import { expectPresent, expectVariant } from "../../helpers/expect";
-import type { Column, ColumnUsage, DataTable, ElementType } from "../../../emulator/engine/api";
+import type {
+  Column,
+  ColumnUsage,
+  DataTable,
+  ElementType,
+  ModuleRuntime,
+} from "../../../emulator/engine/api";
 import { EngineError } from "../../../emulator/engine/errors";
 import type { PortValue, StudioModule } from "../../../emulator/engine/modules/types";
 import { ParameterReader } from "../../../emulator/engine/parameters";
@@ -94,9 +100,38 @@ export function run(
   const wrapped = inputs.map((v): PortValue | undefined =>
     v === undefined ? undefined : "rowCount" in v ? { type: "DataTable", table: v } : v,
   );
+  const result = module.run(wrapped, {
+    params: new ParameterReader(module.parameters, params),
+    now: () => new Date("2026-11-15T00:00:00.000Z"),
+    nodeId: "node1",
+    runtime: undefined,
+  });
+  if (result instanceof Promise) throw new Error(`${module.name} waits for I/O: use runAsync`);
+  return result;
+}
+
+/**
+ * Runs one module that may wait for I/O (data and script modules) with a runtime.
+ *
+ * @param module - the module
+ * @param inputs - input port values (tables are wrapped)
+ * @param params - parameter values by name
+ * @param runtime - the I/O the module may use
+ */
+export async function runAsync(
+  module: StudioModule,
+  inputs: (DataTable | PortValue | undefined)[],
+  params: Record<string, unknown>,
+  runtime: ModuleRuntime | undefined,
+): Promise<PortValue[]> {
+  const wrapped = inputs.map((v): PortValue | undefined =>
+    v === undefined ? undefined : "rowCount" in v ? { type: "DataTable", table: v } : v,
+  );
   return module.run(wrapped, {
     params: new ParameterReader(module.parameters, params),
     now: () => new Date("2026-11-15T00:00:00.000Z"),
+    nodeId: "node1",
+    runtime,
   });
 }
 
