@@ -20,7 +20,14 @@ import { crc32 } from "node:zlib";
 import type { ElementType, ModelInfo } from "./api";
 import { engineErrors } from "./errors";
 import { slotLayout } from "./learners/features";
-import type { LearnerKind, TrainedModel } from "./learners/model";
+import {
+  ITRANSFORM_FORMAT_VERSION,
+  TRANSFORM_MODULES,
+  decodeItransform,
+  isItransform,
+  transformColumns,
+} from "./transforms";
+import type { LearnerKind, TrainedModel, TreeSpec } from "./learners/model";
 
 /** First 8 bytes of every emulator `.ilearner`. */
 export const ILEARNER_MAGIC = "AMLEMUIL";
@@ -31,7 +38,32 @@ const LEARNER_KINDS: readonly LearnerKind[] = [
   "TwoClassLogisticRegression",
   "TwoClassBoostedDecisionTree",
   "LinearRegression",
+  "TwoClassDecisionForest",
+  "TwoClassAveragedPerceptron",
+  "TwoClassSupportVectorMachine",
+  "MulticlassLogisticRegression",
+  "MulticlassDecisionForest",
+  "BoostedDecisionTreeRegression",
+  "DecisionForestRegression",
+  "PoissonRegression",
+  "KMeansClustering",
 ];
+const TASKS = ["binary", "regression", "multiclass", "clustering"];
+/** The body each learner writes. */
+const BODY_KINDS: Readonly<Record<LearnerKind, TrainedModel["body"]["kind"]>> = {
+  TwoClassLogisticRegression: "linear",
+  TwoClassBoostedDecisionTree: "trees",
+  LinearRegression: "linear",
+  TwoClassDecisionForest: "forest",
+  TwoClassAveragedPerceptron: "linear",
+  TwoClassSupportVectorMachine: "linear",
+  MulticlassLogisticRegression: "multiclassLinear",
+  MulticlassDecisionForest: "forest",
+  BoostedDecisionTreeRegression: "trees",
+  DecisionForestRegression: "forest",
+  PoissonRegression: "linear",
+  KMeansClustering: "kmeans",
+};
 const ELEMENT_TYPES: readonly ElementType[] = ["Double", "Int64", "Boolean", "String"];
 
 /** The header section: everything but the weights/trees. */
@@ -111,12 +143,15 @@ function checkHeader(header: unknown): Header {
   const h = header as Partial<Header>;
   if (!h.learner || !LEARNER_KINDS.includes(h.learner))
     throw bad(`unknown learner "${String(h.learner)}"`);
-  if (h.task !== "binary" && h.task !== "regression") throw bad("unknown task");
+  if (!TASKS.includes(h.task!)) throw bad("unknown task");
   if (!h.label || typeof h.label.name !== "string" || !ELEMENT_TYPES.includes(h.label.type)) {
     throw bad("bad label");
   }
   if (h.task === "binary" && (!Array.isArray(h.label.classes) || h.label.classes.length !== 2)) {
     throw bad("a binary model needs two classes");
+  }
+  if (h.task === "multiclass" && (!Array.isArray(h.label.levels) || h.label.levels.length < 2)) {
+    throw bad("a multiclass model needs its classes");
   }
   if (!Array.isArray(h.features)) throw bad("no features");
   for (const f of h.features) {
@@ -156,29 +191,41 @@ export function decodeIlearner(bytes: Uint8Array): TrainedModel {
   const slots = slotLayout(h.features).slotCount;
   const b = body as TrainedModel["body"];
   if (typeof b !== "object" || b === null) throw bad("not an object");
-  if (h.learner === "TwoClassBoostedDecisionTree") {
-    if (b.kind !== "trees" || !Array.isArray(b.trees) || !Number.isFinite(b.initialScore)) {
-      throw bad("expected trees");
-    }
-    for (const t of b.trees) {
-      const n = t.feature?.length;
-      const ok =
-        Array.isArray(t.feature) &&
-        t.threshold?.length === n &&
-        t.left?.length === n &&
-        t.right?.length === n &&
-        Array.isArray(t.leafValues) &&
-        t.leafValues.length === n + 1 &&
-        t.feature.every((f) => Number.isInteger(f) && f >= 0 && f < h.features.length) &&
-        [...t.left, ...t.right].every((c) => Number.isInteger(c) && c < n && ~c <= n);
-      if (!ok) throw bad("malformed tree");
-    }
-  } else if (
-    b.kind !== "linear" ||
-    !Array.isArray(b.weights) ||
-    b.weights.length !== slots ||
-    !Number.isFinite(b.bias)
-  ) {
+  if (b.kind !== BODY_KINDS[h.learner]) throw bad(`expected a ${BODY_KINDS[h.learner]} body`);
+  const validTree = (t: TreeSpec, width: number): boolean => {
+    const n = t.feature?.length;
+    return (
+      Array.isArray(t.feature) &&
+      t.threshold?.length === n &&
+      t.left?.length === n &&
+      t.right?.length === n &&
+      Array.isArray(t.leafValues) &&
+      t.leafValues.length === (n + 1) * width &&
+      t.feature.every((f) => Number.isInteger(f) && f >= 0 && f < h.features.length) &&
+      [...t.left, ...t.right].every((c) => Number.isInteger(c) && c < n && ~c <= n)
+    );
+  };
+  const finiteArray = (a: unknown, length: number): boolean =>
+    Array.isArray(a) && a.length === length && a.every((v) => Number.isFinite(v));
+  if (b.kind === "trees") {
+    if (!Array.isArray(b.trees) || !Number.isFinite(b.initialScore)) throw bad("expected trees");
+    for (const t of b.trees) if (!validTree(t, 1)) throw bad("malformed tree");
+  } else if (b.kind === "forest") {
+    const width = h.task === "multiclass" ? h.label.levels!.length : 1;
+    if (b.width !== width || !Array.isArray(b.trees) || b.trees.length === 0)
+      throw bad("expected a forest");
+    for (const t of b.trees) if (!validTree(t, width)) throw bad("malformed tree");
+  } else if (b.kind === "multiclassLinear") {
+    const k = h.label.levels!.length;
+    if (!finiteArray(b.biases, k) || !Array.isArray(b.weights) || b.weights.length !== k)
+      throw bad(`expected ${k} classes of ${slots} weights`);
+    for (const w of b.weights)
+      if (!finiteArray(w, slots)) throw bad(`expected ${k} classes of ${slots} weights`);
+  } else if (b.kind === "kmeans") {
+    if (!Array.isArray(b.centroids) || b.centroids.length < 2) throw bad("expected centroids");
+    for (const c of b.centroids)
+      if (!finiteArray(c, slots)) throw bad(`expected centroids of ${slots} values`);
+  } else if (!Array.isArray(b.weights) || b.weights.length !== slots || !Number.isFinite(b.bias)) {
     throw bad(`expected ${slots} weights and a bias`);
   }
   return {
@@ -194,11 +241,22 @@ export function decodeIlearner(bytes: Uint8Array): TrainedModel {
 }
 
 /**
- * Summary of an `.ilearner` header (reads and checks the envelope, not the body).
+ * Summary of an `.ilearner` header (reads and checks the envelope, not the body), or of an
+ * `.itransform` (its module and columns).
  *
  * @param bytes - file bytes
  */
 export function inspectModel(bytes: Uint8Array): ModelInfo {
+  if (isItransform(bytes)) {
+    const { transform, createdAt } = decodeItransform(bytes);
+    return {
+      formatVersion: ITRANSFORM_FORMAT_VERSION,
+      learner: `${TRANSFORM_MODULES[transform.kind]} transformation`,
+      labelColumn: "",
+      featureColumns: transformColumns(transform),
+      trainedAt: createdAt,
+    };
+  }
   const h = checkHeader(readEnvelope(bytes).header);
   return {
     formatVersion: h.formatVersion,

@@ -33,7 +33,8 @@ const MIN_GAIN = 1e-12;
 /** A new leaf's histograms until it is given its own. */
 const NO_HISTOGRAM = new Float64Array(0);
 
-interface BinnedFeature {
+/** A feature's training values as bin numbers. */
+export interface BinnedFeature {
   categorical: boolean;
   bins: Uint16Array;
   binCount: number;
@@ -277,8 +278,13 @@ function residuals(
   }
 }
 
-/** Bins every feature of the encoded training rows. */
-function binFeatures(enc: EncodedFeatures, featureCount: number): BinnedFeature[] {
+/**
+ * Bins every feature of the encoded training rows (categorical: one bin per level slot).
+ *
+ * @param enc - encoded training rows
+ * @param featureCount - number of features
+ */
+export function binFeatures(enc: EncodedFeatures, featureCount: number): BinnedFeature[] {
   const out: BinnedFeature[] = new Array<BinnedFeature>(featureCount);
   for (const { feature, levelCount, codes } of enc.categorical) {
     const bins = new Uint16Array(codes.length);

@@ -103,3 +103,55 @@ export function classText(column: Pick<Column, "type">, value: ClassValue): stri
   if (column.type === "Boolean") return value !== 0 ? "True" : "False";
   return formatNumber(value);
 }
+
+/**
+ * The classes of a multiclass label over the given rows, in ordinal order (numbers ascending,
+ * text by code point); Error 0083 with fewer than two.
+ *
+ * @param column - label column
+ * @param rows - training rows
+ * @param learnerName - learner type, for the message
+ */
+export function multiclassLevels(
+  column: Column,
+  rows: Uint32Array,
+  learnerName: string,
+): ClassValue[] {
+  const seen = new Set<ClassValue>();
+  for (let k = 0; k < rows.length; k++) {
+    const v = classValueAt(column, rows[k]);
+    if (v !== null) seen.add(v);
+  }
+  if (seen.size < 2) {
+    throw engineErrors.module(
+      "0083",
+      "Dataset",
+      `${learnerName} (the label column "${column.name}" has ${seen.size} distinct value(s); at least two are needed)`,
+    );
+  }
+  const levels = [...seen];
+  return typeof levels[0] === "number"
+    ? (levels as number[]).sort((a, b) => a - b)
+    : levels.map(String).sort(ordinal);
+}
+
+/**
+ * The class index of each training row in `levels` (-1 when the value is not one of them).
+ *
+ * @param column - label column
+ * @param rows - training rows
+ * @param levels - the classes
+ */
+export function classIndices(
+  column: Column,
+  rows: Uint32Array,
+  levels: readonly ClassValue[],
+): Int32Array {
+  const index = new Map<ClassValue, number>(levels.map((l, i) => [l, i]));
+  const out = new Int32Array(rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const v = classValueAt(column, rows[k]);
+    out[k] = v === null ? -1 : (index.get(v) ?? index.get(String(v)) ?? -1);
+  }
+  return out;
+}

@@ -6,10 +6,21 @@ import type { ElementType } from "../api";
 
 /** Learners the engine implements. */
 export type LearnerKind =
-  "TwoClassLogisticRegression" | "TwoClassBoostedDecisionTree" | "LinearRegression";
+  | "TwoClassLogisticRegression"
+  | "TwoClassBoostedDecisionTree"
+  | "LinearRegression"
+  | "TwoClassDecisionForest"
+  | "TwoClassAveragedPerceptron"
+  | "TwoClassSupportVectorMachine"
+  | "MulticlassLogisticRegression"
+  | "MulticlassDecisionForest"
+  | "BoostedDecisionTreeRegression"
+  | "DecisionForestRegression"
+  | "PoissonRegression"
+  | "KMeansClustering";
 
 /** What a learner predicts. */
-export type LearnerTask = "binary" | "regression";
+export type LearnerTask = "binary" | "regression" | "multiclass" | "clustering";
 
 /** A class value as stored in its column: number for Int64/Double/Boolean labels, else string. */
 export type ClassValue = string | number;
@@ -20,6 +31,8 @@ export interface LabelInfo {
   type: ElementType;
   /** Binary models: `[negative, positive]` (positive class by Evaluate Model's rule, `docs/modules.md`). */
   classes?: [ClassValue, ClassValue];
+  /** Multiclass models: every class, in ordinal order (numbers ascending, text by code point). */
+  levels?: ClassValue[];
 }
 
 /** A numeric feature, transformed as `(x - shift) / scale` before the learner sees it. */
@@ -54,6 +67,36 @@ export interface LinearBody {
   bias: number;
   /** One weight per slot: numeric features one slot each, categorical features one per level (+ unknown). */
   weights: number[];
+  /**
+   * Platt scaling of a margin classifier (perceptron, SVM): P(positive) = σ(a · margin + b),
+   * fitted on the training margins.
+   */
+  calibration?: { a: number; b: number };
+}
+
+/** Multiclass linear model: class c's score = biases[c] + Σ weights[c][slot] · value; softmax. */
+export interface MulticlassLinearBody {
+  kind: "multiclassLinear";
+  biases: number[];
+  weights: number[][];
+}
+
+/**
+ * Decision forest: the average of each tree's leaf vector. Leaf `l` of a tree holds
+ * `leafValues[l * width .. l * width + width)`: class probabilities (width = class count) or a
+ * regression value (width 1).
+ */
+export interface ForestBody {
+  kind: "forest";
+  width: number;
+  trees: TreeSpec[];
+}
+
+/** K-means: centroids in the encoded feature space (one-hot categorical slots). */
+export interface KMeansBody {
+  kind: "kmeans";
+  metric: "Euclidean" | "Cosine";
+  centroids: number[][];
 }
 
 /**
@@ -102,7 +145,7 @@ export interface TrainedModel {
   /** Learner parameters as resolved at training time. */
   parameters: Record<string, string | number | boolean>;
   training: TrainingInfo;
-  body: LinearBody | TreeEnsembleBody;
+  body: LinearBody | TreeEnsembleBody | MulticlassLinearBody | ForestBody | KMeansBody;
 }
 
 /** An untrained learner (the output of an Initialize Model module). */
@@ -114,4 +157,9 @@ export interface LearnerSpec {
   allowUnknownLevels: boolean;
   /** Resolved parameters (names are the Studio parameter names). */
   parameters: Record<string, string | number | boolean>;
+  /**
+   * "Parameter Range" mode: every value given for each sweepable parameter (Tune Model
+   * Hyperparameters tries their combinations; Train Model uses `parameters`).
+   */
+  sweep?: Record<string, number[]>;
 }

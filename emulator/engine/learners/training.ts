@@ -9,6 +9,7 @@ import {
   type EncodedFeatures,
   type NumericTransform,
 } from "./features";
+import { engineErrors } from "../errors";
 import { binaryClasses, binaryTargets } from "./labels";
 import type { ClassValue, FeatureSpec, LearnerSpec, TrainedModel } from "./model";
 
@@ -35,7 +36,49 @@ export type Scorer = (model: TrainedModel, features: EncodedFeatures) => Float64
 /** A learner implementation. */
 export interface LearnerImplementation {
   train: Trainer;
+  /** Multiclass learners: the index of the most probable class; clustering: the cluster. */
   score: Scorer;
+  /** Multiclass learners: one probability array per class (`model.label.levels` order). */
+  scoreClasses?: (model: TrainedModel, features: EncodedFeatures) => Float64Array[];
+}
+
+/** A regression or multiclass learner's training problem. */
+export interface FeatureProblem {
+  specs: FeatureSpec[];
+  enc: EncodedFeatures;
+}
+
+/**
+ * Feature schema and encoded rows for a learner (the binary learners use {@link prepareBinary}).
+ *
+ * @param spec - the untrained learner
+ * @param data - training rows
+ * @param numericTransform - how the learner wants numeric features rescaled
+ */
+export function prepareFeatures(
+  spec: LearnerSpec,
+  data: TrainingSet,
+  numericTransform: NumericTransform,
+): FeatureProblem {
+  const specs = buildFeatureSpecs(data.table, data.featureIndices, data.rows, {
+    allowUnknownLevels: spec.allowUnknownLevels,
+    numericTransform,
+  });
+  return { specs, enc: encodeFeatures(data.table, specs, data.rows, "Dataset") };
+}
+
+/**
+ * The numeric label of the training rows (regression); Error 0023 when it is not numeric.
+ *
+ * @param spec - the untrained learner (for the message)
+ * @param data - training rows
+ */
+export function regressionTargets(spec: LearnerSpec, data: TrainingSet): Float64Array {
+  const label = data.label;
+  if (label.type !== "Int64" && label.type !== "Double")
+    throw engineErrors.module("0023", label.name, spec.moduleName);
+  const src = label.values as Float64Array;
+  return Float64Array.from(data.rows, (r) => src[r]);
 }
 
 /** A binary learner's training problem. */
@@ -88,6 +131,7 @@ export function trainedModel(
   data: TrainingSet,
   fit: {
     classes?: [ClassValue, ClassValue];
+    levels?: ClassValue[];
     features: FeatureSpec[];
     iterations: number;
     objective: number;
@@ -99,7 +143,11 @@ export function trainedModel(
     learner: spec.learner,
     moduleName: spec.moduleName,
     task: spec.task,
-    label: fit.classes ? { name, type, classes: fit.classes } : { name, type },
+    label: fit.classes
+      ? { name, type, classes: fit.classes }
+      : fit.levels
+        ? { name, type, levels: fit.levels }
+        : { name, type },
     features: fit.features,
     parameters: { ...spec.parameters },
     training: {

@@ -2,6 +2,23 @@
  * Studio module name → implementation. A graph node names its module through its asset's `name`.
  */
 import { addColumns } from "./addColumns";
+import { assignDataToClusters, trainClusteringModel } from "./clustering";
+import { crossValidateModel } from "./crossValidateModel";
+import {
+  decisionForestRegression,
+  multiclassDecisionForest,
+  twoClassDecisionForest,
+} from "./decisionForests";
+import {
+  boostedDecisionTreeRegression,
+  kMeansClustering,
+  multiclassLogisticRegression,
+  poissonRegression,
+  twoClassAveragedPerceptron,
+  twoClassSupportVectorMachine,
+} from "./otherLearners";
+import { permutationFeatureImportance } from "./permutationFeatureImportance";
+import { tuneModelHyperparameters } from "./tuneModelHyperparameters";
 import { addRows } from "./addRows";
 import { applyMathOperation } from "./applyMathOperation";
 import { applySqlTransformation } from "./applySqlTransformation";
@@ -63,6 +80,20 @@ export const MODULES: readonly StudioModule[] = [
   partitionAndSample,
   summarizeData,
   filterBasedFeatureSelection,
+  twoClassDecisionForest,
+  twoClassAveragedPerceptron,
+  twoClassSupportVectorMachine,
+  multiclassLogisticRegression,
+  multiclassDecisionForest,
+  boostedDecisionTreeRegression,
+  decisionForestRegression,
+  poissonRegression,
+  kMeansClustering,
+  trainClusteringModel,
+  assignDataToClusters,
+  tuneModelHyperparameters,
+  crossValidateModel,
+  permutationFeatureImportance,
 ];
 
 const BY_NAME = new Map(MODULES.map((m) => [m.name.toLowerCase(), m]));

@@ -9,7 +9,8 @@ import type { Column, DataTable } from "../api";
 import { makeColumn } from "../dataTable";
 import { engineErrors } from "../errors";
 import { encodeFeatures } from "../learners/features";
-import type { TrainedModel } from "../learners/model";
+import { classText } from "../learners/labels";
+import type { ClassValue, TrainedModel } from "../learners/model";
 import { LEARNERS } from "../learners/registry";
 import { tableInput, tableOutput, type StudioModule } from "./types";
 
@@ -45,10 +46,30 @@ export const scoreModel: StudioModule = {
  * @param table - rows to score
  */
 export function scoreTable(model: TrainedModel, table: DataTable): DataTable {
+  if (model.task === "clustering") throw engineErrors.module("0013", model.moduleName);
   const enc = encodeFeatures(table, model.features, null, "Dataset");
-  const scores = LEARNERS[model.learner].score(model, enc);
-  const n = table.rowCount;
+  const learner = LEARNERS[model.learner];
   const appended: Column[] = [];
+  if (model.task === "multiclass") {
+    const levels = model.label.levels!;
+    const probabilities = learner.scoreClasses!(model, enc);
+    probabilities.forEach((p, c) =>
+      appended.push(
+        makeColumn(multiclassProbabilityColumn(classText(model.label, levels[c])), "Double", p, {
+          usage: "score",
+        }),
+      ),
+    );
+    const best = learner.score(model, enc);
+    appended.push(classColumn(model, best, levels));
+    return withScores(
+      model,
+      table,
+      appended,
+      (name) => name === SCORED_LABELS || name.startsWith(MULTICLASS_PREFIX),
+    );
+  }
+  const scores = learner.score(model, enc);
   if (model.task === "binary") {
     const [negative, positive] = model.label.classes!;
     const labels = scoredLabels(model, scores, negative, positive);
@@ -56,14 +77,61 @@ export function scoreTable(model: TrainedModel, table: DataTable): DataTable {
   } else {
     appended.push(makeColumn(SCORED_LABELS, "Double", scores, { usage: "score" }));
   }
+  return withScores(
+    model,
+    table,
+    appended,
+    (name) => name === SCORED_LABELS || name === SCORED_PROBABILITIES,
+  );
+}
+
+/** Prefix of the multiclass probability columns. */
+export const MULTICLASS_PREFIX = "Scored Probabilities for Class ";
+
+/**
+ * Name of a multiclass probability column.
+ *
+ * @param level - the class, as text
+ */
+export function multiclassProbabilityColumn(level: string): string {
+  return `${MULTICLASS_PREFIX}"${level}"`;
+}
+
+/**
+ * The input columns (old score columns replaced, the model's label flagged as label) followed by
+ * the new score columns.
+ */
+function withScores(
+  model: TrainedModel,
+  table: DataTable,
+  appended: Column[],
+  isScore: (name: string) => boolean,
+): DataTable {
   const kept = table.columns
-    .filter((c) => c.name !== SCORED_LABELS && c.name !== SCORED_PROBABILITIES)
+    .filter((c) => !isScore(c.name))
     .map((c): Column => {
       if (c.name === model.label.name && c.usage !== "label") return { ...c, usage: "label" };
       if (c.name !== model.label.name && c.usage === "label") return { ...c, usage: "feature" };
       return c;
     });
-  return { rowCount: n, columns: [...kept, ...appended] };
+  return { rowCount: table.rowCount, columns: [...kept, ...appended] };
+}
+
+/** `Scored Labels` of a multiclass model: the class of each row's best index. */
+function classColumn(
+  model: TrainedModel,
+  best: Float64Array,
+  levels: readonly ClassValue[],
+): Column {
+  const n = best.length;
+  if (levels.every((l) => typeof l === "number")) {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = best[i] !== best[i] ? NaN : (levels[best[i]] as number);
+    return makeColumn(SCORED_LABELS, model.label.type, out, { usage: "score" });
+  }
+  const out: (string | null)[] = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) out[i] = best[i] !== best[i] ? null : String(levels[best[i]]);
+  return makeColumn(SCORED_LABELS, "String", out, { usage: "score" });
 }
 
 /** Positive class when the probability is > 0.5, else negative; missing when the score is. */

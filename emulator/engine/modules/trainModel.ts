@@ -10,6 +10,7 @@ import { parseColumnSelection, selectSingleColumn } from "../columnPicker";
 import { completeRows } from "../dataTable";
 import { engineErrors } from "../errors";
 import { LEARNERS } from "../learners/registry";
+import type { LearnerSpec, TrainedModel } from "../learners/model";
 import type { TrainingSet } from "../learners/training";
 import type { StudioModule } from "./types";
 import { tableInput } from "./types";
@@ -33,36 +34,58 @@ export const trainModel: StudioModule = {
         learnerValue.type === "TrainedModel" ? learnerValue.model.moduleName : learnerValue.type;
       throw engineErrors.module("0013", name);
     }
-    const spec = learnerValue.learner;
     const table = tableInput(inputs[1], "Dataset");
-    if (table.rowCount === 0) throw engineErrors.module("0003", "Dataset");
-    const labelIndex = findLabel(
+    const model = fitLearner(
+      learnerValue.learner,
       table,
       ctx.params.isBlank(LABEL) ? undefined : ctx.params.string(LABEL),
+      ctx.now().toISOString(),
     );
-    const label = table.columns[labelIndex];
-    const featureIndices: number[] = [];
-    table.columns.forEach((c, i) => {
-      if (i !== labelIndex && c.usage === "feature") featureIndices.push(i);
-    });
-    if (featureIndices.length === 0) throw engineErrors.module("0020", "Dataset", 2);
-    const rows = completeRows(
-      [label, ...featureIndices.map((i) => table.columns[i])],
-      table.rowCount,
-    );
-    if (rows.length === 0) throw engineErrors.module("0130");
-    const data: TrainingSet = {
-      table,
-      label: relabel(label),
-      featureIndices,
-      rows,
-      skippedRows: table.rowCount - rows.length,
-      trainedAt: ctx.now().toISOString(),
-    };
-    const model = LEARNERS[spec.learner].train(spec, data);
     return [{ type: "TrainedModel", model }];
   },
 };
+
+/**
+ * Trains a learner on a table the way Train Model does (also used by Cross Validate Model and
+ * Tune Model Hyperparameters): the label from the picker or the label flag, every other feature
+ * column as a feature, rows with a missing label or feature skipped.
+ *
+ * @param spec - the untrained learner
+ * @param table - training rows
+ * @param picker - the "Label column" value, undefined for the column flagged as label
+ * @param trainedAt - ISO time recorded in the model
+ */
+export function fitLearner(
+  spec: LearnerSpec,
+  table: DataTable,
+  picker: string | undefined,
+  trainedAt: string,
+): TrainedModel {
+  // K-means trains through Train Clustering Model (Studio's Error 0013 for the wrong trainer).
+  if (spec.task === "clustering") throw engineErrors.module("0013", spec.moduleName);
+  if (table.rowCount === 0) throw engineErrors.module("0003", "Dataset");
+  const labelIndex = findLabel(table, picker);
+  const label = table.columns[labelIndex];
+  const featureIndices: number[] = [];
+  table.columns.forEach((c, i) => {
+    if (i !== labelIndex && c.usage === "feature") featureIndices.push(i);
+  });
+  if (featureIndices.length === 0) throw engineErrors.module("0020", "Dataset", 2);
+  const rows = completeRows(
+    [label, ...featureIndices.map((i) => table.columns[i])],
+    table.rowCount,
+  );
+  if (rows.length === 0) throw engineErrors.module("0130");
+  const data: TrainingSet = {
+    table,
+    label: relabel(label),
+    featureIndices,
+    rows,
+    skippedRows: table.rowCount - rows.length,
+    trainedAt,
+  };
+  return LEARNERS[spec.learner].train(spec, data);
+}
 
 /** The label column index: from the picker, else the column flagged as label (0024 if none). */
 function findLabel(table: DataTable, picker: string | undefined): number {

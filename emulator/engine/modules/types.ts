@@ -128,10 +128,38 @@ export function untrainedLearner(
   moduleName: string,
   task: LearnerTask,
   parameters: LearnerSpec["parameters"],
+  sweep: Record<string, number[]> = {},
 ): PortValue {
   const allowUnknownLevels = parameters[ALLOW_UNKNOWN_LEVELS.name] === true;
   return {
     type: "UntrainedLearner",
-    learner: { learner, moduleName, task, allowUnknownLevels, parameters },
+    learner: {
+      learner,
+      moduleName,
+      task,
+      allowUnknownLevels,
+      parameters,
+      ...(Object.keys(sweep).length > 0 ? { sweep } : {}),
+    },
   };
+}
+
+/**
+ * Parameter Range mode: every value given for the sweepable parameters that list more than one
+ * (Tune Model Hyperparameters tries their combinations). Empty in Single Parameter mode.
+ *
+ * @param ctx - the module's context
+ * @param names - the module's numeric parameters that may be swept
+ */
+export function sweepValues(
+  ctx: ModuleContext,
+  names: readonly string[],
+): Record<string, number[]> {
+  if (ctx.params.enumValue(TRAINER_MODES.name) !== "Parameter Range") return {};
+  const sweep: Record<string, number[]> = {};
+  for (const name of names) {
+    const values = ctx.params.numbers(name);
+    if (values.length > 1) sweep[name] = values;
+  }
+  return sweep;
 }
