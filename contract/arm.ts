@@ -146,6 +146,13 @@ export interface AsyncOperationStatus {
   endTime?: string | null;
   percentComplete: number;
   errorInfo?: { code: string; target?: string; message: string; details?: unknown[] } | null;
+  /**
+   * ARM's generic long-running-operation status (`InProgress`, `Succeeded`, `Failed`), which
+   * ARM clients poll for (Microsoft's `ms-rest-azure` reads only this member).
+   */
+  status?: "InProgress" | "Succeeded" | "Failed";
+  /** ARM's generic error member of a failed operation (the same as `errorInfo`). */
+  error?: { code: string; message: string } | null;
 }
 
 /** Body of `GET .../listKeys`. */

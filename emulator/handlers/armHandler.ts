@@ -457,6 +457,15 @@ export class ArmHandler {
         endTime: operation.endTime,
         percentComplete: operation.percentComplete,
         errorInfo: operation.errorInfo,
+        status:
+          operation.status === "Provisioning"
+            ? "InProgress"
+            : operation.status === "Succeeded"
+              ? "Succeeded"
+              : "Failed",
+        ...(operation.errorInfo
+          ? { error: { code: operation.errorInfo.code, message: operation.errorInfo.message } }
+          : {}),
       },
     };
   }
