@@ -16,11 +16,14 @@ export interface BlobLocation {
   credentials?: string;
 }
 
-/** A module or resource (e.g. a trained model) used by the graph. */
+/**
+ * A module, resource (a trained model, a saved transformation) or dataset (a table or a Script
+ * Bundle zip in blob storage) used by the graph.
+ */
 export interface AssetItem {
   name: string;
   id?: string;
-  type: "Module" | "Resource";
+  type: "Module" | "Resource" | "Dataset";
   locationInfo: BlobLocation;
   inputPorts?: Record<string, { type: "Dataset" }>;
   outputPorts?: Record<string, { type: "Dataset" }>;

@@ -128,6 +128,8 @@ for (i in seq_along(expressions)) {
   }, error = function(e) e)
   if (!is.null(failure)) {
     call <- conditionCall(failure)
+    # stop() at the top level of the script reports the runner's own eval() as its call.
+    if (!is.null(call) && identical(deparse(call)[1], "eval(expressions[[i]], envir = environment)")) call <- NULL
     text <- if (is.null(call)) paste("Error:", conditionMessage(failure)) else
       paste0("Error in ", paste(deparse(call), collapse = " "), ": ", conditionMessage(failure))
     cat(text, "\n", file = stderr())
