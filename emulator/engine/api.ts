@@ -201,6 +201,8 @@ export interface GraphRunResult {
 
 /** Summary of an `.ilearner` file, for logs and the model cache. */
 export interface ModelInfo {
+  /** A trained model (`.ilearner`) or a saved transformation (`.itransform`). */
+  kind: "model" | "transform";
   formatVersion: number;
   learner: string;
   labelColumn: string;

@@ -250,6 +250,7 @@ export function inspectModel(bytes: Uint8Array): ModelInfo {
   if (isItransform(bytes)) {
     const { transform, createdAt } = decodeItransform(bytes);
     return {
+      kind: "transform",
       formatVersion: ITRANSFORM_FORMAT_VERSION,
       learner: `${TRANSFORM_MODULES[transform.kind]} transformation`,
       labelColumn: "",
@@ -259,6 +260,7 @@ export function inspectModel(bytes: Uint8Array): ModelInfo {
   }
   const h = checkHeader(readEnvelope(bytes).header);
   return {
+    kind: "model",
     formatVersion: h.formatVersion,
     learner: h.moduleName,
     labelColumn: h.label.name,

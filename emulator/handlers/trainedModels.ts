@@ -67,7 +67,7 @@ export async function fetchTrainedModel(
   ref: ResolvedBlob,
   name: string,
 ): Promise<string> {
-  const result = await fetcher.fetch(ref);
+  const result = await fetcher.fetch(ref, name);
   if (result.ok) return result.sha;
   throw result.problem === "unreadable"
     ? ErrorFactory.trainedModelNotReadable(name, result.reason)

@@ -97,10 +97,12 @@ export class ModelFetcher {
   ) {}
 
   /**
-   * Fetches one model.
+   * Fetches one model (or saved transformation).
    * @param ref - where it is
+   * @param resourceName - the resource it is for: a name ending in "[transform]" needs an
+   *   `.itransform`, any other a trained model
    */
-  async fetch(ref: ResolvedBlob): Promise<FetchResult> {
+  async fetch(ref: ResolvedBlob, resourceName?: string): Promise<FetchResult> {
     let bytes: Buffer;
     try {
       bytes = await downloadBlob(ref);
@@ -118,6 +120,16 @@ export class ModelFetcher {
       if (isEngineError(error))
         return { ok: false, problem: "incompatible", reason: error.message };
       throw error;
+    }
+    if (resourceName !== undefined) {
+      const wanted = /\[transform\]\s*$/i.test(resourceName) ? "transform" : "model";
+      if (info.kind !== wanted) {
+        return {
+          ok: false,
+          problem: "incompatible",
+          reason: `the blob holds a ${info.kind === "model" ? "trained model (.ilearner)" : "saved transformation (.itransform)"}, but "${resourceName}" needs a ${wanted === "model" ? "trained model (.ilearner)" : "saved transformation (.itransform)"}`,
+        };
+      }
     }
     return { ok: true, sha: this.models.put(bytes), info };
   }

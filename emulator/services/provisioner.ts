@@ -89,7 +89,7 @@ export class Provisioner {
     if (!record) return;
     const account = storageAccountOf(this.config.storage, record.storageAccount);
     const models: Record<string, string | null> = {};
-    for (const { assetId } of record.shape.trainedModels) {
+    for (const { assetId, name } of record.shape.trainedModels) {
       const location = record.properties.assets?.[assetId]?.locationInfo;
       const uri = location?.uri ?? "";
       if (uri === "") {
@@ -105,7 +105,10 @@ export class Provisioner {
         );
         return;
       }
-      const result = await this.fetcher.fetch(assetBlobRef(uri, location?.credentials, account));
+      const result = await this.fetcher.fetch(
+        assetBlobRef(uri, location?.credentials, account),
+        name,
+      );
       if (!result.ok) {
         this.finish(
           serviceKey,

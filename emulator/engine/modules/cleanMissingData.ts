@@ -37,6 +37,10 @@ const ALL_COLUMNS = '{"isFilter":true,"rules":[{"ruleType":"AllColumns","exclude
 /** The Clean Missing Data module. */
 export const cleanMissingData: StudioModule = {
   name: "Clean Missing Data",
+  category: "Data Transformation / Manipulation",
+  differences: [
+    "Replace using MICE and Replace using Probabilistic PCA are Error 0039; the missing-ratio thresholds are all-or-nothing over the selected columns.",
+  ],
   inputs: [{ name: "Dataset", type: "DataTable" }],
   outputs: [
     { name: "Cleaned dataset", type: "DataTable" },

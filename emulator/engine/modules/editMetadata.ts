@@ -41,6 +41,10 @@ const TYPE_NAMES: Record<ElementType, string> = {
 /** The Edit Metadata module. */
 export const editMetadata: StudioModule = {
   name: "Edit Metadata",
+  category: "Data Transformation / Manipulation",
+  differences: [
+    'Conversion to DateTime or TimeSpan is Error 0039 (the emulator has no such column types); "Clear feature" changes nothing.',
+  ],
   inputs: [{ name: "Dataset", type: "DataTable" }],
   outputs: [{ name: "Results dataset", type: "DataTable" }],
   parameters: [

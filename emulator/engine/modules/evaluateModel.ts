@@ -53,6 +53,10 @@ type Kind = "binary" | "regression" | "multiclass" | "clustering";
 /** The Evaluate Model module. */
 export const evaluateModel: StudioModule = {
   name: "Evaluate Model",
+  category: "Machine Learning / Evaluate",
+  differences: [
+    "The output table's layout is the emulator's (Studio left it undocumented): one row per scored input for binary and regression models, Studio's clustering table, and the multiclass table described above; regression has no Negative Log Likelihood.",
+  ],
   inputs: [
     { name: LEFT, type: "DataTable" },
     { name: RIGHT, type: "DataTable", optional: true },

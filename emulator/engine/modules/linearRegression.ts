@@ -16,6 +16,10 @@ const NAME = "Linear Regression";
 /** The Linear Regression module. */
 export const linearRegression: StudioModule = {
   name: NAME,
+  category: "Machine Learning / Initialize Model / Regression",
+  differences: [
+    "Ordinary least squares solves the ridge normal equations on standardized features; in Parameter Range mode Train Model takes the smallest value of each list.",
+  ],
   inputs: [],
   outputs: [{ name: "Untrained model", type: "ILearner", untrained: true }],
   parameters: [

@@ -22,6 +22,10 @@ export const SCORED_PROBABILITIES = "Scored Probabilities";
 /** The Score Model module. */
 export const scoreModel: StudioModule = {
   name: "Score Model",
+  category: "Machine Learning / Score",
+  differences: [
+    "A row with a missing feature gets missing scores; score columns already in the input are replaced.",
+  ],
   inputs: [
     { name: "Trained model", type: "ILearner" },
     { name: "Dataset", type: "DataTable" },

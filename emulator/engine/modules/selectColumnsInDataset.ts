@@ -9,6 +9,7 @@ const PICKER = "Select columns";
 /** The Select Columns in Dataset module. */
 export const selectColumnsInDataset: StudioModule = {
   name: "Select Columns in Dataset",
+  category: "Data Transformation / Manipulation",
   inputs: [{ name: "Dataset", type: "DataTable" }],
   outputs: [{ name: "Results dataset", type: "DataTable" }],
   parameters: [{ name: PICKER, type: "ColumnSelection" }],

@@ -22,6 +22,10 @@ const STRATA = "Stratification key column";
 /** The Split Data module. */
 export const splitData: StudioModule = {
   name: "Split Data",
+  category: "Data Transformation / Sample and Split",
+  differences: [
+    "Recommender Split is Error 0039; Regular Expression uses JavaScript regular expressions; the first output gets ⌊rows × fraction⌋ rows.",
+  ],
   inputs: [{ name: "Dataset", type: "DataTable" }],
   outputs: [
     { name: "Results dataset1", type: "DataTable" },

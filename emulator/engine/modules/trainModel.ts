@@ -20,6 +20,10 @@ const LABEL = "Label column";
 /** The Train Model module. */
 export const trainModel: StudioModule = {
   name: "Train Model",
+  category: "Machine Learning / Train",
+  differences: [
+    'Rows with a missing label or feature are skipped; weights (usage "weight") are not used.',
+  ],
   inputs: [
     { name: "Untrained model", type: "ILearner" },
     { name: "Dataset", type: "DataTable" },

@@ -15,6 +15,10 @@ const NAME = "Two-Class Boosted Decision Tree";
 /** The Two-Class Boosted Decision Tree module. */
 export const twoClassBoostedDecisionTree: StudioModule = {
   name: NAME,
+  category: "Machine Learning / Initialize Model / Classification",
+  differences: [
+    "Deterministic gradient boosting (no row or feature sampling); numeric features in at most 255 quantile bins; the seed is only recorded.",
+  ],
   inputs: [],
   outputs: [{ name: "Untrained model", type: "ILearner", untrained: true }],
   parameters: [

@@ -15,6 +15,10 @@ const NAME = "Two-Class Logistic Regression";
 /** The Two-Class Logistic Regression module. */
 export const twoClassLogisticRegression: StudioModule = {
   name: NAME,
+  category: "Machine Learning / Initialize Model / Classification",
+  differences: [
+    "The loss is summed over rows (not averaged), numeric features are standardized and the bias is not penalized.",
+  ],
   inputs: [],
   outputs: [{ name: "Untrained model", type: "ILearner", untrained: true }],
   parameters: [

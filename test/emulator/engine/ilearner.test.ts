@@ -45,6 +45,7 @@ describe("engine .ilearner format", () => {
 
   it("inspectModel reads the header", () => {
     expect(inspectModel(encodeIlearner(trained(twoClassLogisticRegression)))).to.deep.equal({
+      kind: "model",
       formatVersion: 1,
       learner: "Two-Class Logistic Regression",
       labelColumn: "y",
