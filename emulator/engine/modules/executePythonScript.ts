@@ -6,7 +6,8 @@
  * with Error 0085 carrying the script's own error text and line.
  */
 import { optionalTable, requireRuntime, scriptError } from "./scriptSupport";
-import { tableOutput, type PortValue, type StudioModule } from "./types";
+import type { ModuleRuntime } from "../api";
+import { tableOutput, type ModuleContext, type PortValue, type StudioModule } from "./types";
 
 /** Studio's starting script: passes Dataset1 through. */
 const DEFAULT_SCRIPT = `# The script MUST contain a function named azureml_main
@@ -45,18 +46,27 @@ export const executePythonScript: StudioModule = {
     "Column flags (label, categorical) do not survive the script, as in Studio; empty strings come back as missing values.",
     "Time limit: --script-timeout-ms (default 10 minutes); --no-scripts turns the module off.",
   ],
-  async run(inputs, ctx): Promise<PortValue[]> {
+  run(inputs, ctx) {
+    // Checked before anything waits, so a synchronous run fails here with Error 0039.
     const runtime = requireRuntime(ctx, "runs a Python script");
-    const bundle = inputs[2];
-    const outcome = await runtime.runScript({
-      language: "Python",
-      script: ctx.params.string("Python script"),
-      nodeId: ctx.nodeId,
-      moduleName: "Execute Python Script",
-      inputs: [optionalTable(inputs[0]), optionalTable(inputs[1])],
-      ...(bundle?.type === "Zip" ? { bundle: bundle.bytes } : {}),
-    });
-    if (!outcome.ok) throw scriptError(outcome, "Python", ctx.nodeId);
-    return [tableOutput(outcome.table), tableOutput({ rowCount: 0, columns: [] })];
+    return runPython(inputs, ctx, runtime);
   },
 };
+
+async function runPython(
+  inputs: readonly (PortValue | undefined)[],
+  ctx: ModuleContext,
+  runtime: ModuleRuntime,
+): Promise<PortValue[]> {
+  const bundle = inputs[2];
+  const outcome = await runtime.runScript({
+    language: "Python",
+    script: ctx.params.string("Python script"),
+    nodeId: ctx.nodeId,
+    moduleName: "Execute Python Script",
+    inputs: [optionalTable(inputs[0]), optionalTable(inputs[1])],
+    ...(bundle?.type === "Zip" ? { bundle: bundle.bytes } : {}),
+  });
+  if (!outcome.ok) throw scriptError(outcome, "Python", ctx.nodeId);
+  return [tableOutput(outcome.table), tableOutput({ rowCount: 0, columns: [] })];
+}

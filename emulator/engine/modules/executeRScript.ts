@@ -6,7 +6,8 @@
  * module with Error 0063 carrying R's own message and the line of the failing statement.
  */
 import { optionalTable, requireRuntime, scriptError } from "./scriptSupport";
-import { tableOutput, type PortValue, type StudioModule } from "./types";
+import type { ModuleRuntime } from "../api";
+import { tableOutput, type ModuleContext, type PortValue, type StudioModule } from "./types";
 
 /** Studio's starting script: passes Dataset1 through. */
 const DEFAULT_SCRIPT = `# Map 1-based optional input ports to variables
@@ -39,20 +40,29 @@ export const executeRScript: StudioModule = {
     "The R Device port returns an empty table; printed output goes to the job's output log.",
     "Time limit: --script-timeout-ms (default 10 minutes); --no-scripts turns the module off.",
   ],
-  async run(inputs, ctx): Promise<PortValue[]> {
+  run(inputs, ctx) {
+    // Checked before anything waits, so a synchronous run fails here with Error 0039.
     const runtime = requireRuntime(ctx, "runs an R script");
-    const bundle = inputs[2];
-    const seed = ctx.params.optionalInt("Random Seed");
-    const outcome = await runtime.runScript({
-      language: "R",
-      script: ctx.params.string("R Script"),
-      nodeId: ctx.nodeId,
-      moduleName: "Execute R Script",
-      inputs: [optionalTable(inputs[0]), optionalTable(inputs[1])],
-      ...(bundle?.type === "Zip" ? { bundle: bundle.bytes } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-    });
-    if (!outcome.ok) throw scriptError(outcome, "R", ctx.nodeId);
-    return [tableOutput(outcome.table), tableOutput({ rowCount: 0, columns: [] })];
+    return runR(inputs, ctx, runtime);
   },
 };
+
+async function runR(
+  inputs: readonly (PortValue | undefined)[],
+  ctx: ModuleContext,
+  runtime: ModuleRuntime,
+): Promise<PortValue[]> {
+  const bundle = inputs[2];
+  const seed = ctx.params.optionalInt("Random Seed");
+  const outcome = await runtime.runScript({
+    language: "R",
+    script: ctx.params.string("R Script"),
+    nodeId: ctx.nodeId,
+    moduleName: "Execute R Script",
+    inputs: [optionalTable(inputs[0]), optionalTable(inputs[1])],
+    ...(bundle?.type === "Zip" ? { bundle: bundle.bytes } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  });
+  if (!outcome.ok) throw scriptError(outcome, "R", ctx.nodeId);
+  return [tableOutput(outcome.table), tableOutput({ rowCount: 0, columns: [] })];
+}

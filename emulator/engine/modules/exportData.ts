@@ -84,7 +84,7 @@ export const exportData: StudioModule = {
     "Destination: Azure Blob Storage only; formats: CSV and TSV only.",
     "A SAS URI is always overwritten (there is no write mode for it in Studio either).",
   ],
-  async run(inputs, ctx): Promise<PortValue[]> {
+  run(inputs, ctx) {
     const table = tableInput(inputs[0], "Dataset");
     const p = ctx.params;
     const destination = p.enumValue("Data destination");
@@ -94,42 +94,48 @@ export const exportData: StudioModule = {
         `data destination "${destination}" is not supported by the emulator (use ${BLOB})`,
       );
     const runtime = requireRuntime(ctx, "exports data");
-    const sas = p.enumValue("Please specify authentication type") === "SAS";
-    const bytes = sas
-      ? encode(table, p.enumValue("File format for SAS file"), p.bool("Write SAS header row"))
-      : encode(table, p.enumValue("File format for blob file"), p.bool("Write blob header row"));
-    const format = sas
-      ? p.enumValue("File format for SAS file")
-      : p.enumValue("File format for blob file");
-    const contentType = format === "TSV" ? "text/tab-separated-values" : "text/csv";
-    try {
-      if (sas) {
-        const uri = p.string("SAS URI for blob").trim();
-        if (!/^https?:\/\/[^/]/i.test(uri))
-          throw engineErrors.module("0029", uri.split("?")[0] || "(empty URI)");
-        await runtime.writeBlob({ kind: "url", url: uri }, bytes, { overwrite: true, contentType });
-      } else {
-        const account = p.string("Azure account name").trim();
-        if (account === "") throw engineErrors.module("0003", "Azure account name");
-        const target = accountTarget(
-          account,
-          p.string("Azure account key"),
-          p.string("Path to blob beginning with container"),
+    // Checked before anything waits, so a synchronous run fails above with Error 0039.
+    return (async (): Promise<PortValue[]> => {
+      const sas = p.enumValue("Please specify authentication type") === "SAS";
+      const bytes = sas
+        ? encode(table, p.enumValue("File format for SAS file"), p.bool("Write SAS header row"))
+        : encode(table, p.enumValue("File format for blob file"), p.bool("Write blob header row"));
+      const format = sas
+        ? p.enumValue("File format for SAS file")
+        : p.enumValue("File format for blob file");
+      const contentType = format === "TSV" ? "text/tab-separated-values" : "text/csv";
+      try {
+        if (sas) {
+          const uri = p.string("SAS URI for blob").trim();
+          if (!/^https?:\/\/[^/]/i.test(uri))
+            throw engineErrors.module("0029", uri.split("?")[0] || "(empty URI)");
+          await runtime.writeBlob({ kind: "url", url: uri }, bytes, {
+            overwrite: true,
+            contentType,
+          });
+        } else {
+          const account = p.string("Azure account name").trim();
+          if (account === "") throw engineErrors.module("0003", "Azure account name");
+          const target = accountTarget(
+            account,
+            p.string("Azure account key"),
+            p.string("Path to blob beginning with container"),
+          );
+          await runtime.writeBlob(target, bytes, {
+            overwrite: p.enumValue("Azure Blob Storage write mode") === "Overwrite",
+            contentType,
+          });
+        }
+      } catch (error) {
+        if (error instanceof EngineError) throw error;
+        if ((error as { code?: string }).code === "BlobExists")
+          throw engineErrors.module("0057", (error as Error).message);
+        throw engineErrors.module(
+          "0039",
+          `writing the blob failed: ${(error as Error)?.message ?? String(error)}`,
         );
-        await runtime.writeBlob(target, bytes, {
-          overwrite: p.enumValue("Azure Blob Storage write mode") === "Overwrite",
-          contentType,
-        });
       }
-    } catch (error) {
-      if (error instanceof EngineError) throw error;
-      if ((error as { code?: string }).code === "BlobExists")
-        throw engineErrors.module("0057", (error as Error).message);
-      throw engineErrors.module(
-        "0039",
-        `writing the blob failed: ${(error as Error)?.message ?? String(error)}`,
-      );
-    }
-    return [];
+      return [];
+    })();
   },
 };

@@ -83,7 +83,7 @@ export const importData: StudioModule = {
     "An account key encrypted for Azure (with a certificate thumbprint) cannot be read: with the service's own storage account name the emulator uses that account's key instead.",
     '"Use cached results" is accepted and ignored: every run reads the source again.',
   ],
-  async run(_inputs, ctx): Promise<PortValue[]> {
+  run(_inputs, ctx) {
     const p = ctx.params;
     const source = p.enumValue("Data source");
     if (source !== BLOB && source !== WEB) {
@@ -93,59 +93,63 @@ export const importData: StudioModule = {
       );
     }
     const runtime = requireRuntime(ctx, "imports data");
-    try {
-      if (source === WEB) {
-        const url = p.string("URL").trim();
-        if (!/^https?:\/\/[^/]/i.test(url)) throw engineErrors.module("0029", url || "(empty URL)");
-        const bytes = await runtime.fetchUrl(url).catch((e: unknown) => {
-          throw downloadError(e);
-        });
-        const table = parseDownloaded(
-          bytes,
-          p.enumValue("Data format"),
-          p.bool("CSV or TSV has header row"),
-          url.split("?")[0],
-        );
-        return [tableOutput(table)];
-      }
-      if (p.enumValue("Authentication type") === "PublicOrSas") {
-        const uri = p.string("URI").trim();
-        if (!/^https?:\/\/[^/]/i.test(uri))
-          throw engineErrors.module("0029", uri.split("?")[0] || "(empty URI)");
-        const bytes = await runtime.readBlob({ kind: "url", url: uri }).catch((e: unknown) => {
+    // Checked before anything waits, so a synchronous run fails above with Error 0039.
+    return (async (): Promise<PortValue[]> => {
+      try {
+        if (source === WEB) {
+          const url = p.string("URL").trim();
+          if (!/^https?:\/\/[^/]/i.test(url))
+            throw engineErrors.module("0029", url || "(empty URL)");
+          const bytes = await runtime.fetchUrl(url).catch((e: unknown) => {
+            throw downloadError(e);
+          });
+          const table = parseDownloaded(
+            bytes,
+            p.enumValue("Data format"),
+            p.bool("CSV or TSV has header row"),
+            url.split("?")[0],
+          );
+          return [tableOutput(table)];
+        }
+        if (p.enumValue("Authentication type") === "PublicOrSas") {
+          const uri = p.string("URI").trim();
+          if (!/^https?:\/\/[^/]/i.test(uri))
+            throw engineErrors.module("0029", uri.split("?")[0] || "(empty URI)");
+          const bytes = await runtime.readBlob({ kind: "url", url: uri }).catch((e: unknown) => {
+            throw downloadError(e);
+          });
+          return [
+            tableOutput(
+              parseDownloaded(
+                bytes,
+                p.enumValue("File format"),
+                p.bool("URI has header row"),
+                uri.split("?")[0],
+              ),
+            ),
+          ];
+        }
+        const account = p.string("Account name").trim();
+        if (account === "") throw engineErrors.module("0003", "Account name");
+        const path = p.string("Path to container, directory, or blob");
+        const target = accountTarget(account, p.string("Account key"), path);
+        const bytes = await runtime.readBlob(target).catch((e: unknown) => {
           throw downloadError(e);
         });
         return [
           tableOutput(
             parseDownloaded(
               bytes,
-              p.enumValue("File format"),
-              p.bool("URI has header row"),
-              uri.split("?")[0],
+              p.enumValue("Blob file format"),
+              p.bool("File has header row"),
+              path.trim(),
             ),
           ),
         ];
+      } catch (error) {
+        if (error instanceof EngineError) throw error;
+        throw downloadError(error);
       }
-      const account = p.string("Account name").trim();
-      if (account === "") throw engineErrors.module("0003", "Account name");
-      const path = p.string("Path to container, directory, or blob");
-      const target = accountTarget(account, p.string("Account key"), path);
-      const bytes = await runtime.readBlob(target).catch((e: unknown) => {
-        throw downloadError(e);
-      });
-      return [
-        tableOutput(
-          parseDownloaded(
-            bytes,
-            p.enumValue("Blob file format"),
-            p.bool("File has header row"),
-            path.trim(),
-          ),
-        ),
-      ];
-    } catch (error) {
-      if (error instanceof EngineError) throw error;
-      throw downloadError(error);
-    }
+    })();
   },
 };
