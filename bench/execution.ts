@@ -38,7 +38,7 @@ import { RrsClient } from "../clients/rrs";
 import { blobFromUrl, blobService, downloadText } from "../clients/storage";
 import type { ArmWebService, AzureBlobDataReference, BatchExecutionRequest } from "../contract";
 import { parseEvaluationCsv } from "../components/retrain/metrics";
-import type { LogLevel } from "../emulator/config";
+import type { EmulatorOptions, LogLevel } from "../emulator/config";
 import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteHandle } from "../scripts/azurite";
 import { PROJECT_DIR } from "../test/e2e/harness/providerHost";
@@ -65,7 +65,8 @@ const NO_GOAL = "no goal set by the issue; reported";
 // Shared: Azurite + the emulator in this process, ARM services on Azurite's account
 // -------------------------------------------------------------------------------------------
 
-interface Infra {
+/** Azurite and an emulator in this process (items 8, 9 and 11). */
+export interface Infra {
   readonly azurite: AzuriteHandle;
   readonly emulator: EmulatorHandle;
   readonly arm: ArmWebServicesClient;
@@ -76,15 +77,23 @@ interface Infra {
 }
 
 /** A created ARM web service: where to execute it, with which key. */
-interface Service {
+export interface Service {
   readonly executionUrl: string;
   readonly key: string;
 }
 
-async function startInfra(
+/**
+ * Starts Azurite and the emulator (its data under `dir`).
+ * @param dir - scratch directory
+ * @param logLevel - the emulator's log level
+ * @param logSink - where its log lines go
+ * @param options - further emulator options (script interpreters)
+ */
+export async function startInfra(
   dir: string,
   logLevel: LogLevel,
   logSink: (line: string) => void,
+  options: Pick<EmulatorOptions, "python" | "rscript" | "scriptTimeoutMs"> = {},
 ): Promise<Infra> {
   fs.mkdirSync(dir, { recursive: true });
   const azurite = await startAzurite({ location: path.join(dir, "azurite") });
@@ -97,6 +106,7 @@ async function startInfra(
       logLevel,
       logSink,
       printStartup: false,
+      ...options,
     });
   } catch (e) {
     await azurite.stop();
@@ -122,8 +132,13 @@ async function startInfra(
   };
 }
 
-/** PUTs an ARM web service (storage: Azurite's account), waits for it, reads its keys. */
-async function createService(
+/**
+ * PUTs an ARM web service (storage: Azurite's account), waits for it, reads its keys.
+ * @param infra - Azurite and the emulator
+ * @param name - the service name
+ * @param definition - its definition
+ */
+export async function createService(
   infra: Infra,
   name: string,
   definition: ArmWebService,

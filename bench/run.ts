@@ -3,7 +3,7 @@
  * (items 8 and 9), and writes `bench/RESULTS.md` (a table: goal, measured ratio, met or not) and
  * `bench/results.json` (the raw numbers).
  *
- * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs,evaluate]
+ * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs,evaluate,python-script]
  * [--size 1GiB] [--rounds 3] [--out bench]`. Generated files go to a temporary directory that is
  * removed at the end; Azurite, the emulator and provider hosts are started and stopped here, on
  * loopback only. Benchmarks are not part of `npm test`.
@@ -33,6 +33,7 @@ const ITEMS = [
   "bes",
   "rrs",
   "evaluate",
+  "python-script",
 ] as const;
 type ItemName = (typeof ITEMS)[number];
 
@@ -48,6 +49,7 @@ const ITEM_NUMBER: Record<ItemName, number> = {
   bes: 8,
   rrs: 9,
   evaluate: 10,
+  "python-script": 11,
 };
 
 /** The items that use the big file (`--size`). */
@@ -116,6 +118,8 @@ async function runItem(name: ItemName, ctx: BenchContext): Promise<ItemResult[]>
       return (await import("./execution")).benchRrs(ctx);
     case "evaluate":
       return (await import("./evaluate")).benchEvaluate(ctx);
+    case "python-script":
+      return (await import("./scriptModules")).benchPythonScript(ctx);
   }
 }
 
