@@ -144,6 +144,7 @@ function declareModel(
       inputPort: shape.inputPort,
       modelOutput: shape.modelOutput,
       evaluationOutput: shape.evaluationOutput,
+      ...(shape.transformOutputs.length > 0 ? { transformOutputs: shape.transformOutputs } : {}),
       inputColumns: shape.inputColumns,
     },
     store: {

@@ -35,7 +35,20 @@ export interface TrainingShape {
   readonly modelOutput: string;
   /** Output fed by Evaluate Model. */
   readonly evaluationOutput: string;
+  /**
+   * Outputs fed by a saved transformation (Normalize Data's "Transformation function", ...):
+   * retraining writes them beside the model, so model and transformation stay a pair.
+   */
+  readonly transformOutputs: string[];
 }
+
+/** Studio's ports that hold a saved transformation (ITransform). */
+const TRANSFORM_PORTS = [
+  "transformation function",
+  "binning transformation",
+  "cleaning transformation",
+  "indicator transformation",
+];
 
 /** Members set per deployment, never taken from a definition file. */
 const DEPLOYMENT_MEMBERS = [
@@ -141,11 +154,17 @@ export function trainingShape(definition: LoadedDefinition): TrainingShape {
       `training definition "${definition.file}" must have exactly one web service output fed by Evaluate Model (found ${evaluations.length}): the gate needs the metrics`,
     );
   }
+  const pkg = definition.properties.package;
+  const transformOutputs = (pkg?.edges ?? [])
+    .filter((e) => TRANSFORM_PORTS.includes((e.sourcePortId ?? "").trim().toLowerCase()))
+    .map((e) => pkg?.nodes[e.targetNodeId]?.outputId)
+    .filter((o): o is string => typeof o === "string");
   return {
     inputPort: definition.inputPort,
     inputColumns: definition.inputColumns,
     modelOutput: models[0],
     evaluationOutput: evaluations[0],
+    transformOutputs,
   };
 }
 

@@ -108,11 +108,17 @@ export function modelKey(
 export function modelBlobNames(
   version: string,
   key: string,
-): { model: string; evaluation: string; record: string } {
+): {
+  model: string;
+  evaluation: string;
+  record: string;
+  transform: (output: string) => string;
+} {
   return {
     model: `${version}/${key}.ilearner`,
     evaluation: `${version}/${key}.evaluation.csv`,
     record: `${version}/${key}.metrics.json`,
+    transform: (output) => `${version}/${key}.${output}.itransform`,
   };
 }
 

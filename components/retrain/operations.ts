@@ -322,6 +322,16 @@ async function trainOrReuseUnsafe(
         ConnectionString: store.connectionString,
         RelativeLocation: `${store.modelContainer}/${names.evaluation}`,
       },
+      // Saved transformations the model was trained behind go beside it, as a pair.
+      ...Object.fromEntries(
+        (training.transformOutputs ?? []).map((output) => [
+          output,
+          {
+            ConnectionString: store.connectionString,
+            RelativeLocation: `${store.modelContainer}/${names.transform(output)}`,
+          },
+        ]),
+      ),
     },
     GlobalParameters: { ...parameters },
   });
@@ -424,7 +434,8 @@ export async function deleteModelBlobs(outputs: TrainedModelOutputs): Promise<vo
   const container = blobService(outputs.store.connectionString).getContainerClient(
     outputs.store.modelContainer,
   );
-  for (const name of [names.model, names.evaluation, names.record]) {
+  const transforms = (outputs.training.transformOutputs ?? []).map((o) => names.transform(o));
+  for (const name of [names.model, names.evaluation, names.record, ...transforms]) {
     await container.getBlobClient(name).deleteIfExists();
   }
 }

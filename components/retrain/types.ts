@@ -16,6 +16,8 @@ export interface TrainingTarget {
   readonly modelOutput: string;
   /** Output fed by Evaluate Model (the metrics `.csv`). */
   readonly evaluationOutput: string;
+  /** Outputs holding a saved transformation, written beside the model (`.itransform`). */
+  readonly transformOutputs?: readonly string[];
   /** Columns the input port expects, for the header check. */
   readonly inputColumns: readonly string[];
 }

@@ -18,6 +18,7 @@ import type {
 import type { EmulatorOptions } from "../../emulator/config";
 import { startEmulator, type EmulatorHandle } from "../../emulator/startEmulator";
 import { azuriteBlobEndpoint, azuriteConnectionString, uniqueName } from "./env";
+import { PYTHON, RSCRIPT } from "./interpreters";
 
 /** An HTTP answer, body parsed as JSON when it is JSON. */
 export interface TestResponse<T = unknown> {
@@ -135,8 +136,8 @@ export function emulatorClient(
 }
 
 /**
- * Starts an emulator on port 0 with a temporary data folder, silent logs and the run's Azurite
- * as `--storage`.
+ * Starts an emulator on port 0 with a temporary data folder, silent logs, the run's Azurite as
+ * `--storage` and the test interpreters for script modules.
  * @param options - emulator options (override the test defaults)
  */
 export async function startTestEmulator(options: TestEmulatorOptions = {}): Promise<TestEmulator> {
@@ -148,6 +149,9 @@ export async function startTestEmulator(options: TestEmulatorOptions = {}): Prom
     logLevel: "silent",
     printStartup: false,
     storage: azuriteOrigin(),
+    // The interpreters CI installs (script modules), whatever `python3` the PATH finds first.
+    python: PYTHON,
+    rscript: RSCRIPT,
     ...emulatorOptions,
     location,
   });
