@@ -347,8 +347,10 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
     }
   });
 
-  it("rejects an unsupported module with WebServicePackageError naming it", async function () {
+  it("rejects a malformed package (a port the module lacks) with WebServicePackageError naming it; accepts a module it lacks", async function () {
     const path = armServicePath(SUB, rg, "badmodule");
+    // The edges of Select Columns in Dataset ("Dataset", "Results dataset") on Execute Python
+    // Script, whose ports are Dataset1, Dataset2, Script Bundle: an inconsistent graph.
     const body = definition("census-predictive", (d) => {
       d.properties.assets!.asset4 = {
         name: "Execute Python Script",
@@ -359,8 +361,21 @@ describe("emulator ARM surface (Microsoft.MachineLearning/webServices)", functio
     const res = await emulator.arm<ArmErrorBody>("PUT", path, body);
     expect(res.status, res.text).to.equal(400);
     expect(res.body.error.details?.[0].code).to.equal("WebServicePackageError");
-    expect(res.body.error.message).to.match(/Execute Python Script/);
+    expect(res.body.error.message).to.match(
+      /Module "Execute Python Script" \(node node5\) has no input port "Dataset"/,
+    );
     expect((await emulator.arm("GET", path)).status, "nothing was created").to.equal(404);
+
+    // A module the emulator does not implement is accepted, as Azure accepted it.
+    const lacking = definition("census-predictive", (d) => {
+      d.properties.assets!.asset4 = {
+        name: "Preprocess Text",
+        type: "Module",
+        locationInfo: { uri: "aml://module/preprocess-text" },
+      };
+    });
+    const accepted = await emulator.arm("PUT", armServicePath(SUB, rg, "lacking"), lacking);
+    expect(accepted.status, accepted.text).to.equal(201);
   });
 
   it("validates the body: JSON, location, packageType", async function () {

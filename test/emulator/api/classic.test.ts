@@ -88,7 +88,7 @@ describe("emulator classic management API", function () {
       }
     });
 
-    it("rejects a definition with an unsupported module (WebServicePackageError naming it)", async function () {
+    it("rejects a malformed definition (a port the module lacks: WebServicePackageError naming it)", async function () {
       const properties = loadServiceDefinition("census-predictive").properties;
       properties.assets!.asset4 = {
         name: "Execute R Script",
@@ -102,7 +102,9 @@ describe("emulator classic management API", function () {
       );
       expect(res.status).to.equal(400);
       expect(res.body.error.code).to.equal("WebServicePackageError");
-      expect(res.body.error.message).to.match(/Execute R Script/);
+      expect(res.body.error.message).to.match(
+        /Module "Execute R Script" \(node node5\) has no input port "Dataset"/,
+      );
     });
 
     it("rejects a body without Name or Properties, and an initial model that cannot be read", async function () {
