@@ -81,6 +81,7 @@ export const exportData: StudioModule = {
     { name: "Use cached results", type: "Boolean", default: "False" },
   ],
   differences: [
+    "An account key given in plain text stays in the definition as sent (GET returns it, as it returns every module parameter); leave it blank to use the service's own storage account, whose key the emulator keeps to itself.",
     "Destination: Azure Blob Storage only; formats: CSV and TSV only.",
     "A SAS URI is always overwritten (there is no write mode for it in Studio either).",
   ],

@@ -79,6 +79,7 @@ export const importData: StudioModule = {
     { name: "Use cached results", type: "Boolean", default: "False" },
   ],
   differences: [
+    "An account key given in plain text stays in the definition as sent (GET returns it, as it returns every module parameter); leave it blank to use the service's own storage account, whose key the emulator keeps to itself.",
     "Sources: Azure Blob Storage and Web URL via HTTP only; formats: CSV and TSV only.",
     "An account key encrypted for Azure (with a certificate thumbprint) cannot be read: with the service's own storage account name the emulator uses that account's key instead.",
     '"Use cached results" is accepted and ignored: every run reads the source again.',
