@@ -5,6 +5,8 @@
  * document; `npm run docs:modules` rewrites it, and `test/emulator/engine/modulesDoc.test.ts`
  * fails when the committed text differs from what the code says.
  */
+// First: on an old Node, stop with how to get Node 22 (before any import can fail).
+import "../bin/check-node.cjs";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";

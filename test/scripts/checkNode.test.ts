@@ -118,6 +118,7 @@ describe("bin/check-node.cjs", function () {
       "scripts/demo.ts",
       "scripts/evaluate.ts",
       "scripts/retrain.ts",
+      "scripts/modulesDoc.ts",
       "bench/run.ts",
       "index.ts",
       "test/fixtures.ts",
