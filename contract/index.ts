@@ -10,3 +10,4 @@ export * from "./arm";
 export * from "./errors";
 export * from "./execution";
 export * from "./management";
+export * from "./v2";

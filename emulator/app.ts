@@ -62,6 +62,8 @@ export interface AppDependencies {
   publicUrl(): string;
   /** Optional interceptor at the fault-injection seam. */
   readonly interceptor?: RequestInterceptor;
+  /** Further surfaces that register their own routes (the v2 surface). */
+  readonly surfaces?: readonly { register(app: FastifyInstance): void }[];
 }
 
 interface RouteConfig {
@@ -259,6 +261,7 @@ export function createApp(deps: AppDependencies): FastifyInstance {
       },
     });
   }
+  for (const surface of deps.surfaces ?? []) surface.register(app);
 
   return app;
 }

@@ -23,6 +23,7 @@ import {
   DEFAULT_STORAGE,
   DEFAULT_SWAP_DELAY_MS,
 } from "./constants";
+import { resolveV2Config, type V2Config, type V2Options } from "./v2/config";
 
 /** How BES `StatusCode` is rendered. */
 export type StatusCodeFormat = "name" | "int";
@@ -122,6 +123,8 @@ export interface EmulatorOptions {
   readonly rscript?: string;
   /** Time limit of one script module run, in ms (default 10 minutes). */
   readonly scriptTimeoutMs?: number;
+  /** The Azure Machine Learning (v2) surface: operation delay, routing seed, injected failures. */
+  readonly v2?: V2Options;
 }
 
 /** How script modules run (see {@link EmulatorOptions}). */
@@ -157,6 +160,8 @@ export interface EmulatorConfig {
   readonly printStartup: boolean;
   readonly printSecrets: boolean;
   readonly scripts: ScriptSettings;
+  /** The v2 surface's settings. */
+  readonly v2: V2Config;
 }
 
 /**
@@ -322,5 +327,6 @@ export function resolveConfig(options: EmulatorOptions = {}): EmulatorConfig {
         options.scriptTimeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS,
       ),
     }),
+    v2: resolveV2Config(options.v2, options.python ?? DEFAULT_PYTHON),
   });
 }

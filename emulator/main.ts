@@ -29,6 +29,8 @@ import {
 } from "./constants";
 import { startEmulator, type EmulatorHandle } from "./startEmulator";
 import { version as PACKAGE_VERSION } from "../package.json";
+import { DEFAULT_OPERATION_DELAY_MS, DEFAULT_RETRY_AFTER_S } from "./v2/constants";
+import type { V2Options } from "./v2/config";
 
 /** Prefix of every environment variable the emulator reads. */
 export const ENV_PREFIX = "AZUREML_EMULATOR_";
@@ -133,7 +135,7 @@ export function buildCommand(): Command {
     .addOption(
       new Option(
         "--python <path>",
-        `Optional. Python 3 with pandas for Execute Python Script (default ${DEFAULT_PYTHON})`,
+        `Optional. Python 3 for Execute Python Script (with pandas) and the v2 surface's jobs and deployments (with what their scripts import) (default ${DEFAULT_PYTHON})`,
       ).env(env("PYTHON")),
     )
     .addOption(
@@ -281,6 +283,36 @@ export function buildCommand(): Command {
         "--fail-job-at-module <name>",
         'Optional. Fault injection: BES jobs fail with a module error when this Studio module starts, e.g. "Train Model"',
       ).env(env("FAIL_JOB_AT_MODULE")),
+    )
+    .addOption(
+      new Option(
+        "--v2-operation-delay-ms <ms>",
+        `Optional. v2: delay before a long-running operation does its work (default ${DEFAULT_OPERATION_DELAY_MS})`,
+      )
+        .env(env("V2_OPERATION_DELAY_MS"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--v2-retry-after <s>",
+        `Optional. v2: Retry-After of long-running operations, in seconds (default ${DEFAULT_RETRY_AFTER_S})`,
+      )
+        .env(env("V2_RETRY_AFTER"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--routing-seed <n>",
+        "Optional. v2: seed of the scoring router's weighted and mirrored choices (default: unseeded)",
+      )
+        .env(env("ROUTING_SEED"))
+        .argParser(integer),
+    )
+    .addOption(
+      new Option(
+        "--v2-fail-operations <regex>",
+        'Optional. v2 fault injection: long-running operations whose "<kind> <resource id>" matches end Failed, e.g. "create .*/deployments/green$"',
+      ).env(env("V2_FAIL_OPERATIONS")),
     );
 }
 
@@ -321,6 +353,10 @@ export function parseOptions(argv: readonly string[]): EmulatorOptions {
     python?: string;
     rscript?: string;
     scriptTimeoutMs?: number;
+    v2OperationDelayMs?: number;
+    v2RetryAfter?: number;
+    routingSeed?: number;
+    v2FailOperations?: string;
   }>();
   // Commander treats any value of a boolean flag's variable as true; "false" must mean false.
   const strict = o.strict ?? truthy(process.env[`${ENV_PREFIX}STRICT`]);
@@ -356,6 +392,7 @@ export function parseOptions(argv: readonly string[]): EmulatorOptions {
     ...(o.python !== undefined ? { python: o.python } : {}),
     ...(o.rscript !== undefined ? { rscript: o.rscript } : {}),
     ...(o.scriptTimeoutMs !== undefined ? { scriptTimeoutMs: o.scriptTimeoutMs } : {}),
+    ...(v2Options(o) ? { v2: v2Options(o) } : {}),
   };
 }
 
@@ -409,6 +446,22 @@ export async function storageUnreachable(
     socket.once("connect", () => done(undefined));
     socket.once("error", (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
   });
+}
+
+/** The v2 surface's options among the parsed flags, or undefined when none was given. */
+function v2Options(o: {
+  v2OperationDelayMs?: number;
+  v2RetryAfter?: number;
+  routingSeed?: number;
+  v2FailOperations?: string;
+}): V2Options | undefined {
+  const v2: V2Options = {
+    ...(o.v2OperationDelayMs !== undefined ? { operationDelayMs: o.v2OperationDelayMs } : {}),
+    ...(o.v2RetryAfter !== undefined ? { retryAfterSeconds: o.v2RetryAfter } : {}),
+    ...(o.routingSeed !== undefined ? { routingSeed: o.routingSeed } : {}),
+    ...(o.v2FailOperations !== undefined ? { failOperations: o.v2FailOperations } : {}),
+  };
+  return Object.keys(v2).length > 0 ? v2 : undefined;
 }
 
 /**

@@ -29,6 +29,7 @@ import type { MetadataStore } from "./store/metadataStore";
 import { ModelStore } from "./store/modelStore";
 import type { RequestInterceptor } from "./requestContext";
 import { SqliteMetadataStore } from "./store/sqliteMetadataStore";
+import { V2Surface } from "./v2";
 
 /** The wired emulator. */
 export class EmulatorServer {
@@ -42,6 +43,8 @@ export class EmulatorServer {
   readonly jobs: JobRunner;
   /** Fault injection (inactive unless configured; tests change it while the server runs). */
   readonly faults: FaultInjector;
+  /** The Azure Machine Learning (v2) surface (exposed for tests). */
+  readonly v2: V2Surface;
   private readonly provisioner: Provisioner;
   private readonly app: FastifyInstance;
   private url: string | undefined;
@@ -74,6 +77,15 @@ export class EmulatorServer {
       this.faults,
     );
     this.provisioner = new Provisioner(config, this.store, fetcher, this.logger);
+    this.v2 = new V2Surface({
+      config: config.v2,
+      location: config.location,
+      storage: config.storage,
+      pageSize: config.listPageSize,
+      armToken: this.credentials.armToken,
+      logger: this.logger,
+      publicUrl: () => this.url ?? `http://${config.host}:${config.port}`,
+    });
     this.app = createApp({
       config,
       logger: this.logger,
@@ -88,6 +100,7 @@ export class EmulatorServer {
         rrs: new RrsHandler(engine, models, config, this.logger),
       },
       publicUrl: () => this.url ?? `http://${config.host}:${config.port}`,
+      surfaces: [this.v2],
       // Injected faults come first: a refused request must not reach a caller's own hook.
       interceptor: async (request, reply) => {
         await this.faults.interceptor(request, reply);
@@ -101,6 +114,7 @@ export class EmulatorServer {
     this.store.init();
     this.jobs.recover();
     this.provisioner.resume();
+    this.v2.start();
     await this.app.listen({ host: this.config.host, port: this.config.port });
     const address = this.app.server.address();
     const port = typeof address === "object" && address ? address.port : this.config.port;
@@ -120,6 +134,7 @@ export class EmulatorServer {
     await this.app.close();
     await this.provisioner.close();
     await this.jobs.close();
+    await this.v2.close();
     this.store.close();
   }
 }

@@ -18,6 +18,10 @@ export interface EmulatorSurfaces {
   readonly execution: string;
   /** Admin (emulator-only): `PUT {url}/admin/workspaces/{workspaceId}/webservices/{webServiceId}`. */
   readonly admin: string;
+  /** Azure Machine Learning (v2): `{url}/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}`. */
+  readonly v2: string;
+  /** Scoring of v2 online endpoints: `{url}/inference/{endpoint}/score`. */
+  readonly v2Scoring: string;
 }
 
 /** A running emulator. */
@@ -66,6 +70,8 @@ export function startupLines(
     `azureml-emulator: classic management ${handle.surfaces.classic}`,
     `azureml-emulator: execution (BES + RRS) ${handle.surfaces.execution}`,
     `azureml-emulator: admin (emulator-only) ${handle.surfaces.admin}`,
+    `azureml-emulator: Azure Machine Learning v2 (Microsoft.MachineLearningServices) ${handle.surfaces.v2}`,
+    `azureml-emulator: v2 online endpoint scoring ${handle.surfaces.v2Scoring}`,
     token("ARM token", handle.credentials.armToken, generated.armToken),
     token("workspace token", handle.credentials.workspaceToken, generated.workspaceToken),
     `azureml-emulator: data in ${handle.location}`,
@@ -104,6 +110,8 @@ export async function startEmulator(
     classic: `${url}/workspaces/{workspaceId}/webservices`,
     execution: `${url}/subscriptions/{id}/services/{id} and ${url}/workspaces/{workspaceId}/services/{id}`,
     admin: `${url}/admin/workspaces/{workspaceId}/webservices/{webServiceId}`,
+    v2: `${url}/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/{workspace}`,
+    v2Scoring: `${url}/inference/{endpoint}/score`,
   };
   let closing: Promise<void> | undefined;
   const handle: EmulatorHandle = {

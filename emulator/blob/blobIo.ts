@@ -21,8 +21,9 @@ import { ErrorFactory } from "../errors";
 import { RelativeLocationError, parseRelativeLocation } from "./relativeLocation";
 
 /** Azurite's published development account (used for `UseDevelopmentStorage=true`). */
-const DEV_ACCOUNT = "devstoreaccount1";
-const DEV_KEY =
+export const DEV_ACCOUNT = "devstoreaccount1";
+/** Its published key (not a secret: Microsoft's docs print it). */
+export const DEV_KEY =
   "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 /** A storage account reachable with shared-key credentials. */
