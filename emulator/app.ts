@@ -62,6 +62,8 @@ export interface AppDependencies {
   publicUrl(): string;
   /** Optional interceptor at the fault-injection seam. */
   readonly interceptor?: RequestInterceptor;
+  /** Certificate and key (PEM) to serve HTTPS instead of HTTP. */
+  readonly tls?: { readonly cert: string; readonly key: string };
   /** Further surfaces that register their own routes (the v2 surface). */
   readonly surfaces?: readonly { register(app: FastifyInstance): void }[];
 }
@@ -97,7 +99,9 @@ export function createApp(deps: AppDependencies): FastifyInstance {
     forceCloseConnections: true,
     return503OnClosing: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
-  });
+    // HTTPS when given a certificate: Azure's SDKs send bearer tokens over TLS only.
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
 
   const infoOf = (request: FastifyRequest): RequestInfo => {
     const bound = deps.publicUrl();

@@ -125,6 +125,10 @@ export interface EmulatorOptions {
   readonly scriptTimeoutMs?: number;
   /** The Azure Machine Learning (v2) surface: operation delay, routing seed, injected failures. */
   readonly v2?: V2Options;
+  /** PEM certificate file: serve HTTPS (with {@link EmulatorOptions.tlsKeyFile}). */
+  readonly tlsCertFile?: string;
+  /** PEM private key file of {@link EmulatorOptions.tlsCertFile}. */
+  readonly tlsKeyFile?: string;
 }
 
 /** How script modules run (see {@link EmulatorOptions}). */
@@ -162,6 +166,8 @@ export interface EmulatorConfig {
   readonly scripts: ScriptSettings;
   /** The v2 surface's settings. */
   readonly v2: V2Config;
+  /** Certificate and key files when serving HTTPS. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
 }
 
 /**
@@ -264,6 +270,16 @@ export function faultsActive(faults: FaultSettings): boolean {
   );
 }
 
+function resolveTls(
+  options: Pick<EmulatorOptions, "tlsCertFile" | "tlsKeyFile">,
+): EmulatorConfig["tls"] {
+  const { tlsCertFile, tlsKeyFile } = options;
+  if (tlsCertFile === undefined && tlsKeyFile === undefined) return undefined;
+  if (!tlsCertFile || !tlsKeyFile)
+    throw new RangeError("tlsCertFile and tlsKeyFile go together: give both PEM files, or neither");
+  return { certFile: path.resolve(tlsCertFile), keyFile: path.resolve(tlsKeyFile) };
+}
+
 /**
  * Applies the defaults and validates every option; throws a `RangeError` naming the option.
  * @param options - what the caller passed (CLI, environment or code)
@@ -328,5 +344,6 @@ export function resolveConfig(options: EmulatorOptions = {}): EmulatorConfig {
       ),
     }),
     v2: resolveV2Config(options.v2, options.python ?? DEFAULT_PYTHON),
+    tls: resolveTls(options),
   });
 }

@@ -286,6 +286,15 @@ export function buildCommand(): Command {
     )
     .addOption(
       new Option(
+        "--tls-cert <file>",
+        "Optional. PEM certificate: serve HTTPS (Azure SDKs send bearer tokens over TLS only); needs --tls-key",
+      ).env(env("TLS_CERT")),
+    )
+    .addOption(
+      new Option("--tls-key <file>", "Optional. PEM private key of --tls-cert").env(env("TLS_KEY")),
+    )
+    .addOption(
+      new Option(
         "--v2-operation-delay-ms <ms>",
         `Optional. v2: delay before a long-running operation does its work (default ${DEFAULT_OPERATION_DELAY_MS})`,
       )
@@ -357,6 +366,8 @@ export function parseOptions(argv: readonly string[]): EmulatorOptions {
     v2RetryAfter?: number;
     routingSeed?: number;
     v2FailOperations?: string;
+    tlsCert?: string;
+    tlsKey?: string;
   }>();
   // Commander treats any value of a boolean flag's variable as true; "false" must mean false.
   const strict = o.strict ?? truthy(process.env[`${ENV_PREFIX}STRICT`]);
@@ -393,6 +404,8 @@ export function parseOptions(argv: readonly string[]): EmulatorOptions {
     ...(o.rscript !== undefined ? { rscript: o.rscript } : {}),
     ...(o.scriptTimeoutMs !== undefined ? { scriptTimeoutMs: o.scriptTimeoutMs } : {}),
     ...(v2Options(o) ? { v2: v2Options(o) } : {}),
+    ...(o.tlsCert !== undefined ? { tlsCertFile: o.tlsCert } : {}),
+    ...(o.tlsKey !== undefined ? { tlsKeyFile: o.tlsKey } : {}),
   };
 }
 

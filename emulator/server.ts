@@ -6,7 +6,7 @@
  * To swap a piece (another store, an in-process engine stub for a benchmark), change it here:
  * everything above this file only sees the interfaces.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { createApp } from "./app";
@@ -101,6 +101,14 @@ export class EmulatorServer {
       },
       publicUrl: () => this.url ?? `http://${config.host}:${config.port}`,
       surfaces: [this.v2],
+      ...(config.tls
+        ? {
+            tls: {
+              cert: readFileSync(config.tls.certFile, "utf8"),
+              key: readFileSync(config.tls.keyFile, "utf8"),
+            },
+          }
+        : {}),
       // Injected faults come first: a refused request must not reach a caller's own hook.
       interceptor: async (request, reply) => {
         await this.faults.interceptor(request, reply);
@@ -119,7 +127,7 @@ export class EmulatorServer {
     const address = this.app.server.address();
     const port = typeof address === "object" && address ? address.port : this.config.port;
     const host = this.config.host.includes(":") ? `[${this.config.host}]` : this.config.host;
-    this.url = `http://${host}:${port}`;
+    this.url = `${this.config.tls ? "https" : "http"}://${host}:${port}`;
     return this.url;
   }
 

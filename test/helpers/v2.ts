@@ -286,6 +286,7 @@ export function echoScoringFolder(): string {
       "    print('echo model ' + str(label), flush=True)",
       "def run(raw_data):",
       "    data = json.loads(raw_data)",
+      "    print('run ' + str(label), flush=True)",
       "    if data.get('sleep'):",
       "        time.sleep(float(data['sleep']))",
       "    if data.get('fail'):",
