@@ -17,10 +17,15 @@ import {
   endpointDescription,
   endpointName,
   hexId,
+  keepDeployments,
   LIMITS,
   maxConcurrentCalls,
+  mirrorPercent,
+  mlName,
   modelVersion,
+  onlineEndpointName,
   throttleLevel,
+  trafficSteps,
   webServiceName,
 } from "./components/shared/limits";
 
@@ -76,15 +81,66 @@ export interface AzureConfig {
   readonly subscriptionId: string;
   readonly resourceGroup: string;
   readonly location: string;
-  readonly workspaceId: string;
+  /** The Studio (classic) workspace id; the v2 platform does not use it. */
+  readonly workspaceId?: string;
   readonly managementEndpoint: string;
   readonly armEndpoint: string;
   readonly storageAccountName?: string;
   readonly commitmentPlanId?: string;
 }
 
+/** The Azure Machine Learning (v2) platform's settings. */
+export interface V2Config {
+  /** The workspace (created by the stack). */
+  readonly workspace: string;
+  /** The managed online endpoint (unique in its region). */
+  readonly endpoint: string;
+  /** The registered model's name; its versions are `model.version`. */
+  readonly modelName: string;
+  /** The folder of the training and scoring scripts, relative to the project. */
+  readonly code: string;
+  readonly trainScript: string;
+  readonly scoringScript: string;
+  /** Base image and conda file (relative to the project) of the job and the deployments. */
+  readonly environment: { readonly image: string; readonly condaFile: string };
+  /** Compute cluster of the job on Azure (absent: serverless); ignored locally. */
+  readonly compute?: string;
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  /** How traffic moves to a new deployment: steps (ending at 100), mirrored first or not. */
+  readonly rollout: { readonly steps: number[]; readonly mirrorPercent?: number };
+  /** Superseded deployments kept for rollbacks. */
+  readonly keepDeployments: number;
+  /** The data's label column (the gate compares scores with it). */
+  readonly labelColumn: string;
+  /** The columns the training script reads, label included (the data's header must have them). */
+  readonly columns: string[];
+}
+
+/** The census columns the sample train.py reads (`definitions/v2/census/src`). */
+export const CENSUS_V2_COLUMNS = [
+  "age",
+  "workclass",
+  "education",
+  "education-num",
+  "marital-status",
+  "occupation",
+  "relationship",
+  "race",
+  "sex",
+  "capital-gain",
+  "capital-loss",
+  "hours-per-week",
+  "native-country",
+  "income",
+];
+
 /** The whole validated configuration. */
 export interface StackConfig {
+  /** `classic` (Studio web services) or `v2` (Azure Machine Learning). */
+  readonly platform: "classic" | "v2";
+  /** The v2 settings (platform v2 only). */
+  readonly v2?: V2Config;
   readonly target: "local" | "azure";
   readonly model: ModelConfig;
   readonly services: ServicesConfig;
@@ -174,6 +230,47 @@ const azureSchema = z
   })
   .strict();
 
+const v2Schema = z
+  .object({
+    workspace: mlName("workspace").default("census-ml"),
+    endpoint: onlineEndpointName().default("census-v2"),
+    modelName: mlName("model").default("census"),
+    code: z.string().min(1, "must name the code folder").default("definitions/v2/census/src"),
+    trainScript: z
+      .string()
+      .regex(/^[\w./-]+\.py$/, "must be a .py file in the code folder")
+      .default("train.py"),
+    scoringScript: z
+      .string()
+      .regex(/^[\w./-]+\.py$/, "must be a .py file in the code folder")
+      .default("score.py"),
+    environment: z
+      .object({
+        image: z.string().min(1).default("mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"),
+        condaFile: z.string().min(1).default("definitions/v2/census/environment.yml"),
+      })
+      .strict()
+      .default({
+        image: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04",
+        condaFile: "definitions/v2/census/environment.yml",
+      }),
+    compute: z.string().min(1).optional(),
+    instanceType: z.string().min(1).default("Standard_DS3_v2"),
+    instanceCount: z.number().int().min(1).max(20).default(1),
+    rollout: z
+      .object({ steps: trafficSteps().default([100]), mirrorPercent: mirrorPercent().optional() })
+      .strict()
+      .default({ steps: [100] }),
+    keepDeployments: keepDeployments().default(1),
+    labelColumn: z.string().min(1).default("income"),
+    columns: z.array(z.string().min(1)).min(2).default(CENSUS_V2_COLUMNS),
+  })
+  .strict()
+  .refine((v) => v.columns.includes(v.labelColumn), {
+    error: "labelColumn must be one of columns",
+    path: ["labelColumn"],
+  });
+
 /** Turns zod issues into "key.path: message" lines. */
 function issues(prefix: string, error: z.ZodError): string[] {
   return error.issues.map((i) => {
@@ -198,6 +295,22 @@ function parseJson(raw: string | undefined): unknown {
  */
 export function parseConfig(raw: Readonly<Record<string, string | undefined>>): StackConfig {
   const problems: string[] = [];
+  const platform = raw.platform ?? "classic";
+  if (platform !== "classic" && platform !== "v2") {
+    problems.push(
+      `${key("platform")}: must be "classic" (Studio web services) or "v2" (Azure Machine Learning), got "${platform}"`,
+    );
+  }
+  let v2: V2Config | undefined;
+  if (platform === "v2") {
+    const parsed = v2Schema.safeParse(parseJson(raw.v2) ?? {});
+    if (!parsed.success) problems.push(...issues(key("v2"), parsed.error));
+    else v2 = parsed.data;
+  } else if (raw.v2 !== undefined) {
+    problems.push(
+      `${key("v2")}: is only read with ${key("platform")}: v2; remove it or set the platform`,
+    );
+  }
   const target = raw.target ?? "local";
   if (target !== "local" && target !== "azure") {
     problems.push(
@@ -217,6 +330,21 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>): 
     // The gate is checked whatever else is wrong, so one run lists every problem.
     const gate = validateGate((modelRaw as { gate?: unknown } | null)?.gate);
     for (const f of gate.failures) problems.push(`${key("model")}.${f.property}: ${f.reason}`);
+    if (platform === "v2" && parsed.success) {
+      for (const name of Object.keys(parsed.data.parameters)) {
+        if (
+          !/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name) ||
+          ["data", "model", "metrics"].includes(name)
+        )
+          problems.push(
+            `${key("model")}.parameters.${name}: v2 passes parameters to the training script as --<name>: use letters, digits, "_" and "-", a letter first, not data, model or metrics`,
+          );
+      }
+      if (/^https?:/i.test(parsed.data.data))
+        problems.push(
+          `${key("model")}.data: the v2 platform registers a local CSV as a data asset: name a file relative to the project`,
+        );
+    }
     if (parsed.success && gate.gate) model = { ...parsed.data, gate: gate.gate };
   }
 
@@ -257,7 +385,9 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>): 
         `${key("azure")}: is required for target "azure": { subscriptionId, resourceGroup, location, workspaceId }`,
       );
     } else {
-      const parsed = azureSchema.safeParse(azureRaw);
+      const parsed = (
+        platform === "v2" ? azureSchema.extend({ workspaceId: z.string().optional() }) : azureSchema
+      ).safeParse(azureRaw);
       if (!parsed.success) problems.push(...issues(key("azure"), parsed.error));
       else azure = parsed.data;
     }
@@ -268,8 +398,15 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>): 
     }
   }
 
+  if (platform === "v2" && endpoints.length > 0)
+    problems.push(
+      `${key("endpoints")}: classic endpoints belong to ${key("platform")}: classic; the v2 platform serves through its online endpoint (${key("v2")}.endpoint)`,
+    );
+
   if (problems.length > 0 || !model || !services.success) throw new ConfigError(problems);
   return {
+    platform: platform as "classic" | "v2",
+    ...(v2 ? { v2 } : {}),
     target: target as "local" | "azure",
     model,
     services: services.data,

@@ -36,3 +36,24 @@ export type * from "./classicEndpoint/types";
 
 export { locationWithFreshSas, type ModelRef } from "./shared/sas";
 export type { FieldFailure } from "./shared/checks";
+
+export * from "./v2Workspace/resource";
+export { localMlWorkspaceProvider } from "./v2Workspace/provider";
+export type * from "./v2Workspace/types";
+
+export * from "./v2Asset/resource";
+export { assetProvider } from "./v2Asset/provider";
+export type * from "./v2Asset/types";
+
+export * from "./v2Endpoint/resource";
+export { onlineEndpointProvider } from "./v2Endpoint/provider";
+export type * from "./v2Endpoint/types";
+
+export * from "./v2Retrain/resource";
+export { mlTrainedModelProvider } from "./v2Retrain/provider";
+export type * from "./v2Retrain/types";
+
+export * from "./v2Rollout/resource";
+export { servedModelProvider } from "./v2Rollout/provider";
+export { deploymentName } from "./v2Rollout/logic";
+export type * from "./v2Rollout/types";

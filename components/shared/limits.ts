@@ -107,3 +107,57 @@ export function hexId(what: string): ZodType<string> {
     .z.string({ error: `must be the 32-hex id of the ${what}` })
     .regex(/^[0-9a-f]{32}$/, { error: `must be the 32-hex id of the ${what}` });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Azure Machine Learning (v2)
+// ---------------------------------------------------------------------------------------------
+
+/** Names of v2 workspaces, assets and models: Azure's rule for names in PUT paths. */
+export function mlName(what: string): ZodType<string> {
+  const message = (i: { input: unknown }): string =>
+    `${JSON.stringify(i.input)} is not a valid ${what} name: 1-255 letters, digits, "-" or "_", starting with a letter or digit`;
+  return zod()
+    .z.string({ error: message })
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/, { error: message });
+}
+
+/** Online endpoint names: 3-32 letters, digits and "-", a letter first, not ending with "-". */
+export function onlineEndpointName(): ZodType<string> {
+  const message = (i: { input: unknown }): string =>
+    `${JSON.stringify(i.input)} is not a valid online endpoint name: 3-32 letters, digits and "-", starting with a letter and not ending with "-" (unique in the region)`;
+  return zod()
+    .z.string({ error: message })
+    .regex(/^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/, { error: message });
+}
+
+/**
+ * The traffic steps of a rollout, in percent of calls on the new deployment: increasing
+ * integers in 1..100 that end at 100, e.g. `[10, 50, 100]`.
+ */
+export function trafficSteps(): ZodType<number[]> {
+  const message = "must be increasing whole percents in 1..100 ending at 100, e.g. [10, 50, 100]";
+  return zod()
+    .z.array(zod().z.number({ error: message }).int({ error: message }).min(1).max(100), {
+      error: message,
+    })
+    .min(1, { error: message })
+    .refine(
+      (steps) =>
+        steps.every((s, i) => i === 0 || s > steps[i - 1]) && steps[steps.length - 1] === 100,
+      { error: message },
+    );
+}
+
+/** The share of calls mirrored to a new deployment before it takes live traffic (Azure: ≤ 50). */
+export function mirrorPercent(): ZodType<number> {
+  const message = (i: { input: unknown }): string =>
+    `must be a whole percent in 1..50 (Azure mirrors at most half the calls), got ${JSON.stringify(i.input)}`;
+  return zod().z.number({ error: message }).int({ error: message }).min(1).max(50);
+}
+
+/** How many superseded deployments a rollout keeps for rollbacks. */
+export function keepDeployments(): ZodType<number> {
+  const message = (i: { input: unknown }): string =>
+    `must be a whole number of deployments in 0..10, got ${JSON.stringify(i.input)}`;
+  return zod().z.number({ error: message }).int({ error: message }).min(0).max(10);
+}

@@ -143,6 +143,12 @@ export function parseStorageUri(uri: string, ws: WorkspaceRef): StorageUri | str
   if (job)
     return { kind: "jobOutput", job: job[1], output: job[2], path: trimSlashes(job[3] ?? "") };
   if (/^azureml:[^/]/i.test(uri)) return { kind: "asset", reference: uri };
+  if (
+    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/workspaces\/[^/]+\/(data|models)\/[^/]+\/versions\/[^/]+$/i.test(
+      uri,
+    )
+  )
+    return { kind: "asset", reference: uri };
   if (/^https?:\/\/[^/]+\/./i.test(uri)) return { kind: "blobUrl", url: uri };
   return (
     `'${uri}' is not a storage URI: use azureml://datastores/<datastore>/paths/<path>, ` +

@@ -16,6 +16,11 @@ import { classicWebServiceProvider } from "../../components/classicWebService/pr
 import { trainedModelProvider } from "../../components/retrain/provider";
 import { localContainersProvider } from "../../components/storage/provider";
 import { webServiceProvider } from "../../components/webService/provider";
+import { assetProvider } from "../../components/v2Asset/provider";
+import { onlineEndpointProvider } from "../../components/v2Endpoint/provider";
+import { mlTrainedModelProvider } from "../../components/v2Retrain/provider";
+import { servedModelProvider } from "../../components/v2Rollout/provider";
+import { localMlWorkspaceProvider } from "../../components/v2Workspace/provider";
 
 /** Each provider, with built-in modules its code is known to reach (SAS minting, hashing). */
 const providers: Record<string, [pulumi.dynamic.ResourceProvider, string[]]> = {
@@ -24,6 +29,11 @@ const providers: Record<string, [pulumi.dynamic.ResourceProvider, string[]]> = {
   ClassicWebService: [classicWebServiceProvider, ["crypto"]],
   ClassicEndpoint: [classicEndpointProvider, ["crypto"]],
   LocalContainers: [localContainersProvider, ["crypto"]],
+  MlWorkspace: [localMlWorkspaceProvider, []],
+  "CodeAsset/DataAsset/EnvironmentAsset": [assetProvider, ["crypto", "fs/promises"]],
+  OnlineEndpoint: [onlineEndpointProvider, []],
+  MlTrainedModel: [mlTrainedModelProvider, ["crypto", "fs/promises"]],
+  ServedModel: [servedModelProvider, ["crypto", "fs/promises"]],
 };
 
 /** What {@link builtinMembers} found in a serialized text. */

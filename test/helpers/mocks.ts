@@ -93,6 +93,50 @@ function computed(
         accountName: "devstoreaccount1",
         blobEndpoint: "http://127.0.0.1:10000/devstoreaccount1",
       };
+    case "pulumi-nodejs:dynamic/azureml:MlWorkspace":
+      return {
+        workspaceArmId: `/subscriptions/${i.target?.subscriptionId}/resourceGroups/${i.target?.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${i.target?.workspace}`,
+        workspaceGuid: "guid",
+        datastoreContainer: "azureml-blobstore-guid",
+      };
+    case "pulumi-nodejs:dynamic/azureml:CodeAsset":
+    case "pulumi-nodejs:dynamic/azureml:DataAsset":
+    case "pulumi-nodejs:dynamic/azureml:EnvironmentAsset": {
+      const collection = { code: "codes", data: "data", environment: "environments" }[
+        i.kind as "code" | "data" | "environment"
+      ];
+      return {
+        contentSha256: "c".repeat(64),
+        version: "sha256-cccccccccccccccc",
+        assetId: `/ws/${collection}/${i.name}/versions/sha256-cccccccccccccccc`,
+        reused: false,
+      };
+    }
+    case "pulumi-nodejs:dynamic/azureml:OnlineEndpoint":
+      return {
+        endpointArmId: `/ws/onlineEndpoints/${i.name}`,
+        scoringUri: `${i.target?.endpoint}/inference/${i.name}/score`,
+        primaryKey: `ek-${i.name}`,
+      };
+    case "pulumi-nodejs:dynamic/azureml:MlTrainedModel":
+      return {
+        trainingKey: "k".repeat(16),
+        modelId: `/ws/models/${i.modelName}/versions/${i.version}`,
+        modelUri: "azureml://datastores/workspaceblobstore/paths/models/x/",
+        metrics: { AUC: 0.9 },
+        jobName: `${i.modelName}-job`,
+        reused: false,
+        trainedAt: "2026-11-27T00:00:00Z",
+        gateSummary: "AUC 0.9 >= min 0.8",
+      };
+    case "pulumi-nodejs:dynamic/azureml:ServedModel":
+      return {
+        liveDeployment: `v-${i.modelVersion}`,
+        deployments: [`v-${i.modelVersion}`],
+        traffic: { [`v-${i.modelVersion}`]: 100 },
+      };
+    case "azure-native:machinelearningservices:Workspace":
+      return { workspaceId: "0f0f0f0f-guid" };
     case "azure-native:storage:StorageAccount":
       return {
         name: i.accountName ?? `${name}acct`,

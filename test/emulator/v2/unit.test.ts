@@ -76,6 +76,10 @@ describe("emulator v2 surface: pure parts", function () {
       ],
       ["azureml:census:1", { kind: "asset", reference: "azureml:census:1" }],
       [
+        `${PREFIX}/data/census/versions/1`,
+        { kind: "asset", reference: `${PREFIX}/data/census/versions/1` },
+      ],
+      [
         "http://127.0.0.1:10000/devstoreaccount1/c/p",
         { kind: "blobUrl", url: "http://127.0.0.1:10000/devstoreaccount1/c/p" },
       ],

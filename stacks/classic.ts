@@ -1,0 +1,278 @@
+/**
+ * The classic stack (Azure ML Studio (classic)): keeps the model served by a predictive web
+ * service, and by its classic endpoints, in step with the model version declared in the stack
+ * config.
+ *
+ *   ModelStorage ─► TrainingService ─► TrainedModel ─► PredictiveService
+ *                                          └──────────► ClassicWebService ─► ClassicEndpoint[]
+ *
+ * `local` runs on Azurite and the project's emulator; `azure` on Azure with the same code.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { azuriteConnectionString } from "../clients/azurite";
+import { readEmulatorCredentials, type ModelConfig, type StackConfig } from "../config";
+import {
+  ClassicEndpoint,
+  ClassicWebService,
+  loadDefinition,
+  ModelStorage,
+  PredictiveService,
+  TrainedModel,
+  trainedModelAssetName,
+  TrainingService,
+  trainingShape,
+  type ServingTarget,
+} from "../components";
+
+/**
+ * Declares the classic stack's resources; returns its outputs.
+ * @param config - the validated stack config
+ * @param raw - the stack's config (for the workspace token secret)
+ */
+export function classicStack(config: StackConfig, raw: pulumi.Config) {
+  // ---- Target: where the services live and how to authenticate -------------------------------
+  interface Target {
+    armEndpoint: string;
+    /** Static ARM token (emulator); undefined on Azure, where the providers use Entra ID. */
+    armToken?: pulumi.Output<string>;
+    managementEndpoint: string;
+    workspaceToken?: pulumi.Output<string>;
+    subscriptionId: string;
+    resourceGroup: string;
+    location: string;
+    workspaceId: string;
+    commitmentPlanId?: string;
+    storage: ModelStorage;
+  }
+
+  function localTarget(): Target {
+    const local = config.local!;
+    const credentials = readEmulatorCredentials(local.emulatorLocation);
+    return {
+      armEndpoint: local.emulatorUrl,
+      armToken: pulumi.secret(credentials.armToken),
+      managementEndpoint: local.emulatorUrl,
+      workspaceToken: pulumi.secret(credentials.workspaceToken),
+      subscriptionId: "00000000-0000-0000-0000-000000000000",
+      resourceGroup: "local",
+      location: "local",
+      workspaceId: local.workspaceId,
+      storage: new ModelStorage("storage", {
+        target: "local",
+        connectionString: pulumi.secret(azuriteConnectionString(local.azuriteBlobEndpoint)),
+      }),
+    };
+  }
+
+  function azureTarget(): Target {
+    const azure = config.azure!;
+    return {
+      armEndpoint: azure.armEndpoint,
+      managementEndpoint: azure.managementEndpoint,
+      workspaceToken: raw.getSecret("workspaceToken"),
+      subscriptionId: azure.subscriptionId,
+      resourceGroup: azure.resourceGroup,
+      location: azure.location,
+      // Required by the config for the classic platform.
+      workspaceId: azure.workspaceId!,
+      commitmentPlanId: azure.commitmentPlanId,
+      storage: new ModelStorage("storage", {
+        target: "azure",
+        resourceGroupName: azure.resourceGroup,
+        location: azure.location,
+        accountName: azure.storageAccountName,
+      }),
+    };
+  }
+
+  const target = config.target === "local" ? localTarget() : azureTarget();
+  const { storage } = target;
+
+  // ---- Services ---------------------------------------------------------------------------------
+  const trainingDefinition = loadDefinition(config.services.trainingDefinition);
+  const shape = trainingShape(trainingDefinition);
+  const predictiveDefinition = loadDefinition(config.services.predictiveDefinition);
+  const assetName = trainedModelAssetName(predictiveDefinition);
+  /** How the gate scores new data through what is served now (champion/challenger). */
+  const labels = shape.inputColumns.filter((c) => !predictiveDefinition.inputColumns.includes(c));
+  const scoring = {
+    inputPort: predictiveDefinition.inputPort,
+    inputColumns: predictiveDefinition.inputColumns,
+    ...(labels.length === 1 ? { labelColumn: labels[0] } : {}),
+  };
+
+  const common = {
+    endpoint: target.armEndpoint,
+    subscriptionId: target.subscriptionId,
+    resourceGroup: target.resourceGroup,
+    location: target.location,
+    ...(target.armToken ? { token: target.armToken } : {}),
+    storageAccount: { name: storage.accountName, key: storage.accountKey },
+    workspaceId: target.workspaceId,
+    ...(target.commitmentPlanId ? { commitmentPlanId: target.commitmentPlanId } : {}),
+  };
+
+  const training = new TrainingService("training", {
+    ...common,
+    name: config.services.trainingName,
+    definition: trainingDefinition.properties,
+  });
+
+  /** Declares a TrainedModel for a version of the model, served by `serving`. */
+  function declareModel(
+    name: string,
+    model: Pick<ModelConfig, "version" | "data" | "parameters">,
+    serving: ServingTarget,
+    servingToken: pulumi.Output<string> | undefined,
+  ): TrainedModel {
+    return new TrainedModel(name, {
+      version: model.version,
+      data: model.data,
+      parameters: model.parameters,
+      gate: config.model.gate,
+      retain: config.model.retain,
+      deadlineMinutes: config.model.deadlineMinutes,
+      training: {
+        executionUrl: training.executionUrl,
+        apiKey: training.primaryKey,
+        inputPort: shape.inputPort,
+        modelOutput: shape.modelOutput,
+        evaluationOutput: shape.evaluationOutput,
+        ...(shape.transformOutputs.length > 0 ? { transformOutputs: shape.transformOutputs } : {}),
+        inputColumns: shape.inputColumns,
+      },
+      store: {
+        connectionString: storage.connectionString,
+        dataContainer: storage.dataContainer,
+        modelContainer: storage.modelContainer,
+      },
+      serving,
+      ...(servingToken ? { servingToken } : {}),
+    });
+  }
+
+  const model = declareModel(
+    "model",
+    config.model,
+    {
+      kind: "arm",
+      endpoint: target.armEndpoint,
+      subscriptionId: target.subscriptionId,
+      resourceGroup: target.resourceGroup,
+      name: config.services.predictiveName,
+      assetName,
+      ...scoring,
+    },
+    target.armToken,
+  );
+
+  const predictive = new PredictiveService("predictive", {
+    ...common,
+    name: config.services.predictiveName,
+    definition: predictiveDefinition.properties,
+    trainedModelUri: model.model.apply((m) => m!.uri),
+    trainedModelAssetName: assetName,
+  });
+
+  // ---- Classic endpoints: one per consumer, each may pin its own model ------------------------
+  const modelRef = (m: TrainedModel) =>
+    m.model.apply((l) => ({
+      baseLocation: l!.baseLocation,
+      relativeLocation: l!.relativeLocation,
+    }));
+
+  const endpointOutputs: Record<
+    string,
+    pulumi.Output<{ apiLocation: string; version: string }>
+  > = {};
+  if (config.endpoints.length > 0) {
+    const workspaceToken = target.workspaceToken!;
+    const classic = new ClassicWebService("classic", {
+      mode: config.target === "local" ? "publish" : "reference",
+      endpoint: target.managementEndpoint,
+      workspaceId: target.workspaceId,
+      webServiceId: config.services.classicWebServiceId,
+      token: workspaceToken,
+      ...(config.target === "local"
+        ? {
+            name: `${config.services.predictiveName} (classic)`,
+            definition: predictiveDefinition.properties,
+            trainedModel: modelRef(model),
+            resourceName: assetName,
+            storageConnectionString: storage.connectionString,
+          }
+        : {}),
+    });
+    const pinned = new Map<string, TrainedModel>();
+    for (const endpoint of config.endpoints) {
+      let served = model;
+      let version = config.model.version;
+      if (endpoint.model) {
+        const pin = { parameters: config.model.parameters, ...endpoint.model };
+        const pinKey = `${pin.version}|${pin.data}|${JSON.stringify(pin.parameters)}`;
+        if (!pinned.has(pinKey)) {
+          pinned.set(
+            pinKey,
+            declareModel(
+              `model-${pin.version}`,
+              pin,
+              {
+                kind: "classic",
+                endpoint: target.managementEndpoint,
+                workspaceId: target.workspaceId,
+                webServiceId: config.services.classicWebServiceId,
+                endpointName: endpoint.name,
+                resourceName: assetName,
+                ...scoring,
+              },
+              workspaceToken,
+            ),
+          );
+        }
+        served = pinned.get(pinKey)!;
+        version = pin.version;
+      }
+      const resource = new ClassicEndpoint(`endpoint-${endpoint.name}`, {
+        endpoint: target.managementEndpoint,
+        workspaceId: target.workspaceId,
+        webServiceId: classic.webServiceId,
+        token: workspaceToken,
+        name: endpoint.name,
+        ...(endpoint.description ? { description: endpoint.description } : {}),
+        ...(endpoint.throttleLevel ? { throttleLevel: endpoint.throttleLevel } : {}),
+        ...(endpoint.maxConcurrentCalls ? { maxConcurrentCalls: endpoint.maxConcurrentCalls } : {}),
+        resourceName: assetName,
+        trainedModel: modelRef(served),
+        storageConnectionString: storage.connectionString,
+      });
+      endpointOutputs[endpoint.name] = pulumi.output({
+        apiLocation: resource.apiLocation,
+        version,
+      });
+    }
+  }
+
+  // ---- Stack outputs ------------------------------------------------------------------------------
+  return {
+    /** The version the predictive service serves. */
+    servedVersion: model.version,
+    /** The served model's evaluation metrics (Evaluate Model captions). */
+    metrics: model.metrics,
+    /** Whether this version's model was reused (rollback) rather than trained. */
+    reused: model.reused,
+    /** The BES job that trained the served model. */
+    trainingJobId: model.jobId,
+    /** The promotion gate's verdict for the served model. */
+    gate: model.gateSummary,
+    /** Execution URL of the predictive service (RRS `/execute`, BES `/jobs`). */
+    predictiveUrl: predictive.executionUrl,
+    /** Primary key of the predictive service, for RRS/BES calls (secret). */
+    predictiveKey: predictive.primaryKey,
+    /** Classic endpoints: execution URL and served version. */
+    endpoints: endpointOutputs,
+    /** Full URL of the served model with a read SAS (secret). */
+    modelLocation: pulumi.secret(
+      pulumi.all([model.model, model.modelSasToken]).apply(([m, sas]) => `${m!.uri}${sas}`),
+    ),
+  };
+}
