@@ -497,7 +497,7 @@ const REQUEST_ROWS = 256;
 const LOAD_CLIENT = path.join(__dirname, "execution", `loadClient${path.extname(__filename)}`);
 
 /** A load run: the client's figures plus the server's (this process) during the window. */
-interface LoadSample extends LoadResult {
+export interface LoadSample extends LoadResult {
   /** CPU of this process (the emulator) during the window, ms. */
   readonly serverCpuMs: number;
   /** Event-loop utilization of this process's main thread (the emulator's) during the window. */
@@ -514,7 +514,7 @@ interface LoadSample extends LoadResult {
  * @param config - what to send
  * @param window - window hooks (the access-log collection)
  */
-function runLoad(
+export function runLoad(
   config: LoadConfig,
   window: { open(): void; close(): number[] },
 ): Promise<LoadSample> {

@@ -3,7 +3,7 @@
  * (items 8 and 9), and writes `bench/RESULTS.md` (a table: goal, measured ratio, met or not) and
  * `bench/results.json` (the raw numbers).
  *
- * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs,evaluate,python-script]
+ * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs,evaluate,python-script,v2bump,router]
  * [--size 1GiB] [--rounds 3] [--out bench]`. Generated files go to a temporary directory that is
  * removed at the end; Azurite, the emulator and provider hosts are started and stopped here, on
  * loopback only. Benchmarks are not part of `npm test`.
@@ -34,6 +34,8 @@ const ITEMS = [
   "rrs",
   "evaluate",
   "python-script",
+  "v2bump",
+  "router",
 ] as const;
 type ItemName = (typeof ITEMS)[number];
 
@@ -50,6 +52,8 @@ const ITEM_NUMBER: Record<ItemName, number> = {
   rrs: 9,
   evaluate: 10,
   "python-script": 11,
+  v2bump: 12,
+  router: 13,
 };
 
 /** The items that use the big file (`--size`). */
@@ -116,6 +120,10 @@ async function runItem(name: ItemName, ctx: BenchContext): Promise<ItemResult[]>
       return (await import("./execution")).benchBes(ctx);
     case "rrs":
       return (await import("./execution")).benchRrs(ctx);
+    case "v2bump":
+      return (await import("./v2")).benchV2Bump(ctx);
+    case "router":
+      return (await import("./v2")).benchRouter(ctx);
     case "evaluate":
       return (await import("./evaluate")).benchEvaluate(ctx);
     case "python-script":

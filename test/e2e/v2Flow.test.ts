@@ -358,6 +358,22 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     expect(await deployments()).to.deep.equal([DEPLOYMENT.december, DEPLOYMENT.october].sort());
   });
 
+  it("no key or token is in the provider host's output, the emulator's log, or the state file", async function () {
+    const keys = await ml.post<{ primaryKey: string; secondaryKey: string }>(
+      `/onlineEndpoints/${ENDPOINT}/listKeys`,
+    );
+    const secrets = [stack.emulator.credentials.armToken, keys.primaryKey, keys.secondaryKey];
+    const state = fs.readFileSync(stack.stateFile, "utf8");
+    expect(state, "the state holds the scoring key, encrypted").to.contain("ciphertext");
+    for (const [where, text] of [
+      ["the provider host's output", stack.host.output.join("\n")],
+      ["the emulator's log", stack.emulator.output.join("\n")],
+      ["the state file", state],
+    ] as const)
+      for (const secret of secrets)
+        expect(text.includes(secret), `a secret in ${where}`).to.equal(false);
+  });
+
   it("7. destroy deletes everything", async function () {
     const result = await engine.destroy();
     expect(result.error, result.error?.message).to.equal(undefined);
