@@ -1,5 +1,5 @@
 import { credentialFor } from "../../clients/http";
-import { MlClient, type MlWorkspaceRef } from "../../clients/v2";
+import { MlClient, workspaceId, type MlWorkspaceRef } from "../../clients/v2";
 import type { FieldFailure } from "./checks";
 import { limitFailures, requiredStrings } from "./checks";
 import { mlName } from "./limits";
@@ -64,4 +64,12 @@ export function targetKey(target: Partial<MlTarget> | undefined): string {
   return [target?.endpoint, target?.subscriptionId, target?.resourceGroup, target?.workspace]
     .map((v) => String(v ?? "").toLowerCase())
     .join("|");
+}
+
+/**
+ * The ARM id of a path under the target's workspace (`/models/census/versions/3`): known from the
+ * inputs, so `check` can put it in them and a preview shows it to dependents.
+ */
+export function armIdOf(target: MlTarget, path: string): string {
+  return `${workspaceId(target)}${path}`;
 }

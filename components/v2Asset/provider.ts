@@ -24,7 +24,7 @@ import { uploadFileSurvivingLostBlocks } from "../../clients/uploadRetry";
 import { compareHeader, HashCache, readCsvHeader, resolveDataPath } from "../retrain/dataFile";
 import { hasDataRow } from "../retrain/inputChecks";
 import type { FieldFailure } from "../shared/checks";
-import { mlClient } from "../shared/mlTarget";
+import { armIdOf, mlClient, type MlTarget } from "../shared/mlTarget";
 import { progress } from "../shared/progress";
 import { redactingProvider } from "../shared/redaction";
 import { compactResults } from "../shared/results";
@@ -240,7 +240,7 @@ async function register(inputs: AssetInputs): Promise<AssetOutputs> {
     return {
       ...withHash,
       version,
-      assetId: existing.id,
+      assetId: armIdOf(inputs.target, resourcePath),
       ...((existing.properties.codeUri ?? existing.properties.dataUri)
         ? { uri: existing.properties.codeUri ?? existing.properties.dataUri }
         : {}),
@@ -259,7 +259,7 @@ async function register(inputs: AssetInputs): Promise<AssetOutputs> {
   return {
     ...withHash,
     version,
-    assetId: created.id,
+    assetId: armIdOf(inputs.target, resourcePath),
     ...((created.properties.codeUri ?? created.properties.dataUri)
       ? { uri: created.properties.codeUri ?? created.properties.dataUri }
       : {}),
@@ -271,7 +271,22 @@ const methods: pulumi.dynamic.ResourceProvider = {
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     const failures = checkAsset(news);
     const contentSha256 = failures.length === 0 ? await contentHash(news, failures) : undefined;
-    return { inputs: { ...news, ...(contentSha256 ? { contentSha256 } : {}) }, failures };
+    // What the version will be called is known from the content: a preview shows it downstream.
+    const known =
+      contentSha256 && !containsUnknown(news.target) && typeof news.name === "string"
+        ? (() => {
+            const version = assetVersion(contentSha256);
+            const kind = news.kind as AssetInputs["kind"];
+            return {
+              version,
+              assetId: armIdOf(news.target as MlTarget, versionPath(kind, news.name, version)),
+            };
+          })()
+        : {};
+    return {
+      inputs: { ...news, ...(contentSha256 ? { contentSha256 } : {}), ...known },
+      failures,
+    };
   },
 
   async diff(_id: string, olds: AssetOutputs, news: AssetInputs) {

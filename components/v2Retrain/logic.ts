@@ -5,7 +5,13 @@
 import { createHash } from "node:crypto";
 import { limitFailures, requiredStrings, type FieldFailure } from "../shared/checks";
 import { deadlineMinutes as deadlineLimit, LIMITS, mlName, modelVersion } from "../shared/limits";
-import { checkTarget, targetKey, type MlDatastore } from "../shared/mlTarget";
+import {
+  armIdOf,
+  checkTarget,
+  targetKey,
+  type MlDatastore,
+  type MlTarget,
+} from "../shared/mlTarget";
 import { canonicalJson, containsUnknown, differs } from "../shared/values";
 import { validateGate } from "../retrain/gate";
 import type { MlTrainedModelInputs, MlTrainedModelOutputs } from "./types";
@@ -73,7 +79,32 @@ export function checkMlTrainedModel(news: Readonly<Record<string, unknown>>): {
     failures.push(...gateFailures);
     if (gate) normalized.gate = gate;
   }
+  // What the registered version and its training key will be is known from the inputs: a preview
+  // shows them downstream (the rollout sees which model it will serve).
+  if (failures.length === 0 && !containsUnknown([news.target, news.modelName, news.version]))
+    normalized.modelId = modelIdOf(
+      news.target as MlTarget,
+      String(news.modelName),
+      String(news.version),
+    );
+  if (
+    failures.length === 0 &&
+    !containsUnknown([news.version, news.data, news.codeId, news.environmentId, news.trainScript])
+  )
+    normalized.trainingKey = trainingKey({
+      version: String(news.version),
+      data: news.data as MlTrainedModelInputs["data"],
+      codeId: String(news.codeId),
+      environmentId: String(news.environmentId),
+      trainScript: String(normalized.trainScript),
+      parameters: normalized.parameters as Record<string, string>,
+    });
   return { failures, normalized };
+}
+
+/** The ARM id of a model version. */
+export function modelIdOf(target: MlTarget, modelName: string, version: string): string {
+  return armIdOf(target, `/models/${modelName}/versions/${version}`);
 }
 
 /** What the model is trained from: a change of any of these is another model. */

@@ -25,6 +25,7 @@ import {
   jobBody,
   jobName,
   metricsOf,
+  modelIdOf,
   modelProperties,
   outputBlobPath,
   outputUri,
@@ -293,7 +294,7 @@ export async function trainOrReuse(
     return {
       ...inputs,
       trainingKey: key,
-      modelId: existing.id,
+      modelId: modelIdOf(inputs.target, inputs.modelName, inputs.version),
       modelUri: existing.properties.modelUri,
       metrics,
       jobName: existing.properties.jobName ?? "",
@@ -323,7 +324,7 @@ export async function trainOrReuse(
   const modelUri = outputUri(inputs.datastore, inputs.modelName, inputs.version, name, "model");
   // Registered either way: a refused candidate keeps its metrics, so a changed gate re-checks it
   // without training; the tag says which it is.
-  const registered = await client.put<ModelVersion>(versionPath, {
+  await client.put<ModelVersion>(versionPath, {
     properties: {
       modelUri,
       modelType: "custom_model",
@@ -338,7 +339,7 @@ export async function trainOrReuse(
   return {
     ...inputs,
     trainingKey: key,
-    modelId: registered.id,
+    modelId: modelIdOf(inputs.target, inputs.modelName, inputs.version),
     modelUri,
     metrics,
     jobName: name,

@@ -13,6 +13,7 @@
  * 5. traffic changed by hand: shown as drift after a refresh, restored by the next up;
  * 6. a job killed mid-run: the up fails; the next one trains under a new job name, and the oldest
  *    deployment beyond the kept one is deleted;
+ *    and reverting to a version whose deployment was deleted re-creates it, without a job;
  * 7. destroy: every resource deleted, the workspace gone.
  */
 import { expect } from "chai";
@@ -179,6 +180,19 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
   });
 
   it("2. a version bump on drifted data rolls out a new deployment and keeps the old one", async function () {
+    // What the pull request's preview shows: no call to the workspace, no upload, no job.
+    const preview = await engine.preview(config(NOVEMBER));
+    expect(preview.error, preview.error?.message).to.equal(undefined);
+    expect(stepsOf(preview)).to.deep.equal([
+      "code:same",
+      "data:replace",
+      "endpoint:same",
+      "environment:same",
+      "ml-workspace:same",
+      "model:replace",
+      "served:update",
+    ]);
+    expect(Object.keys(await jobs())).to.have.length(1);
     const before = stack.host.output.length;
     const result = succeed(await engine.up(config(NOVEMBER)));
     expect(opsOf(result)).to.deep.equal({
@@ -356,6 +370,35 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     // Keep one earlier deployment: October stays, November (the oldest) is deleted.
     expect(result.outputs.deployments).to.deep.equal([DEPLOYMENT.december, DEPLOYMENT.october]);
     expect(await deployments()).to.deep.equal([DEPLOYMENT.december, DEPLOYMENT.october].sort());
+  });
+
+  it("6b. reverting to a version whose deployment was deleted re-creates it from the registered model, without a job", async function () {
+    const jobsBefore = await jobs();
+    const before = stack.host.output.length;
+    const result = succeed(await engine.up(config(NOVEMBER)));
+    // Scenario 6 trained on November's data already: the data asset is the same.
+    expect(stepsOf(result)).to.deep.equal([
+      "code:same",
+      "data:same",
+      "endpoint:same",
+      "environment:same",
+      "ml-workspace:same",
+      "model:replace",
+      "served:update",
+      "model:delete-replaced",
+    ]);
+    expect(result.outputs).to.deep.include({
+      servedVersion: NOVEMBER.version,
+      reused: true,
+      liveDeployment: DEPLOYMENT.november,
+      deployments: [DEPLOYMENT.november, DEPLOYMENT.december],
+    });
+    expect(await jobs()).to.deep.equal(jobsBefore);
+    expect(stack.host.output.slice(before).join("\n")).to.contain(
+      `creating deployment ${DEPLOYMENT.november} for model version ${NOVEMBER.version}`,
+    );
+    expect(await deployments()).to.deep.equal([DEPLOYMENT.december, DEPLOYMENT.november].sort());
+    expect((await endpoint()).properties.traffic).to.deep.equal({ [DEPLOYMENT.november]: 100 });
   });
 
   it("no key or token is in the provider host's output, the emulator's log, or the state file", async function () {

@@ -290,6 +290,16 @@ describe("v2 components: pure logic", function () {
       });
     });
 
+    it("puts the model's id and training key in the checked inputs, for previews", function () {
+      const { failures, normalized } = checkMlTrainedModel({ ...inputs });
+      expect(failures).to.deep.equal([]);
+      expect(normalized).to.deep.include({
+        modelId:
+          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ml/models/census/versions/2026-11-27.1",
+        trainingKey: trainingKey(inputs),
+      });
+    });
+
     it("replaces on what the model is trained from, updates on the gate", function () {
       const olds = {
         ...inputs,
