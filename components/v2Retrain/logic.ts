@@ -200,7 +200,14 @@ export function jobBody(
       displayName: `${inputs.modelName} ${inputs.version}`,
       codeId: inputs.codeId,
       environmentId: inputs.environmentId,
-      ...(inputs.compute ? { computeId: inputs.compute } : {}),
+      // A cluster's name, or its ARM id; none: serverless on Azure.
+      ...(inputs.compute
+        ? {
+            computeId: inputs.compute.startsWith("/")
+              ? inputs.compute
+              : armIdOf(inputs.target, `/computes/${inputs.compute}`),
+          }
+        : {}),
       command: trainCommand(inputs.trainScript, inputs.parameters),
       inputs: {
         data: { jobInputType: "uri_file", uri: inputs.data.assetId, mode: "Download" },

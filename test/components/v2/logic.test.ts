@@ -236,7 +236,8 @@ describe("v2 components: pure logic", function () {
       };
       expect(body.properties).to.deep.include({
         jobType: "Command",
-        computeId: "cpu-cluster",
+        computeId:
+          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ml/computes/cpu-cluster",
         limits: { jobLimitsType: "Command", timeout: "PT90M" },
         inputs: {
           data: { jobInputType: "uri_file", uri: "/x/data/d/versions/1", mode: "Download" },
