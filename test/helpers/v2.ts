@@ -12,6 +12,7 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { V2_API_VERSION, type V2OperationStatus, type V2Resource } from "../../contract/v2";
 import { azuriteConnectionString, uniqueName } from "./env";
 import { httpRequest, type TestEmulator, type TestResponse } from "./emulator";
+import { PYTHON } from "./interpreters";
 
 /** The project's sample v2 code (train.py, score.py). */
 export const CENSUS_V2_SOURCE = path.join(
@@ -28,26 +29,22 @@ export const CENSUS_NOVEMBER = path.join(__dirname, "..", "..", "data", "census-
 /** October's census CSV. */
 export const CENSUS_OCTOBER = path.join(__dirname, "..", "..", "data", "census-2026-10.csv");
 
-let python: string | undefined;
+let checked: string | undefined;
 
 /**
- * A Python 3 that imports scikit-learn and pandas: `AZUREML_EMULATOR_PYTHON`, then `python3` on
- * PATH, then Debian's `/usr/bin/python3`. Throws with the fix when there is none (CI installs
- * Debian's python3-sklearn and python3-pandas: see `.ci/run`).
+ * The tests' Python (`test/helpers/interpreters.ts`: Debian's, which `.ci/run` installs with
+ * scikit-learn and pandas), checked once: it must import both, or the test fails saying how to
+ * get them.
  */
 export function sklearnPython(): string {
-  if (python) return python;
-  const candidates = [process.env.AZUREML_EMULATOR_PYTHON, "python3", "/usr/bin/python3"].filter(
-    (c): c is string => c !== undefined && c !== "",
-  );
-  for (const candidate of candidates) {
-    const probe = spawnSync(candidate, ["-c", "import sklearn, pandas"], { encoding: "utf8" });
-    if (probe.status === 0) return (python = candidate);
-  }
-  throw new Error(
-    `no Python with scikit-learn and pandas among ${candidates.join(", ")}: ` +
-      "apt-get install python3-sklearn python3-pandas (or set AZUREML_EMULATOR_PYTHON)",
-  );
+  if (checked) return checked;
+  const probe = spawnSync(PYTHON, ["-c", "import sklearn, pandas"], { encoding: "utf8" });
+  if (probe.status !== 0)
+    throw new Error(
+      `${PYTHON} cannot import scikit-learn and pandas: apt-get install python3-sklearn python3-pandas ` +
+        "(or point AZUREML_TEST_PYTHON at a Python that has them)",
+    );
+  return (checked = PYTHON);
 }
 
 /** A workspace's coordinates and ARM path. */
