@@ -41,7 +41,7 @@ import { parseEvaluationCsv } from "../components/retrain/metrics";
 import type { EmulatorOptions, LogLevel } from "../emulator/config";
 import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteHandle } from "../scripts/azurite";
-import { PROJECT_DIR } from "../test/e2e/harness/providerHost";
+import { PROJECT_DIR } from "../harness/providerHost";
 import { loadServiceDefinition } from "../test/helpers/emulator";
 import type { LoadConfig, LoadResult } from "./execution/loadClient";
 import type { ParseMessage } from "./execution/parseWorker";

@@ -23,8 +23,8 @@ import { ClassicManagementClient } from "../../clients/classic";
 import { blobService } from "../../clients/storage";
 import { generateCensusRows } from "../../data/generate";
 import { AZURITE_KEY } from "../../scripts/azurite";
-import type { EmulatorProcess } from "../e2e/harness/emulatorProcess";
-import { opsOf, type MiniEngine, type RunResult } from "../e2e/harness/engine";
+import type { EmulatorProcess } from "../../harness/emulatorProcess";
+import { opsOf, type EngineDouble, type RunResult } from "../../harness/engine";
 import {
   OutputCursor,
   localConfig,
@@ -35,9 +35,9 @@ import {
   startLocalStack,
   writeCensusCsv,
   type LocalStack,
-} from "../e2e/harness/localStack";
-import type { ProviderHost } from "../e2e/harness/providerHost";
-import { azuriteConnectionString } from "../helpers/env";
+} from "../../harness/localStack";
+import type { ProviderHost } from "../../harness/providerHost";
+import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
 import { recordFault, recordSecretsScan } from "./summary";
 
 describe("reliability end to end: injected faults, then a secrets scan", function () {
@@ -46,7 +46,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
   let stack: LocalStack;
   let emulator: EmulatorProcess;
   let host: ProviderHost;
-  let engine: MiniEngine;
+  let engine: EngineDouble;
   let files: Record<string, string>;
   let recordFile: string;
   /** Every error message an operation returned (scanned for secrets at the end). */
@@ -120,6 +120,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     recordFile = path.join(work, "recorded-secrets.tsv");
     stack = await startLocalStack(work, {
       passphrase: "reliability passphrase",
+      azuriteBlobEndpoint: azuriteBlobEndpoint(),
       emulatorArgs: ["--log-level", "debug"],
       hostEnv: {
         AZUREML_RETRAIN_LOG: "",
@@ -133,14 +134,23 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
   });
 
   after(async () => {
-    // A failed scenario may leave resources: destroy them (faults off), so that the containers
-    // this stack shares with other suites' Azurite are gone.
-    if (engine?.state.some((r) => r.custom)) {
-      await faults().catch(() => undefined);
-      await engine.destroy().catch(() => undefined);
+    try {
+      // A failed scenario may leave resources: destroy them (faults off), so that the containers
+      // this stack shares with other suites' Azurite are gone. A destroy that fails here fails
+      // the suite: it would leave containers behind for the other suites.
+      if (engine?.state.some((r) => r.custom)) {
+        await faults();
+        const destroyed = await engine.destroy();
+        if (destroyed.error) {
+          throw new Error(`cleanup destroy failed: ${destroyed.error.message}`, {
+            cause: destroyed.error,
+          });
+        }
+      }
+    } finally {
+      await stack?.stop();
+      if (work) fs.rmSync(work, { recursive: true, force: true });
     }
-    await stack?.stop();
-    if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it("0. a baseline up serves v1", async () => {
@@ -295,7 +305,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     expect(opsOf(next).predictive).to.equal("update");
     // The model the failed run trained stays; its predecessor (kept by the failed run) goes.
     expect(next.steps.filter((step) => step.name === "model").map((step) => step.op)).to.deep.equal(
-      ["same", "delete"],
+      ["same", "delete-replaced"],
     );
     expect(
       hostLines.take().some((l) => /submitted BES job/.test(l)),
