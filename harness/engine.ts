@@ -578,8 +578,10 @@ class Deployment {
             : {};
         const op: StepOp = step.kind === "create" ? "create" : "replace";
         if (this.preview || !next.custom) {
-          // A dynamic provider does not preview: the inputs are the outputs (rule 1).
+          // A dynamic provider does not preview: the inputs are the outputs (rule 1). The old
+          // half of a replacement is marked pending deletion in a preview too.
           next.outputs = next.custom ? { ...next.inputs } : {};
+          if (step.kind === "create-replacement" && step.pendingDelete) step.old.delete = true;
           if (!this.preview) {
             await this.sm.begin(next, "creating");
             await this.sm.endCreate(next, old, true);
