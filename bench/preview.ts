@@ -158,6 +158,8 @@ export async function benchPreview(ctx: BenchContext): Promise<ItemResult[]> {
     interface HostRun {
       busyMs: number;
       sumMs: number;
+      /** The first call's time: it loads the providers in the new host. */
+      firstCallMs: number;
       hostCpuMs: number;
       engineCpuMs: number;
       checks: number;
@@ -184,6 +186,10 @@ export async function benchPreview(ctx: BenchContext): Promise<ItemResult[]> {
         const network = bench.probe.summary();
         hostRuns.push({
           busyMs: busyTime(calls),
+          firstCallMs: calls.length
+            ? calls.reduce((a, c) => (c.start < a.start ? c : a)).end -
+              calls.reduce((a, c) => (c.start < a.start ? c : a)).start
+            : 0,
           sumMs: calls.reduce((sum, c) => sum + (c.end - c.start), 0),
           hostCpuMs: cpuTimeMs(bench.host.process.pid!) - hostCpu0,
           engineCpuMs: (engineCpu.user + engineCpu.system) / 1000,
@@ -235,7 +241,7 @@ export async function benchPreview(ctx: BenchContext): Promise<ItemResult[]> {
         ratio: busy / 200,
         measured: `${times(busy / 200)} the budget: ${busy.toFixed(0)} ms with a Check or Diff in flight (per preview ${range(hostRuns.map((r) => r.busyMs))} ms; host CPU ${median(hostRuns.map((r) => r.hostCpuMs)).toFixed(0)} ms, engine-side CPU ${median(hostRuns.map((r) => r.engineCpuMs)).toFixed(0)} ms); network calls: ${hostNetwork}; changes: ${hostRuns[0].changed.length}`,
         met: busy < 200 && hostNetwork === 0 && changed.length === 0,
-        notes: `Real program run: ${shape}; EngineDouble.preview ${ctx.rounds}×, each on a fresh provider host. Time = union of the Check/Diff gRPC call intervals seen by the engine, median. Missed because of the transport, not the providers' work (3a): every Check and Diff carries the provider's serialized code (\`__provider\`, up to ${(providerKb / 1000).toFixed(0)} kB for TrainedModel) in both olds and news, and the host sends it back in every Check answer, so a preview moves ~${((providerKb * 4 * (ENDPOINTS + 1)) / 1e6).toFixed(0)} MB of Struct protobuf encoded and decoded by google-protobuf in JavaScript on both sides (the engine double's engine side is JavaScript; the real engine is Go, so only the host's share, the CPU figure above, carries over). Network calls: the host process's outgoing HTTP requests and TCP connections during the previews (diagnostics_channel probe preloaded with NODE_OPTIONS).`,
+        notes: `Real program run: ${shape}; EngineDouble.preview ${ctx.rounds}×, each on a fresh provider host. Time = union of the Check/Diff gRPC call intervals seen by the engine, median; the engine double, like the engine's step generator, makes them one at a time, so it is their sum (${hostRuns[0].checks + hostRuns[0].diffs} calls). The first call of each preview loads the providers in the new host (the shim's loader requires the cached bundle): ${median(hostRuns.map((r) => r.firstCallMs)).toFixed(0)} ms, median. \`__provider\` in each call: ${(providerKb / 1000).toFixed(1)} kB at most (the shim; the provider's code by value was up to 172 kB before, bench row 12a). ${busy < 200 ? "" : "Missed: the calls are made one at a time through gRPC, each an encode and decode of Struct protobuf by google-protobuf in JavaScript on both sides (the engine double's side is JavaScript; the real engine is Go, so only the host's share, the CPU figure above, carries over), on a machine shared with other work. "}Network calls: the host process's outgoing HTTP requests and TCP connections during the previews (diagnostics_channel probe preloaded with NODE_OPTIONS).`,
         raw: { upMs, resources, hostRuns },
       },
     ];

@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: runs the benchmarks of issue 6 (items 1 to 7) and the emulator's of issue 2
- * (items 8 and 9), and writes `bench/RESULTS.md` (a table: goal, measured ratio, met or not) and
+ * `npm run bench`: runs the benchmarks of issue 6 (items 1 to 7), the emulator's of issue 2
+ * (items 8 and 9), the others named by their rows (10 and 11), and the state's of issue 10
+ * (item 12), and writes `bench/RESULTS.md` (a table: goal, measured ratio, met or not) and
  * `bench/results.json` (the raw numbers).
  *
- * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs,evaluate,python-script]
+ * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs,evaluate,python-script,state]
  * [--size 1GiB] [--rounds 3] [--out bench]`. Generated files go to a temporary directory that is
  * removed at the end; Azurite, the emulator and provider hosts are started and stopped here, on
  * loopback only. Benchmarks are not part of `npm test`.
@@ -34,6 +35,7 @@ const ITEMS = [
   "rrs",
   "evaluate",
   "python-script",
+  "state",
 ] as const;
 type ItemName = (typeof ITEMS)[number];
 
@@ -50,6 +52,7 @@ const ITEM_NUMBER: Record<ItemName, number> = {
   rrs: 9,
   evaluate: 10,
   "python-script": 11,
+  state: 12,
 };
 
 /** The items that use the big file (`--size`). */
@@ -120,6 +123,8 @@ async function runItem(name: ItemName, ctx: BenchContext): Promise<ItemResult[]>
       return (await import("./evaluate")).benchEvaluate(ctx);
     case "python-script":
       return (await import("./scriptModules")).benchPythonScript(ctx);
+    case "state":
+      return (await import("./state")).benchState(ctx);
   }
 }
 
@@ -222,7 +227,7 @@ function markdown(results: readonly StoredResult[], runs: readonly RunInfo[]): s
     );
   };
   const lines = [
-    "# Benchmarks (issue 6; items 8 and 9: the emulator's, issue 2)",
+    "# Benchmarks (issue 6; items 8 and 9: the emulator's, issue 2; item 12: the state's, issue 10)",
     "",
     ...(runs.length === 1
       ? [`Produced by ${describe(runs[0])} Do not edit by hand: run \`npm run bench\` again.`]

@@ -20,6 +20,7 @@ import {
   type LocalServers,
 } from "../../harness/localStack";
 import type { ProviderHost } from "../../harness/providerHost";
+import type { Persister } from "../../harness/snapshot";
 
 /** One outgoing request or connection seen by the probe in the host. */
 export interface ProbeEvent {
@@ -197,14 +198,18 @@ export async function startStackInfra(
 }
 
 /**
- * A EngineDouble on a state file, running `program` (default: the project's `index.ts`).
+ * The engine double on a checkpoint, running `program` (default: the project's `index.ts`).
  *
  * @param host - the provider host
- * @param stateFile - the stack's state file
+ * @param checkpoint - the stack's checkpoint file, or a persister (a blob in Azurite)
  * @param program - absolute path of the program
  */
-export function engineFor(host: ProviderHost, stateFile: string, program = PROGRAM): EngineDouble {
-  return stackEngine(host, stateFile, "bench passphrase", program);
+export function engineFor(
+  host: ProviderHost,
+  checkpoint: string | Persister,
+  program = PROGRAM,
+): EngineDouble {
+  return stackEngine(host, checkpoint, "bench passphrase", program);
 }
 
 /**

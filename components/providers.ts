@@ -1,0 +1,20 @@
+/**
+ * Every dynamic provider of the project, by kind: what the shim each resource registers loads in
+ * the provider host (`shared/shim.ts`). Resource classes never import this module.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { classicEndpointProvider } from "./classicEndpoint/provider";
+import { classicWebServiceProvider } from "./classicWebService/provider";
+import { trainedModelProvider } from "./retrain/provider";
+import type { ProviderKind } from "./shared/shim";
+import { localContainersProvider } from "./storage/provider";
+import { webServiceProvider } from "./webService/provider";
+
+/** The providers, by the kind the shims name. */
+export const providers: Record<ProviderKind, pulumi.dynamic.ResourceProvider> = {
+  trainedModel: trainedModelProvider,
+  webService: webServiceProvider,
+  classicWebService: classicWebServiceProvider,
+  classicEndpoint: classicEndpointProvider,
+  localContainers: localContainersProvider,
+};
