@@ -5,7 +5,7 @@
  * `bench/results.json` (the raw numbers).
  *
  * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs,evaluate,python-script,state]
- * [--size 1GiB] [--rounds 3] [--out bench]`. Generated files go to a temporary directory that is
+ * [--size 1GiB] [--rounds 3] [--out bench] [--render]`. Generated files go to a temporary directory that is
  * removed at the end; Azurite, the emulator and provider hosts are started and stopped here, on
  * loopback only. Benchmarks are not part of `npm test`.
  *
@@ -273,8 +273,19 @@ async function main(): Promise<void> {
       size: { type: "string", default: "1GiB" },
       rounds: { type: "string", default: "3" },
       out: { type: "string", default: __dirname },
+      // Rewrites RESULTS.md from results.json, running nothing: after results.json files of
+      // two branches were merged by hand, their rows and runs are rendered as one table.
+      render: { type: "boolean", default: false },
     },
   });
+  if (values.render) {
+    const outDir = path.resolve(values.out);
+    const mdFile = path.join(outDir, "RESULTS.md");
+    const previous = readPrevious(path.join(outDir, "results.json"));
+    if (!previous) throw new Error(`--render: no results.json in ${outDir}`);
+    fs.writeFileSync(mdFile, await formatted(markdown(previous.results, previous.runs), mdFile));
+    return;
+  }
   const only = values.only ? values.only.split(",").map((s) => s.trim()) : [...ITEMS];
   for (const name of only) {
     if (!(ITEMS as readonly string[]).includes(name))

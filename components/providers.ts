@@ -6,9 +6,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { classicEndpointProvider } from "./classicEndpoint/provider";
 import { classicWebServiceProvider } from "./classicWebService/provider";
 import { trainedModelProvider } from "./retrain/provider";
-import type { ProviderKind } from "./shared/shim";
 import { localContainersProvider } from "./storage/provider";
 import { webServiceProvider } from "./webService/provider";
+
+/** The kinds of provider: what each resource's shim names (`shared/shim.ts`). */
+export type ProviderKind =
+  "trainedModel" | "webService" | "classicWebService" | "classicEndpoint" | "localContainers";
 
 /** The providers, by the kind the shims name. */
 export const providers: Record<ProviderKind, pulumi.dynamic.ResourceProvider> = {

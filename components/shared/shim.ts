@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ProviderKind } from "../providers";
 
 /**
  * What the state holds of a resource's provider: a shim of one line that, in the provider host,
@@ -23,9 +24,7 @@ import * as pulumi from "@pulumi/pulumi";
  * docs/designs/2026-11-providers.md §2.
  */
 
-/** The kinds of provider of `components/providers.ts`. */
-export type ProviderKind =
-  "trainedModel" | "webService" | "classicWebService" | "classicEndpoint" | "localContainers";
+export type { ProviderKind };
 
 /** The project's loader, relative to the project (the provider host's working directory). */
 export const LOADER = "components/shared/loadProviders.cjs";
