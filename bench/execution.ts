@@ -42,7 +42,7 @@ import type { EmulatorOptions, LogLevel } from "../emulator/config";
 import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteHandle } from "../scripts/azurite";
 import { PROJECT_DIR } from "../harness/providerHost";
-import { loadServiceDefinition } from "../test/helpers/emulator";
+import { loadServiceDefinition } from "../harness/definitions";
 import type { LoadConfig, LoadResult } from "./execution/loadClient";
 import type { ParseMessage } from "./execution/parseWorker";
 import { syntheticCsv } from "./engine-scale";

@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import { censusToCsv, generateCensusRows } from "../data/generate";
-import { setEnv } from "../test/helpers/env";
+import { setEnv } from "../harness/env";
 import { busyTime, median, range, times, type BenchContext, type ItemResult } from "./lib/common";
 import {
   cpuTimeMs,

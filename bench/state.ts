@@ -22,7 +22,7 @@ import { providers } from "../components/providers";
 import { shimText, type ProviderKind } from "../components/shared/shim";
 import { censusToCsv, generateCensusRows } from "../data/generate";
 import { AzblobPersister, FilePersister, type Persister } from "../harness/snapshot";
-import { setEnv } from "../test/helpers/env";
+import { setEnv } from "../harness/env";
 import { times, type BenchContext, type ItemResult } from "./lib/common";
 import {
   engineFor,
