@@ -6,15 +6,6 @@
 /** Product code: what runs for a user (the program, its components and clients, the emulator). */
 const PRODUCT = "^(components|clients|contract|emulator|bin)/|^(index|config)\\.ts$";
 
-/** Tools that still import test code meant for harness/ (see no-test-import-in-tools). */
-const TOOLS_STILL_ON_TEST = "^(bench|scripts)/";
-
-/**
- * What they still import from test/: the local-stack harness, the shared helpers and the
- * evaluation's scratch repositories, all bound for harness/.
- */
-const BOUND_FOR_HARNESS = "^test/(e2e/harness/|helpers/|evaluation/repo\\.ts$)";
-
 module.exports = {
   forbidden: [
     {
@@ -33,18 +24,8 @@ module.exports = {
         "Nothing outside test/ imports from test/ (product code, bench/, scripts/, harness/): " +
         "move what is shared to harness/ (tools) or into the product.",
       severity: "error",
-      from: { pathNot: ["^test/", TOOLS_STILL_ON_TEST] },
+      from: { pathNot: "^test/" },
       to: { path: "^test/" },
-    },
-    {
-      name: "no-test-import-in-tools",
-      comment:
-        "The same rule for bench/ and scripts/, with one allowance until the code they share " +
-        "with the tests moves from test/ to harness/ (BOUND_FOR_HARNESS). Delete this rule, " +
-        "TOOLS_STILL_ON_TEST and BOUND_FOR_HARNESS with that move.",
-      severity: "error",
-      from: { path: TOOLS_STILL_ON_TEST },
-      to: { path: "^test/", pathNot: BOUND_FOR_HARNESS },
     },
     {
       name: "no-tool-import-in-product",

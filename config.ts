@@ -64,6 +64,11 @@ export interface ServicesConfig {
   readonly predictiveName: string;
   /** Classic predictive web service id (Azure: existing service; local: published with this id). */
   readonly classicWebServiceId: string;
+  /**
+   * Allows a change that replaces the classic web service (another id): every endpoint is
+   * created again under the new one and its consumers get new keys. Off unless set for that up.
+   */
+  readonly allowClassicReplacement: boolean;
 }
 
 /** Local target: Azurite + the emulator. */
@@ -197,6 +202,7 @@ const servicesSchema = z
     trainingName: webServiceName().default("census-training"),
     predictiveName: webServiceName().default("census-predictive"),
     classicWebServiceId: hexId("classic web service").default("c0ffee00c0ffee00c0ffee00c0ffee00"),
+    allowClassicReplacement: z.boolean().default(false),
   })
   .strict();
 

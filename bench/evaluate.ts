@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { evaluate } from "../evaluation/run";
-import { projectFiles, scratchRepo, stackFile } from "../test/evaluation/repo";
+import { projectFiles, scratchRepo, stackFile } from "../harness/repo";
 import { median, range, times, type BenchContext, type ItemResult } from "./lib/common";
 import { engineFor, localConfig, startBenchHost, startStackInfra } from "./lib/stack";
 
@@ -95,7 +95,7 @@ export async function benchEvaluate(ctx: BenchContext): Promise<ItemResult[]> {
       notes:
         `Census sample: ${OCTOBER} served, ${NOVEMBER} the candidate (3000 rows each). Evaluation = evaluate() as npm run evaluate calls it, ` +
         "cold: reads both declarations (git show), starts its own Azurite and emulator, trains both sides in parallel BES jobs, gates the candidate with the retrain operation, scores the held-out rows through the served model, renders the Markdown and the HTML (Vega SVG). " +
-        "up = MiniEngine up of index.ts through the SDK's provider host with the October model already served: the TrainedModel create (upload, BES job, champion scoring, gate) and the predictive service's repoint, on an Azurite and emulator already running. " +
+        "up = engine-double up of index.ts through the SDK's provider host with the October model already served: the TrainedModel create (upload, BES job, champion scoring, gate) and the predictive service's repoint, on an Azurite and emulator already running. " +
         `Medians of ${ctx.rounds} interleaved rounds.`,
       raw: { cold, warm, up },
     },

@@ -2,7 +2,7 @@
  * Item 6: peak resident memory of the provider host while the big file is uploaded through the
  * real create path of `TrainedModel`.
  *
- * A one-resource program (`programs/trainedModel.ts`) runs under MiniEngine against the SDK's
+ * A one-resource program (`programs/trainedModel.ts`) runs under the engine double against the SDK's
  * dynamic-provider host: check (header, SHA-256 of the file in the host) then create, which
  * creates the containers, looks for a stored model, uploads the file (the provider's block
  * upload) and submits the BES job. The BES endpoint is a loopback stub that refuses the submit
@@ -130,7 +130,7 @@ export async function benchMemory(ctx: BenchContext): Promise<ItemResult[]> {
         ratio,
         measured: `${times(ratio)} the budget: VmHWM ${mb(peak)} MB (idle host ${mb(idle.current)} MB, after check ${mb(afterCheck.peak)} MB, sampled peak during create ${mb(createPeakSampled)} MB)`,
         met: peak < BUDGET,
-        notes: `MiniEngine up of a one-resource program (bench/programs/trainedModel.ts) through the SDK's dynamic-provider host: check hashes the file in the host, create uploads it (uploadFileContentAddressed: 8 MiB blocks, 4 in flight, reused buffers) to Azurite, then its BES submit is refused by a loopback stub, so nothing trains (${bes.hits.length} stub hit). VmHWM from /proc/<host pid>/status is the lifetime peak, so it also covers check; VmRSS sampled every 20 ms during create. Up took ${(elapsed / 1000).toFixed(1)} s; the host made ${network.requests} HTTP requests.`,
+        notes: `Engine-double up of a one-resource program (bench/programs/trainedModel.ts) through the SDK's dynamic-provider host: check hashes the file in the host, create uploads it (uploadFileContentAddressed: 8 MiB blocks, 4 in flight, reused buffers) to Azurite, then its BES submit is refused by a loopback stub, so nothing trains (${bes.hits.length} stub hit). VmHWM from /proc/<host pid>/status is the lifetime peak, so it also covers check; VmRSS sampled every 20 ms during create. Up took ${(elapsed / 1000).toFixed(1)} s; the host made ${network.requests} HTTP requests.`,
         raw: {
           bytes: size,
           idleRss: idle.current,

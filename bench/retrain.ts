@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { BesClient } from "../clients/bes";
 import { generateCensusRows } from "../data/generate";
-import { writeCensusCsv } from "../test/e2e/harness/localStack";
+import { writeCensusCsv } from "../harness/localStack";
 import { median, range, times, type BenchContext, type ItemResult } from "./lib/common";
 import { engineFor, localConfig, startBenchHost, startStackInfra } from "./lib/stack";
 
@@ -98,7 +98,7 @@ export async function benchRetrain(ctx: BenchContext): Promise<ItemResult[]> {
         ratio,
         measured: `${times(ratio)} (create ${createMs.toFixed(0)} ms vs job ${jobMs.toFixed(0)} ms: overhead ${overhead.toFixed(0)} ms = ${((ratio - 1) * 100).toFixed(1)} %; per-bump ${range(overheads)} ms, before the job ${median(bumps.map((s) => s.beforeJobMs)).toFixed(0)} ms, after it ${median(bumps.map((s) => s.afterJobMs)).toFixed(0)} ms)`,
         met,
-        notes: `Local stack (index.ts) under MiniEngine through the SDK's provider host, emulator and Azurite on loopback. ${bumps.length} version bumps, each with a new ${ROWS}-row census CSV (${(fs.statSync(path.join(dir, "census-0.csv")).size / 1e6).toFixed(0)} MB): create = host gRPC Create of the model (upload, BES submit/start, status polling, evaluation read, gate scoring a sample of the new data through the served model's RRS, metrics record); job = EndTime − StartTime of the job's BES status (the emulator's worker: read blob, parse, train, evaluate, write outputs). "Before" = create start → StartTime, "after" = EndTime → create end. Medians over the bumps. The first create (no model served yet, so no gate comparison) took ${first.createMs.toFixed(0)} ms for a ${first.jobMs} ms job.`,
+        notes: `Local stack (index.ts) under EngineDouble through the SDK's provider host, emulator and Azurite on loopback. ${bumps.length} version bumps, each with a new ${ROWS}-row census CSV (${(fs.statSync(path.join(dir, "census-0.csv")).size / 1e6).toFixed(0)} MB): create = host gRPC Create of the model (upload, BES submit/start, status polling, evaluation read, gate scoring a sample of the new data through the served model's RRS, metrics record); job = EndTime − StartTime of the job's BES status (the emulator's worker: read blob, parse, train, evaluate, write outputs). "Before" = create start → StartTime, "after" = EndTime → create end. Medians over the bumps. The first create (no model served yet, so no gate comparison) took ${first.createMs.toFixed(0)} ms for a ${first.jobMs} ms job.`,
         raw: { samples },
       },
     ];

@@ -5,7 +5,7 @@
  * service names: one with 100 endpoints, one with 1, all serving the main model. Both are brought
  * up on model A, then B (trained once: the second stack reuses the stored model). The timed runs
  * then switch both stacks between A and B (a rollback: the model is reused, not trained), the two
- * stacks alternating which goes first. Each run is a MiniEngine `up` on a fresh provider host,
+ * stacks alternating which goes first. Each run is an engine-double `up` on a fresh provider host,
  * as `pulumi up` starts one; everything in it is repointing: the TrainedModel replace (reuse),
  * the predictive service, the classic web service and the endpoints.
  *
@@ -171,7 +171,7 @@ async function measureVariant(ctx: BenchContext, variant: Variant): Promise<Item
         2,
       )}); endpoint phase ${times(phaseRatio)} (${phase(100).toFixed(0)} vs ${phase(1).toFixed(0)} ms); at most ${maxInFlight} endpoint requests in flight (limit ${CLASSIC_ENDPOINT_CONCURRENCY} operations); 429s: ${throttled}`,
       met: ratio < 10 && maxInFlight <= CLASSIC_ENDPOINT_CONCURRENCY && throttled === 0,
-      notes: `${variant.setting} Two stacks of index.ts (100 endpoints and 1, own services, same emulator and Azurite), switched between two stored models ${ctx.rounds}× each, alternating which stack goes first; each run a MiniEngine up on a fresh provider host, whose engine calls every endpoint's Update at once (MiniEngine, like the CLI by default, does not limit parallelism). Wall = the whole up (TrainedModel replace by reuse, predictive service and classic web service updates, endpoint updates, the old model's retirement); endpoint phase = union of the endpoint Update calls. Concurrency: the host's outgoing requests to /endpoints/ paths (network probe), at most in flight at once; ${requests100} endpoint requests per 100-endpoint run. The emulator throttles nothing here (its fault injection refuses by rate, not by concurrency), so 429s are counted but not provoked.`,
+      notes: `${variant.setting} Two stacks of index.ts (100 endpoints and 1, own services, same emulator and Azurite), switched between two stored models ${ctx.rounds}× each, alternating which stack goes first; each run an engine-double up on a fresh provider host, whose engine double runs the endpoint updates at most --parallel at once (4 × CPUs by default, as the CLI). Wall = the whole up (TrainedModel replace by reuse, predictive service and classic web service updates, endpoint updates, the old model's retirement); endpoint phase = union of the endpoint Update calls. Concurrency: the host's outgoing requests to /endpoints/ paths (network probe), at most in flight at once; ${requests100} endpoint requests per 100-endpoint run. The emulator throttles nothing here (its fault injection refuses by rate, not by concurrency), so 429s are counted but not provoked.`,
       raw: { samples },
     };
   } finally {

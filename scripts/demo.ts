@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generateCensusRows } from "../data/generate";
-import type { RunResult } from "../test/e2e/harness/engine";
+import type { RunResult } from "../harness/engine";
 import {
   OutputCursor,
   aucOfScores,
@@ -20,7 +20,7 @@ import {
   scoreCensusRows,
   startLocalStack,
   writeCensusCsv,
-} from "../test/e2e/harness/localStack";
+} from "../harness/localStack";
 import { startAzurite } from "./azurite";
 
 const keep = process.argv.includes("--keep");

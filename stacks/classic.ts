@@ -127,7 +127,8 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
   ): TrainedModel {
     return new TrainedModel(name, {
       version: model.version,
-      data: model.data,
+      // A blob URL with a SAS is a credential: kept secret in the checkpoint.
+      data: /[?&]sig=/i.test(model.data) ? pulumi.secret(model.data) : model.data,
       parameters: model.parameters,
       gate: config.model.gate,
       retain: config.model.retain,
@@ -193,6 +194,7 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
       workspaceId: target.workspaceId,
       webServiceId: config.services.classicWebServiceId,
       token: workspaceToken,
+      allowReplacement: config.services.allowClassicReplacement,
       ...(config.target === "local"
         ? {
             name: `${config.services.predictiveName} (classic)`,

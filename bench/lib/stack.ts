@@ -1,15 +1,15 @@
 /**
  * The pieces the stack benchmarks (items 3 to 6) run on, all from the end-to-end harness: Azurite
  * (`scripts/azurite.ts`), the emulator as its own process, the Pulumi SDK's real dynamic-provider
- * host over gRPC, and `MiniEngine`, which runs a program under mocks and drives the host as the
+ * host over gRPC, and `EngineDouble`, which runs a program under mocks and drives the host as the
  * engine does. Added here: a network probe preloaded into the host (every outgoing HTTP request
  * and connection, see `netProbe.cjs`) and timing of every gRPC call the engine makes.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startAzurite, type AzuriteHandle } from "../../scripts/azurite";
-import type { EmulatorProcess } from "../../test/e2e/harness/emulatorProcess";
-import type { MiniEngine } from "../../test/e2e/harness/engine";
+import type { EmulatorProcess } from "../../harness/emulatorProcess";
+import type { EngineDouble } from "../../harness/engine";
 import {
   PROGRAM,
   engineFor as stackEngine,
@@ -18,8 +18,9 @@ import {
   startLocalEmulator,
   startLocalHost,
   type LocalServers,
-} from "../../test/e2e/harness/localStack";
-import type { ProviderHost } from "../../test/e2e/harness/providerHost";
+} from "../../harness/localStack";
+import type { ProviderHost } from "../../harness/providerHost";
+import type { Persister } from "../../harness/snapshot";
 
 /** One outgoing request or connection seen by the probe in the host. */
 export interface ProbeEvent {
@@ -197,14 +198,18 @@ export async function startStackInfra(
 }
 
 /**
- * A MiniEngine on a state file, running `program` (default: the project's `index.ts`).
+ * The engine double on a checkpoint, running `program` (default: the project's `index.ts`).
  *
  * @param host - the provider host
- * @param stateFile - the stack's state file
+ * @param checkpoint - the stack's checkpoint file, or a persister (a blob in Azurite)
  * @param program - absolute path of the program
  */
-export function engineFor(host: ProviderHost, stateFile: string, program = PROGRAM): MiniEngine {
-  return stackEngine(host, stateFile, "bench passphrase", program);
+export function engineFor(
+  host: ProviderHost,
+  checkpoint: string | Persister,
+  program = PROGRAM,
+): EngineDouble {
+  return stackEngine(host, checkpoint, "bench passphrase", program);
 }
 
 /**

@@ -3,11 +3,11 @@
  * (one per consumer), serving a declared model.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { classicEndpointProvider } from "./provider";
+import { ProjectResource } from "../shared/shim";
 import type { ClassicEndpointArgs } from "./types";
 
 /** A non-default endpoint of a classic predictive web service, serving a declared model. */
-export class ClassicEndpoint extends pulumi.dynamic.Resource {
+export class ClassicEndpoint extends ProjectResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly apiLocation: pulumi.Output<string>;
   declare readonly helpLocation: pulumi.Output<string>;
@@ -17,7 +17,8 @@ export class ClassicEndpoint extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ClassicEndpointArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      classicEndpointProvider,
+      "classicEndpoint",
+      "ClassicEndpoint",
       name,
       {
         ...args,
@@ -28,8 +29,6 @@ export class ClassicEndpoint extends pulumi.dynamic.Resource {
         servedModelUri: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["primaryKey", "secondaryKey"] }),
-      "azureml",
-      "ClassicEndpoint",
     );
   }
 }

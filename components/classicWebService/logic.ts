@@ -4,7 +4,7 @@
  */
 import type { WebServiceProperties } from "../../contract";
 import { requiredStrings, type FieldFailure } from "../shared/checks";
-import { differs } from "../shared/values";
+import { containsUnknown, differs } from "../shared/values";
 import type { ClassicWebServiceInputs, ClassicWebServiceOutputs } from "./types";
 
 /** Fields whose change means another classic web service. */
@@ -21,9 +21,44 @@ export const UPDATABLE_FIELDS = [
   "storageConnectionString",
 ] as const;
 
-/** The failures of `check`. */
-export function checkClassicWebService(news: Readonly<Record<string, unknown>>): FieldFailure[] {
+/**
+ * The identity fields `news` changes from `olds` (the inputs of the last run; empty on a create,
+ * and in the engine's second check of a replacement), known values only.
+ */
+export function replacingFields(
+  olds: Readonly<Record<string, unknown>>,
+  news: Readonly<Record<string, unknown>>,
+): string[] {
+  if (Object.keys(olds).length === 0) return [];
+  return IDENTITY_FIELDS.filter(
+    (f) => olds[f] !== undefined && !containsUnknown(news[f]) && differs(olds[f], news[f]),
+  );
+}
+
+/** Why a replacement is refused, and how to do it on purpose. */
+export function replacementRefusal(field: string, from: unknown, to: unknown): string {
+  return (
+    `changing ${field} from ${JSON.stringify(from)} to ${JSON.stringify(to)} replaces the classic web service: ` +
+    "every endpoint under it is deleted and created again under the new one, and each consumer gets new keys. " +
+    "To do it on purpose, set allowReplacement (azureml-retrain:services.allowClassicReplacement in the stack config) " +
+    "to true for that up, then give the consumers their new keys"
+  );
+}
+
+/**
+ * The failures of `check`: a change that would replace the service is refused unless
+ * `allowReplacement` is set.
+ */
+export function checkClassicWebService(
+  news: Readonly<Record<string, unknown>>,
+  olds: Readonly<Record<string, unknown>> = {},
+): FieldFailure[] {
   const failures: FieldFailure[] = [];
+  if (news.allowReplacement !== true) {
+    for (const f of replacingFields(olds, news)) {
+      failures.push({ property: f, reason: replacementRefusal(f, olds[f], news[f]) });
+    }
+  }
   if (news.mode !== "reference" && news.mode !== "publish") {
     failures.push({
       property: "mode",

@@ -10,7 +10,12 @@ import { progress } from "../shared/progress";
 import { redactingProvider } from "../shared/redaction";
 import { compactResults } from "../shared/results";
 import { locationWithFreshSas } from "../shared/sas";
-import { checkClassicWebService, diffClassicWebService, trainedModelResourceName } from "./logic";
+import {
+  checkClassicWebService,
+  diffClassicWebService,
+  replacingFields,
+  trainedModelResourceName,
+} from "./logic";
 import type { ClassicWebServiceInputs, ClassicWebServiceOutputs } from "./types";
 
 function serviceRef(i: ClassicWebServiceInputs): ClassicServiceRef {
@@ -77,8 +82,16 @@ async function describeClassicService(
 }
 
 const methods: pulumi.dynamic.ResourceProvider = {
-  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return { inputs: news, failures: checkClassicWebService(news) };
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const failures = checkClassicWebService(news, olds);
+    const replacing = replacingFields(olds, news);
+    if (failures.length === 0 && replacing.length > 0) {
+      log(
+        news as unknown as ClassicWebServiceInputs,
+        `WARNING: ${replacing.join(", ")} changed: the service is replaced, every endpoint under it is deleted and created again, and each consumer gets new keys`,
+      );
+    }
+    return { inputs: news, failures };
   },
 
   async diff(_id: string, olds: ClassicWebServiceOutputs, news: ClassicWebServiceInputs) {

@@ -3,11 +3,11 @@
  * published on the emulator) whose non-default endpoints the `ClassicEndpoint`s are.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { classicWebServiceProvider } from "./provider";
+import { ProjectResource } from "../shared/shim";
 import type { ClassicWebServiceArgs } from "./types";
 
 /** A classic predictive web service (referenced on Azure, published on the emulator). */
-export class ClassicWebService extends pulumi.dynamic.Resource {
+export class ClassicWebService extends ProjectResource {
   declare readonly workspaceId: pulumi.Output<string>;
   declare readonly webServiceId: pulumi.Output<string>;
   declare readonly defaultEndpointName: pulumi.Output<string>;
@@ -17,7 +17,8 @@ export class ClassicWebService extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ClassicWebServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      classicWebServiceProvider,
+      "classicWebService",
+      "ClassicWebService",
       name,
       {
         ...args,
@@ -27,8 +28,6 @@ export class ClassicWebService extends pulumi.dynamic.Resource {
         resourceNames: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["defaultPrimaryKey"] }),
-      "azureml",
-      "ClassicWebService",
     );
   }
 }

@@ -26,6 +26,12 @@ export interface ClassicWebServiceInputs {
   readonly resourceName?: string;
   /** Storage connection string to mint the model SAS (secret). */
   readonly storageConnectionString?: string;
+  /**
+   * Allows a change that replaces the service (another id, workspace, endpoint or mode). Off by
+   * default: a replacement deletes every endpoint under the service and creates it again under
+   * the new one, so every consumer gets new keys.
+   */
+  readonly allowReplacement?: boolean;
 }
 
 /** Outputs of a classic web service. */
@@ -53,4 +59,6 @@ export interface ClassicWebServiceArgs {
   }>;
   readonly resourceName?: pulumi.Input<string>;
   readonly storageConnectionString?: pulumi.Input<string>;
+  /** See {@link ClassicWebServiceInputs.allowReplacement}. */
+  readonly allowReplacement?: pulumi.Input<boolean>;
 }

@@ -12,7 +12,8 @@ import {
 } from "../shared/limits";
 import { containsUnknown, differs } from "../shared/values";
 import { validateGate } from "./gate";
-import type { TrainedModelInputs, TrainedModelOutputs } from "./types";
+import { parseConnectionString } from "../../clients/storage";
+import type { ModelLocation, ModelStore, TrainedModelInputs, TrainedModelOutputs } from "./types";
 
 /** Validates a model version (the limit shared with the stack config). */
 export function validateVersion(version: unknown, property = "version"): FieldFailure[] {
@@ -125,6 +126,52 @@ export function modelBlobNames(
 /** Blob name of uploaded training data, addressed by its hash. */
 export function dataBlobName(sha256: string): string {
   return `sha256/${sha256}.csv`;
+}
+
+/** The location of a model blob, as BES Results and ARM assets name it. */
+export function locationOf(
+  blobEndpoint: string,
+  container: string,
+  blobName: string,
+): ModelLocation {
+  const baseLocation = `${blobEndpoint.replace(/\/+$/, "")}/`;
+  const relativeLocation = `${container}/${blobName}`;
+  return { baseLocation, relativeLocation, uri: `${baseLocation}${relativeLocation}` };
+}
+
+/**
+ * Where the model the inputs declare is (or will be) stored, and its content key: known from the
+ * inputs alone, because models are content-addressed (version, data hash, parameters) in the
+ * store's model container. `check` puts both into the checked inputs, so a preview knows the
+ * model's URI even when it updates or replaces the resource (the engine takes the checked inputs
+ * as the outputs of a previewed step, and everything else as unknown). Undefined while a part is
+ * not known yet.
+ */
+export function declaredLocation(
+  inputs: Readonly<Record<string, unknown>>,
+): { modelKey: string; model: ModelLocation } | undefined {
+  const { version, dataSha256, parameters } = inputs;
+  const store = inputs.store as Partial<Record<keyof ModelStore, unknown>> | undefined;
+  if (
+    typeof version !== "string" ||
+    typeof dataSha256 !== "string" ||
+    typeof store?.connectionString !== "string" ||
+    typeof store.modelContainer !== "string" ||
+    containsUnknown([version, dataSha256, parameters, store.connectionString, store.modelContainer])
+  ) {
+    return undefined;
+  }
+  let blobEndpoint: string;
+  try {
+    blobEndpoint = parseConnectionString(store.connectionString).blobEndpoint;
+  } catch {
+    return undefined; // reported by the checks
+  }
+  const key = modelKey(version, dataSha256, (parameters ?? {}) as Record<string, string>);
+  return {
+    modelKey: key,
+    model: locationOf(blobEndpoint, store.modelContainer, modelBlobNames(version, key).model),
+  };
 }
 
 /** The resource id of a TrainedModel: readable in the CLI, unique per content. */

@@ -25,11 +25,10 @@ import { uploadFileSurvivingLostBlocks } from "../../clients/uploadRetry";
 import type { AzureBlobDataReference } from "../../contract";
 import { servedMetricOnData } from "./champion";
 import { isBlobUrl, resolveDataPath } from "./dataFile";
-import { dataBlobName, modelBlobNames, modelKey, trainedModelId } from "./logic";
+import { dataBlobName, locationOf, modelBlobNames, modelKey, trainedModelId } from "./logic";
 import { evaluateGate } from "./gate";
 import { parseEvaluationCsv } from "./metrics";
 import type {
-  ModelLocation,
   ServingTarget,
   StoredModelRecord,
   TrainedModelInputs,
@@ -69,17 +68,6 @@ export function trainingJobError(
 }
 
 const mib = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(1);
-
-/** The location of a model blob, as BES Results and ARM assets name it. */
-export function locationOf(
-  blobEndpoint: string,
-  container: string,
-  blobName: string,
-): ModelLocation {
-  const baseLocation = `${blobEndpoint.replace(/\/+$/, "")}/`;
-  const relativeLocation = `${container}/${blobName}`;
-  return { baseLocation, relativeLocation, uri: `${baseLocation}${relativeLocation}` };
-}
 
 /**
  * Makes the data available to BES: uploads a local file content-addressed (skipped when already

@@ -19,7 +19,7 @@ import { stat } from "node:fs/promises";
 import type * as pulumi from "@pulumi/pulumi";
 import { compareHeader, HashCache, isBlobUrl, readCsvHeader, resolveDataPath } from "./dataFile";
 import { blobUrlProblem, hasDataRow } from "./inputChecks";
-import { diffTrainedModel, validateTrainedModelInputs } from "./logic";
+import { declaredLocation, diffTrainedModel, validateTrainedModelInputs } from "./logic";
 import type { FieldFailure } from "../shared/checks";
 import { progress } from "../shared/progress";
 import { redactingProvider } from "../shared/redaction";
@@ -119,7 +119,7 @@ const methods: pulumi.dynamic.ResourceProvider = {
     const { failures, normalized } = validateTrainedModelInputs(news);
     const dataSha256 = await checkData(news, failures);
     const inputs = { ...news, ...normalized, ...(dataSha256 ? { dataSha256 } : {}) };
-    return { inputs, failures };
+    return { inputs: { ...inputs, ...declaredLocation(inputs) }, failures };
   },
 
   async diff(_id: string, olds: TrainedModelOutputs, news: TrainedModelInputs) {

@@ -3,11 +3,11 @@
  * parameters, and gated for promotion. Its provider is `provider.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { trainedModelProvider } from "./provider";
+import { ProjectResource } from "../shared/shim";
 import type { TrainedModelArgs, TrainedModelOutputs } from "./types";
 
 /** A model trained (or reused) for a declared version, data and parameters, gated for promotion. */
-export class TrainedModel extends pulumi.dynamic.Resource {
+export class TrainedModel extends ProjectResource {
   declare readonly version: pulumi.Output<string>;
   declare readonly dataSha256: pulumi.Output<string>;
   declare readonly modelKey: pulumi.Output<string>;
@@ -23,7 +23,8 @@ export class TrainedModel extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: TrainedModelArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      trainedModelProvider,
+      "trainedModel",
+      "TrainedModel",
       name,
       {
         ...args,
@@ -40,8 +41,6 @@ export class TrainedModel extends pulumi.dynamic.Resource {
         servedModelUri: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["modelSasToken"] }),
-      "azureml",
-      "TrainedModel",
     );
   }
 }

@@ -5,7 +5,10 @@ import { redactSecrets } from "../../clients/redact";
  * One redaction wrapper for every provider: whatever a method throws leaves it with the
  * resource's secrets (and SAS signatures, account keys, bearer tokens, see `redactSecrets`)
  * taken out of its message and out of the reasons of a partially created resource, which the
- * engine prints and stores in the checkpoint as `initErrors`.
+ * engine prints and stores in the checkpoint as `initErrors`. And when `check` fails, the
+ * engine prints each failure with the value of the property it names, taken from the checked
+ * inputs (secret or not): so the values of the failed properties go back redacted too. (The
+ * run ends at a check failure, so nothing uses those inputs.)
  */
 
 /** The secrets a resource's properties hold (tokens, keys, connection strings). */
@@ -29,6 +32,33 @@ export function redactError(error: unknown, secrets: readonly (string | undefine
     e.reasons = e.reasons.map((r) => (typeof r === "string" ? redactSecrets(r, secrets) : r));
   }
   return e;
+}
+
+/** `value` with every string in it redacted. */
+function redactValue(value: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (typeof value === "string") return redactSecrets(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)]));
+  }
+  return value;
+}
+
+/** A check result whose failed properties' values are redacted (what the engine prints). */
+export function redactFailedValues(
+  result: { inputs?: Record<string, unknown>; failures?: { property: string; reason: string }[] },
+  secrets: readonly (string | undefined)[],
+): typeof result {
+  if (!result.failures?.length || !result.inputs) return result;
+  const inputs = { ...result.inputs };
+  for (const { property } of result.failures) {
+    if (property in inputs) inputs[property] = redactValue(inputs[property], secrets);
+  }
+  return {
+    ...result,
+    inputs,
+    failures: result.failures.map((f) => ({ ...f, reason: redactSecrets(f.reason, secrets) })),
+  };
 }
 
 /** The props a method's arguments carry, by method (create: inputs; update: olds and news; ...). */
@@ -60,7 +90,13 @@ export function redactingProvider(
   for (const [name, method] of Object.entries(provider)) {
     wrapped[name] = async (...args: unknown[]) => {
       try {
-        return await (method as (...a: unknown[]) => Promise<unknown>).apply(provider, args);
+        const result = await (method as (...a: unknown[]) => Promise<unknown>).apply(
+          provider,
+          args,
+        );
+        return name === "check"
+          ? redactFailedValues(result as never, propsOf(name, args).flatMap(secretsOf))
+          : result;
       } catch (e) {
         throw redactError(e, propsOf(name, args).flatMap(secretsOf));
       }

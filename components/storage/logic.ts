@@ -29,6 +29,26 @@ export function checkLocalContainers(news: Readonly<Record<string, unknown>>): F
   return failures;
 }
 
+/**
+ * The account name and blob endpoint of the connection string, for the checked inputs: both are
+ * read off the inputs, so a preview knows them even when it updates the resource (the engine
+ * takes the checked inputs as the outputs of a previewed step, and the rest as unknown; an
+ * unknown account name would preview the services that use it as replaced).
+ */
+export function declaredAccount(
+  news: Readonly<Record<string, unknown>>,
+): { accountName: string; blobEndpoint: string } | Record<string, never> {
+  if (typeof news.connectionString !== "string" || containsUnknown(news.connectionString)) {
+    return {};
+  }
+  try {
+    const { accountName, blobEndpoint } = parseConnectionString(news.connectionString);
+    return { accountName, blobEndpoint };
+  } catch {
+    return {}; // reported by the checks
+  }
+}
+
 const account = (cs: string | undefined): string | undefined =>
   cs ? /AccountName=([^;]+)/i.exec(cs)?.[1] : undefined;
 const endpoint = (cs: string | undefined): string | undefined =>

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { blobService, parseConnectionString } from "../../clients/storage";
 import { redactingProvider } from "../shared/redaction";
 import { compactResults } from "../shared/results";
-import { checkLocalContainers, diffLocalContainers } from "./logic";
+import { checkLocalContainers, declaredAccount, diffLocalContainers } from "./logic";
 import type { LocalContainersInputs, LocalContainersOutputs } from "./types";
 
 async function ensureContainers(
@@ -30,7 +30,7 @@ async function ensureContainers(
 
 const methods: pulumi.dynamic.ResourceProvider = {
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return { inputs: news, failures: checkLocalContainers(news) };
+    return { inputs: { ...news, ...declaredAccount(news) }, failures: checkLocalContainers(news) };
   },
 
   async diff(_id: string, olds: LocalContainersOutputs, news: LocalContainersInputs) {

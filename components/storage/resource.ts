@@ -10,23 +10,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azureStorage from "@pulumi/azure-native/storage";
 import { parseConnectionString } from "../../clients/storage";
-import { localContainersProvider } from "./provider";
+import { ProjectResource } from "../shared/shim";
 import { DEFAULT_CONTAINERS, type LocalContainersArgs, type ModelStorageArgs } from "./types";
 
 /** Containers in an existing account (Azurite), created when missing. */
-export class LocalContainers extends pulumi.dynamic.Resource {
+export class LocalContainers extends ProjectResource {
   declare readonly createdContainers: pulumi.Output<string[]>;
   declare readonly accountName: pulumi.Output<string>;
   declare readonly blobEndpoint: pulumi.Output<string>;
 
   constructor(name: string, args: LocalContainersArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      localContainersProvider,
+      "localContainers",
+      "LocalContainers",
       name,
       { ...args, createdContainers: undefined, accountName: undefined, blobEndpoint: undefined },
       opts,
-      "azureml",
-      "LocalContainers",
     );
   }
 }

@@ -4,7 +4,7 @@
  * Azure). One provider; each names its version by its content.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { assetProvider } from "./provider";
+import { ProjectResource } from "../shared/shim";
 import type { AssetArgs, AssetKind } from "./types";
 
 const SEEDS = {
@@ -16,7 +16,7 @@ const SEEDS = {
 };
 
 /** Base of the three asset resources. */
-abstract class AssetVersion extends pulumi.dynamic.Resource {
+abstract class AssetVersion extends ProjectResource {
   declare readonly version: pulumi.Output<string>;
   declare readonly assetId: pulumi.Output<string>;
   declare readonly contentSha256: pulumi.Output<string>;
@@ -29,7 +29,7 @@ abstract class AssetVersion extends pulumi.dynamic.Resource {
     args: AssetArgs,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(assetProvider, name, { ...args, kind, ...SEEDS }, opts, "azureml", type);
+    super("v2Asset", type, name, { ...args, kind, ...SEEDS }, opts);
   }
 }
 

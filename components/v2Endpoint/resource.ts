@@ -3,11 +3,11 @@
  * (`ServedModel`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { onlineEndpointProvider } from "./provider";
+import { ProjectResource } from "../shared/shim";
 import type { OnlineEndpointArgs } from "./types";
 
 /** A managed online endpoint (key auth by default). */
-export class OnlineEndpoint extends pulumi.dynamic.Resource {
+export class OnlineEndpoint extends ProjectResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly endpointArmId: pulumi.Output<string>;
   declare readonly scoringUri: pulumi.Output<string>;
@@ -16,12 +16,11 @@ export class OnlineEndpoint extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: OnlineEndpointArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      onlineEndpointProvider,
+      "v2Endpoint",
+      "OnlineEndpoint",
       name,
       { ...args, endpointArmId: undefined, scoringUri: undefined, primaryKey: undefined },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["primaryKey"] }),
-      "azureml",
-      "OnlineEndpoint",
     );
   }
 }

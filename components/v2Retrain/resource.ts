@@ -3,11 +3,11 @@
  * registered), gated against what the endpoint serves, and registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { mlTrainedModelProvider } from "./provider";
+import { ProjectResource } from "../shared/shim";
 import type { MlTrainedModelArgs, MlTrainedModelOutputs } from "./types";
 
 /** A registered model version produced for the declared version, data and code. */
-export class MlTrainedModel extends pulumi.dynamic.Resource {
+export class MlTrainedModel extends ProjectResource {
   declare readonly version: pulumi.Output<string>;
   declare readonly modelId: pulumi.Output<string>;
   declare readonly modelUri: pulumi.Output<string>;
@@ -20,7 +20,8 @@ export class MlTrainedModel extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: MlTrainedModelArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      mlTrainedModelProvider,
+      "v2TrainedModel",
+      "MlTrainedModel",
       name,
       {
         ...args,
@@ -34,8 +35,6 @@ export class MlTrainedModel extends pulumi.dynamic.Resource {
         gateSummary: undefined,
       },
       opts,
-      "azureml",
-      "MlTrainedModel",
     );
   }
 }

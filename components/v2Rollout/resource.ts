@@ -3,18 +3,19 @@
  * deployment per version, traffic moved in steps, earlier deployments kept for rollbacks).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { servedModelProvider } from "./provider";
+import { ProjectResource } from "../shared/shim";
 import type { ServedModelArgs } from "./types";
 
 /** The endpoint's traffic on the declared model version. */
-export class ServedModel extends pulumi.dynamic.Resource {
+export class ServedModel extends ProjectResource {
   declare readonly liveDeployment: pulumi.Output<string>;
   declare readonly deployments: pulumi.Output<string[]>;
   declare readonly traffic: pulumi.Output<Record<string, number>>;
 
   constructor(name: string, args: ServedModelArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      servedModelProvider,
+      "v2ServedModel",
+      "ServedModel",
       name,
       {
         ...args,
@@ -24,8 +25,6 @@ export class ServedModel extends pulumi.dynamic.Resource {
         mirrorTraffic: undefined,
       },
       opts,
-      "azureml",
-      "ServedModel",
     );
   }
 }

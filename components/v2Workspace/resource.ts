@@ -17,18 +17,19 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as azureStorage from "@pulumi/azure-native/storage";
 import type { MlDatastore, MlTarget } from "../shared/mlTarget";
-import { localMlWorkspaceProvider } from "./provider";
+import { ProjectResource } from "../shared/shim";
 import type { LocalMlWorkspaceArgs, MlWorkspaceArgs } from "./types";
 
 /** A workspace on the emulator. */
-export class LocalMlWorkspace extends pulumi.dynamic.Resource {
+export class LocalMlWorkspace extends ProjectResource {
   declare readonly workspaceArmId: pulumi.Output<string>;
   declare readonly workspaceGuid: pulumi.Output<string>;
   declare readonly datastoreContainer: pulumi.Output<string>;
 
   constructor(name: string, args: LocalMlWorkspaceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      localMlWorkspaceProvider,
+      "v2LocalWorkspace",
+      "MlWorkspace",
       name,
       {
         ...args,
@@ -37,8 +38,6 @@ export class LocalMlWorkspace extends pulumi.dynamic.Resource {
         datastoreContainer: undefined,
       },
       opts,
-      "azureml",
-      "MlWorkspace",
     );
   }
 }

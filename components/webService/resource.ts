@@ -3,7 +3,7 @@
  * `PredictiveService` (serves the model set on its "[trained model]" asset). One provider.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { webServiceProvider } from "./provider";
+import { ProjectResource } from "../shared/shim";
 import type { PredictiveServiceArgs, WebServiceArgs } from "./types";
 
 /** Outputs the provider computes, declared so the SDK resolves them. */
@@ -18,7 +18,7 @@ const OUTPUT_SEEDS = {
 };
 
 /** A training web service: its BES endpoint retrains the model. */
-export class TrainingService extends pulumi.dynamic.Resource {
+export class TrainingService extends ProjectResource {
   declare readonly resourceId: pulumi.Output<string>;
   declare readonly executionUrl: pulumi.Output<string>;
   declare readonly swaggerLocation: pulumi.Output<string>;
@@ -27,18 +27,17 @@ export class TrainingService extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: WebServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      webServiceProvider,
+      "webService",
+      "TrainingService",
       name,
       { ...args, role: "training", ...OUTPUT_SEEDS },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["primaryKey", "secondaryKey"] }),
-      "azureml",
-      "TrainingService",
     );
   }
 }
 
 /** A predictive web service, serving the model set on its "[trained model]" asset. */
-export class PredictiveService extends pulumi.dynamic.Resource {
+export class PredictiveService extends ProjectResource {
   declare readonly resourceId: pulumi.Output<string>;
   declare readonly executionUrl: pulumi.Output<string>;
   declare readonly swaggerLocation: pulumi.Output<string>;
@@ -48,12 +47,11 @@ export class PredictiveService extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PredictiveServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      webServiceProvider,
+      "webService",
+      "PredictiveService",
       name,
       { ...args, role: "predictive", ...OUTPUT_SEEDS },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["primaryKey", "secondaryKey"] }),
-      "azureml",
-      "PredictiveService",
     );
   }
 }

@@ -15,8 +15,8 @@ import { RrsClient } from "../../clients/rrs";
 import { blobService } from "../../clients/storage";
 import { generateCensusRows, type CensusRow } from "../../data/generate";
 import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
-import type { EmulatorProcess } from "./harness/emulatorProcess";
-import { opsOf, type MiniEngine } from "./harness/engine";
+import type { EmulatorProcess } from "../../harness/emulatorProcess";
+import { opsOf, type EngineDouble } from "../../harness/engine";
 import {
   MODEL_ASSET,
   OutputCursor,
@@ -30,7 +30,7 @@ import {
   startLocalStack,
   writeCensusCsv,
   type LocalStack,
-} from "./harness/localStack";
+} from "../../harness/localStack";
 import { recordFault } from "../reliability/summary";
 
 describe("end to end through the dynamic-provider host (local stack)", function () {
@@ -38,7 +38,7 @@ describe("end to end through the dynamic-provider host (local stack)", function 
   let work: string;
   let stack: LocalStack;
   let emulator: EmulatorProcess;
-  let engine: MiniEngine;
+  let engine: EngineDouble;
   let files: Record<string, string>;
   let november: CensusRow[];
   let hostLines: OutputCursor;
@@ -81,6 +81,7 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     };
     stack = await startLocalStack(work, {
       passphrase: "e2e passphrase",
+      azuriteBlobEndpoint: azuriteBlobEndpoint(),
       hostEnv: { AZUREML_RETRAIN_LOG: "" },
     });
     ({ emulator, engine } = stack);
@@ -98,6 +99,7 @@ describe("end to end through the dynamic-provider host (local stack)", function 
     const result = await engine.up(config(october()));
     expect(result.error, result.error?.message).to.equal(undefined);
     expect(opsOf(result)).to.deep.equal({
+      storage: "create",
       "storage-containers": "create",
       training: "create",
       model: "create",

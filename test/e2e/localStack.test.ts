@@ -9,20 +9,24 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { opsOf, type MiniEngine } from "./harness/engine";
-import { localSection, startLocalStack, type LocalStack } from "./harness/localStack";
-import { PROJECT_DIR } from "./harness/providerHost";
+import { azuriteBlobEndpoint } from "../helpers/env";
+import { opsOf, type EngineDouble } from "../../harness/engine";
+import { localSection, startLocalStack, type LocalStack } from "../../harness/localStack";
+import { PROJECT_DIR } from "../../harness/providerHost";
 
 describe("the committed local stack (Pulumi.local.yaml) converges", function () {
   this.timeout(180_000);
   let work: string;
   let stack: LocalStack;
-  let engine: MiniEngine;
+  let engine: EngineDouble;
   let config: Record<string, unknown>;
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "local-stack-"));
-    stack = await startLocalStack(work, { passphrase: "local" });
+    stack = await startLocalStack(work, {
+      passphrase: "local",
+      azuriteBlobEndpoint: azuriteBlobEndpoint(),
+    });
     engine = stack.engine;
     const stackFile = parse(
       fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.local.yaml"), "utf8"),
@@ -43,6 +47,7 @@ describe("the committed local stack (Pulumi.local.yaml) converges", function () 
     const result = await engine.up(config);
     expect(result.error, result.error?.message).to.equal(undefined);
     expect(opsOf(result)).to.deep.equal({
+      storage: "create",
       "storage-containers": "create",
       training: "create",
       model: "create",

@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { blobService } from "../../clients/storage";
 import { azuriteBlobEndpoint, azuriteConnectionString, uniqueName } from "../helpers/env";
-import { PROJECT_DIR, ProviderHost } from "./harness/providerHost";
+import { PROJECT_DIR, ProviderHost } from "../../harness/providerHost";
 
 interface Captured {
   type: string;
@@ -90,10 +90,10 @@ describe("providers serialized under ts-node run in the SDK's provider host", fu
 
   it("the retrain provider's check hashes the data and validates the header", async () => {
     const model = find("model");
-    expect(String(model.inputs.__provider)).to.match(/^exports\.handler = __f0;/);
+    expect(String(model.inputs.__provider)).to.match(/^exports\.handler = /m);
     const urn =
       "urn:pulumi:local::azureml-retrain::pulumi-nodejs:dynamic/azureml:TrainedModel::model";
-    const checked = await host.check(urn, {}, model.inputs).catch((e) => {
+    const checked = await host.checkOrThrow(urn, {}, model.inputs).catch((e) => {
       console.log(host.output.join("\n"));
       throw e;
     });
@@ -102,10 +102,28 @@ describe("providers serialized under ts-node run in the SDK's provider host", fu
       .split(" ")[0];
     expect(checked.dataSha256).to.equal(expected);
     await expect(
-      host.check(urn, {}, { ...model.inputs, data: "data/missing.csv" }),
+      host.checkOrThrow(urn, {}, { ...model.inputs, data: "data/missing.csv" }),
     ).to.be.rejectedWith(/data: file "data\/missing\.csv" does not exist/);
     const diff = await host.diff(urn, "id", { ...checked, status: "ready" }, checked);
     expect(diff.changes).to.equal("none");
+  });
+
+  it("each resource's __provider is the shim, at most 4 kB", () => {
+    const sizes = Object.fromEntries(
+      registrations
+        .filter((r) => r.inputs.__provider !== undefined)
+        .map((r) => [r.type.split(":").pop(), Buffer.byteLength(String(r.inputs.__provider))]),
+    );
+    // The captured stack declares no classic endpoint: the other kinds.
+    expect(Object.keys(sizes).sort()).to.deep.equal([
+      "LocalContainers",
+      "PredictiveService",
+      "TrainedModel",
+      "TrainingService",
+    ]);
+    for (const [kind, bytes] of Object.entries(sizes)) {
+      expect(bytes, `${kind}: ${JSON.stringify(sizes)}`).to.be.within(100, 4096);
+    }
   });
 
   it("the storage provider creates and deletes containers in Azurite", async () => {
@@ -113,7 +131,7 @@ describe("providers serialized under ts-node run in the SDK's provider host", fu
     const names = [uniqueName("tsn-a"), uniqueName("tsn-b")];
     const urn =
       "urn:pulumi:local::azureml-retrain::pulumi-nodejs:dynamic/azureml:LocalContainers::c";
-    const inputs = await host.check(
+    const inputs = await host.checkOrThrow(
       urn,
       {},
       { ...containers.inputs, connectionString: azuriteConnectionString(), containers: names },

@@ -25,15 +25,16 @@ import { ScoringClient } from "../../clients/v2";
 import type { CommandJobProperties, OnlineEndpointProperties, V2Resource } from "../../contract/v2";
 import { generateCensusRows } from "../../data/generate";
 import { expectPresent } from "../helpers/expect";
-import { sklearnPython } from "../helpers/v2";
-import { opsOf, type MiniEngine, type RunResult } from "./harness/engine";
+import { sklearnPython } from "../../harness/interpreters";
+import { opsOf, printed, stepLines, type EngineDouble, type RunResult } from "../../harness/engine";
 import {
   localSection,
   shuffledLabels,
   startLocalStack,
   writeCensusCsv,
   type LocalStack,
-} from "./harness/localStack";
+} from "../../harness/localStack";
+import { azuriteBlobEndpoint } from "../helpers/env";
 
 const OCTOBER = { version: "2026-10-30.1", data: "data/census-2026-10.csv" };
 const NOVEMBER = { version: "2026-11-27.1", data: "data/census-2026-11.csv" };
@@ -57,7 +58,7 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
   this.timeout(600_000);
   let work: string;
   let stack: LocalStack;
-  let engine: MiniEngine;
+  let engine: EngineDouble;
   let ml: MlClient;
   let noisy: string;
 
@@ -120,7 +121,7 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     return [...all.filter((s) => !/:delete/.test(s)).sort(), ...deletes];
   };
   const succeed = (result: RunResult): RunResult => {
-    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(result.error, printed(result)).to.equal(undefined);
     return result;
   };
 
@@ -128,6 +129,7 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "v2-flow-"));
     stack = await startLocalStack(work, {
       passphrase: "local-v2",
+      azuriteBlobEndpoint: azuriteBlobEndpoint(),
       emulatorArgs: ["--python", sklearnPython(), "--v2-retry-after", "0"],
       hostEnv: { AZUREML_RETRAIN_LOG: "info" },
     });
@@ -156,6 +158,7 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     const result = succeed(await engine.up(config(OCTOBER)));
     expect(opsOf(result)).to.deep.equal({
       "ml-workspace": "create",
+      ml: "create",
       environment: "create",
       code: "create",
       data: "create",
@@ -189,14 +192,19 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
       "endpoint:same",
       "environment:same",
       "ml-workspace:same",
+      "ml:same",
       "model:replace",
       "served:update",
+      // A replace retires the old resource at the end of the run, dependents first.
+      "model:delete-replaced",
+      "data:delete-replaced",
     ]);
     expect(Object.keys(await jobs())).to.have.length(1);
     const before = stack.host.output.length;
     const result = succeed(await engine.up(config(NOVEMBER)));
     expect(opsOf(result)).to.deep.equal({
       "ml-workspace": "same",
+      ml: "same",
       environment: "same",
       code: "same",
       data: "replace",
@@ -234,13 +242,18 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     expect(result.error?.message).to.match(
       /^model 2026-12-02\.1 failed the promotion gate: AUC 0\.[45]\d{3} < min 0\.75.*The served model is unchanged \(trained by job census-v2026-12-02-1-[0-9a-f]{8}; its metrics are registered/s,
     );
-    expect(opsOf(result)).to.deep.equal({
-      "ml-workspace": "same",
-      environment: "same",
-      code: "same",
-      data: "replace",
-      endpoint: "same",
-    });
+    // The engine stops at the failed replace: the served model and the traffic are not touched,
+    // and the November data asset the run replaced waits, pending deletion, for the next run.
+    expect(stepLines(result)).to.deep.equal([
+      "replace data [contentSha256]",
+      "replace model [version,data] (failed)",
+      "same code",
+      "same endpoint",
+      "same environment",
+      "same ml",
+      "same ml-workspace",
+    ]);
+    expect(engine.state.filter((r) => r.delete).map((r) => r.name)).to.deep.equal(["data"]);
     expect((await endpoint()).properties.traffic).to.deep.equal({ [DEPLOYMENT.november]: 100 });
     expect(Object.keys(await jobs())).to.have.length(jobsBefore + 1);
     const rejected = await ml.get<V2Resource<{ tags: Record<string, string> }>>(
@@ -249,18 +262,20 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     expect(rejected?.properties.tags.gate).to.equal("rejected");
     // Back to the served declaration: nothing trains, nothing moves.
     const back = succeed(await engine.up(config(NOVEMBER)));
-    // The November data asset the failed up replaced is retired now (the double's pending delete).
+    // The engine deletes what the failed up left pending first, then retires the refused data.
     expect(stepsOf(back)).to.deep.equal([
       "code:same",
       "data:replace",
       "endpoint:same",
       "environment:same",
       "ml-workspace:same",
+      "ml:same",
       "model:same",
       "served:same",
-      "data:delete",
+      "data:delete-replaced",
       "data:delete-replaced",
     ]);
+    expect(engine.state.filter((r) => r.delete)).to.deep.equal([]);
   });
 
   it("4. reverting the version moves traffic back to the kept deployment without a job", async function () {
@@ -268,6 +283,7 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     const result = succeed(await engine.up(config(OCTOBER)));
     expect(opsOf(result)).to.deep.equal({
       "ml-workspace": "same",
+      ml: "same",
       environment: "same",
       code: "same",
       data: "replace",
@@ -301,6 +317,7 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     expect(preview.error, preview.error?.message).to.equal(undefined);
     expect(opsOf(preview)).to.deep.equal({
       "ml-workspace": "same",
+      ml: "same",
       environment: "same",
       code: "same",
       data: "same",
@@ -311,6 +328,7 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     const result = succeed(await engine.up(config(OCTOBER)));
     expect(opsOf(result)).to.deep.equal({
       "ml-workspace": "same",
+      ml: "same",
       environment: "same",
       code: "same",
       data: "same",
@@ -343,13 +361,15 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
     expect(failed.error?.message).to.match(
       new RegExp(`^job ${killed} ended Canceled: its log ends:\\n`),
     );
-    expect(opsOf(failed)).to.deep.equal({
-      "ml-workspace": "same",
-      environment: "same",
-      code: "same",
-      data: "replace",
-      endpoint: "same",
-    });
+    expect(stepLines(failed)).to.deep.equal([
+      "replace data [contentSha256]",
+      "replace model [version,parameters,data] (failed)",
+      "same code",
+      "same endpoint",
+      "same environment",
+      "same ml",
+      "same ml-workspace",
+    ]);
     expect((await endpoint()).properties.traffic).to.deep.equal({ [DEPLOYMENT.october]: 100 });
 
     const result = succeed(await engine.up(config(declared)));
@@ -359,10 +379,13 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
       "endpoint:same",
       "environment:same",
       "ml-workspace:same",
+      "ml:same",
       "model:replace",
       "served:update",
-      "data:delete",
+      // The deletes at the end, dependents first: the model this run replaced, then the data
+      // asset the failed up left pending deletion.
       "model:delete-replaced",
+      "data:delete-replaced",
     ]);
     expect(result.outputs.trainingJob).to.equal(`${killed}-r2`);
     const all = await jobs();
@@ -383,6 +406,7 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
       "endpoint:same",
       "environment:same",
       "ml-workspace:same",
+      "ml:same",
       "model:replace",
       "served:update",
       "model:delete-replaced",
@@ -419,9 +443,9 @@ describe("the v2 flow through the engine double (local-v2 stack)", function () {
 
   it("7. destroy deletes everything", async function () {
     const result = await engine.destroy();
-    expect(result.error, result.error?.message).to.equal(undefined);
+    expect(result.error, printed(result)).to.equal(undefined);
     expect([...stepsOf(result)].sort()).to.deep.equal(
-      ["served", "model", "endpoint", "data", "code", "environment", "ml-workspace"]
+      ["served", "model", "endpoint", "data", "code", "environment", "ml-workspace", "ml"]
         .map((n) => `${n}:delete`)
         .sort(),
     );

@@ -14,10 +14,10 @@ import { COMMENT_MARKER } from "../../evaluation/markdown";
 import { parseTable } from "../../evaluation/profile";
 import { evaluate, type EvaluationResult } from "../../evaluation/run";
 import { main } from "../../scripts/evaluate";
-import { shuffledLabels } from "../e2e/harness/localStack";
+import { shuffledLabels } from "../../harness/localStack";
 import { launchChromium } from "../helpers/browser";
 import { azuriteBlobEndpoint } from "../helpers/env";
-import { projectFiles, scratchRepo, stackFile } from "./repo";
+import { projectFiles, scratchRepo, stackFile } from "../../harness/repo";
 
 const GATE = { metric: "AUC", min: 0.75, maxRegression: 0.01 };
 const PARAMETERS = { "L2 regularization weight": "1" };

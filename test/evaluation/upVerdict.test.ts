@@ -15,9 +15,9 @@ import {
   shuffledLabels,
   startLocalStack,
   type LocalStack,
-} from "../e2e/harness/localStack";
+} from "../../harness/localStack";
 import { azuriteBlobEndpoint } from "../helpers/env";
-import { projectFiles, scratchRepo, stackFile } from "./repo";
+import { projectFiles, scratchRepo, stackFile } from "../../harness/repo";
 
 const GATE = { metric: "AUC", min: 0.75, maxRegression: 0.02 };
 const CENSUS = [
@@ -36,6 +36,7 @@ describe("evaluation: its verdict equals up's through the engine double", functi
     work = fs.mkdtempSync(path.join(os.tmpdir(), "evaluation-up-"));
     stack = await startLocalStack(work, {
       passphrase: "evaluation",
+      azuriteBlobEndpoint: azuriteBlobEndpoint(),
       hostEnv: { AZUREML_RETRAIN_LOG: "" },
     });
   });

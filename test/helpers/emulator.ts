@@ -4,7 +4,7 @@
  * Reused by the emulator's own API tests, the provider tests and the end-to-end tests.
  */
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
@@ -17,8 +17,11 @@ import type {
 } from "../../contract";
 import type { EmulatorOptions } from "../../emulator/config";
 import { startEmulator, type EmulatorHandle } from "../../emulator/startEmulator";
+import { loadServiceDefinition } from "../../harness/definitions";
+
+export { loadServiceDefinition };
 import { azuriteBlobEndpoint, azuriteConnectionString, uniqueName } from "./env";
-import { PYTHON, RSCRIPT } from "./interpreters";
+import { PYTHON, RSCRIPT } from "../../harness/interpreters";
 
 /** An HTTP answer, body parsed as JSON when it is JSON. */
 export interface TestResponse<T = unknown> {
@@ -169,15 +172,6 @@ export async function startTestEmulator(options: TestEmulatorOptions = {}): Prom
 // -------------------------------------------------------------------------------------------
 // Definitions, blobs and common flows
 // -------------------------------------------------------------------------------------------
-
-/**
- * A sample service definition from `definitions/` (ARM form: `{name, location, properties}`).
- * @param name - file name without `.json`, e.g. `census-training`
- */
-export function loadServiceDefinition(name: string): ArmWebService {
-  const file = path.join(__dirname, "..", "..", "definitions", `${name}.json`);
-  return JSON.parse(readFileSync(file, "utf8")) as ArmWebService;
-}
 
 /** Azurite's development account name (the storage account of test services). */
 export const TEST_STORAGE_ACCOUNT = "devstoreaccount1";

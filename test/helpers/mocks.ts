@@ -4,6 +4,8 @@
  * computed outputs, and the tests assert on what was *registered* (types, names, inputs, secrets).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { onRegisterResource } from "../../harness/monitor";
+import { SECRET_SIG, SECRET_VALUE } from "../../harness/secrets";
 
 /** One recorded registration. */
 export interface Registration {
@@ -13,11 +15,7 @@ export interface Registration {
   readonly custom: boolean;
 }
 
-/** The sentinel key the SDK uses for a secret value inside mock inputs (`runtime/rpc.js`). */
-export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-/** The value under {@link SECRET_SIG} that marks a secret. */
-export const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
+export { SECRET_SIG, SECRET_VALUE } from "../../harness/secrets";
 /** True when a mock input value is a secret. */
 export function isSecretInput(value: unknown): value is { value: unknown } {
   return (
@@ -145,54 +143,6 @@ function computed(
     default:
       return {};
   }
-}
-
-/** What a resource registration carries that the mocks do not see. */
-export interface RegisterResourceRequest {
-  readonly type: string;
-  readonly name: string;
-  /** Its `additionalSecretOutputs`. */
-  readonly additionalSecretOutputs: string[];
-}
-
-/** Listeners of {@link onRegisterResource}. */
-const registerListeners = new Set<(request: RegisterResourceRequest) => void>();
-let monitorPatched = false;
-
-/**
- * Calls `listener` with every resource registration the SDK's mock monitor receives, until the
- * returned function is called. The mock monitor ignores `additionalSecretOutputs` (the engine
- * applies them), so outputs listed there would look plain in tests: listeners record the list.
- * The monitor is patched once, whoever listens (these mocks, the end-to-end harness's engine).
- * @param listener - called before the registration goes on to the mocks
- */
-export function onRegisterResource(
-  listener: (request: RegisterResourceRequest) => void,
-): () => void {
-  if (!monitorPatched) {
-    monitorPatched = true;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
-      MockMonitor: { prototype: { registerResource(req: unknown, cb: unknown): unknown } };
-    };
-    const original = MockMonitor.prototype.registerResource;
-    MockMonitor.prototype.registerResource = function (req: unknown, cb: unknown) {
-      const r = req as {
-        getType(): string;
-        getName(): string;
-        getAdditionalsecretoutputsList(): string[];
-      };
-      const request: RegisterResourceRequest = {
-        type: r.getType(),
-        name: r.getName(),
-        additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
-      };
-      for (const l of registerListeners) l(request);
-      return original.call(this, req, cb);
-    };
-  }
-  registerListeners.add(listener);
-  return () => registerListeners.delete(listener);
 }
 
 /** `additionalSecretOutputs` of each registration, by `type::name` (see installMocks). */

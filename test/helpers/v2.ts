@@ -4,7 +4,6 @@
  * for long-running operations, a workspace with its default datastores, folders uploaded as
  * code, and small scoring scripts.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -12,7 +11,6 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { V2_API_VERSION, type V2OperationStatus, type V2Resource } from "../../contract/v2";
 import { azuriteConnectionString, uniqueName } from "./env";
 import { httpRequest, type TestEmulator, type TestResponse } from "./emulator";
-import { PYTHON } from "./interpreters";
 
 /** The project's sample v2 code (train.py, score.py). */
 export const CENSUS_V2_SOURCE = path.join(
@@ -28,24 +26,6 @@ export const CENSUS_V2_SOURCE = path.join(
 export const CENSUS_NOVEMBER = path.join(__dirname, "..", "..", "data", "census-2026-11.csv");
 /** October's census CSV. */
 export const CENSUS_OCTOBER = path.join(__dirname, "..", "..", "data", "census-2026-10.csv");
-
-let checked: string | undefined;
-
-/**
- * The tests' Python (`test/helpers/interpreters.ts`: Debian's, which `.ci/run` installs with
- * scikit-learn and pandas), checked once: it must import both, or the test fails saying how to
- * get them.
- */
-export function sklearnPython(): string {
-  if (checked) return checked;
-  const probe = spawnSync(PYTHON, ["-c", "import sklearn, pandas"], { encoding: "utf8" });
-  if (probe.status !== 0)
-    throw new Error(
-      `${PYTHON} cannot import scikit-learn and pandas: apt-get install python3-sklearn python3-pandas ` +
-        "(or point AZUREML_TEST_PYTHON at a Python that has them)",
-    );
-  return (checked = PYTHON);
-}
 
 /** A workspace's coordinates and ARM path. */
 export interface TestWorkspace {

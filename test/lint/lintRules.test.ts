@@ -68,8 +68,8 @@ describe("lint: import rules (.dependency-cruiser.cjs)", function () {
         "no-tool-import-in-product: components/usesHarness.ts → harness/tool.ts",
         // A tool importing a test.
         "no-test-import-outside-test: harness/tool.ts → test/helpers/helper.ts",
-        // A script importing a test beyond the harness and test/helpers/.
-        "no-test-import-in-tools: scripts/usesTestCase.ts → test/unit/case.ts",
+        // A script importing a test (tools use harness/).
+        "no-test-import-outside-test: scripts/usesTestCase.ts → test/unit/case.ts",
         // Packages: undeclared, and a devDependency in product code.
         "declared-dependency: emulator/usesUndeclared.ts → node_modules/semver",
         "no-dev-dependency-in-product: emulator/usesDevDependency.ts → node_modules/chai",

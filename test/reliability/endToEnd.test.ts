@@ -8,9 +8,10 @@
  * The emulator killed mid-job is scenario 6 of `test/e2e/convergence.test.ts`; Azurite restarted
  * mid-upload is `azuriteRestart.test.ts`.
  *
- * The run ends with a gate failure, a refresh and a destroy, then scans everything written (the
- * state file after every operation, the provider host's output, the emulator's debug log, every
- * error message, the hash cache) for every key, token and SAS signature used: the provider host
+ * The run ends with a gate failure, a refused SAS URL, a refresh and a destroy, then scans
+ * everything written (the checkpoint and its backup after every operation, what the engine
+ * printed, the provider host's output, the emulator's debug log, every error message, the hash
+ * cache) for every key, token and SAS signature used: the provider host
  * runs with a preload (`harness/recordSecrets.cjs`) that records each credential it sent or
  * received over HTTP, so the scan looks for exactly those.
  */
@@ -20,11 +21,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ClassicManagementClient } from "../../clients/classic";
-import { blobService } from "../../clients/storage";
+import { blobService, mintReadSas, parseConnectionString } from "../../clients/storage";
 import { generateCensusRows } from "../../data/generate";
 import { AZURITE_KEY } from "../../scripts/azurite";
-import type { EmulatorProcess } from "../e2e/harness/emulatorProcess";
-import { opsOf, type MiniEngine, type RunResult } from "../e2e/harness/engine";
+import type { EmulatorProcess } from "../../harness/emulatorProcess";
+import { opsOf, printed, type EngineDouble, type RunResult } from "../../harness/engine";
 import {
   OutputCursor,
   localConfig,
@@ -35,9 +36,9 @@ import {
   startLocalStack,
   writeCensusCsv,
   type LocalStack,
-} from "../e2e/harness/localStack";
-import type { ProviderHost } from "../e2e/harness/providerHost";
-import { azuriteConnectionString } from "../helpers/env";
+} from "../../harness/localStack";
+import type { ProviderHost } from "../../harness/providerHost";
+import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
 import { recordFault, recordSecretsScan } from "./summary";
 
 describe("reliability end to end: injected faults, then a secrets scan", function () {
@@ -46,13 +47,19 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
   let stack: LocalStack;
   let emulator: EmulatorProcess;
   let host: ProviderHost;
-  let engine: MiniEngine;
+  let engine: EngineDouble;
   let files: Record<string, string>;
   let recordFile: string;
   /** Every error message an operation returned (scanned for secrets at the end). */
   const errors: string[] = [];
-  /** The state file's text after every operation. */
+  /** The checkpoint file's text after every operation. */
   const states: string[] = [];
+  /** Its backup's text (the checkpoint before the last write) after every operation. */
+  const backups: string[] = [];
+  /** What the engine printed in every run (check failures with their values, failed steps). */
+  const printedOutput: string[] = [];
+  /** SAS signatures the test itself put in the config (the host never sends them). */
+  const configSignatures: string[] = [];
   /** Secrets the state holds (keys, tokens, SAS signatures), read before the destroy. */
   const stateSecrets = new Set<string>();
   let emulatorLines: OutputCursor;
@@ -61,13 +68,19 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
   const config = (version: string, data = files.october): Record<string, unknown> =>
     localConfig({ servers: stack, model: { version, data }, deadlineMinutes: 10 });
 
-  /** Runs an up and keeps what the scan needs. */
-  const up = async (version: string, data?: string): Promise<RunResult> => {
-    const result = await engine.up(config(version, data));
+  /** Keeps what the scan needs of a run: its error, what it printed, the checkpoint files. */
+  const keep = (result: RunResult): RunResult => {
     if (result.error) errors.push(result.error.message, String(result.error.stack));
+    printedOutput.push(printed(result));
     states.push(fs.readFileSync(stack.stateFile, "utf8"));
+    const backup = `${stack.stateFile}.bak`;
+    if (fs.existsSync(backup)) backups.push(fs.readFileSync(backup, "utf8"));
     return result;
   };
+
+  /** Runs an up and keeps what the scan needs. */
+  const up = async (version: string, data?: string): Promise<RunResult> =>
+    keep(await engine.up(config(version, data)));
 
   /** Faults the emulator reports having injected since the last call. */
   const injectedSinceLastCall = (): number =>
@@ -120,6 +133,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     recordFile = path.join(work, "recorded-secrets.tsv");
     stack = await startLocalStack(work, {
       passphrase: "reliability passphrase",
+      azuriteBlobEndpoint: azuriteBlobEndpoint(),
       emulatorArgs: ["--log-level", "debug"],
       hostEnv: {
         AZUREML_RETRAIN_LOG: "",
@@ -133,14 +147,23 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
   });
 
   after(async () => {
-    // A failed scenario may leave resources: destroy them (faults off), so that the containers
-    // this stack shares with other suites' Azurite are gone.
-    if (engine?.state.some((r) => r.custom)) {
-      await faults().catch(() => undefined);
-      await engine.destroy().catch(() => undefined);
+    try {
+      // A failed scenario may leave resources: destroy them (faults off), so that the containers
+      // this stack shares with other suites' Azurite are gone. A destroy that fails here fails
+      // the suite: it would leave containers behind for the other suites.
+      if (engine?.state.some((r) => r.custom)) {
+        await faults();
+        const destroyed = await engine.destroy();
+        if (destroyed.error) {
+          throw new Error(`cleanup destroy failed: ${destroyed.error.message}`, {
+            cause: destroyed.error,
+          });
+        }
+      }
+    } finally {
+      await stack?.stop();
+      if (work) fs.rmSync(work, { recursive: true, force: true });
     }
-    await stack?.stop();
-    if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it("0. a baseline up serves v1", async () => {
@@ -295,7 +318,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     expect(opsOf(next).predictive).to.equal("update");
     // The model the failed run trained stays; its predecessor (kept by the failed run) goes.
     expect(next.steps.filter((step) => step.name === "model").map((step) => step.op)).to.deep.equal(
-      ["same", "delete"],
+      ["same", "delete-replaced"],
     );
     expect(
       hostLines.take().some((l) => /submitted BES job/.test(l)),
@@ -345,9 +368,27 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     await assertServes("v7");
   });
 
+  it("7b. a SAS URL in data that check refuses is printed without its signature", async () => {
+    const blob = "training-data/..%2Fmodels/x.csv";
+    const sas = mintReadSas(
+      parseConnectionString(azuriteConnectionString()),
+      "training-data",
+      "x.csv",
+    );
+    const signature = decodeURIComponent(/[?&]sig=([^&]+)/.exec(sas)![1]);
+    configSignatures.push(signature);
+    const result = keep(
+      await engine.preview(config("v9", `${azuriteBlobEndpoint()}/${blob}${sas}`)),
+    );
+    expectPresent(result.error, "the preview failed");
+    expect(result.error.message).to.match(/::model is invalid$/);
+    expect(printed(result)).to.match(
+      /property data value \{&\{\{http:\/\/\S+&sig=\*\*\*\S*\}\}\} has a problem: /,
+    );
+  });
+
   it("8. refresh and destroy", async () => {
-    await engine.refresh();
-    states.push(fs.readFileSync(stack.stateFile, "utf8"));
+    keep(await engine.refresh());
     // Every secret the stack holds (the engine's plain view of the state), for the scan: the
     // keys and tokens by name, SAS signatures and account keys wherever they are.
     const secretNames = new Set([
@@ -371,10 +412,8 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     };
     for (const r of engine.state) collect({ ...r.inputs, ...r.outputs });
     expect(stateSecrets.size, `${stateSecrets.size} secrets in the state`).to.be.at.least(8);
-    const result = await engine.destroy();
-    if (result.error) errors.push(result.error.message);
+    const result = keep(await engine.destroy());
     expect(result.error, result.error?.message).to.equal(undefined);
-    states.push(fs.readFileSync(stack.stateFile, "utf8"));
   });
 
   it("9. no key, token or SAS signature used appears in anything written", async () => {
@@ -399,6 +438,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
       if (!secrets.has(value)) secrets.set(value, kind === "sig" ? "SAS signature" : kind);
     }
     for (const value of stateSecrets) if (!secrets.has(value)) secrets.set(value, "state secret");
+    for (const value of configSignatures) secrets.set(value, "SAS signature in the config");
     expect(
       [...secrets.values()].filter((k) => k === "SAS signature").length,
       "SAS signatures were recorded",
@@ -408,7 +448,9 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
 
     const hashCache = path.join(work, "cache", "sha256-cache.json");
     const sources: Record<string, string> = {
-      "state file (after every operation)": states.join("\n"),
+      "checkpoint file (after every operation)": states.join("\n"),
+      "checkpoint backup (after every operation)": backups.join("\n"),
+      "engine printed output (every run)": printedOutput.join("\n"),
       "provider host stdout/stderr": host.output.join("\n"),
       "emulator log (debug)": emulator.output.join("\n"),
       "error messages": errors.join("\n"),
@@ -448,8 +490,11 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
       leaks.length,
     );
     expect(leaks).to.deep.equal([]);
-    // The scan must have had something to scan.
+    // The scan must have had something to scan: the printed output holds the refused SAS URL
+    // (redacted) and the failed steps, the backups the checkpoints before each last write.
     expect(sources["provider host stdout/stderr"].length).to.be.above(1000);
+    expect(sources["engine printed output (every run)"]).to.include("sig=***");
+    expect(sources["checkpoint backup (after every operation)"].length).to.be.above(10_000);
     expect(sources["emulator log (debug)"], "the emulator logged at debug").to.include("DEBUG");
   });
 });

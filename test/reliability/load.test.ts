@@ -25,7 +25,7 @@ import type {
   WebServiceKeys,
 } from "../../contract";
 import { CENSUS_COLUMNS, censusToCsv, generateCensusRows } from "../../data/generate";
-import { EmulatorProcess } from "../e2e/harness/emulatorProcess";
+import { EmulatorProcess } from "../../harness/emulatorProcess";
 import { azuriteConnectionString, uniqueId } from "../helpers/env";
 import {
   Bes,

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  declaredLocation,
   diffTrainedModel,
   modelKey,
   normalizeParameters,
@@ -235,6 +236,38 @@ describe("components/retrain/logic", () => {
         },
       });
       expect(failures).to.deep.equal([]);
+    });
+  });
+
+  describe("declaredLocation", () => {
+    const inputs = {
+      version: "2026-11-27.1",
+      dataSha256: "d".repeat(64),
+      parameters: { b: "2", a: "1" },
+      store: {
+        connectionString:
+          "AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1",
+        dataContainer: "training-data",
+        modelContainer: "models",
+      },
+    };
+    it("is the content-addressed blob the create writes, known from the inputs alone", () => {
+      const key = modelKey(inputs.version, inputs.dataSha256, inputs.parameters);
+      expect(declaredLocation(inputs)).to.deep.equal({
+        modelKey: key,
+        model: {
+          baseLocation: "http://127.0.0.1:10000/devstoreaccount1/",
+          relativeLocation: `models/2026-11-27.1/${key}.ilearner`,
+          uri: `http://127.0.0.1:10000/devstoreaccount1/models/2026-11-27.1/${key}.ilearner`,
+        },
+      });
+    });
+    it("is unknown while a part of the key or the store is", () => {
+      expect(declaredLocation({ ...inputs, dataSha256: undefined })).to.equal(undefined);
+      expect(declaredLocation({ ...inputs, version: UNKNOWN })).to.equal(undefined);
+      expect(
+        declaredLocation({ ...inputs, store: { ...inputs.store, connectionString: UNKNOWN } }),
+      ).to.equal(undefined);
     });
   });
 });

@@ -15,7 +15,7 @@ import type { TrainedModelInputs, TrainedModelOutputs } from "../../../component
 import { webServiceProvider } from "../../../components/webService/provider";
 import type { WebServiceOutputs } from "../../../components/webService/types";
 import { censusToCsv, generateCensusRows } from "../../../data/generate";
-import { shuffledLabels } from "../../e2e/harness/localStack";
+import { shuffledLabels } from "../../../harness/localStack";
 import { azuriteConnectionString, setEnv, uniqueName } from "../../helpers/env";
 import { startTestEmulator, testStorageKey, type TestEmulator } from "../../helpers/emulator";
 

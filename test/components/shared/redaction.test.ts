@@ -22,6 +22,16 @@ const provider: pulumi.dynamic.ResourceProvider = redactingProvider(
         reasons: [message, `second reason ${String(inputs.token)}`],
       });
     },
+    async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+      return {
+        inputs: news,
+        failures: [
+          { property: "data", reason: "is not a valid URL" },
+          { property: "token", reason: `is refused: ${String(news.token)}` },
+          { property: "nested.value", reason: "is wrong" },
+        ],
+      };
+    },
     async delete(_id: string, props: Record<string, unknown>) {
       throw new Error(`DELETE with Bearer ${String(props.token)} failed`);
     },
@@ -50,6 +60,28 @@ describe("components/shared/redaction: redactingProvider", () => {
     for (const secret of [TOKEN, KEY, SIG]) expect(String(e.stack)).to.not.include(secret);
     expect(e.id).to.equal("partial-id");
     expect(e.properties).to.deep.equal({ kept: true });
+  });
+
+  it("redacts the values of the properties a check failure names, which the engine prints", async () => {
+    const news = {
+      token: TOKEN,
+      data: `https://acct.blob.core.windows.net/c/d.csv?sv=1&sig=${SIG}`,
+      other: `kept ${TOKEN}`,
+    };
+    const result = await provider.check!({}, news);
+    expect(result).to.deep.equal({
+      inputs: {
+        token: "***",
+        data: "https://acct.blob.core.windows.net/c/d.csv?sv=1&sig=***",
+        other: `kept ${TOKEN}`,
+      },
+      failures: [
+        { property: "data", reason: "is not a valid URL" },
+        { property: "token", reason: "is refused: ***" },
+        { property: "nested.value", reason: "is wrong" },
+      ],
+    });
+    expect(news.token, "the caller's inputs are left as they were").to.equal(TOKEN);
   });
 
   it("finds the secrets of a delete in its stored props", async () => {

@@ -24,7 +24,7 @@ import {
   type TestEmulator,
 } from "../../helpers/emulator";
 import { armDefinition, graphProperties, type TestNode } from "../../helpers/graphs";
-import { PYTHON, RSCRIPT } from "../../helpers/interpreters";
+import { PYTHON, RSCRIPT } from "../../../harness/interpreters";
 import { publishGraph, runJob } from "./graphJobs";
 
 const INPUT = "name,a,b\nx,1,2\ny,3,4\nz,0,1\n";

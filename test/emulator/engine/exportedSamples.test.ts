@@ -21,7 +21,7 @@ import {
 } from "../../../emulator/engine";
 import { createModuleRuntime } from "../../../emulator/runtime/moduleRuntime";
 import { expectVariant } from "../../helpers/expect";
-import { PYTHON, RSCRIPT } from "../../helpers/interpreters";
+import { PYTHON, RSCRIPT } from "../../../harness/interpreters";
 import { values } from "./helpers";
 
 const root = join(__dirname, "..", "..", "..");

@@ -18,13 +18,8 @@ import { uniqueName } from "../../helpers/env";
 import { azuriteOrigin, startTestEmulator, type TestEmulator } from "../../helpers/emulator";
 import { expectInstance, expectPresent } from "../../helpers/expect";
 import { selfSignedCertificate } from "../../helpers/tls";
-import {
-  CENSUS_NOVEMBER,
-  CENSUS_V2_SOURCE,
-  sklearnPython,
-  uploadBlob,
-  uploadFolder,
-} from "../../helpers/v2";
+import { CENSUS_NOVEMBER, CENSUS_V2_SOURCE, uploadBlob, uploadFolder } from "../../helpers/v2";
+import { sklearnPython } from "../../../harness/interpreters";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000b3";
 const LOCATION = "westeurope";

@@ -20,13 +20,8 @@ import {
   type TestResponse,
 } from "../../helpers/emulator";
 import { expectPresent } from "../../helpers/expect";
-import {
-  V2Api,
-  echoScoringFolder,
-  sklearnPython,
-  uploadBlob,
-  type TestWorkspace,
-} from "../../helpers/v2";
+import { V2Api, echoScoringFolder, uploadBlob, type TestWorkspace } from "../../helpers/v2";
+import { sklearnPython } from "../../../harness/interpreters";
 
 interface Echo {
   model: string;

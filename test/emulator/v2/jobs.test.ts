@@ -12,10 +12,10 @@ import {
   CENSUS_V2_SOURCE,
   V2Api,
   downloadText,
-  sklearnPython,
   uploadBlob,
   type TestWorkspace,
 } from "../../helpers/v2";
+import { sklearnPython } from "../../../harness/interpreters";
 import { readFileSync } from "node:fs";
 
 type Job = V2Resource<CommandJobProperties>;

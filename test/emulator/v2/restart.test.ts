@@ -17,13 +17,8 @@ import { V2Store } from "../../../emulator/v2/store/v2Store";
 import type { JobInternal } from "../../../emulator/v2/store/records";
 import { uniqueName } from "../../helpers/env";
 import { httpRequest, startTestEmulator, type TestEmulator } from "../../helpers/emulator";
-import {
-  V2Api,
-  echoScoringFolder,
-  sklearnPython,
-  uploadBlob,
-  type TestWorkspace,
-} from "../../helpers/v2";
+import { V2Api, echoScoringFolder, uploadBlob, type TestWorkspace } from "../../helpers/v2";
+import { sklearnPython } from "../../../harness/interpreters";
 
 describe("emulator v2 surface: restart", function () {
   this.timeout(120_000);

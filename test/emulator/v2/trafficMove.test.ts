@@ -20,10 +20,10 @@ import {
   CENSUS_OCTOBER,
   CENSUS_V2_SOURCE,
   V2Api,
-  sklearnPython,
   uploadFolder,
   type TestWorkspace,
 } from "../../helpers/v2";
+import { sklearnPython } from "../../../harness/interpreters";
 
 interface Answer {
   predictions: string[];

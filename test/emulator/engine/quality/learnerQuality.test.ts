@@ -16,7 +16,7 @@ import { cellText } from "../../../../emulator/engine/dataTable";
 import { rocAuc, regressionMetrics } from "../../../../emulator/engine/metrics";
 import { findModule } from "../../../../emulator/engine/modules/registry";
 import type { StudioModule } from "../../../../emulator/engine/modules/types";
-import { PYTHON } from "../../../helpers/interpreters";
+import { PYTHON } from "../../../../harness/interpreters";
 import { run, tableOf } from "../helpers";
 import {
   bikeProblem,

@@ -1,5 +1,5 @@
 /**
- * Scratch git repositories for the evaluation's tests: a base commit (tagged `base`) holding a
+ * Scratch git repositories for the evaluation's tests and benchmark: a base commit (tagged `base`) holding a
  * stack file, definitions and data, and a working tree that changes them as a pull request would.
  */
 import { execFileSync } from "node:child_process";
@@ -35,9 +35,7 @@ export function stackFile(
 
 /** The project's own files (definitions, data) to copy into a scratch repository. */
 export function projectFiles(...names: string[]): Files {
-  return Object.fromEntries(
-    names.map((n) => [n, fs.readFileSync(path.join(__dirname, "..", "..", n))]),
-  );
+  return Object.fromEntries(names.map((n) => [n, fs.readFileSync(path.join(__dirname, "..", n))]));
 }
 
 /**

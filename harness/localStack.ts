@@ -1,26 +1,21 @@
 /**
  * The local stack as the end-to-end tests, the demo and the stack benchmarks run it: the emulator
  * as its own process (data in `<work>/emulator`, blobs in an Azurite), the SDK's dynamic-provider
- * host in the project directory (hash cache in `<work>/cache`), and a MiniEngine on
- * `<work>/state.json` running the project's `index.ts`; the stack config pointing at those
+ * host in the project directory (hash cache in `<work>/cache`), and the engine double on the
+ * checkpoint `<work>/state.json` running the project's `index.ts`; the stack config pointing at those
  * servers; and what the scenarios check: the model the predictive service serves, its AUC on rows
  * scored through RRS, census files with real or shuffled labels.
  */
-import { expectPresent } from "../../helpers/expect";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  ArmWebServicesClient,
-  findTrainedModelAsset,
-  type ArmServiceRef,
-} from "../../../clients/arm";
-import { RrsClient, type Row } from "../../../clients/rrs";
-import type { RrsSwaggerResponse } from "../../../contract";
-import { auc } from "../../../components/retrain/champion";
-import { censusToCsv, type CensusRow } from "../../../data/generate";
-import { azuriteBlobEndpoint } from "../../helpers/env";
+import { ArmWebServicesClient, findTrainedModelAsset, type ArmServiceRef } from "../clients/arm";
+import { RrsClient, type Row } from "../clients/rrs";
+import type { RrsSwaggerResponse } from "../contract";
+import { auc } from "../components/retrain/champion";
+import { censusToCsv, type CensusRow } from "../data/generate";
 import { EmulatorProcess } from "./emulatorProcess";
-import { MiniEngine } from "./engine";
+import { EngineDouble } from "./engine";
+import type { Persister } from "./snapshot";
 import { PROJECT_DIR, ProviderHost } from "./providerHost";
 
 /** The project's program, `index.ts`. */
@@ -39,27 +34,30 @@ export const MODEL_ASSET = "Census Model [trained model]";
 // -------------------------------------------------------------------------------------------
 
 /**
- * A MiniEngine running `program` (default: the project's `index.ts`) on a state file, as stack
- * `local` of project `azureml-retrain`.
+ * The engine double running `program` (default: the project's `index.ts`) on a checkpoint, as
+ * stack `local` of project `azureml-retrain`.
  * @param host - the provider host
- * @param stateFile - the stack's state file
- * @param passphrase - encrypts the state's secrets
+ * @param checkpoint - the checkpoint file, or a persister (a blob in Azurite)
+ * @param passphrase - encrypts the checkpoint's secrets
  * @param program - absolute path of the program
+ * @param parallel - steps at once (default: the CLI's, 4 × CPUs)
  */
 export function engineFor(
   host: ProviderHost,
-  stateFile: string,
+  checkpoint: string | Persister,
   passphrase: string,
   program = PROGRAM,
-): MiniEngine {
-  return new MiniEngine({
+  parallel?: number,
+): EngineDouble {
+  return new EngineDouble({
     host,
-    stateFile,
+    checkpoint,
     passphrase,
     project: "azureml-retrain",
     stack: "local",
     program,
     reload: [program, path.join(PROJECT_DIR, "config.ts")],
+    ...(parallel ? { parallel } : {}),
   });
 }
 
@@ -120,16 +118,16 @@ export interface LocalStackOptions {
   readonly emulatorArgs?: readonly string[];
   /** Extra environment of the provider host. */
   readonly hostEnv?: NodeJS.ProcessEnv;
-  /** The Azurite to use (default: the test run's). */
-  readonly azuriteBlobEndpoint?: string;
+  /** The Azurite blob endpoint to use (`http://127.0.0.1:port/devstoreaccount1`). */
+  readonly azuriteBlobEndpoint: string;
 }
 
 /** A running local stack. */
 export interface LocalStack extends LocalServers {
   readonly emulator: EmulatorProcess;
   readonly host: ProviderHost;
-  readonly engine: MiniEngine;
-  /** The state file. */
+  readonly engine: EngineDouble;
+  /** The checkpoint file. */
   readonly stateFile: string;
   /** Stops the provider host, then the emulator. */
   stop(): Promise<void>;
@@ -137,7 +135,7 @@ export interface LocalStack extends LocalServers {
 
 /**
  * Starts the emulator (data in `<work>/emulator`), the provider host (hash cache in
- * `<work>/cache`) and a MiniEngine on `<work>/state.json`. `work` stays the caller's to remove.
+ * `<work>/cache`) and the engine double on `<work>/state.json`. `work` stays the caller's to remove.
  * @param work - the scratch folder
  * @param options - passphrase, emulator flags, host environment, Azurite
  */
@@ -145,7 +143,7 @@ export async function startLocalStack(
   work: string,
   options: LocalStackOptions,
 ): Promise<LocalStack> {
-  const blobEndpoint = options.azuriteBlobEndpoint ?? azuriteBlobEndpoint();
+  const blobEndpoint = options.azuriteBlobEndpoint;
   const emulatorLocation = path.join(work, "emulator");
   const emulator = await startLocalEmulator(emulatorLocation, blobEndpoint, options.emulatorArgs);
   let host: ProviderHost;
@@ -259,7 +257,7 @@ export function localArm(emulator: EmulatorProcess): ArmWebServicesClient {
 /** The model URI the predictive ARM service serves (its trained-model asset). */
 export async function servedByPredictive(emulator: EmulatorProcess): Promise<string> {
   const service = await localArm(emulator).get(localServiceRef(emulator));
-  expectPresent(service, "the predictive service exists");
+  if (!service) throw new Error("the predictive service does not exist");
   return findTrainedModelAsset(service.properties, MODEL_ASSET).asset.locationInfo.uri;
 }
 

@@ -38,16 +38,32 @@ interface GrpcClient {
   close(): void;
 }
 
-/** A failed Create/Update whose provider reported a partially created resource. */
+/**
+ * A failed Create/Update whose provider reported a partially created resource
+ * (`ErrorResourceInitFailed`): its id, properties and reasons (the engine's init errors).
+ */
 export class ResourceInitError extends Error {
   constructor(
     message: string,
     readonly id: string,
     readonly properties: Props,
+    readonly reasons: string[],
   ) {
     super(message);
     this.name = "ResourceInitError";
   }
+}
+
+/** A failure `check` reported: the property it names (may be empty) and why. */
+export interface CheckFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+/** What `check` answered: the checked inputs and its failures. */
+export interface CheckAnswer {
+  readonly inputs: Props;
+  readonly failures: CheckFailure[];
 }
 
 /** Diff answer. */
@@ -142,16 +158,30 @@ export class ProviderHost {
     await this.call("configure", req);
   }
 
-  /** Check: returns the checked inputs, or throws listing the failures. */
-  async check(urn: string, olds: Props, news: Props): Promise<Props> {
+  /** Check: the checked inputs and the failures (the caller decides what a failure means). */
+  async check(urn: string, olds: Props, news: Props): Promise<CheckAnswer> {
     const req = new providerPb.CheckRequest();
     req.setUrn(urn);
     req.setOlds(Struct.fromJavaScript(olds as never));
     req.setNews(Struct.fromJavaScript(news as never));
     const res = await this.call<providerPbTypes.CheckResponse>("check", req);
-    const failures = res.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`);
-    if (failures.length > 0) throw new CheckFailedError(urn, failures);
-    return (res.getInputs()?.toJavaScript() ?? {}) as Props;
+    return {
+      inputs: (res.getInputs()?.toJavaScript() ?? {}) as Props,
+      failures: res
+        .getFailuresList()
+        .map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
+  /** Check, throwing a {@link CheckFailedError} on failures; the checked inputs otherwise. */
+  async checkOrThrow(urn: string, olds: Props, news: Props): Promise<Props> {
+    const { inputs, failures } = await this.check(urn, olds, news);
+    if (failures.length > 0)
+      throw new CheckFailedError(
+        urn,
+        failures.map((f) => `${f.property}: ${f.reason}`),
+      );
+    return inputs;
   }
 
   /** Diff: olds are the old outputs, news the checked inputs. */
@@ -265,6 +295,7 @@ function toError(err: grpc.ServiceError): Error {
           err.details || err.message,
           init.getId(),
           (init.getProperties()?.toJavaScript() ?? {}) as Props,
+          init.getReasonsList(),
         );
       }
     }
@@ -273,4 +304,4 @@ function toError(err: grpc.ServiceError): Error {
 }
 
 /** Absolute path of the project (where the host must run). */
-export const PROJECT_DIR = path.resolve(__dirname, "../../..");
+export const PROJECT_DIR = path.resolve(__dirname, "..");
