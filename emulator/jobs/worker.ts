@@ -5,16 +5,20 @@
  * ends with exactly one `finished` or `failed` message. The main thread may terminate it at any
  * time (cancel).
  */
+import { createHash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
-import type { DataTable } from "../engine/api";
+import type { DataTable, EngineApi, GraphRunResult } from "../engine/api";
 import { describeBlob, describeStorageError, downloadBlob, uploadBlob } from "../blob/blobIo";
 import { loadEngine } from "../engineLoader";
 import { engineErrorDetails, isEngineError, jobFailureDetails } from "../errors/engineErrors";
 import { ErrorFactory } from "../errors/errorFactory";
 import type { HttpError } from "../errors/httpError";
 import { createModuleRuntime } from "../runtime/moduleRuntime";
+import type { ModelEvaluation } from "../store/records";
+import { classOfProbabilityColumn, evaluationPlots, type ScoredColumns } from "./evaluationPlots";
 import { CONTENT_TYPES, serializeTable } from "./formats";
-import type { WorkerJob, WorkerMessage } from "./protocol";
+import { observeEvaluations, type ObservedGraph } from "./observedGraph";
+import type { ProducedModel, WorkerJob, WorkerMessage } from "./protocol";
 
 /** A failure of the job: an `ErrorFactory` error, whose `Details` line is the message. */
 class JobFailure extends Error {
@@ -34,6 +38,8 @@ class JobFailure extends Error {
  * before it runs each module; fault injection fails the job right there, as if the module had.
  */
 const MODULE_STARTED = /^\S+ (.+): started$/;
+/** A progress line of the engine about one module: `"<node id> <module>: started|finished in N ms"`. */
+const MODULE_EVENT = /^(\S+) (.+): (started|finished) ?/;
 
 /**
  * The failure `--fail-job-at-module` injects: a module error like the engine's own, with Studio's
@@ -55,7 +61,122 @@ function post(message: WorkerMessage): void {
   parentPort?.postMessage(message);
 }
 
-async function run(job: WorkerJob): Promise<void> {
+/**
+ * The graph to run: the job's own with the Evaluate Model ports the portal reads added as
+ * outputs; the job's own alone if that cannot be built (the portal's view never fails a job).
+ */
+function observed(job: WorkerJob): ObservedGraph {
+  try {
+    return observeEvaluations(job.properties);
+  } catch (error) {
+    post({ type: "progress", line: `evaluations not observed: ${(error as Error).message}` });
+    return { properties: job.properties, evaluations: [], outputSources: {} };
+  }
+}
+
+/** The truth and score columns of a scored table, as text. */
+function scoredColumns(engine: EngineApi, table: DataTable): ScoredColumns | undefined {
+  const rows = engine.tableToRows(table);
+  const text = (index: number): (string | null)[] => rows.values.map((row) => row[index]);
+  const truth = table.columns.findIndex((c) => c.usage === "label");
+  if (truth < 0) return undefined;
+  const scoreColumn = (name: string): number =>
+    table.columns.findIndex((c) => c.usage === "score" && c.name === name);
+  const labels = scoreColumn("Scored Labels");
+  const probabilities = scoreColumn("Scored Probabilities");
+  const classProbabilities: ScoredColumns["classProbabilities"][number][] = [];
+  table.columns.forEach((column, i) => {
+    const label = column.usage === "score" ? classOfProbabilityColumn(column.name) : undefined;
+    if (label !== undefined) classProbabilities.push({ label, values: text(i) });
+  });
+  return {
+    truth: text(truth),
+    scoredLabels: labels >= 0 ? text(labels) : undefined,
+    probabilities: probabilities >= 0 ? text(probabilities) : undefined,
+    classProbabilities,
+  };
+}
+
+/** Evaluate Model's tables and the plots of their scored rows, by watched evaluation. */
+function readEvaluations(
+  engine: EngineApi,
+  graph: ObservedGraph,
+  result: GraphRunResult,
+): { modelSource: string | undefined; evaluation: ModelEvaluation }[] {
+  const read: { modelSource: string | undefined; evaluation: ModelEvaluation }[] = [];
+  for (const watched of graph.evaluations) {
+    const results = result.outputs[watched.resultsOutput];
+    const scored = result.outputs[watched.scoredOutput];
+    if (results?.kind !== "dataset" || scored?.kind !== "dataset") continue;
+    const metrics = engine.tableToRows(results.table);
+    const row = metrics.values[watched.side === "left" ? 0 : 1] ?? [];
+    const cell = (name: string): string | null | undefined =>
+      row[metrics.columnNames.indexOf(name)];
+    const threshold = Number(cell("Threshold"));
+    const columns = scoredColumns(engine, scored.table);
+    read.push({
+      modelSource: watched.modelSource,
+      evaluation: {
+        nodeId: watched.nodeId,
+        side: watched.side,
+        metrics: { columnNames: metrics.columnNames, rows: metrics.values },
+        plots: columns
+          ? evaluationPlots(columns, {
+              ...(Number.isFinite(threshold) ? { threshold } : {}),
+              positiveLabel: cell("Positive Label") ?? undefined,
+            })
+          : undefined,
+      },
+    });
+  }
+  return read;
+}
+
+/** What the portal keeps of each model the job wrote; never fails the job. */
+function producedModels(
+  engine: EngineApi,
+  job: WorkerJob,
+  graph: ObservedGraph,
+  result: GraphRunResult,
+): ProducedModel[] {
+  let evaluations: ReturnType<typeof readEvaluations> = [];
+  try {
+    evaluations = readEvaluations(engine, graph, result);
+  } catch (error) {
+    post({ type: "progress", line: `evaluations not read: ${(error as Error).message}` });
+  }
+  const models: ProducedModel[] = [];
+  for (const [port, output] of Object.entries(job.outputs)) {
+    const produced = result.outputs[port];
+    if (produced?.kind !== "model") continue;
+    let summary: ProducedModel["summary"];
+    try {
+      const info = engine.inspectModel(produced.ilearner);
+      summary = {
+        learner: info.learner,
+        labelColumn: info.labelColumn,
+        featureColumns: info.featureColumns,
+        trainedAt: info.trainedAt,
+      };
+    } catch {
+      summary = undefined;
+    }
+    const source = graph.outputSources[port];
+    models.push({
+      port,
+      sha256: createHash("sha256").update(produced.ilearner).digest("hex"),
+      bytes: produced.ilearner.byteLength,
+      location: describeBlob(output.ref),
+      summary,
+      evaluations: evaluations
+        .filter((e) => source !== undefined && e.modelSource === source)
+        .map((e) => e.evaluation),
+    });
+  }
+  return models;
+}
+
+async function run(job: WorkerJob): Promise<ProducedModel[]> {
   const engine = loadEngine();
   const inputs: Record<string, DataTable> = {};
   for (const [port, ref] of Object.entries(job.inputs)) {
@@ -87,8 +208,9 @@ async function run(job: WorkerJob): Promise<void> {
     scripts: job.scripts,
     log: (line) => post({ type: "progress", line }),
   });
+  const graph = observed(job);
   const result = await engine.runGraphAsync({
-    properties: job.properties,
+    properties: graph.properties,
     inputs,
     globalParameters: { ...job.globalParameters },
     trainedModels: { ...job.trainedModels },
@@ -96,6 +218,16 @@ async function run(job: WorkerJob): Promise<void> {
     runtime,
     onProgress: (line) => {
       post({ type: "progress", line });
+      const event = MODULE_EVENT.exec(line);
+      if (event) {
+        post({
+          type: "module",
+          nodeId: event[1],
+          module: event[2],
+          event: event[3] as "started" | "finished",
+          at: new Date().toISOString(),
+        });
+      }
       const started = MODULE_STARTED.exec(line)?.[1];
       if (
         job.failAtModule !== undefined &&
@@ -142,6 +274,7 @@ async function run(job: WorkerJob): Promise<void> {
       );
     }
   }
+  return producedModels(engine, job, graph, result);
 }
 
 function detailsOf(error: unknown): string {
@@ -152,7 +285,7 @@ function detailsOf(error: unknown): string {
 
 if (parentPort) {
   run(workerData as WorkerJob).then(
-    () => post({ type: "finished" }),
+    (models) => post({ type: "finished", models }),
     (error: unknown) =>
       post({
         type: "failed",
