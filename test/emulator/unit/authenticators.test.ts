@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { createAuthenticators, type CredentialKind } from "../../../emulator/auth";
+import { PortalSessions } from "../../../emulator/auth/portalSession";
 import { isHttpError } from "../../../emulator/errors";
 import type { EmulatorRequest } from "../../../emulator/requestContext";
 import type { ExecutionTarget } from "../../../emulator/services/executionTargets";
@@ -25,8 +26,13 @@ const target: ExecutionTarget = {
   defaultStorage: undefined,
 };
 
+const sessions = new PortalSessions(() => credentials.workspaceToken);
+sessions.bind(9700);
+
 const authenticators = createAuthenticators({
   credentials,
+  portal: sessions,
+  listenHost: "127.0.0.1",
   store: {
     getClassicService: (ws, id) => (ws === "ws1" && id === "svc1" ? service : undefined),
     getEndpoint: (key, name) => (key === service.key && name === "ep1" ? endpoint : undefined),
