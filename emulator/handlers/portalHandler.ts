@@ -70,6 +70,9 @@ const HEADLINE_METRICS = [
 /** Parameter names whose values the portal does not show (a key or password set as a parameter). */
 const SECRET_NAME = /key|password|secret|token|connection|sas|credential/i;
 
+/** A GUID, as BES names the folders of its default outputs. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A location without its query (where a SAS would be). */
 function withoutQuery(location: string): string {
   return location.split("?")[0];
@@ -77,7 +80,8 @@ function withoutQuery(location: string): string {
 
 /**
  * The folder an `.ilearner` blob sits in, below its container: this project stores models as
- * `{container}/{version}/{key}.ilearner`, so it reads as the model's version.
+ * `{container}/{version}/{key}.ilearner`, so it reads as the model's version (none for a blob at
+ * the container's top or in a GUID folder).
  * @param location - `container/blob`, or a blob URL (path style `/{account}/{container}/...` for
  *   an IP or localhost host, host style `/{container}/...` otherwise)
  */
@@ -91,8 +95,9 @@ export function modelVersionOf(location: string): string | undefined {
   } else {
     segments = location.split("/").filter(Boolean);
   }
-  // container / ... / folder / file
-  return segments.length >= 3 ? segments[segments.length - 2] : undefined;
+  // container / ... / folder / file; a GUID folder (BES's default outputs) is no version.
+  const folder = segments.length >= 3 ? segments[segments.length - 2] : undefined;
+  return folder !== undefined && !GUID.test(folder) ? folder : undefined;
 }
 
 /** Evaluate Model's headline metrics of a model, from its report. */

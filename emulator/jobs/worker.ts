@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
-import type { DataTable, EngineApi, GraphRunResult } from "../engine/api";
+import type { Column, DataTable, EngineApi, GraphRunResult } from "../engine/api";
 import { describeBlob, describeStorageError, downloadBlob, uploadBlob } from "../blob/blobIo";
 import { loadEngine } from "../engineLoader";
 import { engineErrorDetails, isEngineError, jobFailureDetails } from "../errors/engineErrors";
@@ -74,26 +74,33 @@ function observed(job: WorkerJob): ObservedGraph {
   }
 }
 
-/** The truth and score columns of a scored table, as text. */
+/** A score column's numbers (NaN = missing). */
+function numbers(engine: EngineApi, column: Column, rowCount: number): ArrayLike<number> {
+  if (column.values instanceof Float64Array) return column.values;
+  const { values } = engine.tableToRows({ rowCount, columns: [column] });
+  return values.map(([v]) => (v === null || v.trim() === "" ? NaN : Number(v)));
+}
+
+/** The truth and score columns of a scored table (only those are read). */
 function scoredColumns(engine: EngineApi, table: DataTable): ScoredColumns | undefined {
-  const rows = engine.tableToRows(table);
-  const text = (index: number): (string | null)[] => rows.values.map((row) => row[index]);
-  const truth = table.columns.findIndex((c) => c.usage === "label");
-  if (truth < 0) return undefined;
-  const scoreColumn = (name: string): number =>
-    table.columns.findIndex((c) => c.usage === "score" && c.name === name);
-  const labels = scoreColumn("Scored Labels");
-  const probabilities = scoreColumn("Scored Probabilities");
-  const classProbabilities: ScoredColumns["classProbabilities"][number][] = [];
-  table.columns.forEach((column, i) => {
-    const label = column.usage === "score" ? classOfProbabilityColumn(column.name) : undefined;
-    if (label !== undefined) classProbabilities.push({ label, values: text(i) });
-  });
+  const truth = table.columns.find((c) => c.usage === "label");
+  if (!truth) return undefined;
+  const scores = table.columns.filter((c) => c.usage === "score");
+  const labels = scores.find((c) => c.name === "Scored Labels");
+  // Labels as RRS renders them, so that classes compare as text whatever their storage.
+  const text = engine.tableToRows({
+    rowCount: table.rowCount,
+    columns: labels ? [truth, labels] : [truth],
+  }).values;
+  const probabilities = scores.find((c) => c.name === "Scored Probabilities");
   return {
-    truth: text(truth),
-    scoredLabels: labels >= 0 ? text(labels) : undefined,
-    probabilities: probabilities >= 0 ? text(probabilities) : undefined,
-    classProbabilities,
+    truth: text.map((row) => row[0]),
+    scoredLabels: labels ? text.map((row) => row[1]) : undefined,
+    probabilities: probabilities ? numbers(engine, probabilities, table.rowCount) : undefined,
+    classProbabilities: scores.flatMap((column) => {
+      const label = classOfProbabilityColumn(column.name);
+      return label === undefined ? [] : [{ label, values: numbers(engine, column, table.rowCount) }];
+    }),
   };
 }
 

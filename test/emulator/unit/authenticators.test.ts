@@ -122,4 +122,34 @@ describe("emulator authenticators", function () {
       ),
     ).to.equal("404 NotFound/WebServiceNotFound");
   });
+
+  it("portal: a live session from a page of this machine; portalPage: the same page, signed in or not", function () {
+    const id = sessions.exchange("workspace-token");
+    if (id === undefined) throw new Error("the workspace token signs in");
+    const page = (headers: Record<string, string>) =>
+      ({
+        headers: { host: "127.0.0.1:9700", ...headers },
+        params: {},
+      }) as unknown as EmulatorRequest;
+    const signedIn = page({ cookie: `other=1; azureml-portal-9700=${id}` });
+    expect(outcome("portal", signedIn)).to.equal("ok");
+    expect(signedIn.portalSession).to.equal(id);
+    const refused = "401 Unauthorized/PortalSessionRequired";
+    expect(outcome("portal", page({}))).to.equal(refused);
+    expect(outcome("portal", page({ cookie: "azureml-portal-9700=forged" }))).to.equal(refused);
+    // Another emulator's cookie (another port) is not this one's session.
+    expect(outcome("portal", page({ cookie: `azureml-portal-9701=${id}` }))).to.equal(refused);
+    expect(outcome("portal", request("Bearer workspace-token"))).to.equal(
+      "403 Forbidden/PortalOriginRefused",
+    );
+    const anonymous = page({});
+    expect(outcome("portalPage", anonymous)).to.equal("ok");
+    expect(anonymous.portalSession).to.equal(undefined);
+    expect(
+      outcome(
+        "portalPage",
+        page({ cookie: `azureml-portal-9700=${id}`, origin: "http://evil.example" }),
+      ),
+    ).to.equal("403 Forbidden/PortalOriginRefused");
+  });
 });
