@@ -99,7 +99,9 @@ function scoredColumns(engine: EngineApi, table: DataTable): ScoredColumns | und
     probabilities: probabilities ? numbers(engine, probabilities, table.rowCount) : undefined,
     classProbabilities: scores.flatMap((column) => {
       const label = classOfProbabilityColumn(column.name);
-      return label === undefined ? [] : [{ label, values: numbers(engine, column, table.rowCount) }];
+      return label === undefined
+        ? []
+        : [{ label, values: numbers(engine, column, table.rowCount) }];
     }),
   };
 }
