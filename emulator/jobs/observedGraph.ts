@@ -53,7 +53,8 @@ export function observeEvaluations(properties: WebServiceProperties): ObservedGr
     pkg.edges.find((e) => e.targetNodeId === nodeId && e.targetPortId === port);
   const outputSources: Record<string, string> = {};
   for (const [id, node] of Object.entries(pkg.nodes)) {
-    const edge = node.outputId !== undefined ? incoming(id, "Data") : undefined;
+    // An output node has one incoming edge, whatever its port is called.
+    const edge = pkg.edges.find((e) => e.targetNodeId === id);
     if (node.outputId !== undefined && edge) outputSources[node.outputId] = portKey(edge);
   }
   const evaluateAssets = new Set(

@@ -226,8 +226,9 @@ export function ConfusionChart(props: {
           type: "category",
           labels: [...props.classes],
           offset: true,
-          // The first class at the top, as in the table beside the chart.
-          reverse: true,
+          // The first class at the top, as in the table beside the chart (the matrix chart type
+          // draws a category y axis from the bottom up).
+          reverse: false,
           grid: { display: false },
           title: { display: true, text: "Actual" },
         },

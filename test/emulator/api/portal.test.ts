@@ -26,7 +26,12 @@ import {
 import { expectPresent } from "../../helpers/expect";
 import { azuriteConnectionString } from "../../helpers/env";
 import { httpRequest, type TestEmulator } from "../../helpers/emulator";
-import { signIn, startSamplesEmulator, type PortalClient } from "../../helpers/portal";
+import {
+  signIn,
+  startSamplesEmulator,
+  trainMulticlass,
+  type PortalClient,
+} from "../../helpers/portal";
 import { BlobServiceClient } from "@azure/storage-blob";
 
 const CENSUS_ROW = {
@@ -597,6 +602,52 @@ describe("emulator portal API", function () {
         Number(evaluation.metrics.rows[0][column]),
         1e-9,
       );
+    });
+
+    it("shows a multiclass model's confusion matrix and one ROC curve per class", async () => {
+      const jobId = await trainMulticlass(emulator, container);
+      const job = await get<JobView>(`jobs/${jobId}`);
+      const sha = job.outputs[0].sha256;
+      expectPresent(sha, "the model's sha-256");
+      const model = await get<ModelView>(`models/${sha}`);
+      expect([model.summary?.learner, model.task]).to.deep.equal([
+        "Multiclass Logistic Regression",
+        "multiclass",
+      ]);
+      expect(model.metrics.map((m) => m.name)).to.deep.equal([
+        "Overall Accuracy",
+        "Macro-averaged Precision",
+        "Macro-averaged Recall",
+      ]);
+      const [evaluation] = model.evaluations;
+      const plots = evaluation.plots;
+      expectPresent(plots, "plots");
+      if (plots.kind !== "multiclass")
+        throw new Error(`a multiclass model's plots, not ${plots.kind}`);
+      expect(plots.classes).to.deep.equal(["a", "b", "c"]);
+      // Evaluate Model's own counts: one row per actual class, a "Predicted <class>" column each.
+      const { columnNames, rows } = evaluation.metrics;
+      const counts = plots.classes.map((actual) => {
+        const row = rows.find(
+          (r) => r[columnNames.indexOf("Result Description")] === `Evaluation For Class ${actual}`,
+        );
+        expectPresent(row, `Evaluate Model's row of class ${actual}`);
+        return plots.classes.map((predicted) =>
+          Number(row[columnNames.indexOf(`Predicted ${predicted}`)]),
+        );
+      });
+      expect(plots.confusion).to.deep.equal(counts);
+      expect(plots.rows).to.equal(counts.flat().reduce((a, b) => a + b, 0));
+      expect(
+        plots.confusion
+          .flat()
+          .filter((_n, i) => i % 4 !== 0)
+          .some((n) => n > 0),
+        "some rows confused",
+      ).to.equal(true);
+      expect(
+        plots.roc.map((r) => [r.label, r.points[0], r.points[r.points.length - 1]]),
+      ).to.deep.equal(plots.classes.map((c) => [c, { fpr: 0, tpr: 0 }, { fpr: 1, tpr: 1 }]));
     });
 
     it("says when an ARM service started serving its model", async () => {

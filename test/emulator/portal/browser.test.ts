@@ -21,7 +21,7 @@ import { launchChromium } from "../../helpers/browser";
 import { azuriteConnectionString } from "../../helpers/env";
 import { httpRequest, type TestEmulator } from "../../helpers/emulator";
 import { expectPresent } from "../../helpers/expect";
-import { signIn, startSamplesEmulator } from "../../helpers/portal";
+import { signIn, startSamplesEmulator, trainMulticlass } from "../../helpers/portal";
 
 const run = promisify(execFile);
 const SCREENSHOTS = path.resolve(__dirname, "..", "..", "..", "test-results", "portal");
@@ -301,6 +301,18 @@ describe("emulator portal in Chromium", function () {
     expect(await drawnPixels(page, "predicted-actual-chart")).to.be.above(2000);
     expect(await drawnPixels(page, "residuals-chart")).to.be.above(2000);
     await screenshot("model-regression");
+
+    // A multiclass model: its confusion matrix and a ROC curve per class.
+    const jobId = await trainMulticlass(emulator, container);
+    await open(`#/jobs/${jobId}`);
+    await page.getByRole("link", { name: /^model [0-9a-f]{12}$/ }).click();
+    await page.locator("[data-testid=confusion-chart]").waitFor();
+    expect(await drawnPixels(page, "confusion-chart")).to.be.above(2000);
+    expect(await drawnPixels(page, "roc-chart")).to.be.above(2000);
+    expect(
+      await page.locator("[data-testid=confusion-table] thead th").allInnerTexts(),
+    ).to.deep.equal(["a", "b", "c"]);
+    await screenshot("model-multiclass");
   });
 
   it("scores a row through the Test page and shows what RRS answers", async () => {

@@ -89,7 +89,9 @@ describe("emulator observed graph", function () {
     const watched = run(observed.properties);
     const bytes = (r: typeof plain, port: string): Buffer => {
       const output = r.outputs[port];
-      return Buffer.from(output.kind === "model" ? output.ilearner : engine.toCsv(output.table));
+      if (output.kind === "model") return Buffer.from(output.ilearner);
+      if (output.kind === "dataset") return Buffer.from(engine.toCsv(output.table));
+      throw new Error(`${port}: a ${output.kind}`);
     };
     for (const port of ["output1", "output2"])
       expect(bytes(watched, port).equals(bytes(plain, port)), port).to.equal(true);
