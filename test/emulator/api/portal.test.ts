@@ -9,6 +9,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import * as http from "node:http";
+import * as https from "node:https";
 import type { ClassicEndpoint, WebServiceKeys } from "../../../contract";
 import type {
   JobsView,
@@ -25,7 +26,8 @@ import {
 } from "../../../scripts/samples";
 import { expectPresent } from "../../helpers/expect";
 import { azuriteConnectionString } from "../../helpers/env";
-import { httpRequest, type TestEmulator } from "../../helpers/emulator";
+import { httpRequest, startTestEmulator, type TestEmulator } from "../../helpers/emulator";
+import { selfSignedCertificate } from "../../helpers/tls";
 import {
   signIn,
   startSamplesEmulator,
@@ -79,6 +81,24 @@ function rawGet(
       let body = "";
       response.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on("error", reject);
+  });
+}
+
+/** A GET over HTTPS trusting one certificate (fetch has no per-request CA). */
+function httpsGet(
+  url: string,
+  ca: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = https.get(url, { ca, headers }, (response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+      );
     });
     request.on("error", reject);
   });
@@ -170,6 +190,37 @@ describe("emulator portal API", function () {
       );
       expect(app.headers.get("x-frame-options")).to.equal("DENY");
       expect(app.headers.get("cache-control")).to.equal("no-store");
+    });
+
+    it("over HTTPS, marks the session cookie Secure, so a browser never sends it in clear", async () => {
+      const certificate = selfSignedCertificate();
+      const secure = await startTestEmulator({
+        tlsCertFile: certificate.certFile,
+        tlsKeyFile: certificate.keyFile,
+      });
+      try {
+        const link = secure.server.portalLink();
+        expect(link).to.match(
+          new RegExp(`^https://127\\.0\\.0\\.1:${secure.port}/portal/\\?token=`),
+        );
+        const signedIn = await httpsGet(link, certificate.cert);
+        expect(signedIn.status).to.equal(303);
+        const cookies = signedIn.headers["set-cookie"] ?? [];
+        expect(cookies).to.have.length(1);
+        expect(cookies[0]).to.match(
+          new RegExp(
+            `^azureml-portal-${secure.port}=[\\w-]{43}; Path=/portal; HttpOnly; SameSite=Strict; Secure$`,
+          ),
+        );
+        const session = cookies[0].split(";")[0];
+        const services = await httpsGet(`${secure.url}/portal/api/services`, certificate.cert, {
+          Cookie: session,
+        });
+        expect(services.status, services.body.slice(0, 300)).to.equal(200);
+        expect(JSON.parse(services.body)).to.deep.equal({ arm: [], classic: [] });
+      } finally {
+        await secure.close();
+      }
     });
 
     it("signs in with the workspace token, refuses another token, and signs out", async () => {

@@ -57,7 +57,7 @@ describe("emulator portal sessions", function () {
     expect(sessions.valid(second), "signed out").to.equal(false);
   });
 
-  it("names its cookie after the port, HttpOnly, SameSite=Strict, for /portal only", function () {
+  it("names its cookie after the port, HttpOnly, SameSite=Strict, for /portal only, Secure over HTTPS", function () {
     const sessions = new PortalSessions(() => "workspace");
     sessions.bind(53412);
     expect(sessions.cookie("abc")).to.equal(
@@ -65,6 +65,13 @@ describe("emulator portal sessions", function () {
     );
     expect(sessions.clearedCookie()).to.equal(
       "azureml-portal-53412=; Path=/portal; HttpOnly; SameSite=Strict; Max-Age=0",
+    );
+    sessions.bind(53413, true);
+    expect(sessions.cookie("abc"), "over HTTPS").to.equal(
+      "azureml-portal-53413=abc; Path=/portal; HttpOnly; SameSite=Strict; Secure",
+    );
+    expect(sessions.clearedCookie(), "over HTTPS").to.equal(
+      "azureml-portal-53413=; Path=/portal; HttpOnly; SameSite=Strict; Secure; Max-Age=0",
     );
     expect(cookieValue("a=1; azureml-portal-53412=abc; b=2", "azureml-portal-53412")).to.equal(
       "abc",
