@@ -28,6 +28,7 @@ import { expectPresent } from "../../helpers/expect";
 import { azuriteConnectionString } from "../../helpers/env";
 import { httpRequest, startTestEmulator, type TestEmulator } from "../../helpers/emulator";
 import { selfSignedCertificate } from "../../helpers/tls";
+import { V2Api } from "../../helpers/v2";
 import {
   signIn,
   startSamplesEmulator,
@@ -798,6 +799,25 @@ describe("emulator portal API", function () {
       expect(again.published).to.equal(false);
       expect(again.endpoints.map((e) => e.name)).to.deep.equal(["default", "contoso", "fabrikam"]);
       expect((await get<JobsView>("jobs")).jobs.length).to.equal(jobsBefore);
+    });
+
+    it("shows the classic surfaces only: v2 resources on the same emulator change nothing it answers", async () => {
+      const views = async () => ({
+        services: await get<ServicesView>("services"),
+        jobs: await get<JobsView>("jobs"),
+        models: await get<ModelsView>("models"),
+      });
+      const before = await views();
+      const v2 = new V2Api(emulator);
+      const ws = await v2.workspace();
+      const model = await v2.call("PUT", `${ws.path}/models/census/versions/1`, {
+        properties: {
+          modelUri: "azureml://datastores/workspaceblobstore/paths/census/1/",
+          modelType: "custom_model",
+        },
+      });
+      expect(model.status, model.text).to.equal(201);
+      expect(await views()).to.deep.equal(before);
     });
   });
 });
