@@ -18,6 +18,7 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { createAuthenticators, type AuthKind } from "./auth";
+import type { PortalSessions } from "./auth/portalSession";
 import type { EmulatorConfig } from "./config";
 import { ARM_API_VERSIONS, EXECUTION_API_VERSION } from "./constants";
 import { ErrorFactory, isHttpError, type HttpError } from "./errors";
@@ -26,6 +27,7 @@ import type { ArmHandler } from "./handlers/armHandler";
 import type { BesHandler } from "./handlers/besHandler";
 import type { ClassicHandler } from "./handlers/classicHandler";
 import type { RrsHandler } from "./handlers/rrsHandler";
+import type { PortalHandler } from "./handlers/portalHandler";
 import type { HandlerResponse, RequestInfo } from "./handlers/types";
 import type { Logger } from "./logger";
 import {
@@ -39,6 +41,7 @@ import {
 import { armRoutes } from "./routes/armRoutes";
 import { adminRoutes, classicRoutes } from "./routes/classicRoutes";
 import { executionRoutes } from "./routes/executionRoutes";
+import { portalRoutes } from "./routes/portalRoutes";
 import type { RouteSpec } from "./routes/routeSpec";
 import type { ExecutionTargets } from "./services/executionTargets";
 import type { EmulatorCredentials } from "./store/credentials";
@@ -57,7 +60,10 @@ export interface AppDependencies {
     readonly admin: AdminHandler;
     readonly bes: BesHandler;
     readonly rrs: RrsHandler;
+    readonly portal: PortalHandler;
   };
+  /** The portal's sign-in tokens and sessions. */
+  readonly portal: PortalSessions;
   /** The public base URL (known once the server listens). */
   publicUrl(): string;
   /** Optional interceptor at the fault-injection seam. */
@@ -137,7 +143,13 @@ export function createApp(deps: AppDependencies): FastifyInstance {
   });
 
   // 3. Authentication, as the route declares it (404s have no route config and no auth).
-  const authenticators = createAuthenticators({ credentials, store, targets });
+  const authenticators = createAuthenticators({
+    credentials,
+    store,
+    targets,
+    portal: deps.portal,
+    listenHost: config.host,
+  });
   app.addHook("onRequest", async (request: EmulatorRequest) => {
     const auth = (request.routeOptions.config as Partial<RouteConfig>).auth;
     if (auth === undefined || auth === "none") return;
@@ -228,7 +240,9 @@ export function createApp(deps: AppDependencies): FastifyInstance {
     void reply.code(response.status);
     for (const [name, value] of Object.entries(response.headers ?? {}))
       void reply.header(name, value);
-    if (response.body === undefined) await reply.send();
+    if (response.raw !== undefined)
+      await reply.type(response.contentType ?? "application/octet-stream").send(response.raw);
+    else if (response.body === undefined) await reply.send();
     else await reply.type("application/json; charset=utf-8").send(JSON.stringify(response.body));
   };
   const routes: RouteSpec[] = [
@@ -236,6 +250,7 @@ export function createApp(deps: AppDependencies): FastifyInstance {
     ...classicRoutes(handlers.classic),
     ...adminRoutes(handlers.admin),
     ...executionRoutes(handlers.bes, handlers.rrs, config.maxRrsBodyBytes),
+    ...portalRoutes(handlers.portal, config.maxRrsBodyBytes),
     {
       surface: "health",
       auth: "none",

@@ -9,8 +9,8 @@ import type { ErrorEnvelope } from "./errors/httpError";
 import type { FoundEndpoint } from "./handlers/classicHandler";
 import type { ExecutionTarget } from "./services/executionTargets";
 
-/** The four surfaces (plus the unauthenticated health check). */
-export type Surface = "arm" | "management" | "execution" | "admin" | "health";
+/** The four surfaces (plus the unauthenticated health check and the emulator's web portal). */
+export type Surface = "arm" | "management" | "execution" | "admin" | "health" | "portal";
 
 /** Hook run on every request before any work: the fault-injection seam. */
 export type RequestInterceptor = (
@@ -31,6 +31,8 @@ export interface RequestState {
    * that the handler does not read it again.
    */
   classicEndpoint?: FoundEndpoint;
+  /** Portal routes: the live session the request carries. */
+  portalSession?: string;
 }
 
 /** A fastify request with the pipeline's state. */
@@ -47,6 +49,7 @@ export function surfaceOf(url: string): Surface {
   if (path.startsWith("/subscriptions/") || path.startsWith("/providers/")) return "arm";
   if (path.startsWith("/admin/")) return "admin";
   if (path === "/health") return "health";
+  if (path === "/portal" || path.startsWith("/portal/")) return "portal";
   return "management";
 }
 
@@ -61,7 +64,7 @@ export function surfaceOfRequest(request: FastifyRequest): Surface {
 
 /**
  * The error envelope a surface answers in: ARM's own, or the classic one (execution,
- * management, admin, health).
+ * management, admin, health, portal).
  * @param surface - the surface
  */
 export function envelopeOf(surface: Surface): ErrorEnvelope {

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { createApp } from "./app";
+import { PORTAL_PATH, PortalSessions } from "./auth/portalSession";
 import type { EmulatorConfig } from "./config";
 import { DATABASE_FILE, MODELS_FOLDER } from "./constants";
 import { loadEngine } from "./engineLoader";
@@ -18,11 +19,13 @@ import { AdminHandler } from "./handlers/adminHandler";
 import { ArmHandler } from "./handlers/armHandler";
 import { BesHandler } from "./handlers/besHandler";
 import { ClassicHandler } from "./handlers/classicHandler";
+import { PortalHandler } from "./handlers/portalHandler";
 import { RrsHandler } from "./handlers/rrsHandler";
 import { JobRunner } from "./jobs/jobRunner";
 import { createLogger, registerSecret, type Logger } from "./logger";
 import { ExecutionTargets } from "./services/executionTargets";
 import { ModelFetcher } from "./services/modelFetcher";
+import { PortalAssets } from "./services/portalAssets";
 import { Provisioner } from "./services/provisioner";
 import { loadCredentials, type EmulatorCredentials } from "./store/credentials";
 import type { MetadataStore } from "./store/metadataStore";
@@ -45,6 +48,8 @@ export class EmulatorServer {
   readonly faults: FaultInjector;
   /** The Azure Machine Learning (v2) surface (exposed for tests). */
   readonly v2: V2Surface;
+  /** The portal's one-time sign-in tokens and sessions. */
+  readonly portal: PortalSessions;
   private readonly provisioner: Provisioner;
   private readonly app: FastifyInstance;
   private url: string | undefined;
@@ -86,6 +91,8 @@ export class EmulatorServer {
       logger: this.logger,
       publicUrl: () => this.url ?? `http://${config.host}:${config.port}`,
     });
+    this.portal = new PortalSessions(() => this.credentials.workspaceToken);
+    const rrs = new RrsHandler(engine, models, config, this.logger);
     this.app = createApp({
       config,
       logger: this.logger,
@@ -97,8 +104,18 @@ export class EmulatorServer {
         classic: new ClassicHandler(config, this.store, fetcher, this.jobs, this.logger),
         admin: new AdminHandler(config, this.store, engine, fetcher, this.logger),
         bes: new BesHandler(config, this.store, this.jobs),
-        rrs: new RrsHandler(engine, models, config, this.logger),
+        rrs,
+        portal: new PortalHandler({
+          store: this.store,
+          models,
+          engine,
+          targets,
+          rrs,
+          sessions: this.portal,
+          assets: new PortalAssets(),
+        }),
       },
+      portal: this.portal,
       publicUrl: () => this.url ?? `http://${config.host}:${config.port}`,
       surfaces: [this.v2],
       ...(config.tls
@@ -128,7 +145,17 @@ export class EmulatorServer {
     const port = typeof address === "object" && address ? address.port : this.config.port;
     const host = this.config.host.includes(":") ? `[${this.config.host}]` : this.config.host;
     this.url = `${this.config.tls ? "https" : "http"}://${host}:${port}`;
+    this.portal.bind(port, this.config.tls !== undefined);
     return this.url;
+  }
+
+  /**
+   * A new one-time sign-in link to the portal (works once; the token is masked in log lines).
+   */
+  portalLink(): string {
+    const token = this.portal.issueLoginToken();
+    registerSecret(token);
+    return `${this.boundUrl}${PORTAL_PATH}/?token=${token}`;
   }
 
   /** The bound URL (after {@link start}). */

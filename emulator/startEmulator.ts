@@ -41,6 +41,8 @@ export interface EmulatorHandle {
   };
   /** Where each surface lives. */
   readonly surfaces: EmulatorSurfaces;
+  /** The portal's one-time sign-in link printed at start (`{url}/portal/?token=...`). */
+  readonly portalLink: string;
   /** The server (for tests that need its store or job runner). */
   readonly server: EmulatorServer;
   /** Stops the emulator (running jobs are marked Failed). */
@@ -55,7 +57,7 @@ export interface EmulatorHandle {
  * @param generated - which tokens were generated (given ones are never printed)
  */
 export function startupLines(
-  handle: Pick<EmulatorHandle, "url" | "location" | "credentials" | "surfaces">,
+  handle: Pick<EmulatorHandle, "url" | "location" | "credentials" | "surfaces" | "portalLink">,
   printSecrets: boolean,
   generated: { armToken: boolean; workspaceToken: boolean },
 ): string[] {
@@ -75,6 +77,8 @@ export function startupLines(
     token("ARM token", handle.credentials.armToken, generated.armToken),
     token("workspace token", handle.credentials.workspaceToken, generated.workspaceToken),
     `azureml-emulator: data in ${handle.location}`,
+    // One use, this process only: printed even when tokens are not (like Jupyter's link).
+    `azureml-emulator: portal ${handle.portalLink} (signs in once)`,
     `azureml-emulator: listening on ${handle.url}`,
   ];
 }
@@ -124,6 +128,7 @@ export async function startEmulator(
       file: server.credentials.file,
     },
     surfaces,
+    portalLink: server.portalLink(),
     server,
     close: () => (closing ??= server.close()),
   };

@@ -18,6 +18,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { startEmulator, type EmulatorHandle } from "../emulator";
 import { addressInUseHint } from "../emulator/main";
 import { startAzurite, type AzuriteHandle } from "./azurite";
+import { publishSamples, SAMPLES_RESOURCE_GROUP } from "./samples";
 
 /** The subscription and resource group the local stack puts its ARM services in (`index.ts`). */
 const LOCAL_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -55,11 +56,13 @@ function readyLines(
   azurite: AzuriteHandle,
   azuriteData: string,
   emulator: EmulatorHandle,
+  samples: boolean,
 ): string[] {
   const credentials = shown(emulator.credentials.file);
-  const list =
-    `${emulator.url}/subscriptions/${LOCAL_SUBSCRIPTION}/resourceGroups/${LOCAL_RESOURCE_GROUP}` +
+  const listOf = (group: string): string =>
+    `${emulator.url}/subscriptions/${LOCAL_SUBSCRIPTION}/resourceGroups/${group}` +
     "/providers/Microsoft.MachineLearning/webServices?api-version=2017-01-01";
+  const list = listOf(LOCAL_RESOURCE_GROUP);
   return [
     "",
     `Azurite (blob storage)   ${azurite.blobEndpoint}   data in ${shown(azuriteData)}`,
@@ -68,10 +71,17 @@ function readyLines(
     `  classic management     ${emulator.surfaces.classic}`,
     "  execution (BES, RRS)   each ARM service's swaggerLocation, each endpoint's ApiLocation",
     `Tokens                   ${credentials} (armToken: ARM; workspaceToken: classic, admin)`,
+    `Portal                   ${emulator.portalLink} (signs in once)`,
     "",
     "Try it (lists the local stack's web services: none until `pulumi up -s local`):",
     `  TOKEN=$(node -p 'JSON.parse(fs.readFileSync(process.argv[1])).armToken' ${shellWord(credentials)})`,
     `  curl -s -H "Authorization: Bearer $TOKEN" '${list}'`,
+    ...(samples
+      ? [
+          "  # the samples (their models, metrics, Test and Consume pages: in the portal)",
+          `  curl -s -H "Authorization: Bearer $TOKEN" '${listOf(SAMPLES_RESOURCE_GROUP)}'`,
+        ]
+      : []),
     "",
     "Ready: run `pulumi up -s local` in another terminal. Ctrl-C stops both.",
   ];
@@ -102,12 +112,17 @@ async function main(): Promise<void> {
       "emulator data folder",
       process.env.AZUREML_EMULATOR_LOCATION ?? ".azureml-emulator",
     )
+    .option(
+      "--with-samples",
+      "publish the sample services (resource group and workspace `samples`) and train their first models",
+    )
     .parse();
   const options = program.opts<{
     azuritePort: number;
     azuriteLocation: string;
     emulatorPort: number;
     emulatorLocation: string;
+    withSamples?: boolean;
   }>();
 
   // A log line must not kill the shutdown when whoever read the output is gone.
@@ -179,7 +194,25 @@ async function main(): Promise<void> {
     if (process.ppid !== parent) void stop(`the parent process (${parent}) exited`);
   }, PARENT_POLL_MS);
 
-  for (const line of readyLines(azurite, options.azuriteLocation, emulator)) console.log(line);
+  let samples = false;
+  if (options.withSamples) {
+    // The emulators stay useful without the samples: a failure is said, not fatal.
+    samples = await publishSamples({
+      emulatorUrl: emulator.url,
+      armToken: emulator.credentials.armToken,
+      workspaceToken: emulator.credentials.workspaceToken,
+      connectionString: azurite.connectionString,
+      log: (line) => console.log(line),
+    }).then(
+      () => true,
+      (e: unknown) => {
+        console.error(`samples: not published: ${(e as Error).message}`);
+        return false;
+      },
+    );
+  }
+  for (const line of readyLines(azurite, options.azuriteLocation, emulator, samples))
+    console.log(line);
 }
 
 main().catch((e: unknown) => {

@@ -2,7 +2,8 @@
  * Authentication: one authenticator per kind of credential, each in its own file, and the kinds
  * a route can declare. Each surface has its own scheme, as on Azure: the ARM bearer token, the
  * workspace token for the classic management API and the admin route, and per-service /
- * per-endpoint keys for the execution API. Secrets are made and compared in `secrets.ts`.
+ * per-endpoint keys for the execution API; the portal has its own session (`portalSession.ts`).
+ * Secrets are made and compared in `secrets.ts`.
  */
 import type { ExecutionTargets } from "../services/executionTargets";
 import type { EmulatorCredentials } from "../store/credentials";
@@ -10,6 +11,7 @@ import type { MetadataStore } from "../store/metadataStore";
 import { armTokenAuthenticator } from "./armToken";
 import type { Authenticator } from "./authenticator";
 import { executionKeyAuthenticator } from "./executionKey";
+import { portalAuthenticators, type PortalSessions } from "./portalSession";
 import { workspaceOrEndpointKeyAuthenticator } from "./workspaceOrEndpointKey";
 import { workspaceTokenAuthenticator } from "./workspaceToken";
 
@@ -21,8 +23,11 @@ export type { Authenticator } from "./authenticator";
  * - `workspace`: the workspace token (classic management, admin)
  * - `workspaceOrEndpointKey`: the workspace token or the addressed endpoint's own key
  * - `executionKey`: a key of the addressed service or endpoint
+ * - `portal`: a portal session, from a page of the portal itself
+ * - `portalPage`: a page of the portal itself, signed in or not (the sign-in page)
  */
-export type CredentialKind = "arm" | "workspace" | "workspaceOrEndpointKey" | "executionKey";
+export type CredentialKind =
+  "arm" | "workspace" | "workspaceOrEndpointKey" | "executionKey" | "portal" | "portalPage";
 
 /** Which credential a route needs: a {@link CredentialKind}, or `none` (health, help pages). */
 export type AuthKind = CredentialKind | "none";
@@ -32,6 +37,9 @@ export interface AuthenticatorDependencies {
   readonly credentials: Pick<EmulatorCredentials, "armToken" | "workspaceToken">;
   readonly store: Pick<MetadataStore, "getClassicService" | "getEndpoint">;
   readonly targets: Pick<ExecutionTargets, "resolve">;
+  readonly portal: PortalSessions;
+  /** The emulator's `--host` (the portal answers on loopback names and on it). */
+  readonly listenHost: string;
 }
 
 /**
@@ -46,5 +54,6 @@ export function createAuthenticators(
     workspace: workspaceTokenAuthenticator(deps.credentials),
     workspaceOrEndpointKey: workspaceOrEndpointKeyAuthenticator(deps.credentials, deps.store),
     executionKey: executionKeyAuthenticator(deps.targets),
+    ...portalAuthenticators(deps.portal, deps.listenHost),
   };
 }

@@ -593,6 +593,52 @@ export class ErrorFactory {
   }
 
   // -------------------------------------------------------------------------------------------
+  // The portal (emulator-only; classic envelope)
+  // -------------------------------------------------------------------------------------------
+
+  /** Portal: no live session (never signed in, signed out, expired, or the emulator restarted). */
+  static portalSessionRequired(): ClassicHttpError {
+    const message =
+      "Sign in to the portal: open the URL the emulator printed at start, or paste the workspace token from credentials.json on /portal/.";
+    return new ClassicHttpError(401, "Unauthorized", message, {
+      details: [{ code: "PortalSessionRequired", message }],
+    });
+  }
+
+  /** Portal: the sign-in token is neither an unused one-time token nor the workspace token. */
+  static portalTokenInvalid(): ClassicHttpError {
+    const message =
+      "The sign-in token is not valid: a one-time token works once; paste the workspace token from credentials.json, or restart the emulator for a new URL.";
+    return new ClassicHttpError(401, "Unauthorized", message, {
+      details: [{ code: "PortalTokenInvalid", message }],
+    });
+  }
+
+  /**
+   * Portal: a request from another site, or addressed to a host name the emulator does not
+   * listen on (`--host`).
+   * @param what - what was refused, e.g. `the origin "http://evil.example"`
+   */
+  static portalOriginRefused(what: string): ClassicHttpError {
+    const message = `The portal answers only its own pages on this machine's addresses (or the --host the emulator listens on); ${what} was refused.`;
+    return new ClassicHttpError(403, "Forbidden", message, {
+      details: [{ code: "PortalOriginRefused", message }],
+    });
+  }
+
+  /**
+   * Portal: no such service, endpoint, job, model or output.
+   * @param kind - what was looked for
+   * @param id - its id
+   */
+  static portalItemNotFound(kind: string, id: string): ClassicHttpError {
+    const message = `No ${kind} '${id}'.`;
+    return new ClassicHttpError(404, "NotFound", message, {
+      details: [{ code: "PortalItemNotFound", message }],
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Only the ARM surface (ARM envelope)
   // -------------------------------------------------------------------------------------------
 

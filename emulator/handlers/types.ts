@@ -10,6 +10,13 @@ export interface HandlerResponse<T = unknown> {
   /** JSON body; undefined for an empty body. */
   readonly body?: T;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * A body that is not JSON (the portal's page, scripts and downloads), sent as it is with
+   * {@link HandlerResponse.contentType}; `body` is ignored when it is set.
+   */
+  readonly raw?: string | Uint8Array;
+  /** The content type of {@link HandlerResponse.raw}. */
+  readonly contentType?: string;
 }
 
 /** Request facts a handler may need besides its parameters and body. */

@@ -20,9 +20,9 @@ import type { Logger } from "../logger";
 import type { ExecutionTarget } from "../services/executionTargets";
 import type { MetadataStore } from "../store/metadataStore";
 import type { ModelStore } from "../store/modelStore";
-import type { JobRecord } from "../store/records";
+import type { JobModuleRun, JobRecord } from "../store/records";
 import type { JobRemover } from "./jobRemover";
-import type { WorkerJob, WorkerMessage } from "./protocol";
+import type { ProducedModel, WorkerJob, WorkerMessage } from "./protocol";
 
 /** Finds the target of a job by its execution id. */
 export type TargetLookup = (executionId: string) => ExecutionTarget | undefined;
@@ -196,6 +196,30 @@ export class JobRunner implements JobRemover {
     }
   }
 
+  /**
+   * Adds a module's start or end to a running job's timeline (what the portal shows live).
+   * @param jobId - the job
+   * @param event - the worker's message
+   */
+  private recordModule(jobId: string, event: Extract<WorkerMessage, { type: "module" }>): void {
+    const current = this.store.getJob(jobId);
+    if (!current || current.status !== "Running") return;
+    const timeline: JobModuleRun[] = [...(current.timeline ?? [])];
+    if (event.event === "started") {
+      timeline.push({
+        nodeId: event.nodeId,
+        module: event.module,
+        startedAt: event.at,
+        endedAt: null,
+      });
+    } else {
+      const at = timeline.findIndex((m) => m.nodeId === event.nodeId && m.endedAt === null);
+      if (at < 0) return;
+      timeline[at] = { ...timeline[at], endedAt: event.at };
+    }
+    this.store.putJob({ ...current, timeline });
+  }
+
   private fail(job: JobRecord, details: string): void {
     this.store.putJob({ ...job, status: "Failed", endTime: new Date().toISOString(), details });
     this.logger.info(`job ${job.id}: failed: ${details}`);
@@ -245,19 +269,37 @@ export class JobRunner implements JobRemover {
       log: new OutputLog(),
     };
     this.active.set(job.id, active);
-    const settle = (status: "Finished" | "Failed", details: string | null): void => {
+    const settle = (
+      status: "Finished" | "Failed",
+      details: string | null,
+      models: readonly ProducedModel[] = [],
+    ): void => {
       if (active.settled) return;
       active.settled = true;
       this.active.delete(job.id);
       const current = this.store.getJob(job.id);
       if (current && current.status === "Running") {
         if (details) active.log.add(`failed: ${details}`);
-        this.store.putJob({
-          ...current,
-          status,
-          endTime: new Date().toISOString(),
-          details,
-          outputLog: active.log.text(),
+        const endTime = new Date().toISOString();
+        this.store.transaction(() => {
+          this.store.putJob({
+            ...current,
+            status,
+            endTime,
+            details,
+            outputLog: active.log.text(),
+            ...(models.length > 0
+              ? { models: Object.fromEntries(models.map((m) => [m.port, m.sha256])) }
+              : {}),
+          });
+          for (const model of models) {
+            this.store.putModelReport({
+              ...model,
+              jobId: job.id,
+              targetId: job.targetId,
+              createdAt: endTime,
+            });
+          }
         });
         this.logger.info(`job ${job.id}: ${status}${details ? `: ${details}` : ""}`);
       }
@@ -268,7 +310,8 @@ export class JobRunner implements JobRemover {
       if (message.type === "progress") {
         active.log.add(message.line);
         this.logger.debug(`job ${job.id}: ${message.line}`);
-      } else if (message.type === "finished") settle("Finished", null);
+      } else if (message.type === "module") this.recordModule(job.id, message);
+      else if (message.type === "finished") settle("Finished", null, message.models);
       else {
         if (message.injectedAt !== undefined)
           this.faults.recordJobFault(job.id, message.injectedAt);

@@ -5,7 +5,7 @@
 import type { WebServiceProperties } from "../../contract";
 import type { ResolvedBlob, StorageAccount } from "../blob/blobIo";
 import type { ScriptSettings } from "../config";
-import type { JobOutput } from "../store/records";
+import type { JobOutput, ModelReportRecord } from "../store/records";
 
 /** What a worker is given (`workerData`). */
 export interface WorkerJob {
@@ -29,10 +29,21 @@ export interface WorkerJob {
   readonly scripts: ScriptSettings;
 }
 
+/** A model output the job wrote, with what the portal shows of it. */
+export type ProducedModel = Omit<ModelReportRecord, "jobId" | "targetId" | "createdAt">;
+
 /** What a worker posts back. */
 export type WorkerMessage =
   | { readonly type: "progress"; readonly line: string }
-  | { readonly type: "finished" }
+  /** A module started or finished (the job's timeline). */
+  | {
+      readonly type: "module";
+      readonly nodeId: string;
+      readonly module: string;
+      readonly event: "started" | "finished";
+      readonly at: string;
+    }
+  | { readonly type: "finished"; readonly models: readonly ProducedModel[] }
   | {
       readonly type: "failed";
       readonly details: string;

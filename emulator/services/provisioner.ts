@@ -14,9 +14,30 @@ import type { EmulatorConfig } from "../config";
 import { ErrorFactory, type HttpError } from "../errors";
 import type { Logger } from "../logger";
 import type { MetadataStore } from "../store/metadataStore";
-import type { ArmServiceRecord, OperationRecord } from "../store/records";
+import type { ArmServiceRecord, OperationRecord, ServingState } from "../store/records";
 import { assetBlobRef, type ModelFetcher } from "./modelFetcher";
 import { storageAccountOf } from "./storageAccounts";
+
+/**
+ * When each asset's model started being served: kept from the previous active definition when the
+ * asset serves the same model bytes, now otherwise.
+ * @param previous - what was served before this provisioning
+ * @param models - the models it serves now, by asset id
+ * @param now - the time provisioning succeeded
+ */
+function servedSince(
+  previous: ServingState | undefined,
+  models: Readonly<Record<string, string | null>>,
+  now: string,
+): Record<string, string> {
+  const since: Record<string, string> = {};
+  for (const [assetId, sha] of Object.entries(models)) {
+    if (sha === null) continue;
+    const kept = previous?.models[assetId] === sha ? previous.servedSince?.[assetId] : undefined;
+    since[assetId] = kept ?? now;
+  }
+  return since;
+}
 
 /** Runs ARM provisioning operations. */
 export class Provisioner {
@@ -166,7 +187,12 @@ export class Provisioner {
         active:
           failure || !models
             ? record.active
-            : { properties: record.properties, shape: record.shape, models },
+            : {
+                properties: record.properties,
+                shape: record.shape,
+                models,
+                servedSince: servedSince(record.active, models, now),
+              },
       });
       this.logger.info(
         `service ${record.name}: provisioning ${failure ? `failed (${failure.code}: ${failure.message})` : "succeeded"}`,

@@ -10,6 +10,7 @@ import type {
   ClassicEndpointRecord,
   ClassicServiceRecord,
   JobRecord,
+  ModelReportRecord,
   OperationRecord,
 } from "./records";
 import type { BesStatusName } from "../../contract";
@@ -111,4 +112,24 @@ export interface MetadataStore {
   listJobs(statuses: readonly BesStatusName[], targetId?: string): readonly JobRecord[];
   /** Deletes every job of a service/endpoint. */
   deleteJobsOf(targetId: string): void;
+
+  // Read-only queries of the portal (every subscription and workspace at once).
+
+  /** Every ARM service, by subscription, resource group and name. */
+  listAllArmServices(): readonly ArmServiceRecord[];
+  /** Every classic web service, by workspace and creation time. */
+  listAllClassicServices(): readonly ClassicServiceRecord[];
+  /**
+   * The latest jobs, newest first.
+   * @param limit - how many at most
+   * @param targetId - only this service's or endpoint's, when given
+   */
+  listRecentJobs(limit: number, targetId?: string): readonly JobRecord[];
+
+  /** Inserts or replaces the report of a model a job wrote. */
+  putModelReport(record: ModelReportRecord): void;
+  /** @param sha256 - the model's sha-256 */
+  getModelReport(sha256: string): ModelReportRecord | undefined;
+  /** Every model report, newest first. */
+  listModelReports(): readonly ModelReportRecord[];
 }

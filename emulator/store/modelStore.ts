@@ -6,7 +6,14 @@
  * models being scored from being read again on every request.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import * as path from "node:path";
 
 const CACHE_ENTRIES = 16;
@@ -66,6 +73,27 @@ export class ModelStore {
     const bytes = readFileSync(this.pathOf(sha));
     this.remember(sha, bytes);
     return bytes;
+  }
+
+  /**
+   * True when the model's bytes are stored.
+   * @param sha - its sha-256
+   */
+  has(sha: string): boolean {
+    return this.cache.has(sha) || existsSync(this.pathOf(sha));
+  }
+
+  /** The sha-256 of every stored model (the portal's list; temporary files are left out). */
+  list(): string[] {
+    const shas: string[] = [];
+    for (const prefix of readdirSync(this.folder)) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const file of readdirSync(path.join(this.folder, prefix))) {
+        const match = /^([0-9a-f]{64})\.ilearner$/.exec(file);
+        if (match) shas.push(match[1]);
+      }
+    }
+    return shas.sort();
   }
 
   private remember(sha: string, bytes: Buffer): void {

@@ -11,6 +11,15 @@ import type {
 } from "../../contract";
 import type { ServiceShape } from "../engine/api";
 import type { ResolvedBlob, StorageAccount } from "../blob/blobIo";
+import type { JobModuleRun, ModelEvaluation, ModelSummary } from "../portal/api";
+
+export type {
+  EvaluationPlots,
+  JobModuleRun,
+  ModelEvaluation,
+  ModelSummary,
+  RocPoint,
+} from "../portal/api";
 
 /** What a service runs: its definition, the engine's description of it, its trained models. */
 export interface ServingState {
@@ -20,6 +29,11 @@ export interface ServingState {
   readonly shape: ServiceShape;
   /** Trained-model bytes by asset id: a sha-256 in the model store, or null (no model yet). */
   readonly models: Readonly<Record<string, string | null>>;
+  /**
+   * When each asset's model started being served, by asset id (absent on records stored before
+   * it existed): a provisioning that keeps an asset's model keeps its time.
+   */
+  readonly servedSince?: Readonly<Record<string, string>>;
 }
 
 /** An ARM `Microsoft.MachineLearning/webServices` resource. */
@@ -160,4 +174,28 @@ export interface JobRecord {
    * the tail kept when long. Absent on jobs stored before it existed.
    */
   readonly outputLog?: string;
+  /** Modules run so far, in start order (absent on jobs stored before it existed). */
+  readonly timeline?: readonly JobModuleRun[];
+  /** Sha-256 of each model output the job wrote, by port (set when it finishes). */
+  readonly models?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A model a BES job wrote, indexed by the sha-256 of its bytes (the model store's key too), so
+ * that a model served by a service or endpoint can be traced to the job that trained it.
+ */
+export interface ModelReportRecord {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly jobId: string;
+  /** Execution id of the service or endpoint that ran the job. */
+  readonly targetId: string;
+  /** The output port that wrote it. */
+  readonly port: string;
+  /** Where it was written: `container/blob` or a URL without its query (never a key or SAS). */
+  readonly location: string;
+  readonly createdAt: string;
+  readonly summary: ModelSummary | undefined;
+  /** Evaluations of this model in the same job (the Score Model it fed was evaluated). */
+  readonly evaluations: readonly ModelEvaluation[];
 }

@@ -11,6 +11,7 @@
  * - `classic_definitions`: (service_key, version) (PK)
  * - `classic_endpoints`: execution_id (PK), (service_key, name) unique
  * - `jobs`: id (PK), seq (unique, submission order), target_id, status
+ * - `model_reports`: sha256 (PK), created (the models BES jobs wrote, for the portal)
  *
  * The file is opened in WAL mode with `synchronous=NORMAL`: a crash loses at most the last
  * transactions, never the file (the restart test kills the process with SIGKILL). Statements are
@@ -26,6 +27,7 @@ import type {
   ClassicEndpointRecord,
   ClassicServiceRecord,
   JobRecord,
+  ModelReportRecord,
   OperationRecord,
 } from "./records";
 import { loadSqlite } from "./sqlite";
@@ -49,6 +51,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, target_id TEXT NOT NULL,
   status TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS jobs_by_target ON jobs (target_id, status, seq);
+CREATE TABLE IF NOT EXISTS model_reports (
+  sha256 TEXT PRIMARY KEY, created TEXT NOT NULL, data TEXT NOT NULL);
 `;
 
 function parse<T>(row: Record<string, unknown> | undefined): T | undefined {
@@ -363,5 +367,46 @@ export class SqliteMetadataStore implements MetadataStore {
 
   deleteJobsOf(targetId: string): void {
     this.sql("DELETE FROM jobs WHERE target_id = ?").run(targetId);
+  }
+
+  // --- portal queries -------------------------------------------------------------------------
+
+  listAllArmServices(): readonly ArmServiceRecord[] {
+    return parseAll(
+      this.sql("SELECT data FROM arm_services ORDER BY subscription, rg, name").all(),
+    );
+  }
+
+  listAllClassicServices(): readonly ClassicServiceRecord[] {
+    return parseAll(
+      this.sql("SELECT data FROM classic_services ORDER BY workspace, created, key").all(),
+    );
+  }
+
+  listRecentJobs(limit: number, targetId?: string): readonly JobRecord[] {
+    return parseAll(
+      targetId === undefined
+        ? this.sql("SELECT data FROM jobs ORDER BY seq DESC LIMIT ?").all(limit)
+        : this.sql("SELECT data FROM jobs WHERE target_id = ? ORDER BY seq DESC LIMIT ?").all(
+            targetId,
+            limit,
+          ),
+    );
+  }
+
+  putModelReport(record: ModelReportRecord): void {
+    this.sql("INSERT OR REPLACE INTO model_reports (sha256, created, data) VALUES (?, ?, ?)").run(
+      record.sha256,
+      record.createdAt,
+      JSON.stringify(record),
+    );
+  }
+
+  getModelReport(sha256: string): ModelReportRecord | undefined {
+    return parse(this.sql("SELECT data FROM model_reports WHERE sha256 = ?").get(sha256));
+  }
+
+  listModelReports(): readonly ModelReportRecord[] {
+    return parseAll(this.sql("SELECT data FROM model_reports ORDER BY created DESC, sha256").all());
   }
 }

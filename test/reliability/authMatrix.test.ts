@@ -20,6 +20,7 @@ import { parseConnectionString, resultReference } from "../../emulator/blob/blob
 import { armRoutes } from "../../emulator/routes/armRoutes";
 import { adminRoutes, classicRoutes } from "../../emulator/routes/classicRoutes";
 import { executionRoutes } from "../../emulator/routes/executionRoutes";
+import { portalRoutes } from "../../emulator/routes/portalRoutes";
 import type { RouteSpec } from "../../emulator/routes/routeSpec";
 import { azuriteConnectionString, uniqueId } from "../helpers/env";
 import {
@@ -229,6 +230,69 @@ describe("reliability: authentication matrix of every surface, and the Results S
     expect(checked, `${checked} requests`).to.be.above(200);
     expect(await state(), "no wrong credential changed anything").to.equal(before);
     expect((await emulator.request("GET", "/health", { token: null })).status).to.equal(200);
+  });
+
+  it("answers every portal route without a live session with 401, and another site with 403, changing nothing", async () => {
+    const before = await state();
+    const tokens = emulator.credentials;
+    const routes = portalRoutes({} as never, 1024).filter((r) => r.auth === "portal");
+    expect(routes.length, `${routes.length} portal routes`).to.be.at.least(10);
+    // A real session, to show that another site cannot use it either.
+    const link = await fetch(emulator.server.portalLink(), { redirect: "manual" });
+    const session = (link.headers.get("set-cookie") ?? "").split(";")[0];
+    const [cookieName, sessionId] = session.split("=");
+    expect(cookieName).to.equal(`azureml-portal-${emulator.port}`);
+    const values: Record<string, string> = {
+      executionId: trainingExecution.split("/").pop()!,
+      jobId,
+      port: "output1",
+      sha256: "0".repeat(64),
+    };
+    let checked = 0;
+    for (const route of routes) {
+      const path = route.url.replace(/:(\w+)/g, (_m, name: string) => values[name]);
+      const body = ["PUT", "POST", "PATCH"].includes(String(route.method)) ? {} : undefined;
+      const wrong: [string, Record<string, string>][] = [
+        ["no cookie", {}],
+        ["a forged session", { Cookie: `${cookieName}=${"x".repeat(43)}` }],
+        [
+          "the workspace token as the session",
+          { Cookie: `${cookieName}=${tokens.workspaceToken}` },
+        ],
+        ["the session under another port's name", { Cookie: `azureml-portal-1=${sessionId}` }],
+        ...[tokens.armToken, tokens.workspaceToken, keys.training, keys.endpointA].map(
+          (token, i): [string, Record<string, string>] => [
+            `bearer credential ${i}`,
+            { Authorization: `Bearer ${token}` },
+          ],
+        ),
+      ];
+      for (const [label, headers] of wrong) {
+        const response = await httpRequest<{
+          error: { code: string; details: { code: string }[] };
+        }>(String(route.method), `${emulator.url}${path}`, {
+          headers: { Origin: emulator.url, ...headers },
+          ...(body !== undefined ? { body } : {}),
+        });
+        const where = `${route.method} ${route.url} with ${label}`;
+        expect(response.status, `${where}: ${response.text}`).to.equal(401);
+        expect(response.body.error.details[0].code, where).to.equal("PortalSessionRequired");
+        checked++;
+      }
+      const crossSite = await httpRequest<{ error: { details: { code: string }[] } }>(
+        String(route.method),
+        `${emulator.url}${path}`,
+        {
+          headers: { Cookie: session, Origin: "http://evil.example" },
+          ...(body !== undefined ? { body } : {}),
+        },
+      );
+      expect(crossSite.status, `${route.method} ${route.url} from another site`).to.equal(403);
+      expect(crossSite.body.error.details[0].code).to.equal("PortalOriginRefused");
+      checked++;
+    }
+    expect(checked, `${checked} requests`).to.be.above(80);
+    expect(await state(), "no wrong credential changed anything").to.equal(before);
   });
 
   it("drives each service or endpoint only with its own keys", async () => {

@@ -62,6 +62,8 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
   const configSignatures: string[] = [];
   /** Secrets the state holds (keys, tokens, SAS signatures), read before the destroy. */
   const stateSecrets = new Set<string>();
+  /** What the emulator's portal showed of the stack (its page and every API answer). */
+  const portal: string[] = [];
   let emulatorLines: OutputCursor;
   let hostLines: OutputCursor;
 
@@ -412,6 +414,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     };
     for (const r of engine.state) collect({ ...r.inputs, ...r.outputs });
     expect(stateSecrets.size, `${stateSecrets.size} secrets in the state`).to.be.at.least(8);
+    portal.push(...(await readPortal(emulator.url, emulator.credentials.workspaceToken)));
     const result = keep(await engine.destroy());
     expect(result.error, result.error?.message).to.equal(undefined);
   });
@@ -455,6 +458,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
       "emulator log (debug)": emulator.output.join("\n"),
       "error messages": errors.join("\n"),
       "hash cache": fs.existsSync(hashCache) ? fs.readFileSync(hashCache, "utf8") : "",
+      "the portal's page and API": portal.join("\n"),
     };
     const scan = (texts: Record<string, string>): string[] => {
       const found: string[] = [];
@@ -495,6 +499,47 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
     expect(sources["provider host stdout/stderr"].length).to.be.above(1000);
     expect(sources["engine printed output (every run)"]).to.include("sig=***");
     expect(sources["checkpoint backup (after every operation)"].length).to.be.above(10_000);
+    expect(sources["the portal's page and API"], "the portal showed the stack").to.include(
+      "census",
+    );
     expect(sources["emulator log (debug)"], "the emulator logged at debug").to.include("DEBUG");
   });
 });
+
+/**
+ * Everything the emulator's portal shows (its page, and every answer of its API a view reads:
+ * services, each service's or endpoint's page, jobs, models), signed in with the workspace token.
+ * @param url - the emulator
+ * @param workspaceToken - its workspace token
+ */
+async function readPortal(url: string, workspaceToken: string): Promise<string[]> {
+  const signIn = await fetch(`${url}/portal/api/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: url },
+    body: JSON.stringify({ token: workspaceToken }),
+  });
+  expect(signIn.status, "signed in to the portal").to.equal(204);
+  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0];
+  const texts: string[] = [];
+  const read = async (path: string): Promise<unknown> => {
+    const answer = await fetch(`${url}${path}`, { headers: { Cookie: cookie } });
+    const text = await answer.text();
+    expect(answer.status, `${path}: ${text.slice(0, 200)}`).to.equal(200);
+    texts.push(text);
+    return path.startsWith("/portal/api/") ? JSON.parse(text) : text;
+  };
+  await read("/portal/");
+  const services = (await read("/portal/api/services")) as {
+    arm: { executionId: string }[];
+    classic: { endpoints: { executionId: string }[] }[];
+  };
+  const targets = [...services.arm, ...services.classic.flatMap((s) => s.endpoints)];
+  for (const t of targets) await read(`/portal/api/targets/${t.executionId}`);
+  const { jobs } = (await read("/portal/api/jobs")) as { jobs: { id: string }[] };
+  for (const j of jobs) await read(`/portal/api/jobs/${j.id}`);
+  const { models } = (await read("/portal/api/models")) as { models: { sha256: string }[] };
+  for (const m of models) await read(`/portal/api/models/${m.sha256}`);
+  expect(targets.length, "services and endpoints").to.be.at.least(3);
+  expect(jobs.length, "jobs").to.be.at.least(3);
+  return texts;
+}

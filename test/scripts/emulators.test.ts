@@ -81,7 +81,7 @@ interface Started {
 }
 
 /** Starts `npm run emulators` on free ports and waits until it says it is ready. */
-async function startEmulators(work: string): Promise<Started> {
+async function startEmulators(work: string, extra: readonly string[] = []): Promise<Started> {
   const npm = spawn(
     "npm",
     [
@@ -96,6 +96,7 @@ async function startEmulators(work: string): Promise<Started> {
       path.join(work, "azurite"),
       "--emulator-location",
       path.join(work, "emulator"),
+      ...extra,
     ],
     // Its own process group, so that a Ctrl-C can be sent to the whole group as a terminal does.
     { cwd: PROJECT, detached: true, stdio: "pipe" },
@@ -194,6 +195,41 @@ describe("npm run emulators", function () {
     ["SIGKILL to the top npm process", (s) => process.kill(s.npm.pid!, "SIGKILL")],
     ["Ctrl-C (SIGINT to the whole process group)", (s) => process.kill(-s.npm.pid!, "SIGINT")],
   ];
+  it("--with-samples: publishes the samples and their models; the printed curl lists them, the portal link signs in once", async function () {
+    started = await startEmulators(work, ["--with-samples"]);
+    const output = started.output();
+    expect(output).to.match(
+      /^samples: classic web service census with endpoints default, contoso and fabrikam$/m,
+    );
+    const tryIt = output.split("\n").filter((line) => /^ {2}(TOKEN=|curl )/.test(line));
+    expect(tryIt).to.have.length(3);
+    const listed = await new Promise<string>((resolve, reject) =>
+      execFile(
+        "sh",
+        ["-c", [tryIt[0], tryIt[2]].join("\n")],
+        { timeout: 30_000 },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      ),
+    );
+    const names = (JSON.parse(listed) as { value: { name: string }[] }).value.map((s) => s.name);
+    expect(names).to.deep.equal([
+      "bike-demand-predictive",
+      "bike-demand-training",
+      "census-predictive",
+      "census-training",
+    ]);
+    const link =
+      /^Portal +(http:\/\/127\.0\.0\.1:\d+\/portal\/\?token=[\w-]{43}) \(signs in once\)$/m.exec(
+        output,
+      );
+    expect(link, output).to.not.equal(null);
+    expect((await fetch(link![1], { redirect: "manual" })).status).to.equal(303);
+    expect((await fetch(link![1], { redirect: "manual" })).status, "once").to.equal(401);
+    process.kill(started.npm.pid!, "SIGTERM");
+    await started.closed;
+    expect(await leftovers(started)).to.deep.equal({ alive: [], open: [] });
+  });
+
   for (const [how, stop] of stops) {
     const title = how.startsWith("SIGTERM")
       ? `prints where everything is and a curl that works; on ${how} stops Azurite and the emulator: no process left, both ports free`

@@ -135,6 +135,10 @@ describe("the azureml-emulator command", function () {
           "run emulators starts it with the emulator), or point --storage at a blob endpoint.\n",
       );
       expect(stdout).to.match(/azureml-emulator: listening on http:\/\/127\.0\.0\.1:\d+\n/);
+      // The portal's one-time sign-in link, the line before.
+      expect(stdout).to.match(
+        /\nazureml-emulator: portal http:\/\/127\.0\.0\.1:\d+\/portal\/\?token=[\w-]{43} \(signs in once\)\nazureml-emulator: listening on /,
+      );
     } finally {
       child.kill("SIGTERM");
     }

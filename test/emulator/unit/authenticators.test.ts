@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { createAuthenticators, type CredentialKind } from "../../../emulator/auth";
+import { PortalSessions } from "../../../emulator/auth/portalSession";
 import { isHttpError } from "../../../emulator/errors";
 import type { EmulatorRequest } from "../../../emulator/requestContext";
 import type { ExecutionTarget } from "../../../emulator/services/executionTargets";
@@ -25,8 +26,13 @@ const target: ExecutionTarget = {
   defaultStorage: undefined,
 };
 
+const sessions = new PortalSessions(() => credentials.workspaceToken);
+sessions.bind(9700);
+
 const authenticators = createAuthenticators({
   credentials,
+  portal: sessions,
+  listenHost: "127.0.0.1",
   store: {
     getClassicService: (ws, id) => (ws === "ws1" && id === "svc1" ? service : undefined),
     getEndpoint: (key, name) => (key === service.key && name === "ep1" ? endpoint : undefined),
@@ -115,5 +121,35 @@ describe("emulator authenticators", function () {
         request("Bearer svc-primary", { workspaceId: "sub1", executionId: "e1" }),
       ),
     ).to.equal("404 NotFound/WebServiceNotFound");
+  });
+
+  it("portal: a live session from a page of this machine; portalPage: the same page, signed in or not", function () {
+    const id = sessions.exchange("workspace-token");
+    if (id === undefined) throw new Error("the workspace token signs in");
+    const page = (headers: Record<string, string>) =>
+      ({
+        headers: { host: "127.0.0.1:9700", ...headers },
+        params: {},
+      }) as unknown as EmulatorRequest;
+    const signedIn = page({ cookie: `other=1; azureml-portal-9700=${id}` });
+    expect(outcome("portal", signedIn)).to.equal("ok");
+    expect(signedIn.portalSession).to.equal(id);
+    const refused = "401 Unauthorized/PortalSessionRequired";
+    expect(outcome("portal", page({}))).to.equal(refused);
+    expect(outcome("portal", page({ cookie: "azureml-portal-9700=forged" }))).to.equal(refused);
+    // Another emulator's cookie (another port) is not this one's session.
+    expect(outcome("portal", page({ cookie: `azureml-portal-9701=${id}` }))).to.equal(refused);
+    expect(outcome("portal", request("Bearer workspace-token"))).to.equal(
+      "403 Forbidden/PortalOriginRefused",
+    );
+    const anonymous = page({});
+    expect(outcome("portalPage", anonymous)).to.equal("ok");
+    expect(anonymous.portalSession).to.equal(undefined);
+    expect(
+      outcome(
+        "portalPage",
+        page({ cookie: `azureml-portal-9700=${id}`, origin: "http://evil.example" }),
+      ),
+    ).to.equal("403 Forbidden/PortalOriginRefused");
   });
 });

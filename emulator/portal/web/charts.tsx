@@ -1,0 +1,294 @@
+/**
+ * The portal's charts, drawn by Chart.js (and its matrix chart type for confusion matrices):
+ * a ROC curve, a scatter plot (actual against predicted, residuals), a confusion matrix and a
+ * job's per-module timeline. Each canvas is an image with a text alternative (`aria-label`),
+ * and each chart sits beside a table of the same numbers, so nothing is only in pixels.
+ */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartConfiguration,
+} from "chart.js";
+import { MatrixController, MatrixElement } from "chartjs-chart-matrix";
+import { useEffect, useRef } from "preact/hooks";
+import type { RocPoint } from "../api";
+
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  MatrixController,
+  MatrixElement,
+);
+
+/** Colours that stay apart for colour-blind readers (Okabe–Ito). */
+export const PALETTE = [
+  "#0072B2",
+  "#D55E00",
+  "#009E73",
+  "#CC79A7",
+  "#E69F00",
+  "#56B4E9",
+  "#000000",
+];
+
+/** A Chart.js chart on a canvas, rebuilt when its configuration changes. */
+function ChartCanvas(props: {
+  config: ChartConfiguration;
+  label: string;
+  testId: string;
+  height?: number;
+}) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (!canvas.current) return undefined;
+    const chart = new Chart(canvas.current, props.config);
+    return () => chart.destroy();
+  }, [props.config]);
+  return (
+    <div class="chart" style={{ height: `${props.height ?? 320}px` }}>
+      <canvas ref={canvas} role="img" aria-label={props.label} data-testid={props.testId} />
+    </div>
+  );
+}
+
+const common = {
+  animation: false,
+  responsive: true,
+  maintainAspectRatio: false,
+} as const;
+
+/** ROC curves (one per series), with the chance diagonal. */
+export function RocChart(props: {
+  series: readonly { label: string; points: readonly RocPoint[] }[];
+  description: string;
+}) {
+  const config: ChartConfiguration = {
+    type: "line",
+    data: {
+      datasets: [
+        ...props.series.map((s, i) => ({
+          label: s.label,
+          data: s.points.map((p) => ({ x: p.fpr, y: p.tpr })),
+          borderColor: PALETTE[i % PALETTE.length],
+          backgroundColor: PALETTE[i % PALETTE.length],
+          pointRadius: 0,
+          borderWidth: 2,
+          stepped: "after" as const,
+        })),
+        {
+          label: "chance",
+          data: [
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ],
+          borderColor: "#999999",
+          borderDash: [4, 4],
+          pointRadius: 0,
+          borderWidth: 1,
+        },
+      ],
+    },
+    options: {
+      ...common,
+      parsing: false,
+      scales: {
+        x: {
+          type: "linear",
+          min: 0,
+          max: 1,
+          title: { display: true, text: "False positive rate" },
+        },
+        y: { type: "linear", min: 0, max: 1, title: { display: true, text: "True positive rate" } },
+      },
+    },
+  };
+  return <ChartCanvas config={config} label={props.description} testId="roc-chart" />;
+}
+
+/** A scatter plot of points, with an optional reference line. */
+export function ScatterChart(props: {
+  points: readonly { x: number; y: number }[];
+  xTitle: string;
+  yTitle: string;
+  line?: readonly { x: number; y: number }[];
+  description: string;
+  testId: string;
+}) {
+  const config: ChartConfiguration = {
+    type: "scatter",
+    data: {
+      datasets: [
+        {
+          label: "rows",
+          data: props.points.map((p) => ({ x: p.x, y: p.y })),
+          backgroundColor: "rgba(0, 114, 178, 0.45)",
+          pointRadius: 2,
+        },
+        ...(props.line
+          ? [
+              {
+                type: "line" as const,
+                label: "reference",
+                data: props.line.map((p) => ({ x: p.x, y: p.y })),
+                borderColor: "#D55E00",
+                borderDash: [4, 4],
+                pointRadius: 0,
+                borderWidth: 1,
+              },
+            ]
+          : []),
+      ],
+    },
+    options: {
+      ...common,
+      plugins: { legend: { display: false } },
+      scales: {
+        x: { type: "linear", title: { display: true, text: props.xTitle } },
+        y: { type: "linear", title: { display: true, text: props.yTitle } },
+      },
+    },
+  };
+  return <ChartCanvas config={config} label={props.description} testId={props.testId} />;
+}
+
+/** A confusion matrix: actual classes down, predicted across, darker for more rows. */
+export function ConfusionChart(props: {
+  classes: readonly string[];
+  counts: readonly (readonly number[])[];
+  description: string;
+}) {
+  const n = props.classes.length;
+  const max = Math.max(1, ...props.counts.flat());
+  const data = props.classes.flatMap((actual, i) =>
+    props.classes.map((predicted, j) => ({
+      x: predicted,
+      y: actual,
+      v: props.counts[i]?.[j] ?? 0,
+    })),
+  );
+  const config = {
+    type: "matrix",
+    data: {
+      datasets: [
+        {
+          label: "rows",
+          data,
+          backgroundColor: (context: { raw?: unknown }) => {
+            const v = (context.raw as { v?: number } | undefined)?.v ?? 0;
+            return `rgba(0, 114, 178, ${0.08 + (0.87 * v) / max})`;
+          },
+          borderColor: "#ffffff",
+          borderWidth: 1,
+          width: (context: { chart: Chart }) => (context.chart.chartArea?.width ?? 0) / n - 2,
+          height: (context: { chart: Chart }) => (context.chart.chartArea?.height ?? 0) / n - 2,
+        },
+      ],
+    },
+    options: {
+      ...common,
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            label: (item: { raw: unknown }) => {
+              const cell = item.raw as { x: string; y: string; v: number };
+              return `actual ${cell.y}, predicted ${cell.x}: ${cell.v}`;
+            },
+          },
+        },
+      },
+      scales: {
+        x: {
+          type: "category",
+          labels: [...props.classes],
+          offset: true,
+          grid: { display: false },
+          title: { display: true, text: "Predicted" },
+        },
+        y: {
+          type: "category",
+          labels: [...props.classes],
+          offset: true,
+          // The first class at the top, as in the table beside the chart (the matrix chart type
+          // draws a category y axis from the bottom up).
+          reverse: false,
+          grid: { display: false },
+          title: { display: true, text: "Actual" },
+        },
+      },
+    },
+  } as unknown as ChartConfiguration;
+  return (
+    <ChartCanvas
+      config={config}
+      label={props.description}
+      testId="confusion-chart"
+      height={Math.max(220, 70 * n + 80)}
+    />
+  );
+}
+
+/**
+ * A job's modules as bars from their start to their end (still running: to now, in another
+ * colour), and the work around them in grey.
+ */
+export function TimelineChart(props: {
+  modules: readonly {
+    label: string;
+    start: number;
+    end: number;
+    state: "done" | "running" | "other";
+  }[];
+  description: string;
+}) {
+  const config: ChartConfiguration = {
+    type: "bar",
+    data: {
+      labels: props.modules.map((m) => m.label),
+      datasets: [
+        {
+          label: "module run",
+          data: props.modules.map((m) => [m.start, Math.max(m.end, m.start + 1)]),
+          backgroundColor: props.modules.map((m) =>
+            m.state === "running" ? "#E69F00" : m.state === "done" ? "#009E73" : "#B0B7BF",
+          ),
+          borderSkipped: false,
+          barPercentage: 0.8,
+        },
+      ],
+    },
+    options: {
+      ...common,
+      indexAxis: "y",
+      plugins: { legend: { display: false } },
+      scales: {
+        x: { type: "linear", min: 0, title: { display: true, text: "ms since the job started" } },
+      },
+    },
+  };
+  return (
+    <ChartCanvas
+      config={config}
+      label={props.description}
+      testId="timeline-chart"
+      height={Math.max(140, 34 * props.modules.length + 70)}
+    />
+  );
+}

@@ -1,0 +1,81 @@
+/** Small shared pieces of the page: status badges, loading and error states, key-value lists. */
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
+import type { MetricReading } from "../api";
+
+/** A job or provisioning state as a coloured badge (the word is the information, not the colour). */
+export function Status(props: { status: string; queued?: boolean }) {
+  const tone =
+    props.status === "Finished" || props.status === "Succeeded"
+      ? "ok"
+      : props.status === "Failed" || props.status === "Unavailable"
+        ? "bad"
+        : props.status === "Cancelled"
+          ? "muted"
+          : "busy";
+  return (
+    <span class={`status status-${tone}`} data-testid="status">
+      {props.status}
+      {props.queued ? " (queued)" : ""}
+    </span>
+  );
+}
+
+/** What a view shows while its data loads, or when it failed. */
+export function Loading(props: { error: Error | undefined }) {
+  if (props.error)
+    return (
+      <p class="error" role="alert">
+        {props.error.message}
+      </p>
+    );
+  return <p class="loading">Loading…</p>;
+}
+
+/** A page title that takes the focus when the view opens (screen readers announce it). */
+export function Title(props: { children: ComponentChildren }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <h1 tabIndex={-1} ref={heading}>
+      {props.children}
+    </h1>
+  );
+}
+
+/** Terms and their descriptions. */
+export function Facts(props: { items: readonly [string, ComponentChildren][] }) {
+  return (
+    <dl class="facts">
+      {props.items.map(([term, value]) => (
+        <div key={term}>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** A model's headline metrics, inline. */
+export function Metrics(props: { metrics: readonly MetricReading[] }) {
+  if (props.metrics.length === 0) return <span class="muted">—</span>;
+  return (
+    <span class="metrics">
+      {props.metrics.map((m) => (
+        <span key={m.name} class="metric">
+          {m.name} <strong>{m.value}</strong>
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** A table that scrolls sideways on a narrow window instead of overflowing the page. */
+export function TableWrap(props: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={props.label} tabIndex={0}>
+      {props.children}
+    </div>
+  );
+}
