@@ -11,7 +11,14 @@ import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { describeDefinition, type LoadedDefinition } from "../components/definition";
 import { isBlobUrl } from "../components/retrain/dataFile";
-import { parseConfig, PROJECT, type ModelConfig, type ServicesConfig } from "../config";
+import {
+  parseConfig,
+  PROJECT,
+  type ModelConfig,
+  type ServicesConfig,
+  type StackConfig,
+  type V2Config,
+} from "../config";
 
 const run = promisify(execFile);
 
@@ -79,6 +86,8 @@ function rawConfig(yamlText: string, file: string): Record<string, string | unde
     return typeof v === "object" ? JSON.stringify(v) : String(v);
   };
   return {
+    platform: value("platform"),
+    v2: value("v2"),
     target: value("target"),
     model: value("model"),
     services: value("services"),
@@ -121,16 +130,14 @@ export async function readDeclaration(options: {
   const { projectDir, stack, ref } = options;
   const from = ref === undefined ? "the working tree" : ref;
   const stackFile = `Pulumi.${stack}.yaml`;
-  const yamlText = await readAt(projectDir, ref, stackFile);
-  if (!yamlText) {
-    if (ref === undefined) {
-      throw new Error(
-        `${stackFile} is not in ${projectDir}: pass the stack the pull request changes (--stack)`,
-      );
-    }
-    return undefined;
+  const config = await readStackConfig(options);
+  if (!config) return undefined;
+  if (config.platform !== "classic") {
+    throw new Error(
+      `${stackFile} (${from}) declares ${PROJECT}:platform ${config.platform}: the pull request changes the platform, ` +
+        "so the two declarations cannot be compared; evaluate after the platform change is merged",
+    );
   }
-  const config = parseConfig(rawConfig(yamlText.toString("utf8"), `${stackFile} (${from})`));
   const { model, services } = config;
   if (isBlobUrl(model.data)) {
     throw new Error(
@@ -167,4 +174,128 @@ export async function readDeclaration(options: {
     fs.writeFileSync(dataFile, data);
   }
   return { from, model, services, training, predictive, dataFile };
+}
+
+/**
+ * The validated configuration of `stack` at `ref` (the working tree when undefined), by the
+ * program's own `parseConfig`; undefined when that revision has no stack file.
+ * @param options - the project folder, the stack and the ref
+ */
+export async function readStackConfig(options: {
+  readonly projectDir: string;
+  readonly stack: string;
+  readonly ref?: string;
+}): Promise<StackConfig | undefined> {
+  const { projectDir, stack, ref } = options;
+  const from = ref === undefined ? "the working tree" : ref;
+  const stackFile = `Pulumi.${stack}.yaml`;
+  const yamlText = await readAt(projectDir, ref, stackFile);
+  if (!yamlText) {
+    if (ref === undefined) {
+      throw new Error(
+        `${stackFile} is not in ${projectDir}: pass the stack the pull request changes (--stack)`,
+      );
+    }
+    return undefined;
+  }
+  return parseConfig(rawConfig(yamlText.toString("utf8"), `${stackFile} (${from})`));
+}
+
+/** A v2 stack's model declaration and the files it names, copied to local paths. */
+export interface V2Declaration {
+  /** Where it was read: `the working tree` or a git ref. */
+  readonly from: string;
+  readonly model: ModelConfig;
+  readonly v2: V2Config;
+  /** A local folder with the code folder's files at that revision. */
+  readonly codeDir: string;
+  /** A local path of the environment's conda file at that revision. */
+  readonly condaFile: string;
+  /** A local path of the data file's content at that revision. */
+  readonly dataFile: string;
+}
+
+/** The files of a folder at a revision (paths relative to the project folder). */
+async function filesAt(projectDir: string, ref: string, folder: string): Promise<string[]> {
+  const { stdout } = await run(
+    "git",
+    ["ls-tree", "-r", "-z", "--name-only", ref, "--", `./${folder.replace(/^\.\/|\/+$/g, "")}/`],
+    { cwd: projectDir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  return stdout.split("\0").filter((f) => f !== "");
+}
+
+/**
+ * Reads the v2 declaration of `stack` at `ref` (the working tree when undefined): the model, the
+ * `v2` settings, and the code folder, conda file and data file they name. Returns undefined when
+ * that revision has no stack file (nothing would be served).
+ * @param options - the project folder, the stack, the ref, and where to copy files of a ref
+ */
+export async function readV2Declaration(options: {
+  readonly projectDir: string;
+  readonly stack: string;
+  readonly ref?: string;
+  readonly scratchDir: string;
+}): Promise<V2Declaration | undefined> {
+  const { projectDir, stack, ref } = options;
+  const from = ref === undefined ? "the working tree" : ref;
+  const stackFile = `Pulumi.${stack}.yaml`;
+  const config = await readStackConfig(options);
+  if (!config) return undefined;
+  if (config.platform !== "v2" || !config.v2) {
+    throw new Error(
+      `${stackFile} (${from}) declares ${PROJECT}:platform ${config.platform}: the pull request changes the platform, ` +
+        "so the two declarations cannot be compared; evaluate after the platform change is merged",
+    );
+  }
+  const { model, v2 } = config;
+  if (ref === undefined) {
+    const local = (file: string, what: string): string => {
+      const at = path.resolve(projectDir, file);
+      if (!fs.existsSync(at))
+        throw new Error(`${PROJECT}:${what} "${file}" does not exist (looked at ${at})`);
+      return at;
+    };
+    return {
+      from,
+      model,
+      v2,
+      codeDir: local(v2.code, "v2.code"),
+      condaFile: local(v2.environment.condaFile, "v2.environment.condaFile"),
+      dataFile: local(model.data, "model.data"),
+    };
+  }
+  const copy = async (file: string, what: string, to: string): Promise<string> => {
+    const content = await readAt(projectDir, ref, file);
+    if (!content)
+      throw new Error(`${ref} declares ${PROJECT}:${what} "${file}", which it does not hold`);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.writeFileSync(to, content);
+    return to;
+  };
+  const codeDir = path.join(options.scratchDir, "code");
+  const codeFiles = await filesAt(projectDir, ref, v2.code);
+  if (codeFiles.length === 0)
+    throw new Error(`${ref} declares ${PROJECT}:v2.code "${v2.code}", which holds no file there`);
+  const prefix = path.posix.normalize(v2.code).replace(/\/+$/, "") + "/";
+  for (const file of codeFiles) {
+    const relative = path.posix.relative(prefix, file);
+    await copy(file, "v2.code", path.join(codeDir, ...relative.split("/")));
+  }
+  return {
+    from,
+    model,
+    v2,
+    codeDir,
+    condaFile: await copy(
+      v2.environment.condaFile,
+      "v2.environment.condaFile",
+      path.join(options.scratchDir, "env", path.basename(v2.environment.condaFile)),
+    ),
+    dataFile: await copy(
+      model.data,
+      "model.data",
+      path.join(options.scratchDir, "data", path.basename(model.data)),
+    ),
+  };
 }

@@ -8,8 +8,14 @@ import { rocAtGrid } from "./curves";
 import { psiReading, type ColumnChange, type ColumnProfile } from "./profile";
 import { describeGate, type EvaluationReport, type SideSummary } from "./report";
 
-/** The hidden first line of the comment. */
-export const COMMENT_MARKER = "<!-- azureml-retrain:evaluation -->";
+/**
+ * The hidden first line of a stack's comment: one comment per stack, so a pull request that
+ * the workflow evaluates for the classic and the v2 stack keeps both.
+ * @param stack - the stack evaluated
+ */
+export function commentMarker(stack: string): string {
+  return `<!-- azureml-retrain:evaluation stack=${stack} -->`;
+}
 
 /** Colours of the chart lines, in series order, and their names for the caption. */
 const PALETTE = { candidate: "#1f77b4", served: "#d62728", reference: "#9e9e9e" } as const;
@@ -215,7 +221,7 @@ export function renderMarkdown(report: EvaluationReport): string {
       ? "✅ the gate passes the candidate"
       : "❌ the gate refuses the candidate";
   const lines = [
-    COMMENT_MARKER,
+    commentMarker(report.stack),
     `### Model evaluation for stack ${code(report.stack)}: ${verdict}`,
     "",
   ];
@@ -237,7 +243,9 @@ export function renderMarkdown(report: EvaluationReport): string {
     "",
     `**Gate** (${describeGate(report.gate.spec)}): **${report.gate.passed ? "passed" : "refused"}**: ${report.gate.summary}`,
     "",
-    "<sub>The gate's line is the one `up` prints: the candidate's Evaluate Model value against the served model scored on a sample of the candidate's data.</sub>",
+    report.platform === "v2"
+      ? "<sub>The gate's line is the one `up` prints: the candidate's value in its training job's `metrics.json` against the served deployment scored through the endpoint on a sample of the candidate's data.</sub>"
+      : "<sub>The gate's line is the one `up` prints: the candidate's Evaluate Model value against the served model scored on a sample of the candidate's data.</sub>",
     "",
     ...(report.plots.task === "binary" ? binarySection(report) : regressionSection(report)),
     "",

@@ -68,6 +68,8 @@ export interface RegressionPlots {
 
 /** The whole report. */
 export interface EvaluationReport {
+  /** The stack's platform: Studio (classic) web services or Azure Machine Learning (v2). */
+  readonly platform: "classic" | "v2";
   readonly stack: string;
   /** The git ref the served model's declaration was read from (e.g. `origin/main`). */
   readonly baseRef: string;
@@ -97,6 +99,8 @@ export interface EvaluationReport {
 
 /** What {@link buildReport} needs. */
 export interface ReportInputs {
+  /** Default `classic`. */
+  readonly platform?: "classic" | "v2";
   readonly stack: string;
   readonly baseRef: string;
   readonly candidate: SideSummary;
@@ -104,7 +108,7 @@ export interface ReportInputs {
   readonly gate: GateSpec;
   /** The gate's verdict, as the retrain operation reached it. */
   readonly verdict: GateVerdict;
-  /** The candidate's Evaluate Model output (what the gate reads). */
+  /** The candidate's Evaluate Model output, or its `metrics.json` on v2 (what the gate reads). */
   readonly evaluation: Readonly<Record<string, number>>;
   /** Both models' scores on the same held-out rows of the candidate's data. */
   readonly heldOut: { readonly candidate: ScoredRows; readonly served?: ScoredRows };
@@ -214,6 +218,7 @@ export function buildReport(inputs: ReportInputs): EvaluationReport {
   const unchanged =
     inputs.served !== undefined && inputs.served.modelKey === inputs.candidate.modelKey;
   return {
+    platform: inputs.platform ?? "classic",
     stack: inputs.stack,
     baseRef: inputs.baseRef,
     candidate: inputs.candidate,

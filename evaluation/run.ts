@@ -43,11 +43,11 @@ import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
 import { startAzurite, type AzuriteHandle } from "../scripts/azurite";
 import { EvaluationCache, sideKey, type CachedResult } from "./cache";
 import type { ScoredRows } from "./curves";
-import { readDeclaration, type Declaration } from "./declaration";
-import { renderHtml } from "./html";
-import { renderMarkdown } from "./markdown";
+import { readDeclaration, readStackConfig, type Declaration } from "./declaration";
+import { candidateRows, writeReport, type EvaluateOptions, type EvaluationResult } from "./output";
+import { evaluateV2 } from "./v2";
 import { compareData, parseTable } from "./profile";
-import { buildReport, type EvaluationReport, type SideSummary } from "./report";
+import { buildReport, type SideSummary } from "./report";
 import { SCORED_OUTPUT, withScoredOutput } from "./scoredOutput";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -57,33 +57,6 @@ const WORKSPACE_ID = "e7a1000000000000000000000000e7a1";
 const BATCH_ROWS = 500;
 /** Cache entries kept after a run. */
 const CACHE_KEEP = 16;
-
-/** Options of {@link evaluate}. */
-export interface EvaluateOptions {
-  /** The project folder (a git work tree). */
-  readonly projectDir: string;
-  /** The stack whose declaration is evaluated (`Pulumi.<stack>.yaml`). */
-  readonly stack: string;
-  /** The git ref of the served model's declaration (e.g. `origin/main`). */
-  readonly baseRef: string;
-  /** Where the report is written (`report.md`, `report.html`, `verdict.json`). */
-  readonly outDir: string;
-  /** The evaluation cache (default `<outDir>/cache`); `false` to train both sides every time. */
-  readonly cacheDir?: string | false;
-  /** Progress lines (default: none). */
-  readonly log?: Log;
-  /** An Azurite to use instead of starting one (its blob endpoint). */
-  readonly azuriteBlobEndpoint?: string;
-}
-
-/** What {@link evaluate} returns. */
-export interface EvaluationResult {
-  readonly report: EvaluationReport;
-  readonly markdown: string;
-  readonly files: { readonly markdown: string; readonly html: string; readonly verdict: string };
-  /** Seconds spent per phase (not in the report: it must not change from run to run). */
-  readonly seconds: Readonly<Record<string, number>>;
-}
 
 /** A side being evaluated. */
 interface Side {
@@ -111,32 +84,6 @@ function labelColumn(declaration: Declaration): string {
     );
   }
   return labels[0];
-}
-
-/** Reads the candidate's scored held-out rows (the extra output's CSV). */
-function candidateRows(
-  scoredCsv: string,
-  label: string,
-): { rows: Record<string, string>[]; scored: ScoredRows } {
-  const table = parseTable(scoredCsv);
-  const at = (name: string): number => table.header.indexOf(name);
-  const labelAt = at(label);
-  const scoredAt = at("Scored Labels");
-  const probabilityAt = at("Scored Probabilities");
-  if (labelAt < 0 || scoredAt < 0) {
-    throw new Error(
-      `the scored held-out rows lack ${labelAt < 0 ? `the label column "${label}"` : '"Scored Labels"'} (columns: ${table.header.join(", ")})`,
-    );
-  }
-  const kept = table.rows.filter((r) => r[labelAt] !== "" && r[scoredAt] !== "");
-  return {
-    rows: kept.map((r) => Object.fromEntries(table.header.map((h, i) => [h, r[i]]))),
-    scored: {
-      truths: kept.map((r) => r[labelAt]),
-      labels: kept.map((r) => r[scoredAt]),
-      ...(probabilityAt >= 0 ? { probabilities: kept.map((r) => Number(r[probabilityAt])) } : {}),
-    },
-  };
 }
 
 /** Scores rows through a service's RRS; a row it cannot score gets "" and NaN. */
@@ -181,6 +128,9 @@ async function scoreThrough(
  * @param options - see {@link EvaluateOptions}
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
+  // The candidate's platform decides the flow: a v2 stack trains with command jobs.
+  const config = await readStackConfig({ projectDir: options.projectDir, stack: options.stack });
+  if (config?.platform === "v2") return evaluateV2(options);
   const log: Log = options.log ?? (() => undefined);
   const seconds: Record<string, number> = {};
   let mark = Date.now();
@@ -538,29 +488,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
       ),
       notes,
     });
-    const markdown = renderMarkdown(report);
-    const html = await renderHtml(report);
-    fs.mkdirSync(options.outDir, { recursive: true });
-    const files = {
-      markdown: path.join(options.outDir, "report.md"),
-      html: path.join(options.outDir, "report.html"),
-      verdict: path.join(options.outDir, "verdict.json"),
-    };
-    fs.writeFileSync(files.markdown, markdown);
-    fs.writeFileSync(files.html, html);
-    fs.writeFileSync(
-      files.verdict,
-      JSON.stringify(
-        {
-          stack: options.stack,
-          baseRef: options.baseRef,
-          passed: report.gate.passed,
-          summary: report.gate.summary,
-        },
-        null,
-        2,
-      ) + "\n",
-    );
+    const { markdown, files } = await writeReport(report, options);
     cache?.prune(CACHE_KEEP);
     lap("report");
     return { report, markdown, files, seconds };
@@ -575,3 +503,4 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
 
 /** Re-exported for callers that only need the definition's shape. */
 export type { LoadedDefinition };
+export type { EvaluateOptions, EvaluationResult };

@@ -28,6 +28,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--cache <dir>", "evaluation cache (default: <out>/cache)")
     .option("--no-cache", "train both sides even when a stored result matches")
     .option("-C, --project <dir>", "the project folder", ".")
+    .option(
+      "--python <path>",
+      "v2 stacks: the interpreter of the jobs and deployments (default: AZUREML_EMULATOR_PYTHON or python3)",
+    )
     .option("-q, --quiet", "print only the verdict and where the report is")
     .exitOverride();
   try {
@@ -42,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     out: string;
     cache: string | boolean;
     project: string;
+    python?: string;
     quiet?: boolean;
   }>();
   const projectDir = path.resolve(options.project);
@@ -58,6 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           : typeof options.cache === "string"
             ? path.resolve(projectDir, options.cache)
             : path.join(outDir, "cache"),
+      ...(options.python ? { python: options.python } : {}),
       ...(options.quiet ? {} : { log: (line: string) => console.error(`evaluate: ${line}`) }),
     });
     const { gate } = result.report;

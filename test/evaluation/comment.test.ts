@@ -7,7 +7,9 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { COMMENT_MARKER } from "../../evaluation/markdown";
+import { commentMarker } from "../../evaluation/markdown";
+
+const COMMENT_MARKER = commentMarker("dev");
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { upsertComment } = require("../../scripts/upsert-comment.cjs") as {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { Browser } from "playwright-core";
 import { computeMetric } from "../../components/retrain/champion";
 import { bikeToCsv, censusToCsv, generateBikeRows, generateCensusRows } from "../../data/generate";
-import { COMMENT_MARKER } from "../../evaluation/markdown";
+import { commentMarker } from "../../evaluation/markdown";
 import { parseTable } from "../../evaluation/profile";
 import { evaluate, type EvaluationResult } from "../../evaluation/run";
 import { main } from "../../scripts/evaluate";
@@ -141,7 +141,7 @@ describe("evaluation: npm run evaluate on the emulator", function () {
         "trained",
         "trained",
       ]);
-      expect(first.markdown.startsWith(`${COMMENT_MARKER}\n`)).to.equal(true);
+      expect(first.markdown.startsWith(`${commentMarker("pr")}\n`)).to.equal(true);
       expect(fs.readFileSync(first.files.markdown, "utf8")).to.equal(first.markdown);
       expect(first.markdown).to.equal(fs.readFileSync(FIXTURE, "utf8"));
       expect(JSON.parse(fs.readFileSync(first.files.verdict, "utf8"))).to.deep.equal({
@@ -323,7 +323,7 @@ describe("evaluation: npm run evaluate on the emulator", function () {
     );
     const markdown = fs.readFileSync(path.join(repo, ".evaluation", "report.md"), "utf8");
     expect(markdown.split("\n").slice(0, 2)).to.deep.equal([
-      COMMENT_MARKER,
+      commentMarker("pr"),
       "### Model evaluation for stack `pr`: ❌ the gate refuses the candidate",
     ]);
     expect(markdown).to.include(

@@ -16,7 +16,7 @@ import {
   rocCurve,
   thin,
 } from "../../evaluation/curves";
-import { COMMENT_MARKER, renderMarkdown } from "../../evaluation/markdown";
+import { commentMarker, renderMarkdown } from "../../evaluation/markdown";
 import {
   compareData,
   parseTable,
@@ -361,7 +361,7 @@ describe("evaluation: the report and its comment", () => {
   });
 
   it("renders the comment exactly", () => {
-    expect(renderMarkdown(report())).to.equal(`${COMMENT_MARKER}
+    expect(renderMarkdown(report())).to.equal(`${commentMarker("dev")}
 ### Model evaluation for stack \`dev\`: ✅ the gate passes the candidate
 
 - **Candidate** \`2\` (this branch): \`data/new.csv\` (sha256 \`cccccccccccc\`), \`definitions/t.json\`, Random seed=42; trained by this run

@@ -2,6 +2,7 @@
 
     python train.py --data <census.csv> --model <out dir> --metrics <out dir>
                     [--C 1.0] [--test-size 0.25] [--seed 42] [--max-iter 1000]
+                    [--scored <out dir>]
 
 The CSV has the census columns and the label `income` (">50K" or "<=50K"); blank cells are
 missing values. The model is a pipeline: numeric columns standardised, categorical columns with
@@ -9,6 +10,11 @@ missing values marked and one-hot encoded, then logistic regression. It is evalu
 split and written as <model>/model.pkl (with <model>/model.json describing it); the evaluation goes
 to <metrics>/metrics.json under the captions the classic flow uses (AUC, Accuracy, Precision,
 Recall, F1 Score), so one gate works for both.
+
+With --scored, the held-out rows are also written, as the CSV has them, to <scored>/scored.csv
+with two more columns, "Scored Labels" and "Scored Probabilities" (of ">50K"): the pull-request
+evaluation (`npm run evaluate`) scores the served model on the same rows. It changes nothing of
+the model: the split, the fit and the metrics are the same with or without it.
 """
 
 import argparse
@@ -52,6 +58,7 @@ def parse_args(argv):
     parser.add_argument("--test-size", type=float, default=0.25, help="held-out share")
     parser.add_argument("--seed", type=int, default=42, help="split seed")
     parser.add_argument("--max-iter", type=int, default=1000, help="solver iterations")
+    parser.add_argument("--scored", help="output folder of the scored held-out rows (optional)")
     return parser.parse_args(argv)
 
 
@@ -123,6 +130,14 @@ def main(argv):
         json.dump(description, handle, indent=2, sort_keys=True)
     with open(os.path.join(args.metrics, "metrics.json"), "w") as handle:
         json.dump(metrics, handle, indent=2, sort_keys=True)
+    if args.scored:
+        # The rows as the file has them (text, blanks kept), in the held-out split's order.
+        raw = pd.read_csv(args.data, dtype=str, skipinitialspace=True, keep_default_na=False)
+        scored = raw.loc[x_test.index].copy()
+        scored["Scored Labels"] = [POSITIVE if p >= 0.5 else "<=50K" for p in probabilities]
+        scored["Scored Probabilities"] = [repr(float(p)) for p in probabilities]
+        os.makedirs(args.scored, exist_ok=True)
+        scored.to_csv(os.path.join(args.scored, "scored.csv"), index=False)
     print("metrics: " + ", ".join("%s %.4f" % (k, v) for k, v in sorted(metrics.items())), flush=True)
 
 
