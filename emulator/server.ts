@@ -113,6 +113,7 @@ export class EmulatorServer {
           rrs,
           sessions: this.portal,
           assets: new PortalAssets(),
+          v2: this.v2.portal,
         }),
       },
       portal: this.portal,

@@ -34,6 +34,9 @@ import type {
   ServicesView,
   TargetDetailView,
   TargetKind,
+  V2JobsView,
+  V2JobView,
+  V2View,
 } from "../portal/api";
 import { effectiveSha, type ExecutionTargets } from "../services/executionTargets";
 import { PORTAL_HEADERS, type PortalAssets, type PortalScript } from "../services/portalAssets";
@@ -144,6 +147,12 @@ export interface PortalHandlerDependencies {
   readonly rrs: Pick<RrsHandler, "execute">;
   readonly sessions: PortalSessions;
   readonly assets: PortalAssets;
+  /** The v2 surface's read-only views (absent: the portal shows no v2 workspace). */
+  readonly v2?: {
+    overview(): V2View;
+    jobList(): V2JobsView;
+    job(id: string): Promise<V2JobView | undefined>;
+  };
 }
 
 /** Handlers of the portal. */
@@ -243,6 +252,28 @@ export class PortalHandler {
       raw: this.deps.assets.css(),
       contentType: "text/css; charset=utf-8",
     };
+  }
+
+  // --- Azure Machine Learning (v2) -------------------------------------------------------------
+
+  /** `GET /portal/api/v2`: workspaces, endpoints with deployments and traffic, model versions. */
+  v2(): HandlerResponse<V2View> {
+    return this.json(this.deps.v2?.overview() ?? { workspaces: [] });
+  }
+
+  /** `GET /portal/api/v2/jobs`: the latest command jobs, newest first. */
+  v2Jobs(): HandlerResponse<V2JobsView> {
+    return this.json(this.deps.v2?.jobList() ?? { jobs: [] });
+  }
+
+  /**
+   * `GET /portal/api/v2/jobs/{id}`: a command job with its inputs, outputs and log.
+   * @param id - the portal's id of the job
+   */
+  async v2Job(id: string): Promise<HandlerResponse<V2JobView>> {
+    const job = await this.deps.v2?.job(id);
+    if (!job) throw ErrorFactory.portalItemNotFound("v2 job", id);
+    return this.json(job);
   }
 
   private json<T>(body: T): HandlerResponse<T> {

@@ -308,3 +308,115 @@ export interface PortalErrorBody {
     readonly details?: readonly { readonly code: string; readonly message: string }[];
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Azure Machine Learning (v2): workspaces, online endpoints with their deployments and traffic,
+// model versions and command jobs. Read-only; no endpoint key, datastore secret or environment
+// variable is ever in these answers.
+// ---------------------------------------------------------------------------------------------
+
+/** A v2 deployment: which model version it serves and the share of the endpoint's calls it takes. */
+export interface V2DeploymentView {
+  readonly name: string;
+  /** Provisioning state (`Creating`, `Succeeded`, `Failed`...). */
+  readonly state: string;
+  /** Percent of the endpoint's calls it answers. */
+  readonly traffic: number;
+  /** Percent of the calls copied to it (answers discarded). */
+  readonly mirror: number;
+  /** The model version it serves (from its `model` reference), when it names one. */
+  readonly model: { readonly name: string; readonly version: string } | undefined;
+  readonly instanceType: string | undefined;
+  readonly instanceCount: number | undefined;
+  readonly createdAt: string;
+  /** The served version's metrics (registered with it, or its job's `metrics.json`). */
+  readonly metrics: readonly MetricReading[];
+  /** The job that trained the served version, when known. */
+  readonly job: { readonly id: string; readonly name: string } | undefined;
+}
+
+/** A v2 managed online endpoint. */
+export interface V2EndpointView {
+  readonly name: string;
+  readonly state: string;
+  readonly authMode: string;
+  /** Where it is called (the key is not shown: `POST …/listKeys` on the v2 surface gives it). */
+  readonly scoringUri: string;
+  readonly createdAt: string;
+  /** Its deployments, in creation order. */
+  readonly deployments: readonly V2DeploymentView[];
+}
+
+/** A registered model version. */
+export interface V2ModelVersionView {
+  readonly name: string;
+  readonly version: string;
+  readonly createdAt: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly metrics: readonly MetricReading[];
+  readonly job: { readonly id: string; readonly name: string } | undefined;
+  /** Deployments (`endpoint/deployment`) that serve it. */
+  readonly servedBy: readonly string[];
+}
+
+/** A v2 workspace. */
+export interface V2WorkspaceView {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  readonly location: string;
+  readonly createdAt: string;
+  readonly endpoints: readonly V2EndpointView[];
+  /** Model versions, newest first. */
+  readonly models: readonly V2ModelVersionView[];
+}
+
+/** `GET /portal/api/v2`. */
+export interface V2View {
+  readonly workspaces: readonly V2WorkspaceView[];
+}
+
+/** A v2 command job in a list. */
+export interface V2JobSummaryView {
+  /** The portal's id of the job (unique across workspaces). */
+  readonly id: string;
+  readonly name: string;
+  readonly workspace: string;
+  readonly displayName: string | undefined;
+  readonly experimentName: string | undefined;
+  /** `NotStarted`, `Starting`, `Preparing`, `Running`, `Finalizing`, `Completed`, `Failed`, `Canceled`... */
+  readonly status: string;
+  readonly createdAt: string;
+  readonly startTime: string | null;
+  readonly endTime: string | null;
+  readonly durationMs: number | null;
+  /** Why it failed or was canceled. */
+  readonly reason: string | undefined;
+}
+
+/** `GET /portal/api/v2/jobs`. */
+export interface V2JobsView {
+  readonly jobs: readonly V2JobSummaryView[];
+}
+
+/** `GET /portal/api/v2/jobs/{id}`. */
+export interface V2JobView extends V2JobSummaryView {
+  readonly command: string;
+  /** Literal values (secret-looking names `(hidden)`) or asset references. */
+  readonly inputs: readonly {
+    readonly name: string;
+    readonly type: string;
+    readonly value: string;
+  }[];
+  /** Each output's location and the files it holds (once uploaded). */
+  readonly outputs: readonly {
+    readonly name: string;
+    readonly type: string;
+    readonly uri: string;
+    readonly files: readonly { readonly path: string; readonly bytes: number }[];
+  }[];
+  /** The end of its log (`user_logs/std_log.txt`: the command's output and the emulator's lines). */
+  readonly log: string;
+  /** True when the log is longer than what is shown (its last 64 KiB). */
+  readonly logTruncated: boolean;
+}

@@ -88,6 +88,14 @@ export function portalRoutes(portal: PortalHandler, maxScoreBodyBytes: number): 
       url: "/portal/api/jobs/:jobId/outputs/:port",
       handle: (_r, p) => portal.download(p.jobId, p.port),
     },
+    { ...api, method: "GET", url: "/portal/api/v2", handle: () => portal.v2() },
+    { ...api, method: "GET", url: "/portal/api/v2/jobs", handle: () => portal.v2Jobs() },
+    {
+      ...api,
+      method: "GET",
+      url: "/portal/api/v2/jobs/:jobId",
+      handle: (_r, p) => portal.v2Job(p.jobId),
+    },
     { ...api, method: "GET", url: "/portal/api/models", handle: () => portal.models() },
     {
       ...api,

@@ -33,6 +33,7 @@ import { DatastoreBlobs } from "./services/blobs";
 import { DeploymentHosts } from "./services/deploymentHosts";
 import { CommandJobRunner } from "./services/jobRunner";
 import { Operations } from "./services/operations";
+import { V2PortalQueries } from "./services/portalQueries";
 import { V2Store } from "./store/v2Store";
 
 export type { V2Options, V2Config } from "./config";
@@ -85,6 +86,8 @@ export class V2Surface {
   readonly jobs: CommandJobRunner;
   /** Deployment containers. */
   readonly hosts: DeploymentHosts;
+  /** What the portal shows of this surface (read-only). */
+  readonly portal: V2PortalQueries;
   private readonly services: V2Services;
   private readonly endpoints: EndpointHandler;
   private readonly scoring: ScoringHandler;
@@ -126,6 +129,9 @@ export class V2Surface {
       pageSize: options.pageSize,
     };
     this.endpoints = new EndpointHandler(this.services);
+    this.portal = new V2PortalQueries(this.store, blobs, this.jobs, (name) =>
+      this.endpoints.scoringUri(options.publicUrl(), name),
+    );
     const seed = options.config.routingSeed;
     const rng = seed === undefined ? undefined : new Rng(seed);
     this.scoring = new ScoringHandler(

@@ -508,7 +508,8 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
 
 /**
  * Everything the emulator's portal shows (its page, and every answer of its API a view reads:
- * services, each service's or endpoint's page, jobs, models), signed in with the workspace token.
+ * services, each service's or endpoint's page, jobs, models, the v2 views), signed in with the
+ * workspace token.
  * @param url - the emulator
  * @param workspaceToken - its workspace token
  */
@@ -539,6 +540,10 @@ async function readPortal(url: string, workspaceToken: string): Promise<string[]
   for (const j of jobs) await read(`/portal/api/jobs/${j.id}`);
   const { models } = (await read("/portal/api/models")) as { models: { sha256: string }[] };
   for (const m of models) await read(`/portal/api/models/${m.sha256}`);
+  // The v2 views too (empty on the classic stack; test/emulator/portal/v2.test.ts scans them full).
+  await read("/portal/api/v2");
+  const v2 = (await read("/portal/api/v2/jobs")) as { jobs: { id: string }[] };
+  for (const j of v2.jobs) await read(`/portal/api/v2/jobs/${j.id}`);
   expect(targets.length, "services and endpoints").to.be.at.least(3);
   expect(jobs.length, "jobs").to.be.at.least(3);
   return texts;

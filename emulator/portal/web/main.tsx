@@ -1,5 +1,5 @@
 /**
- * The portal's page: a header with the sections (services, jobs, models), and the view the URL's
+ * The portal's page: a header with the sections (services, jobs, models, Azure ML v2), and the view the URL's
  * fragment names. Every view reads the portal API (`../api.ts`), nothing else.
  */
 import { render } from "preact";
@@ -9,6 +9,7 @@ import { JobsView, JobView } from "./views/jobs";
 import { ModelsView, ModelView } from "./views/models";
 import { ServicesView } from "./views/services";
 import { TargetView } from "./views/target";
+import { V2JobView, V2View } from "./views/v2";
 
 function View() {
   const route = useRoute();
@@ -21,6 +22,8 @@ function View() {
   if (section === "jobs") return <JobsView target={route.query.get("target") ?? undefined} />;
   if (section === "models" && id) return <ModelView sha256={id} />;
   if (section === "models") return <ModelsView />;
+  if (section === "v2" && id === "jobs" && tab) return <V2JobView id={tab} />;
+  if (section === "v2") return <V2View />;
   return <ServicesView />;
 }
 
@@ -55,6 +58,7 @@ function App() {
           {link("services", "Web services")}
           {link("jobs", "Jobs")}
           {link("models", "Models")}
+          {link("v2", "Azure ML v2")}
         </nav>
         <button type="button" class="quiet" onClick={() => void signOut()}>
           Sign out

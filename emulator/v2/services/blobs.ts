@@ -250,6 +250,42 @@ export class DatastoreBlobs {
   }
 
   /**
+   * The blobs under a place (read-only, for the portal): their paths below it and sizes, at most
+   * `limit` of them.
+   * @param place - the place
+   * @param limit - most blobs listed
+   */
+  async list(
+    place: BlobPlace,
+    limit: number,
+  ): Promise<{ readonly path: string; readonly bytes: number }[]> {
+    return this.guard("listing", place, async () => {
+      const prefix = place.path === "" ? "" : `${place.path}/`;
+      const out: { path: string; bytes: number }[] = [];
+      for await (const item of this.container(place).listBlobsFlat({ prefix })) {
+        out.push({
+          path: item.name.slice(prefix.length),
+          bytes: item.properties.contentLength ?? 0,
+        });
+        if (out.length >= limit) break;
+      }
+      return out;
+    });
+  }
+
+  /**
+   * A blob's text (read-only, for the portal); undefined when it does not exist.
+   * @param place - the blob
+   */
+  async readText(place: BlobPlace): Promise<string | undefined> {
+    return this.guard("reading", place, async () => {
+      const blob = this.container(place).getBlobClient(place.path);
+      if (!(await blob.exists())) return undefined;
+      return (await blob.downloadToBuffer()).toString("utf8");
+    });
+  }
+
+  /**
    * Uploads a local file or every file under a local folder to a place (files keep their
    * relative paths under it).
    * @param local - a file or folder

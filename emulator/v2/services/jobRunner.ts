@@ -67,6 +67,15 @@ export class CommandJobRunner {
     return path.join(this.root, encodeURIComponent(job.key.split("/").slice(-1)[0]));
   }
 
+  /**
+   * The job's local log file (`user_logs/std_log.txt`), written while it runs and kept after it;
+   * read-only for the portal, which follows a running job with it.
+   * @param job - the job
+   */
+  logFileOf(job: Pick<JobRecord, "key">): string {
+    return path.join(this.folderOf(job), "user_logs", "std_log.txt");
+  }
+
   /** True while the job has work in this process. */
   isActive(key: string): boolean {
     return this.active.has(key);

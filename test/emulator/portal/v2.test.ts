@@ -1,0 +1,338 @@
+/**
+ * The portal's Azure ML v2 views in Chromium (Debian's, through playwright-core), after the v2
+ * API calls the project's own providers make in `up` (a workspace, the sample train.py run as a
+ * command job twice, both versions registered and deployed on one online endpoint) and a traffic
+ * split set by hand: the page finds the endpoint, each deployment with the model version it serves,
+ * its share of the traffic and its job's metrics, and the job with its status, outputs and log.
+ * Every answer of the v2 portal API and the page itself are scanned for the endpoint's keys, the
+ * ARM and workspace tokens and the storage key: none may appear.
+ */
+import { expect } from "chai";
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { AZURITE_ACCOUNT, AZURITE_KEY } from "../../../clients/azurite";
+import type { EndpointKeys, OnlineEndpointProperties, V2Resource } from "../../../contract/v2";
+import { mlClient, type MlDatastore, type MlTarget } from "../../../components/shared/mlTarget";
+import { assetProvider } from "../../../components/v2Asset/provider";
+import type { AssetOutputs } from "../../../components/v2Asset/types";
+import { onlineEndpointProvider } from "../../../components/v2Endpoint/provider";
+import { trainOrReuse } from "../../../components/v2Retrain/operations";
+import type { MlTrainedModelOutputs } from "../../../components/v2Retrain/types";
+import { servedModelProvider } from "../../../components/v2Rollout/provider";
+import type { ServedModelOutputs } from "../../../components/v2Rollout/types";
+import { localMlWorkspaceProvider } from "../../../components/v2Workspace/provider";
+import type { LocalMlWorkspaceOutputs } from "../../../components/v2Workspace/types";
+import { CENSUS_V2_COLUMNS } from "../../../config";
+import type { V2JobsView, V2View } from "../../../emulator/portal/api";
+import { sklearnPython } from "../../../harness/interpreters";
+import { launchChromium } from "../../helpers/browser";
+import { azuriteBlobEndpoint, setEnv } from "../../helpers/env";
+import { startTestEmulator, type TestEmulator } from "../../helpers/emulator";
+import { signIn } from "../../helpers/portal";
+
+const SCREENSHOTS = path.resolve(__dirname, "..", "..", "..", "test-results", "portal");
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+const WORKSPACE = "census-portal";
+const ENDPOINT = "census-portal";
+const OCTOBER = { version: "2026-10-30.1", data: "data/census-2026-10.csv" };
+const NOVEMBER = { version: "2026-11-27.1", data: "data/census-2026-11.csv" };
+
+/**
+ * The cells of a table's body rows, as the reader sees them; a cell of metrics as one line,
+ * `AUC 0.7970; Accuracy 0.8107; …`.
+ */
+function rowsOf(page: Page, selector: string): Promise<string[][]> {
+  // A string: the expression runs in the page, whose DOM types the test's compiler does not know.
+  return page.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)} + " tbody tr")].map(
+    (tr) => [...tr.children].map((c) => {
+      const metrics = [...c.querySelectorAll(".metric")];
+      return metrics.length > 0
+        ? metrics.map((m) => m.textContent.trim()).join("; ")
+        : c.innerText.trim();
+    }))`);
+}
+
+describe("emulator portal: Azure ML v2 in Chromium", function () {
+  this.timeout(300_000);
+  let emulator: TestEmulator;
+  let browser: Browser;
+  let page: Page;
+  let restore: () => void;
+  let target: MlTarget;
+  const models: Record<string, MlTrainedModelOutputs> = {};
+  let rollout: ServedModelOutputs;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    // The providers print progress lines for `pulumi up`; the test keeps its log short.
+    restore = setEnv({ AZUREML_RETRAIN_LOG: "silent" });
+    emulator = await startTestEmulator({
+      python: sklearnPython(),
+      v2: { retryAfterSeconds: 0 },
+    });
+    // What `up -s local-v2` does, through the same providers and the same HTTP calls.
+    target = {
+      endpoint: emulator.url,
+      subscriptionId: "00000000-0000-0000-0000-000000000000",
+      resourceGroup: "local",
+      workspace: WORKSPACE,
+      token: emulator.credentials.armToken,
+    };
+    const ws = (await localMlWorkspaceProvider.create!({ target, location: "local" }))
+      .outs as LocalMlWorkspaceOutputs;
+    const datastore: MlDatastore = {
+      name: "workspaceblobstore",
+      container: ws.datastoreContainer,
+      artifactContainer: "azureml",
+      connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${azuriteBlobEndpoint()};`,
+    };
+    const asset = async (news: Record<string, unknown>): Promise<AssetOutputs> => {
+      const checked = await assetProvider.check!({}, { target, datastore, ...news });
+      expect(checked.failures ?? []).to.deep.equal([]);
+      return (await assetProvider.create!(checked.inputs)).outs as AssetOutputs;
+    };
+    const code = await asset({
+      kind: "code",
+      name: "census-src",
+      path: path.join(ROOT, "definitions/v2/census/src"),
+    });
+    const environment = await asset({
+      kind: "environment",
+      name: "census-env",
+      image: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04",
+      path: path.join(ROOT, "definitions/v2/census/environment.yml"),
+    });
+    const endpoint = await onlineEndpointProvider.check!(
+      {},
+      { target, name: ENDPOINT, location: "local" },
+    );
+    await onlineEndpointProvider.create!(endpoint.inputs);
+    const features = CENSUS_V2_COLUMNS.filter((c) => c !== "income");
+    let history: readonly string[] = [];
+    for (const declared of [OCTOBER, NOVEMBER]) {
+      const file = path.join(ROOT, declared.data);
+      const data = await asset({
+        kind: "data",
+        name: "census-data",
+        path: file,
+        columns: CENSUS_V2_COLUMNS,
+      });
+      models[declared.version] = await trainOrReuse(
+        {
+          target,
+          datastore,
+          modelName: "census",
+          version: declared.version,
+          data: { assetId: data.assetId, sha256: data.contentSha256, path: file },
+          codeId: code.assetId,
+          environmentId: environment.assetId,
+          trainScript: "train.py",
+          parameters: { C: "1.0" },
+          gate: { metric: "AUC", min: 0.7 },
+          retain: true,
+          deadlineMinutes: 10,
+        },
+        () => undefined,
+      );
+      const served = await servedModelProvider.check!(
+        {},
+        {
+          target,
+          endpointName: ENDPOINT,
+          location: "local",
+          modelId: models[declared.version].modelId,
+          modelVersion: declared.version,
+          codeId: code.assetId,
+          scoringScript: "score.py",
+          environmentId: environment.assetId,
+          rollout: { steps: [100] },
+          keep: 1,
+          check: { path: file, inputColumns: features },
+        },
+      );
+      expect(served.failures ?? []).to.deep.equal([]);
+      rollout = (
+        history.length === 0
+          ? await servedModelProvider.create!(served.inputs)
+          : await servedModelProvider.update!(
+              "",
+              { ...rollout, deployments: history },
+              served.inputs,
+            )
+      ).outs as ServedModelOutputs;
+      history = rollout.deployments;
+    }
+    // A split set by hand (as `az ml online-endpoint update --traffic` would).
+    const ml = mlClient(target);
+    const current = (await ml.get<V2Resource<OnlineEndpointProperties>>(
+      `/onlineEndpoints/${ENDPOINT}`,
+    ))!;
+    await ml.putAndWait(`/onlineEndpoints/${ENDPOINT}`, {
+      location: current.location,
+      properties: {
+        authMode: current.properties.authMode,
+        traffic: { "v2026-10-30-1": 25, "v2026-11-27-1": 75 },
+      },
+    });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(emulator.server.portalLink());
+    await page.getByRole("heading", { level: 1, name: "Web services" }).waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await emulator?.close();
+    restore?.();
+  });
+
+  it("answers nothing of v2 without a session", async () => {
+    const answer = await fetch(`${emulator.url}/portal/api/v2`);
+    expect(answer.status).to.equal(401);
+    expect(await answer.text()).to.include("PortalSessionRequired");
+  });
+
+  it("finds the endpoint, each deployment's model version, its traffic and its job's metrics", async () => {
+    await page.getByRole("link", { name: "Azure ML v2" }).click();
+    await page.getByRole("heading", { level: 1, name: "Azure ML v2" }).waitFor();
+    const endpoint = `section[data-endpoint="${ENDPOINT}"]`;
+    await page.locator(`${endpoint} table[data-testid="deployments"]`).waitFor();
+    const jobOf = (version: string): string => models[version].jobName;
+    expect(await rowsOf(page, `${endpoint} table[data-testid="deployments"]`)).to.deep.equal([
+      [
+        "v2026-10-30-1",
+        "census:2026-10-30.1",
+        "25 %",
+        "0 %",
+        "Succeeded",
+        metricsText(OCTOBER.version),
+        jobOf(OCTOBER.version),
+      ],
+      [
+        "v2026-11-27-1",
+        "census:2026-11-27.1",
+        "75 %",
+        "0 %",
+        "Succeeded",
+        metricsText(NOVEMBER.version),
+        jobOf(NOVEMBER.version),
+      ],
+    ]);
+    expect(metricsText(NOVEMBER.version)).to.match(/^AUC 0\.\d{4}; Accuracy 0\.\d{4}; /);
+    const uri = await page.locator(`${endpoint} dd code`).first().innerText();
+    expect(uri).to.equal(`${emulator.url}/inference/${ENDPOINT}/score`);
+    expect(
+      await rowsOf(
+        page,
+        `section[data-workspace="${WORKSPACE}"] table[data-testid="model-versions"]`,
+      ),
+    ).to.have.length(2);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "v2.png"), fullPage: true });
+  });
+
+  it("opens the job that trained the live version: Completed, its outputs and its log", async () => {
+    const job = models[NOVEMBER.version].jobName;
+    await page.getByRole("link", { name: job }).first().click();
+    await page.getByRole("heading", { level: 1, name: `Command job ${job}` }).waitFor();
+    expect(await page.locator('dl.facts [data-testid="status"]').innerText()).to.equal("Completed");
+    const outputs = await rowsOf(page, 'table[data-testid="outputs"]');
+    expect(outputs.map((r) => [r[0], r[1]])).to.deep.equal([
+      [
+        "model",
+        `azureml://datastores/workspaceblobstore/paths/models/census/${NOVEMBER.version}/${job}/model/`,
+      ],
+      [
+        "metrics",
+        `azureml://datastores/workspaceblobstore/paths/models/census/${NOVEMBER.version}/${job}/metrics/`,
+      ],
+    ]);
+    expect(outputs[0][2]).to.match(
+      /^model\.json \(\d+ B\), model\.pkl \(\d+(\.\d)? (B|KiB|MiB)\)$/,
+    );
+    expect(outputs[1][2]).to.match(/^metrics\.json \(\d+ B\)$/);
+    const log = await page.locator('[data-testid="log"]').innerText();
+    expect(log).to.include(`read 3000 rows from`);
+    expect(log).to.include(
+      `metrics: AUC ${models[NOVEMBER.version].metrics.AUC.toFixed(4)}, Accuracy`,
+    );
+    expect(log).to.match(/\[emulator\] output metrics: uploaded 1 file\(s\) to azureml:/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "v2-job.png"), fullPage: true });
+  });
+
+  it("reads on a narrow window without sideways scrolling, the job's log and command wrapped", async () => {
+    const narrow = await (
+      await browser.newContext({ viewport: { width: 375, height: 740 } })
+    ).newPage();
+    try {
+      await narrow.goto(emulator.server.portalLink());
+      for (const fragment of ["#/v2", `#/v2/jobs/${await jobId(NOVEMBER.version)}`]) {
+        await narrow.goto(`${emulator.url}/portal/${fragment}`);
+        await narrow
+          .locator("h1")
+          .filter({ hasText: /Azure ML v2|Command job/ })
+          .waitFor();
+        await narrow.locator("table").first().waitFor();
+        expect(
+          await narrow.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1",
+          ),
+          fragment,
+        ).to.equal(false);
+      }
+    } finally {
+      await narrow.context().close();
+    }
+  });
+
+  it("shows no endpoint key, token or storage key in the page or any v2 answer", async () => {
+    const ml = mlClient(target);
+    const keys = await ml.post<EndpointKeys>(`/onlineEndpoints/${ENDPOINT}/listKeys`);
+    const portal = await signIn(emulator);
+    const answers: string[] = [];
+    const read = async <T>(route: string): Promise<T> => {
+      const answer = await portal.request<T>("GET", route);
+      expect(answer.status, route).to.equal(200);
+      answers.push(answer.text);
+      return answer.body;
+    };
+    const overview = await read<V2View>("v2");
+    expect(overview.workspaces.map((w) => w.name)).to.deep.equal([WORKSPACE]);
+    const { jobs } = await read<V2JobsView>("v2/jobs");
+    expect(jobs.map((j) => [j.name, j.status])).to.deep.equal([
+      [models[NOVEMBER.version].jobName, "Completed"],
+      [models[OCTOBER.version].jobName, "Completed"],
+    ]);
+    for (const j of jobs) await read(`v2/jobs/${j.id}`);
+    await page.goto(`${emulator.url}/portal/#/v2`);
+    await page.locator(`section[data-endpoint="${ENDPOINT}"]`).waitFor();
+    answers.push(await page.content());
+    const secrets = {
+      "primary key": keys.primaryKey,
+      "secondary key": keys.secondaryKey,
+      "ARM token": emulator.credentials.armToken,
+      "workspace token": emulator.credentials.workspaceToken,
+      "storage key": AZURITE_KEY,
+    };
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(value.length, name).to.be.greaterThan(10);
+      for (const text of answers) expect(text.includes(value), `${name} shown`).to.equal(false);
+    }
+  });
+
+  /** The portal's id of the job that trained a version. */
+  async function jobId(version: string): Promise<string> {
+    const { jobs } = await (await signIn(emulator)).get<V2JobsView>("v2/jobs");
+    const job = jobs.find((j) => j.name === models[version].jobName);
+    expect(job, models[version].jobName).to.not.equal(undefined);
+    return job!.id;
+  }
+
+  /** The metrics cell of a version as {@link rowsOf} reads it: the job's metrics.json, rounded. */
+  function metricsText(version: string): string {
+    const m = models[version].metrics;
+    return ["AUC", "Accuracy", "Precision", "Recall", "F1 Score"]
+      .map((name) => `${name} ${m[name].toFixed(4)}`)
+      .join("; ");
+  }
+});
