@@ -115,7 +115,7 @@ describe("evaluation: one pull-request comment, updated on every push", () => {
     ).to.be.rejectedWith("the report's first line must be its hidden marker (an HTML comment)");
   });
 
-  it("the workflow evaluates every pull request, posts the comment even when the gate refuses, and fails then", () => {
+  it("the workflow evaluates every pull request for each stack, posts each stack's comment even when the gate refuses, and fails then", () => {
     const workflow = parse(
       fs.readFileSync(
         path.join(__dirname, "..", "..", ".github", "workflows", "pulumi.yml"),
@@ -124,12 +124,21 @@ describe("evaluation: one pull-request comment, updated on every push", () => {
     ) as {
       jobs: Record<
         string,
-        { if?: string; permissions?: Record<string, string>; steps: Record<string, unknown>[] }
+        {
+          if?: string;
+          permissions?: Record<string, string>;
+          strategy?: { "fail-fast"?: boolean; matrix: Record<string, unknown> };
+          steps: Record<string, unknown>[];
+        }
       >;
     };
     const job = workflow.jobs.evaluate;
     expect(job.if).to.equal("github.event_name == 'pull_request'");
     expect(job.permissions).to.deep.equal({ contents: "read", "pull-requests": "write" });
+    expect(job.strategy).to.deep.equal({
+      "fail-fast": false,
+      matrix: { stack: ["dev", "dev-v2"] },
+    });
     const uses = job.steps.map(
       (s) => (s.uses as string | undefined) ?? (s.run as string).split("\n")[0],
     );
@@ -137,19 +146,54 @@ describe("evaluation: one pull-request comment, updated on every push", () => {
       "actions/checkout@v4",
       "actions/setup-node@v4",
       "npm ci",
+      "sudo apt-get update && sudo apt-get install -y python3-sklearn python3-pandas",
       "actions/cache@v4",
-      "npm run evaluate -- --stack dev --base origin/${{ github.base_ref }}",
+      "npm run evaluate -- --stack ${{ matrix.stack }} --base origin/${{ github.base_ref }} --out .evaluation/${{ matrix.stack }}",
       "actions/github-script@v7",
     ]);
     expect(job.steps[0].with).to.deep.equal({ "fetch-depth": 0 });
-    expect((job.steps[3].with as Record<string, string>).path).to.equal(".evaluation/cache");
-    // The evaluate step's exit code (1 = refused) fails the job; the comment is posted first.
-    expect(job.steps[4]).to.not.have.property("continue-on-error");
-    expect(job.steps[5].if).to.equal(
-      "${{ !cancelled() && hashFiles('.evaluation/report.md') != '' }}",
+    // The v2 stack's scripts need scikit-learn; the classic stack's evaluation does not.
+    expect(job.steps[3].if).to.equal("matrix.stack == 'dev-v2'");
+    expect((job.steps[4].with as Record<string, string>).path).to.equal(
+      ".evaluation/${{ matrix.stack }}/cache",
     );
-    expect((job.steps[5].with as Record<string, string>).script).to.include(
+    expect((job.steps[4].with as Record<string, string>).key).to.equal(
+      "evaluation-${{ matrix.stack }}-${{ github.event.pull_request.number }}-${{ github.sha }}",
+    );
+    expect(job.steps[5].env).to.deep.equal({ AZUREML_EMULATOR_PYTHON: "/usr/bin/python3" });
+    // The evaluate step's exit code (1 = refused) fails the job; the comment is posted first.
+    expect(job.steps[5]).to.not.have.property("continue-on-error");
+    expect(job.steps[6].if).to.equal(
+      "${{ !cancelled() && hashFiles(format('.evaluation/{0}/report.md', matrix.stack)) != '' }}",
+    );
+    expect(job.steps[6].env).to.deep.equal({ REPORT: ".evaluation/${{ matrix.stack }}/report.md" });
+    expect((job.steps[6].with as Record<string, string>).script).to.include(
       "require('./scripts/upsert-comment.cjs')",
     );
+    // Preview and up run for both stacks, each with its own credentials, and skip a stack whose
+    // credentials are not set.
+    for (const name of ["preview", "up"]) {
+      const stacks = workflow.jobs[name];
+      expect(stacks.strategy?.matrix, name).to.deep.equal({
+        include: [
+          { stack: "dev", prefix: "" },
+          { stack: "dev-v2", prefix: "DEV_V2_" },
+        ],
+      });
+      const env = (stacks as unknown as { env: Record<string, string> }).env;
+      expect(env.PULUMI_CONFIG_PASSPHRASE).to.equal(
+        "${{ secrets[format('{0}PULUMI_CONFIG_PASSPHRASE', matrix.prefix)] }}",
+      );
+      expect(env.AZURE_CLIENT_ID).to.equal(
+        "${{ vars[format('{0}AZURE_CLIENT_ID', matrix.prefix)] }}",
+      );
+      const pulumi = stacks.steps.find((s) => String(s.uses).startsWith("pulumi/actions@"));
+      expect((pulumi?.with as Record<string, string>)["stack-name"]).to.equal(
+        "${{ matrix.stack }}",
+      );
+      expect(stacks.steps.slice(1).every((s) => s.if === "env.CONFIGURED == 'true'")).to.equal(
+        true,
+      );
+    }
   });
 });
