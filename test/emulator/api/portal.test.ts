@@ -18,6 +18,7 @@ import type {
   ModelView,
   ServicesView,
   TargetDetailView,
+  V2View,
 } from "../../../emulator/portal/api";
 import {
   publishSamples,
@@ -801,7 +802,7 @@ describe("emulator portal API", function () {
       expect((await get<JobsView>("jobs")).jobs.length).to.equal(jobsBefore);
     });
 
-    it("shows the classic surfaces only: v2 resources on the same emulator change nothing it answers", async () => {
+    it("keeps v2 resources out of the classic views, and lists them in the v2 view", async () => {
       const views = async () => ({
         services: await get<ServicesView>("services"),
         jobs: await get<JobsView>("jobs"),
@@ -818,6 +819,12 @@ describe("emulator portal API", function () {
       });
       expect(model.status, model.text).to.equal(201);
       expect(await views()).to.deep.equal(before);
+      const overview = await get<V2View>("v2");
+      const listed = overview.workspaces.find((w) => w.name === ws.name);
+      expect(listed?.endpoints).to.deep.equal([]);
+      expect(listed?.models.map((m) => [m.name, m.version, m.metrics, m.servedBy])).to.deep.equal([
+        ["census", "1", [], []],
+      ]);
     });
   });
 });
