@@ -266,6 +266,8 @@ describe("emulator portal: Azure ML v2 in Chromium", function () {
     ).newPage();
     try {
       await narrow.goto(emulator.server.portalLink());
+      // Signed in once the redirect's page is there (else the next navigation races it).
+      await narrow.getByRole("heading", { level: 1, name: "Web services" }).waitFor();
       for (const fragment of ["#/v2", `#/v2/jobs/${await jobId(NOVEMBER.version)}`]) {
         await narrow.goto(`${emulator.url}/portal/${fragment}`);
         await narrow
