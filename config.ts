@@ -360,9 +360,8 @@ function parseRollout(
     if (!check.success) {
       for (const issue of check.error.issues) {
         const field = issue.path.map(String).join(".");
-        problems.push(
-          `${at}.${field === "bakeSeconds" ? field : `check.${field}`}: ${issue.message}`,
-        );
+        const where = field === "bakeSeconds" ? field : field ? `check.${field}` : "check";
+        problems.push(`${at}.${where}: ${issue.message}`);
       }
       return;
     }
