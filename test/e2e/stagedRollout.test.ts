@@ -506,3 +506,103 @@ describe("staged rollout through the strict engine double", function () {
     expectNoSecrets(stack, engine, runs);
   });
 });
+
+describe("staged rollout of 100 endpoints in three stages through the strict engine double", function () {
+  this.timeout(900_000);
+  const names = Array.from({ length: 100 }, (_v, i) => `ep-${String(i + 1).padStart(3, "0")}`);
+  const stages = [
+    { name: "canary", endpoints: names.slice(0, 1) },
+    { name: "wave", endpoints: names.slice(1, 34) },
+    { name: "rest", endpoints: "*" },
+  ];
+  let work: string;
+  let stack: LocalStack;
+  let engine: EngineDouble;
+  let files: string[];
+
+  const config = (version: string, data: string): Record<string, unknown> =>
+    localConfig({
+      servers: stack,
+      model: { version, data },
+      gate: { metric: "AUC", min: 0.7, maxRegression: 0.05 },
+      deadlineMinutes: 10,
+      endpoints: names.map((name) => ({ name })),
+      extra: { rollout: { stages } },
+    });
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "staged100-"));
+    files = [2, 5].map((seed) =>
+      writeCensusCsv(
+        work,
+        `census-${seed}.csv`,
+        generateCensusRows({ rows: 3000, seed, drift: 1 }),
+      ),
+    );
+    stack = await startLocalStack(work, {
+      passphrase: "staged100 passphrase",
+      azuriteBlobEndpoint: azuriteBlobEndpoint(),
+      hostEnv: { AZUREML_RETRAIN_LOG: "" },
+    });
+    engine = stack.engine;
+  });
+
+  after(async () => {
+    try {
+      if (engine?.state.some((r) => r.custom)) {
+        const destroyed = await engine.destroy();
+        if (destroyed.error) throw destroyed.error;
+      }
+    } finally {
+      await stack?.stop();
+      if (work) fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it("creates, then rolls a bump out stage by stage to every endpoint", async () => {
+    const created = await engine.up(config("2026-11-27.1", files[0]));
+    expect(created.error, `${created.error?.message}\n${printed(created)}`).to.equal(undefined);
+    expect(created.steps.filter((s) => s.op === "create").length).to.equal(100 + 3 + 7);
+
+    const up = await engine.up(config("2026-12-01.1", files[1]));
+    expect(up.error, `${up.error?.message}\n${printed(up)}`).to.equal(undefined);
+    const endpointSteps = (list: readonly string[]): string[] =>
+      list.map((n) => `update endpoint-${n}`);
+    expectLayers(
+      up,
+      [
+        ["same storage"],
+        ["same storage-containers", "same training"],
+        ["replace model"],
+        ["update classic"],
+        endpointSteps(names.slice(0, 1)),
+        ["update stage-canary"],
+        endpointSteps(names.slice(1, 34)),
+        ["update stage-wave"],
+        endpointSteps(names.slice(34)),
+        ["update stage-rest"],
+        ["delete-replaced model"],
+      ],
+      { "update predictive": "replace model" },
+    );
+    const uri = (engine.resource("model")?.outputs.model as { uri: string }).uri;
+    const client = new ClassicManagementClient(stack.emulator.credentials.workspaceToken);
+    const ref = localWebServiceRef(stack.emulator);
+    const serving = new Set<string | undefined>();
+    for (const name of names) {
+      const e = await client.getEndpoint(ref, name);
+      serving.add(e ? endpointModelUri(e, MODEL_ASSET) : undefined);
+    }
+    expect([...serving]).to.deep.equal([uri]);
+    expect(
+      ["canary", "wave", "rest"].map((s) => {
+        const o = engine.resource(`stage-${s}`)?.outputs as Props;
+        return [o.status, Object.keys(o.p99Ms as Props).length];
+      }),
+    ).to.deep.equal([
+      ["passed", 1],
+      ["passed", 33],
+      ["passed", 66],
+    ]);
+  });
+});
