@@ -31,11 +31,6 @@ export function checkRolloutStage(news: Readonly<Record<string, unknown>>): Fiel
         property: "candidate",
         reason: "needs { version, model: { baseLocation, relativeLocation } } of a TrainedModel",
       });
-    } else if (typeof candidate.heldOutScores !== "string" || !candidate.heldOutScores) {
-      failures.push({
-        property: "candidate.heldOutScores",
-        reason: `model ${candidate.version} has no held-out scores stored: it was trained before the stack staged its rollouts (or its training definition has no Score Model output); declare a new version (or change its data) so that it is trained with them`,
-      });
     }
   }
   const endpoints = news.endpoints;

@@ -56,7 +56,8 @@ async function rollBack(inputs: RolloutStageInputs, candidate: string): Promise<
     if (to === undefined) {
       return {
         endpoint: e.name,
-        outcome: "not rolled back: it served no earlier model (created by this rollout)",
+        outcome:
+          "not rolled back: no earlier model is recorded for it (created, or not repointed, since it joined a stage)",
       };
     }
     if (to === candidate) {
@@ -111,7 +112,29 @@ async function failStage(
 async function runStage(inputs: RolloutStageInputs): Promise<RolloutStageOutputs> {
   const candidate = modelUri(inputs.candidate.model)!;
   const { check } = inputs;
-  const sample = await loadSample(inputs);
+  // Without the candidate's own scores nothing can be checked: the endpoints, already
+  // repointed by their own resources, go back to what they served.
+  if (!inputs.candidate.heldOutScores) {
+    return failStage(
+      inputs,
+      candidate,
+      `to find model ${inputs.candidate.version}'s held-out scores`,
+      [
+        `model ${inputs.candidate.version} has no held-out scores stored: it was trained before the stack staged its rollouts (or its training definition has no Score Model output); declare a new version (or change its data) so that it is trained with them`,
+      ],
+    );
+  }
+  let sample;
+  try {
+    sample = await loadSample(inputs);
+  } catch (error) {
+    return failStage(
+      inputs,
+      candidate,
+      `to read model ${inputs.candidate.version}'s held-out scores`,
+      [(error as Error).message],
+    );
+  }
   // A retry after a rollback: the endpoints' own state says they serve the candidate.
   const unready: string[] = [];
   await mapLimited(inputs.endpoints, STAGE_CHECK_CONCURRENCY, async (e: StageEndpoint) => {

@@ -77,11 +77,6 @@ describe("RolloutStage logic", () => {
         reason: "must be a whole number of rows in 1..100, got 0",
       },
       { property: "storageConnectionString", reason: "is required" },
-      {
-        property: "candidate.heldOutScores",
-        reason:
-          "model v2 has no held-out scores stored: it was trained before the stack staged its rollouts (or its training definition has no Score Model output); declare a new version (or change its data) so that it is trained with them",
-      },
       { property: "keys", reason: 'has no key for endpoint "contoso"' },
     ]);
   });
