@@ -159,10 +159,15 @@ async function runStage(inputs: RolloutStageInputs): Promise<RolloutStageOutputs
       unready,
     );
   }
-  const bakeEnd = Date.now() + check.bakeSeconds * 1000;
+  // The first round, then one every `recheckSeconds` from its start, the last at the end of the
+  // bake time: 1 + ceil(bake / recheck) rounds, however long each takes.
+  const start = Date.now();
+  const rechecks = Math.ceil(check.bakeSeconds / check.recheckSeconds);
   let rounds = 0;
-  let last: EndpointCheck[];
-  for (;;) {
+  let last: EndpointCheck[] = [];
+  for (let k = 0; k <= rechecks; k++) {
+    const at = start + Math.min(k * check.recheckSeconds, check.bakeSeconds) * 1000;
+    if (at > Date.now()) await sleep(at - Date.now());
     rounds++;
     last = await mapLimited(inputs.endpoints, STAGE_CHECK_CONCURRENCY, (e) =>
       checkEndpoint(inputs, e, sample),
@@ -180,11 +185,8 @@ async function runStage(inputs: RolloutStageInputs): Promise<RolloutStageOutputs
     }
     log(
       inputs,
-      `round ${rounds}: ${inputs.endpoints.length} endpoint(s) scored ${sample.length} held-out rows as model ${inputs.candidate.version} did; p99 at most ${Math.max(...Object.values(p99Ms))} ms`,
+      `round ${rounds} of ${rechecks + 1}: ${inputs.endpoints.length} endpoint(s) scored ${sample.length} held-out rows as model ${inputs.candidate.version} did; p99 at most ${Math.max(...Object.values(p99Ms))} ms`,
     );
-    const left = bakeEnd - Date.now();
-    if (left <= 0) break;
-    await sleep(Math.min(left, check.recheckSeconds * 1000));
   }
   return {
     ...inputs,

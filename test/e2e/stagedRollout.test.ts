@@ -205,7 +205,12 @@ describe("staged rollout through the strict engine double", function () {
   });
 
   it("a bump's preview shows the stages in order, and the up follows it", async () => {
-    const bump = config("2026-12-01.1", files.december);
+    // A bake time of 2 s, re-checked every second: three rounds.
+    const baked = [
+      { ...twoStages[0], bakeSeconds: 2, check: { ...twoStages[0].check, recheckSeconds: 1 } },
+      twoStages[1],
+    ];
+    const bump = config("2026-12-01.1", files.december, { stages: baked });
     // The staged chain: model, the unstaged services, the canary, its check, the rest, theirs.
     const layers = [
       ["same storage"],
@@ -243,7 +248,7 @@ describe("staged rollout through the strict engine double", function () {
       endpoints: (canary.endpoints as Props[]).map((e) => [e.name, e.previousModelUri]),
     }).to.deep.equal({
       status: "passed",
-      rounds: 1,
+      rounds: 3,
       serving: { contoso: uri },
       endpoints: [["contoso", previous]],
     });
