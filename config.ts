@@ -24,6 +24,11 @@ import {
   mlName,
   modelVersion,
   onlineEndpointName,
+  bakeSeconds,
+  stageCheck,
+  stageName,
+  STAGE_LIMITS,
+  type StageCheckSettings,
   throttleLevel,
   trafficSteps,
   webServiceName,
@@ -140,6 +145,26 @@ export const CENSUS_V2_COLUMNS = [
   "income",
 ];
 
+/** The predictive service's own endpoint, as a stage names it. */
+export const DEFAULT_ENDPOINT = "default";
+
+/** One stage of a staged rollout: its endpoints are repointed, then checked, before the next. */
+export interface StageConfig {
+  readonly name: string;
+  /**
+   * Classic endpoint names, and `default` for the predictive service's own endpoint; a last
+   * stage given as `"*"` in the config holds every endpoint no earlier stage names.
+   */
+  readonly endpoints: readonly string[];
+  /** The scoring check and the bake time. */
+  readonly check: StageCheckSettings;
+}
+
+/** A staged rollout of the main model: stages in order. Absent: every endpoint at once. */
+export interface RolloutConfig {
+  readonly stages: readonly StageConfig[];
+}
+
 /** The whole validated configuration. */
 export interface StackConfig {
   /** `classic` (Studio web services) or `v2` (Azure Machine Learning). */
@@ -150,6 +175,8 @@ export interface StackConfig {
   readonly model: ModelConfig;
   readonly services: ServicesConfig;
   readonly endpoints: EndpointConfig[];
+  /** Staged rollout of the main model (classic only); absent = every endpoint in one step. */
+  readonly rollout?: RolloutConfig;
   readonly local?: LocalConfig;
   readonly azure?: AzureConfig;
 }
@@ -276,6 +303,125 @@ const v2Schema = z
     error: "labelColumn must be one of columns",
     path: ["labelColumn"],
   });
+
+const stageSchema = z
+  .object({
+    name: stageName(),
+    endpoints: z.union([z.literal("*"), z.array(z.string().min(1)).min(1)], {
+      error: `must be a list of endpoint names ("${DEFAULT_ENDPOINT}" for the predictive service's own endpoint), or "*" for every endpoint no earlier stage names`,
+    }),
+    bakeSeconds: bakeSeconds().optional(),
+    check: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const rolloutSchema = z
+  .object({
+    stages: z
+      .array(z.unknown())
+      .min(1, { error: "must list at least one stage, or remove rollout" })
+      .max(STAGE_LIMITS.stages.max, {
+        error: `must list at most ${STAGE_LIMITS.stages.max} stages`,
+      }),
+  })
+  .strict();
+
+/**
+ * Validates the staged rollout against the declared endpoints: every stage's endpoints exist,
+ * none is in two stages, none is pinned to its own model (a stage rolls out the main model),
+ * `"*"` only in the last stage, and every endpoint that follows the main model is in a stage.
+ */
+function parseRollout(
+  raw: unknown,
+  endpoints: readonly EndpointConfig[],
+  problems: string[],
+): RolloutConfig | undefined {
+  const where = key("rollout");
+  const parsed = rolloutSchema.safeParse(raw);
+  if (!parsed.success) {
+    problems.push(...issues(where, parsed.error));
+    return undefined;
+  }
+  const declared = new Map(endpoints.map((e) => [e.name, e]));
+  const placed = new Map<string, string>();
+  const stages: { name: string; endpoints: string[] | "*"; check: StageCheckSettings }[] = [];
+  const before = problems.length;
+  parsed.data.stages.forEach((rawStage, i) => {
+    const at = `${where}.stages[${i}]`;
+    const stage = stageSchema.safeParse(rawStage);
+    if (!stage.success) {
+      problems.push(...issues(at, stage.error));
+      return;
+    }
+    const check = stageCheck().safeParse({
+      ...(stage.data.check ?? {}),
+      ...(stage.data.bakeSeconds !== undefined ? { bakeSeconds: stage.data.bakeSeconds } : {}),
+    });
+    if (!check.success) {
+      for (const issue of check.error.issues) {
+        const field = issue.path.map(String).join(".");
+        const where = field === "bakeSeconds" ? field : field ? `check.${field}` : "check";
+        problems.push(`${at}.${where}: ${issue.message}`);
+      }
+      return;
+    }
+    if (stages.some((s) => s.name === stage.data.name)) {
+      problems.push(`${at}.name: "${stage.data.name}" is the name of an earlier stage`);
+    }
+    const names = stage.data.endpoints;
+    if (names === "*") {
+      if (i !== parsed.data.stages.length - 1) {
+        problems.push(
+          `${at}.endpoints: "*" (every endpoint no earlier stage names) is only allowed in the last stage`,
+        );
+      }
+    } else {
+      for (const name of names) {
+        const endpoint = declared.get(name);
+        if (name !== DEFAULT_ENDPOINT && !endpoint) {
+          problems.push(
+            `${at}.endpoints: "${name}" is not a declared endpoint (${key("endpoints")}); use "${DEFAULT_ENDPOINT}" for the predictive service's own endpoint`,
+          );
+        } else if (endpoint?.model) {
+          problems.push(
+            `${at}.endpoints: "${name}" is pinned to model ${endpoint.model.version}; a staged rollout moves the main model: remove it from the stage`,
+          );
+        } else if (placed.has(name)) {
+          problems.push(
+            `${at}.endpoints: "${name}" is already in stage "${placed.get(name)}"; an endpoint belongs to one stage`,
+          );
+        } else placed.set(name, stage.data.name);
+      }
+    }
+    stages.push({ name: stage.data.name, endpoints: names, check: check.data });
+  });
+  const following = endpoints.filter((e) => !e.model).map((e) => e.name);
+  const last = stages[stages.length - 1];
+  if (last?.endpoints === "*") {
+    const rest = following.filter((n) => !placed.has(n));
+    if (rest.length === 0) {
+      problems.push(
+        `${where}.stages[${stages.length - 1}].endpoints: "*" holds no endpoint: every endpoint is in an earlier stage; remove the stage`,
+      );
+    }
+    stages[stages.length - 1] = { ...last, endpoints: rest };
+  } else if (stages.length === parsed.data.stages.length) {
+    const missing = following.filter((n) => !placed.has(n));
+    if (missing.length > 0) {
+      problems.push(
+        `${where}.stages: endpoint${missing.length === 1 ? "" : "s"} ${missing.map((n) => `"${n}"`).join(", ")} ${missing.length === 1 ? "is" : "are"} in no stage: add ${missing.length === 1 ? "it" : "them"} to a stage, or end with a stage whose endpoints are "*"`,
+      );
+    }
+  }
+  if (problems.length > before) return undefined;
+  return {
+    stages: stages.map((s) => ({
+      name: s.name,
+      endpoints: s.endpoints as string[],
+      check: s.check,
+    })),
+  };
+}
 
 /** Turns zod issues into "key.path: message" lines. */
 function issues(prefix: string, error: z.ZodError): string[] {
@@ -404,6 +550,16 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>): 
     }
   }
 
+  let rollout: RolloutConfig | undefined;
+  const rolloutRaw = parseJson(raw.rollout);
+  if (rolloutRaw !== undefined) {
+    if (platform === "v2") {
+      problems.push(
+        `${key("rollout")}: stages roll out across classic endpoints; the v2 platform moves traffic with ${key("v2")}.rollout`,
+      );
+    } else rollout = parseRollout(rolloutRaw, endpoints, problems);
+  }
+
   if (platform === "v2" && endpoints.length > 0)
     problems.push(
       `${key("endpoints")}: classic endpoints belong to ${key("platform")}: classic; the v2 platform serves through its online endpoint (${key("v2")}.endpoint)`,
@@ -417,6 +573,7 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>): 
     model,
     services: services.data,
     endpoints,
+    ...(rollout ? { rollout } : {}),
     local,
     azure,
   };

@@ -23,6 +23,7 @@ const config = parseConfig({
   model: raw.get("model"),
   services: raw.get("services"),
   endpoints: raw.get("endpoints"),
+  rollout: raw.get("rollout"),
   local: raw.get("local"),
   azure: raw.get("azure"),
   v2: raw.get("v2"),

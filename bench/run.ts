@@ -4,7 +4,7 @@
  * (item 14), and writes `bench/RESULTS.md` (a table: goal, measured ratio, met or not) and
  * `bench/results.json` (the raw numbers).
  *
- * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs,evaluate,python-script,v2bump,router,state]
+ * Usage: `npx tsx bench/run.ts [--only hash,upload,memory,preview,retrain,scale,training,bes,rrs,evaluate,python-script,v2bump,router,state,staged]
  * [--size 1GiB] [--rounds 3] [--out bench] [--render]`. Generated files go to a temporary directory that is
  * removed at the end; Azurite, the emulator and provider hosts are started and stopped here, on
  * loopback only. Benchmarks are not part of `npm test`.
@@ -38,6 +38,7 @@ const ITEMS = [
   "v2bump",
   "router",
   "state",
+  "staged",
 ] as const;
 type ItemName = (typeof ITEMS)[number];
 
@@ -57,6 +58,7 @@ const ITEM_NUMBER: Record<ItemName, number> = {
   v2bump: 12,
   router: 13,
   state: 14,
+  staged: 15,
 };
 
 /** The items that use the big file (`--size`). */
@@ -107,6 +109,8 @@ async function runItem(name: ItemName, ctx: BenchContext): Promise<ItemResult[]>
   switch (name) {
     case "hash":
       return (await import("./hash")).benchHash(ctx);
+    case "staged":
+      return (await import("./staged")).benchStaged(ctx);
     case "upload":
       return (await import("./upload")).benchUpload(ctx);
     case "memory":

@@ -41,6 +41,7 @@ const KINDS: Record<ProviderKind, string> = {
   webService: "TrainingService, PredictiveService",
   classicWebService: "ClassicWebService",
   classicEndpoint: "ClassicEndpoint",
+  rolloutStage: "RolloutStage",
   localContainers: "LocalContainers",
   v2Asset: "CodeAsset, DataAsset, EnvironmentAsset",
   v2Endpoint: "OnlineEndpoint",

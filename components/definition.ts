@@ -40,6 +40,11 @@ export interface TrainingShape {
    * retraining writes them beside the model, so model and transformation stay a pair.
    */
   readonly transformOutputs: string[];
+  /**
+   * The output fed by Score Model (the held-out rows with the candidate's own scores), when the
+   * definition has one: a staged rollout compares what each endpoint serves with it.
+   */
+  readonly scoresOutput?: string;
 }
 
 /** Studio's ports that hold a saved transformation (ITransform). */
@@ -159,12 +164,74 @@ export function trainingShape(definition: LoadedDefinition): TrainingShape {
     .filter((e) => TRANSFORM_PORTS.includes((e.sourcePortId ?? "").trim().toLowerCase()))
     .map((e) => pkg?.nodes[e.targetNodeId]?.outputId)
     .filter((o): o is string => typeof o === "string");
+  const scores = outputsFedBy(definition.properties, "Score Model");
   return {
     inputPort: definition.inputPort,
     inputColumns: definition.inputColumns,
     modelOutput: models[0],
     evaluationOutput: evaluations[0],
     transformOutputs,
+    ...(scores.length > 0 ? { scoresOutput: scores[0] } : {}),
+  };
+}
+
+/** The web service output {@link withScoresOutput} adds. */
+export const SCORES_OUTPUT = "heldOutScores";
+
+/**
+ * The training definition with a web service output fed by its Score Model (the scored held-out
+ * rows), added when it has none; unchanged when it has one. A staged rollout needs the
+ * candidate's own scores from its training job: Studio computes them anyway (Evaluate Model
+ * reads them), and exposing them costs one more output blob per job. Throws, naming the file,
+ * when the graph has no Score Model, or more than one, to take them from.
+ * @param definition - a training definition
+ */
+export function withScoresOutput(definition: LoadedDefinition): LoadedDefinition {
+  if (outputsFedBy(definition.properties, "Score Model").length > 0) return definition;
+  const pkg = definition.properties.package;
+  const scoreAssets = new Set(
+    Object.entries(definition.properties.assets ?? {})
+      .filter(([, a]) => a.name === "Score Model")
+      .map(([id]) => id),
+  );
+  const scoreNodes = Object.entries(pkg?.nodes ?? {}).filter(
+    ([, n]) => n.assetId !== undefined && scoreAssets.has(n.assetId),
+  );
+  if (!pkg || scoreNodes.length !== 1) {
+    throw new Error(
+      `training definition "${definition.file}" has ${scoreNodes.length} Score Model modules: a staged rollout compares the endpoints with the held-out scores of exactly one; add a web service output fed by the right one in Studio`,
+    );
+  }
+  let node = "scoresOutputNode";
+  while (pkg.nodes[node]) node += "_";
+  const properties: WebServiceProperties = {
+    ...definition.properties,
+    output: {
+      ...definition.properties.output,
+      type: definition.properties.output?.type ?? "object",
+      properties: {
+        ...definition.properties.output?.properties,
+        [SCORES_OUTPUT]: { title: "Scored held-out rows", type: "object", properties: {} },
+      },
+    } as WebServiceProperties["output"],
+    package: {
+      ...pkg,
+      nodes: { ...pkg.nodes, [node]: { outputId: SCORES_OUTPUT } },
+      edges: [
+        ...pkg.edges,
+        {
+          sourceNodeId: scoreNodes[0][0],
+          sourcePortId: "Scored dataset",
+          targetNodeId: node,
+          targetPortId: "Data",
+        },
+      ],
+    },
+  };
+  return {
+    ...definition,
+    properties,
+    sha256: crypto.createHash("sha256").update(canonicalJson(properties)).digest("hex"),
   };
 }
 

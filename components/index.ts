@@ -34,6 +34,10 @@ export {
 export { diffClassicEndpoint } from "./classicEndpoint/logic";
 export type * from "./classicEndpoint/types";
 
+export * from "./rolloutStage/resource";
+export { rolloutStageProvider } from "./rolloutStage/provider";
+export type * from "./rolloutStage/types";
+
 export { locationWithFreshSas, type ModelRef } from "./shared/sas";
 export type { FieldFailure } from "./shared/checks";
 

@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { classicEndpointProvider } from "./classicEndpoint/provider";
 import { classicWebServiceProvider } from "./classicWebService/provider";
 import { trainedModelProvider } from "./retrain/provider";
+import { rolloutStageProvider } from "./rolloutStage/provider";
 import { localContainersProvider } from "./storage/provider";
 import { assetProvider } from "./v2Asset/provider";
 import { onlineEndpointProvider } from "./v2Endpoint/provider";
@@ -20,6 +21,7 @@ export type ProviderKind =
   | "webService"
   | "classicWebService"
   | "classicEndpoint"
+  | "rolloutStage"
   | "localContainers"
   | "v2Asset"
   | "v2Endpoint"
@@ -33,6 +35,7 @@ export const providers: Record<ProviderKind, pulumi.dynamic.ResourceProvider> = 
   webService: webServiceProvider,
   classicWebService: classicWebServiceProvider,
   classicEndpoint: classicEndpointProvider,
+  rolloutStage: rolloutStageProvider,
   localContainers: localContainersProvider,
   v2Asset: assetProvider,
   v2Endpoint: onlineEndpointProvider,

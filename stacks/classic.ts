@@ -10,18 +10,27 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { azuriteConnectionString } from "../clients/azurite";
-import { readEmulatorCredentials, type ModelConfig, type StackConfig } from "../config";
+import {
+  DEFAULT_ENDPOINT,
+  readEmulatorCredentials,
+  type EndpointConfig,
+  type ModelConfig,
+  type StackConfig,
+} from "../config";
 import {
   ClassicEndpoint,
   ClassicWebService,
   loadDefinition,
   ModelStorage,
   PredictiveService,
+  RolloutStage,
   TrainedModel,
   trainedModelAssetName,
   TrainingService,
   trainingShape,
+  withScoresOutput,
   type ServingTarget,
+  type StageEndpoint,
 } from "../components";
 
 /**
@@ -89,7 +98,12 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
   const { storage } = target;
 
   // ---- Services ---------------------------------------------------------------------------------
-  const trainingDefinition = loadDefinition(config.services.trainingDefinition);
+  const rollout = config.rollout;
+  // A staged rollout compares each endpoint with the candidate's own held-out scores: the
+  // training job then writes them too (one more output of its Score Model).
+  const trainingDefinition = rollout
+    ? withScoresOutput(loadDefinition(config.services.trainingDefinition))
+    : loadDefinition(config.services.trainingDefinition);
   const shape = trainingShape(trainingDefinition);
   const predictiveDefinition = loadDefinition(config.services.predictiveDefinition);
   const assetName = trainedModelAssetName(predictiveDefinition);
@@ -124,6 +138,7 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
     model: Pick<ModelConfig, "version" | "data" | "parameters">,
     serving: ServingTarget,
     servingToken: pulumi.Output<string> | undefined,
+    scoresOutput?: string,
   ): TrainedModel {
     return new TrainedModel(name, {
       version: model.version,
@@ -141,6 +156,7 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
         evaluationOutput: shape.evaluationOutput,
         ...(shape.transformOutputs.length > 0 ? { transformOutputs: shape.transformOutputs } : {}),
         inputColumns: shape.inputColumns,
+        ...(scoresOutput !== undefined ? { scoresOutput } : {}),
       },
       store: {
         connectionString: storage.connectionString,
@@ -165,15 +181,41 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
       ...scoring,
     },
     target.armToken,
+    rollout ? shape.scoresOutput : undefined,
   );
 
-  const predictive = new PredictiveService("predictive", {
-    ...common,
-    name: config.services.predictiveName,
-    definition: predictiveDefinition.properties,
-    trainedModelUri: model.model.apply((m) => m!.uri),
-    trainedModelAssetName: assetName,
-  });
+  // ---- Staged rollout: which stage each endpoint is in ----------------------------------------
+  /** The stage of each staged endpoint (`default`: the predictive service's own), by name. */
+  const stageOf = new Map<string, number>();
+  rollout?.stages.forEach((stage, i) => stage.endpoints.forEach((e) => stageOf.set(e, i)));
+  /** The stage resources, declared in order; stage i's endpoints depend on stage i - 1. */
+  const stageResources: RolloutStage[] = [];
+  const after = (name: string): pulumi.CustomResourceOptions | undefined => {
+    const i = stageOf.get(name);
+    return i !== undefined && i > 0 ? { dependsOn: [stageResources[i - 1]] } : undefined;
+  };
+  const stageInput = (name: string): { rolloutStage?: string } => {
+    const i = stageOf.get(name);
+    return i !== undefined ? { rolloutStage: rollout!.stages[i].name } : {};
+  };
+
+  const declarePredictive = (): PredictiveService =>
+    new PredictiveService(
+      "predictive",
+      {
+        ...common,
+        name: config.services.predictiveName,
+        definition: predictiveDefinition.properties,
+        trainedModelUri: model.model.apply((m) => m!.uri),
+        trainedModelAssetName: assetName,
+        ...stageInput(DEFAULT_ENDPOINT),
+      },
+      after(DEFAULT_ENDPOINT),
+    );
+  // Unstaged, or in the first stage: declared first, as without stages.
+  let predictive: PredictiveService | undefined = after(DEFAULT_ENDPOINT)
+    ? undefined
+    : declarePredictive();
 
   // ---- Classic endpoints: one per consumer, each may pin its own model ------------------------
   const modelRef = (m: TrainedModel) =>
@@ -186,6 +228,35 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
     string,
     pulumi.Output<{ apiLocation: string; version: string }>
   > = {};
+  /** The staged members declared so far, by name, for their stage resource. */
+  const members = new Map<string, { endpoint: StageEndpoint; key: pulumi.Output<string> }>();
+  if (rollout && predictive && stageOf.has(DEFAULT_ENDPOINT)) {
+    members.set(DEFAULT_ENDPOINT, predictiveMember(predictive));
+  }
+
+  function predictiveMember(p: PredictiveService): {
+    endpoint: StageEndpoint;
+    key: pulumi.Output<string>;
+  } {
+    return {
+      endpoint: pulumi.all([p.executionUrl, p.previousModelUri]).apply(([url, previous]) => ({
+        kind: "arm" as const,
+        name: DEFAULT_ENDPOINT,
+        executionUrl: url,
+        service: {
+          endpoint: target.armEndpoint,
+          subscriptionId: target.subscriptionId,
+          resourceGroup: target.resourceGroup,
+          name: config.services.predictiveName,
+        },
+        assetName,
+        ...(previous ? { previousModelUri: previous } : {}),
+      })) as unknown as StageEndpoint,
+      key: p.primaryKey,
+    };
+  }
+
+  let declareEndpoint: ((endpoint: EndpointConfig) => void) | undefined;
   if (config.endpoints.length > 0) {
     const workspaceToken = target.workspaceToken!;
     const classic = new ClassicWebService("classic", {
@@ -206,7 +277,7 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
         : {}),
     });
     const pinned = new Map<string, TrainedModel>();
-    for (const endpoint of config.endpoints) {
+    declareEndpoint = (endpoint: EndpointConfig): void => {
       let served = model;
       let version = config.model.version;
       if (endpoint.model) {
@@ -234,25 +305,100 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
         served = pinned.get(pinKey)!;
         version = pin.version;
       }
-      const resource = new ClassicEndpoint(`endpoint-${endpoint.name}`, {
-        endpoint: target.managementEndpoint,
-        workspaceId: target.workspaceId,
-        webServiceId: classic.webServiceId,
-        token: workspaceToken,
-        name: endpoint.name,
-        ...(endpoint.description ? { description: endpoint.description } : {}),
-        ...(endpoint.throttleLevel ? { throttleLevel: endpoint.throttleLevel } : {}),
-        ...(endpoint.maxConcurrentCalls ? { maxConcurrentCalls: endpoint.maxConcurrentCalls } : {}),
-        resourceName: assetName,
-        trainedModel: modelRef(served),
-        storageConnectionString: storage.connectionString,
-      });
+      const resource = new ClassicEndpoint(
+        `endpoint-${endpoint.name}`,
+        {
+          endpoint: target.managementEndpoint,
+          workspaceId: target.workspaceId,
+          webServiceId: classic.webServiceId,
+          token: workspaceToken,
+          name: endpoint.name,
+          ...(endpoint.description ? { description: endpoint.description } : {}),
+          ...(endpoint.throttleLevel ? { throttleLevel: endpoint.throttleLevel } : {}),
+          ...(endpoint.maxConcurrentCalls
+            ? { maxConcurrentCalls: endpoint.maxConcurrentCalls }
+            : {}),
+          resourceName: assetName,
+          trainedModel: modelRef(served),
+          storageConnectionString: storage.connectionString,
+          ...stageInput(endpoint.name),
+        },
+        after(endpoint.name),
+      );
       endpointOutputs[endpoint.name] = pulumi.output({
         apiLocation: resource.apiLocation,
         version,
       });
+      if (stageOf.has(endpoint.name)) {
+        members.set(endpoint.name, {
+          endpoint: pulumi
+            .all([resource.apiLocation, resource.previousModelUri, classic.webServiceId])
+            .apply(([url, previous, webServiceId]) => ({
+              kind: "classic" as const,
+              name: endpoint.name,
+              executionUrl: url,
+              management: {
+                endpoint: target.managementEndpoint,
+                workspaceId: target.workspaceId,
+                webServiceId,
+              },
+              resourceName: assetName,
+              ...(previous ? { previousModelUri: previous } : {}),
+            })) as unknown as StageEndpoint,
+          key: resource.primaryKey,
+        });
+      }
+    };
+    // Unstaged endpoints (pinned ones, or all without stages), and the first stage's, in the
+    // order they are declared: as without stages.
+    for (const endpoint of config.endpoints) {
+      if (!after(endpoint.name)) declareEndpoint(endpoint);
     }
   }
+
+  // Each stage: its endpoints (the first stage's are declared above), then its check.
+  rollout?.stages.forEach((stage, i) => {
+    if (i > 0) {
+      for (const name of stage.endpoints) {
+        if (name === DEFAULT_ENDPOINT) {
+          predictive = declarePredictive();
+          members.set(DEFAULT_ENDPOINT, predictiveMember(predictive));
+        } else declareEndpoint!(config.endpoints.find((e) => e.name === name)!);
+      }
+    }
+    const staged = stage.endpoints.map((name) => members.get(name)!);
+    stageResources.push(
+      new RolloutStage(`stage-${stage.name}`, {
+        stage: stage.name,
+        position: i + 1,
+        stages: rollout.stages.length,
+        candidate: pulumi.all([model.model, model.heldOutScores]).apply(([m, scores]) => ({
+          version: config.model.version,
+          model: { baseLocation: m!.baseLocation, relativeLocation: m!.relativeLocation },
+          heldOutScores: scores?.relativeLocation ?? "",
+        })),
+        scoring: {
+          inputPort: predictiveDefinition.inputPort,
+          inputColumns: predictiveDefinition.inputColumns,
+        },
+        check: stage.check,
+        endpoints: staged.map((m) => m.endpoint),
+        keys: pulumi.secret(
+          pulumi.all(
+            Object.fromEntries(stage.endpoints.map((name, k) => [name, staged[k].key])),
+          ) as pulumi.Output<Record<string, string>>,
+        ),
+        ...(stage.endpoints.some((n) => n !== DEFAULT_ENDPOINT) && target.workspaceToken
+          ? { workspaceToken: target.workspaceToken }
+          : {}),
+        ...(stage.endpoints.includes(DEFAULT_ENDPOINT) && target.armToken
+          ? { armToken: target.armToken }
+          : {}),
+        storageConnectionString: storage.connectionString,
+      }),
+    );
+  });
+  const served = predictive!;
 
   // ---- Stack outputs ------------------------------------------------------------------------------
   return {
@@ -267,9 +413,9 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
     /** The promotion gate's verdict for the served model. */
     gate: model.gateSummary,
     /** Execution URL of the predictive service (RRS `/execute`, BES `/jobs`). */
-    predictiveUrl: predictive.executionUrl,
+    predictiveUrl: served.executionUrl,
     /** Primary key of the predictive service, for RRS/BES calls (secret). */
-    predictiveKey: predictive.primaryKey,
+    predictiveKey: served.primaryKey,
     /** Classic endpoints: execution URL and served version. */
     endpoints: endpointOutputs,
     /** Full URL of the served model with a read SAS (secret). */

@@ -94,6 +94,21 @@ function endpointOutputs(
   };
 }
 
+/**
+ * In a rollout stage, the model served before this update (what the last create, update or
+ * refresh saw; after a repoint to the same model, the one recorded before it): the stage rolls
+ * back to it when its check fails.
+ */
+function previousModel(
+  olds: ClassicEndpointOutputs,
+  news: ClassicEndpointInputs,
+): { previousModelUri?: string } {
+  if (news.rolloutStage === undefined) return {};
+  const before = olds.servedModelUri ?? modelUri(olds.trainedModel);
+  const previous = before !== modelUri(news.trainedModel) ? before : olds.previousModelUri;
+  return previous !== undefined ? { previousModelUri: previous } : {};
+}
+
 const methods: pulumi.dynamic.ResourceProvider = {
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     return { inputs: news, failures: checkClassicEndpoint(news) };
@@ -133,7 +148,7 @@ const methods: pulumi.dynamic.ResourceProvider = {
       });
     }
     const endpoint = await patchModel(news, client);
-    return { outs: endpointOutputs(news, endpoint) };
+    return { outs: { ...endpointOutputs(news, endpoint), ...previousModel(olds, news) } };
   },
 
   async read(id: string, props: ClassicEndpointOutputs) {
@@ -142,7 +157,10 @@ const methods: pulumi.dynamic.ResourceProvider = {
       props.name,
     );
     if (!endpoint) return { id: "", props: {} };
-    const outs = endpointOutputs(props, endpoint);
+    const outs = {
+      ...endpointOutputs(props, endpoint),
+      ...(props.previousModelUri !== undefined ? { previousModelUri: props.previousModelUri } : {}),
+    };
     if (outs.servedModelUri !== modelUri(props.trainedModel)) {
       log(
         props,

@@ -14,6 +14,8 @@ export class ClassicEndpoint extends ProjectResource {
   declare readonly primaryKey: pulumi.Output<string>;
   declare readonly secondaryKey: pulumi.Output<string>;
   declare readonly servedModelUri: pulumi.Output<string>;
+  /** In a rollout stage: the model served before the last repoint. */
+  declare readonly previousModelUri: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ClassicEndpointArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -27,6 +29,7 @@ export class ClassicEndpoint extends ProjectResource {
         primaryKey: undefined,
         secondaryKey: undefined,
         servedModelUri: undefined,
+        previousModelUri: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["primaryKey", "secondaryKey"] }),
     );

@@ -23,6 +23,11 @@ export interface ClassicEndpointInputs {
   readonly trainedModel: ModelRef;
   /** Storage connection string to mint the PATCH's SAS (secret). */
   readonly storageConnectionString: string;
+  /**
+   * The rollout stage the endpoint is in, when the stack stages its rollouts: the endpoint then
+   * records the model it served before each repoint, for the stage's rollback.
+   */
+  readonly rolloutStage?: string;
 }
 
 /** Outputs of a classic endpoint. */
@@ -33,6 +38,8 @@ export interface ClassicEndpointOutputs extends ClassicEndpointInputs {
   readonly secondaryKey: string;
   /** What the endpoint reported serving at the last create, update or read. */
   readonly servedModelUri?: string;
+  /** In a rollout stage: the model it served before the last repoint (the rollback target). */
+  readonly previousModelUri?: string;
 }
 
 /** Arguments of `ClassicEndpoint`. */
@@ -51,4 +58,6 @@ export interface ClassicEndpointArgs {
     relativeLocation: pulumi.Input<string>;
   }>;
   readonly storageConnectionString: pulumi.Input<string>;
+  /** The rollout stage it is in (see {@link ClassicEndpointInputs.rolloutStage}). */
+  readonly rolloutStage?: pulumi.Input<string>;
 }

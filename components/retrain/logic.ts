@@ -113,10 +113,12 @@ export function modelBlobNames(
   model: string;
   evaluation: string;
   record: string;
+  scores: string;
   transform: (output: string) => string;
 } {
   return {
     model: `${version}/${key}.ilearner`,
+    scores: `${version}/${key}.scores.csv`,
     evaluation: `${version}/${key}.evaluation.csv`,
     record: `${version}/${key}.metrics.json`,
     transform: (output) => `${version}/${key}.${output}.itransform`,

@@ -279,11 +279,17 @@ async function trainOrReuseUnsafe(
         gateSummary: verdict.summary,
       });
     }
+    const scoresKept =
+      inputs.training.scoresOutput !== undefined &&
+      (await exists(models.getBlobClient(names.scores)));
     return {
       ...inputs,
       modelKey: key,
       status: "ready",
       model,
+      ...(scoresKept
+        ? { heldOutScores: { relativeLocation: `${store.modelContainer}/${names.scores}` } }
+        : {}),
       modelSasToken: mintReadSas(connection, store.modelContainer, names.model, 24 * 60),
       metrics: stored.metrics,
       jobId: stored.jobId,
@@ -310,6 +316,15 @@ async function trainOrReuseUnsafe(
         ConnectionString: store.connectionString,
         RelativeLocation: `${store.modelContainer}/${names.evaluation}`,
       },
+      // The candidate's own scores of its held-out rows, for a staged rollout's checks.
+      ...(training.scoresOutput !== undefined
+        ? {
+            [training.scoresOutput]: {
+              ConnectionString: store.connectionString,
+              RelativeLocation: `${store.modelContainer}/${names.scores}`,
+            },
+          }
+        : {}),
       // Saved transformations the model was trained behind go beside it, as a pair.
       ...Object.fromEntries(
         (training.transformOutputs ?? []).map((output) => [
@@ -390,6 +405,9 @@ async function trainOrReuseUnsafe(
     modelKey: key,
     status: "ready",
     model,
+    ...(training.scoresOutput !== undefined && status.results[training.scoresOutput]
+      ? { heldOutScores: { relativeLocation: `${store.modelContainer}/${names.scores}` } }
+      : {}),
     modelSasToken:
       modelRef.SasBlobToken ?? mintReadSas(connection, store.modelContainer, names.model, 24 * 60),
     metrics,
@@ -423,7 +441,8 @@ export async function deleteModelBlobs(outputs: TrainedModelOutputs): Promise<vo
     outputs.store.modelContainer,
   );
   const transforms = (outputs.training.transformOutputs ?? []).map((o) => names.transform(o));
-  for (const name of [names.model, names.evaluation, names.record, ...transforms]) {
+  const scores = outputs.heldOutScores ? [names.scores] : [];
+  for (const name of [names.model, names.evaluation, names.record, ...scores, ...transforms]) {
     await container.getBlobClient(name).deleteIfExists();
   }
 }

@@ -20,6 +20,8 @@ export class TrainedModel extends ProjectResource {
   declare readonly trainedAt: pulumi.Output<string>;
   declare readonly gateSummary: pulumi.Output<string>;
   declare readonly servedModelUri: pulumi.Output<string | undefined>;
+  /** Where its training job's scored held-out rows are kept (staged rollouts only). */
+  declare readonly heldOutScores: pulumi.Output<TrainedModelOutputs["heldOutScores"]>;
 
   constructor(name: string, args: TrainedModelArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -39,6 +41,7 @@ export class TrainedModel extends ProjectResource {
         trainedAt: undefined,
         gateSummary: undefined,
         servedModelUri: undefined,
+        heldOutScores: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["modelSasToken"] }),
     );

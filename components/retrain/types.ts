@@ -20,6 +20,11 @@ export interface TrainingTarget {
   readonly transformOutputs?: readonly string[];
   /** Columns the input port expects, for the header check. */
   readonly inputColumns: readonly string[];
+  /**
+   * Output fed by Score Model (the held-out rows, scored by the candidate): kept beside the
+   * model when set, for the checks of a staged rollout.
+   */
+  readonly scoresOutput?: string;
 }
 
 /** Where the data and models are stored. */
@@ -119,6 +124,11 @@ export interface TrainedModelOutputs extends TrainedModelInputs {
   readonly gateSummary?: string;
   /** What the serving target served at the last read (drift shows here after a refresh). */
   readonly servedModelUri?: string;
+  /**
+   * Where the held-out rows scored by this model in its training job are stored (in the model
+   * container, no SAS), when `training.scoresOutput` is set and the job wrote them.
+   */
+  readonly heldOutScores?: { readonly relativeLocation: string };
 }
 
 /** What is stored beside each model as `<key>.metrics.json`. */

@@ -161,3 +161,113 @@ export function keepDeployments(): ZodType<number> {
     `must be a whole number of deployments in 0..10, got ${JSON.stringify(i.input)}`;
   return zod().z.number({ error: message }).int({ error: message }).min(0).max(10);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Staged rollout (classic)
+// ---------------------------------------------------------------------------------------------
+
+/** The numbers behind the staged rollout's schemas. */
+export const STAGE_LIMITS = {
+  /** Rows of the candidate's held-out scores each check sends through each endpoint. */
+  sampleRows: { min: 1, max: 1000, whenUnset: 20 },
+  /** Rows per RRS call (the p99 is over the calls). */
+  rowsPerCall: { min: 1, max: 100, whenUnset: 5 },
+  /** Bound of the p99 latency of a stage's RRS calls, in ms. */
+  maxP99Ms: { min: 1, max: 600_000, whenUnset: 5_000 },
+  /** Bake time after the first check passed, in seconds (one day at most). */
+  bakeSeconds: { min: 0, max: 86_400, whenUnset: 0 },
+  /** Seconds between the checks during the bake time. */
+  recheckSeconds: { min: 1, max: 3_600, whenUnset: 30 },
+  /** Largest difference of a probability from the candidate's own (same model: 1e-9). */
+  tolerance: { min: 0, max: 0.001, whenUnset: 1e-9 },
+  /** Stages in a rollout. */
+  stages: { max: 20 },
+} as const;
+
+/** A stage's name: 1-24 lowercase letters, digits and inner hyphens (it names a resource). */
+export function stageName(): ZodType<string> {
+  const message = (i: { input: unknown }): string =>
+    `${JSON.stringify(i.input)} is not a valid stage name: 1-24 lowercase letters, digits and inner hyphens, e.g. "canary"`;
+  return zod()
+    .z.string({ error: message })
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/, { error: message });
+}
+
+/** A whole number in a range of {@link STAGE_LIMITS}, with a message naming the range and unit. */
+function boundedInt(
+  limits: { readonly min: number; readonly max: number },
+  unit: string,
+): ZodType<number> {
+  const message = (i: { input: unknown }): string =>
+    `must be a whole number of ${unit} in ${limits.min}..${limits.max}, got ${JSON.stringify(i.input)}`;
+  return zod()
+    .z.number({ error: message })
+    .int({ error: message })
+    .min(limits.min, { error: message })
+    .max(limits.max, { error: message });
+}
+
+/** Rows each check scores through each endpoint. */
+export function sampleRows(): ZodType<number> {
+  return boundedInt(STAGE_LIMITS.sampleRows, "rows");
+}
+
+/** Rows per RRS call of a check. */
+export function rowsPerCall(): ZodType<number> {
+  return boundedInt(STAGE_LIMITS.rowsPerCall, "rows");
+}
+
+/** The p99 latency bound of a check, in ms. */
+export function maxP99Ms(): ZodType<number> {
+  return boundedInt(STAGE_LIMITS.maxP99Ms, "milliseconds");
+}
+
+/** A stage's bake time, in seconds. */
+export function bakeSeconds(): ZodType<number> {
+  return boundedInt(STAGE_LIMITS.bakeSeconds, "seconds");
+}
+
+/** Seconds between the checks of a bake. */
+export function recheckSeconds(): ZodType<number> {
+  return boundedInt(STAGE_LIMITS.recheckSeconds, "seconds");
+}
+
+/** How far a served probability may be from the candidate's own. */
+export function scoreTolerance(): ZodType<number> {
+  const { min, max } = STAGE_LIMITS.tolerance;
+  const message = (i: { input: unknown }): string =>
+    `must be a number in ${min}..${max} (the same model scores the same: 1e-9 allows for float formatting), got ${JSON.stringify(i.input)}`;
+  return zod()
+    .z.number({ error: message })
+    .min(min, { error: message })
+    .max(max, { error: message });
+}
+
+/** A stage's scoring check, every field set (what the stage resource's `check` accepts). */
+export interface StageCheckSettings {
+  readonly sampleRows: number;
+  readonly rowsPerCall: number;
+  readonly maxP99Ms: number;
+  readonly bakeSeconds: number;
+  readonly recheckSeconds: number;
+  readonly tolerance: number;
+}
+
+/**
+ * A stage's scoring check as declared: each field optional, defaults from {@link STAGE_LIMITS}.
+ * The config parses stages with it and the stage resource's `check` checks its settings with it.
+ */
+export function stageCheck(): ZodType<StageCheckSettings> {
+  const z = zod().z;
+  const s = STAGE_LIMITS;
+  return z
+    .object({
+      sampleRows: sampleRows().default(s.sampleRows.whenUnset),
+      rowsPerCall: rowsPerCall().default(s.rowsPerCall.whenUnset),
+      maxP99Ms: maxP99Ms().default(s.maxP99Ms.whenUnset),
+      bakeSeconds: bakeSeconds().default(s.bakeSeconds.whenUnset),
+      recheckSeconds: recheckSeconds().default(s.recheckSeconds.whenUnset),
+      tolerance: scoreTolerance().default(s.tolerance.whenUnset),
+    })
+    .strict() as unknown as ZodType<StageCheckSettings>;
+}

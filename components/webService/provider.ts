@@ -72,6 +72,21 @@ async function finish(
   };
 }
 
+/**
+ * In a rollout stage, the model served before this update (what the last create, update or
+ * refresh saw; after an update to the same model, the one recorded before it): the stage rolls
+ * back to it when its check fails.
+ */
+function previousModel(
+  olds: WebServiceOutputs,
+  news: WebServiceInputs,
+): { previousModelUri?: string } {
+  if (news.role !== "predictive" || news.rolloutStage === undefined) return {};
+  const before = olds.servedModelUri ?? olds.trainedModelUri;
+  const previous = before !== news.trainedModelUri ? before : olds.previousModelUri;
+  return previous !== undefined ? { previousModelUri: previous } : {};
+}
+
 const methods: pulumi.dynamic.ResourceProvider = {
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     return { inputs: news, failures: checkWebService(news) };
@@ -162,7 +177,7 @@ const methods: pulumi.dynamic.ResourceProvider = {
     }
     const outs = await finish(news, client, service);
     if (outs.servedModelUri) log(news, `serving ${outs.servedModelUri}`);
-    return { outs };
+    return { outs: { ...outs, ...previousModel(olds, news) } };
   },
 
   async read(id: string, props: WebServiceOutputs) {
@@ -188,6 +203,9 @@ const methods: pulumi.dynamic.ResourceProvider = {
         secondaryKey: keys.secondary,
         provisioningState: service.properties.provisioningState ?? "Succeeded",
         ...(props.role === "predictive" ? { servedModelUri } : {}),
+        ...(props.previousModelUri !== undefined
+          ? { previousModelUri: props.previousModelUri }
+          : {}),
       },
     };
   },

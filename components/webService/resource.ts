@@ -44,13 +44,15 @@ export class PredictiveService extends ProjectResource {
   declare readonly primaryKey: pulumi.Output<string>;
   declare readonly secondaryKey: pulumi.Output<string>;
   declare readonly servedModelUri: pulumi.Output<string>;
+  /** In a rollout stage: the model served before the last repoint. */
+  declare readonly previousModelUri: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: PredictiveServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "webService",
       "PredictiveService",
       name,
-      { ...args, role: "predictive", ...OUTPUT_SEEDS },
+      { ...args, role: "predictive", ...OUTPUT_SEEDS, previousModelUri: undefined },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["primaryKey", "secondaryKey"] }),
     );
   }

@@ -30,6 +30,11 @@ export interface WebServiceInputs {
   readonly trainedModelUri?: string;
   /** Predictive only: the trained-model asset to set (default: the one ending in "[trained model]"). */
   readonly trainedModelAssetName?: string;
+  /**
+   * Predictive only: the rollout stage its own endpoint is in, when the stack stages its
+   * rollouts; the service then records the model it served before each repoint.
+   */
+  readonly rolloutStage?: string;
 }
 
 /** Outputs of an ARM web service resource. */
@@ -43,6 +48,8 @@ export interface WebServiceOutputs extends WebServiceInputs {
   readonly provisioningState: string;
   /** The model the service reported serving at the last create, update or read. */
   readonly servedModelUri?: string;
+  /** In a rollout stage: the model served before the last repoint (the rollback target). */
+  readonly previousModelUri?: string;
 }
 
 /** Arguments shared by `TrainingService` and `PredictiveService`. */
@@ -70,4 +77,6 @@ export interface PredictiveServiceArgs extends WebServiceArgs {
   readonly trainedModelUri: pulumi.Input<string>;
   /** The trained-model asset to set, when the definition has several. */
   readonly trainedModelAssetName?: pulumi.Input<string>;
+  /** The rollout stage its own endpoint is in (see {@link WebServiceInputs.rolloutStage}). */
+  readonly rolloutStage?: pulumi.Input<string>;
 }
