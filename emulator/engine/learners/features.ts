@@ -5,7 +5,7 @@
  * "unknown" level for values never seen.
  */
 import type { Column, DataTable } from "../api";
-import { cellText, columnIndex } from "../dataTable";
+import { cellText, columnIndex, valueText } from "../dataTable";
 import { engineErrors } from "../errors";
 import { parseNumberText } from "../valueParsing";
 import type { CategoricalFeature, FeatureSpec, NumericFeature } from "./model";
@@ -164,8 +164,7 @@ export function encodeFeatures(
       }
       out.numeric.push({ feature: f, slot: offsets[f], values });
     } else {
-      const index = new Map<string, number>();
-      spec.levels.forEach((l, i) => index.set(l, i));
+      const index = levelIndex(spec);
       const unseen = spec.unknownLevel ? spec.levels.length : -1;
       const codes = new Int32Array(n);
       if (col.values instanceof Float64Array) {
@@ -195,6 +194,83 @@ export function encodeFeatures(
     }
   });
   return out;
+}
+
+/**
+ * {@link encodeFeatures} of one row at a time, for a row plan (`graph/rowPlan.ts`): the same
+ * arithmetic on each cell, into buffers reused from one row to the next (the returned features
+ * are valid until the next call). Undefined when a feature's column is absent or a numeric
+ * feature's column holds text (those go through {@link encodeFeatures} and its errors).
+ *
+ * @param specs - the model's features
+ * @param columns - the columns of the rows (their cells in this order)
+ */
+export function rowEncoder(
+  specs: readonly FeatureSpec[],
+  columns: readonly Column[],
+): ((row: readonly (number | string | null)[]) => EncodedFeatures) | undefined {
+  const { offsets, slotCount } = slotLayout(specs);
+  const complete = new Uint8Array(1);
+  const out: EncodedFeatures = { rowCount: 1, slotCount, numeric: [], categorical: [], complete };
+  const numeric: { ci: number; shift: number; inv: number; values: Float64Array }[] = [];
+  const categorical: {
+    ci: number;
+    type: Column["type"];
+    index: Map<string, number>;
+    unseen: number;
+    codes: Int32Array;
+  }[] = [];
+  for (let f = 0; f < specs.length; f++) {
+    const spec = specs[f];
+    const ci = columns.findIndex((c) => c.name === spec.name);
+    if (ci < 0) return undefined;
+    const col = columns[ci];
+    if (spec.kind === "numeric") {
+      if (!(col.values instanceof Float64Array)) return undefined;
+      const values = new Float64Array(1);
+      numeric.push({ ci, shift: spec.shift, inv: 1 / spec.scale, values });
+      out.numeric.push({ feature: f, slot: offsets[f], values });
+    } else {
+      const codes = new Int32Array(1);
+      categorical.push({
+        ci,
+        type: col.type,
+        index: levelIndex(spec),
+        unseen: spec.unknownLevel ? spec.levels.length : -1,
+        codes,
+      });
+      out.categorical.push({ feature: f, slot: offsets[f], levelCount: slotWidth(spec), codes });
+    }
+  }
+  return (row) => {
+    complete[0] = 1;
+    for (const { ci, shift, inv, values } of numeric) {
+      const v = row[ci] as number;
+      if (v !== v) complete[0] = 0;
+      values[0] = (v - shift) * inv;
+    }
+    for (const { ci, type, index, unseen, codes } of categorical) {
+      const t = valueText(type, row[ci]);
+      if (t === null) {
+        complete[0] = 0;
+        codes[0] = -1;
+      } else codes[0] = index.get(t) ?? unseen;
+    }
+    return out;
+  };
+}
+
+/** Level → index of each categorical feature, built once per model feature (RRS scores one row at a time). */
+const levelIndexes = new WeakMap<CategoricalFeature, Map<string, number>>();
+
+function levelIndex(spec: CategoricalFeature): Map<string, number> {
+  let index = levelIndexes.get(spec);
+  if (!index) {
+    index = new Map<string, number>();
+    for (let i = 0; i < spec.levels.length; i++) index.set(spec.levels[i], i);
+    levelIndexes.set(spec, index);
+  }
+  return index;
 }
 
 /** Numeric values of a column; a String column is read as numbers (0017 when one is not). */
