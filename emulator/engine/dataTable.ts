@@ -144,6 +144,27 @@ export function takeRows(table: DataTable, rows: ArrayLike<number>): DataTable {
 }
 
 /**
+ * The rows `start` to `end` (exclusive) of a table, in order: numeric columns as views of the
+ * table's own arrays (no copy; tables are never written to once made), String columns copied.
+ *
+ * @param table - source table
+ * @param start - first row
+ * @param end - one past the last row
+ */
+export function sliceRows(table: DataTable, start: number, end: number): DataTable {
+  return {
+    rowCount: end - start,
+    columns: table.columns.map((c) => ({
+      ...c,
+      values:
+        c.values instanceof Float64Array
+          ? c.values.subarray(start, end)
+          : c.values.slice(start, end),
+    })),
+  };
+}
+
+/**
  * Index of the column with this exact name, or -1.
  *
  * @param table - table to search

@@ -157,10 +157,19 @@ export function encodeFeatures(
       const values = new Float64Array(n);
       const { shift, scale } = spec;
       const inv = 1 / scale;
-      for (let k = 0; k < n; k++) {
-        const v = src[rows ? rows[k] : k];
-        if (v !== v) complete[k] = 0;
-        values[k] = (v - shift) * inv;
+      // Two loops, so that the hot one (every row) reads its source without an index array.
+      if (rows) {
+        for (let k = 0; k < n; k++) {
+          const v = src[rows[k]];
+          if (v !== v) complete[k] = 0;
+          values[k] = (v - shift) * inv;
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const v = src[k];
+          if (v !== v) complete[k] = 0;
+          values[k] = (v - shift) * inv;
+        }
       }
       out.numeric.push({ feature: f, slot: offsets[f], values });
     } else {
