@@ -63,21 +63,22 @@ export function slotLayout(specs: readonly FeatureSpec[]): {
  *
  * @param table - training table
  * @param featureIndices - feature columns
- * @param rows - training rows (complete rows only)
+ * @param rows - training rows (complete rows only), or null for every row of the table
  * @param options - unknown-level slot and numeric rescaling
  */
 export function buildFeatureSpecs(
   table: DataTable,
   featureIndices: readonly number[],
-  rows: Uint32Array,
+  rows: Uint32Array | null,
   options: { allowUnknownLevels: boolean; numericTransform: NumericTransform },
 ): FeatureSpec[] {
+  const n = rows ? rows.length : table.rowCount;
   return featureIndices.map((ci): FeatureSpec => {
     const col = table.columns[ci];
     if (isCategoricalColumn(col)) {
       const seen = new Set<string>();
-      for (let k = 0; k < rows.length; k++) {
-        const t = cellText(col, rows[k]);
+      for (let k = 0; k < n; k++) {
+        const t = cellText(col, rows ? rows[k] : k);
         if (t !== null) seen.add(t);
       }
       const levels = [...seen].sort(ordinal);
@@ -93,23 +94,39 @@ export function buildFeatureSpecs(
     const values = col.values as Float64Array;
     let shift = 0;
     let scale = 1;
-    if (options.numericTransform !== "none" && rows.length > 0) {
+    if (options.numericTransform !== "none" && n > 0) {
+      // The same sums in the same order either way; every row: no index array to read.
       let sum = 0;
       let min = Infinity;
       let max = -Infinity;
-      for (let k = 0; k < rows.length; k++) {
-        const v = values[rows[k]];
-        sum += v;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      const mean = sum / rows.length;
       let ss = 0;
-      for (let k = 0; k < rows.length; k++) {
-        const d = values[rows[k]] - mean;
-        ss += d * d;
+      if (rows) {
+        for (let k = 0; k < n; k++) {
+          const v = values[rows[k]];
+          sum += v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        const mean = sum / n;
+        for (let k = 0; k < n; k++) {
+          const d = values[rows[k]] - mean;
+          ss += d * d;
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const v = values[k];
+          sum += v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        const mean = sum / n;
+        for (let k = 0; k < n; k++) {
+          const d = values[k] - mean;
+          ss += d * d;
+        }
       }
-      const std = Math.sqrt(ss / rows.length);
+      const mean = sum / n;
+      const std = Math.sqrt(ss / n);
       if (options.numericTransform === "minmax") {
         shift = min;
         scale = max > min ? max - min : 1;
