@@ -209,7 +209,7 @@ const PARSE_WORKER = path.join(__dirname, "execution", `parseWorker${path.extnam
  * columns, which the synthetic table does not have), with the input schema f1..f20 (Number) and
  * label (Integer), and the label column `label`.
  */
-function lrTrainingDefinition(): ArmWebService {
+export function lrTrainingDefinition(): ArmWebService {
   const census = loadServiceDefinition("census-training");
   const properties = structuredClone(census.properties);
   const assets = properties.assets ?? {};
