@@ -78,6 +78,7 @@ interface RouteConfig {
   readonly surface: Surface;
   readonly auth: AuthKind;
   readonly query: readonly string[];
+  readonly accessLog: "info" | "debug";
 }
 
 function firstValues(query: unknown): Record<string, string | undefined> {
@@ -128,11 +129,13 @@ export function createApp(deps: AppDependencies): FastifyInstance {
   });
 
   // 8. Access log (registered early so it covers every route; runs after the response): method, path (query redacted), status, time, request id. Never headers.
-  // The logger redacts the line (the query's SAS signature) like every other line.
+  // The logger redacts the line (the query's SAS signature) like every other line. Scoring and
+  // health routes log at debug (their route says so): one line per scored row is too much.
   app.addHook("onResponse", async (request: EmulatorRequest, reply) => {
-    if (!logger.enabled("info")) return;
+    const level = (request.routeOptions.config as Partial<RouteConfig>).accessLog ?? "info";
+    if (!logger.enabled(level)) return;
     const ms = request.startedAt ? Number(process.hrtime.bigint() - request.startedAt) / 1e6 : 0;
-    logger.info(
+    logger[level](
       `${request.method} ${request.url} ${reply.statusCode} ${ms.toFixed(1)}ms ${request.id}`,
     );
   });
@@ -256,6 +259,7 @@ export function createApp(deps: AppDependencies): FastifyInstance {
       auth: "none",
       method: "GET",
       url: "/health",
+      accessLog: "debug",
       handle: () => ({ status: 200, body: { status: "ok" } }),
     },
   ];
@@ -264,6 +268,7 @@ export function createApp(deps: AppDependencies): FastifyInstance {
       surface: spec.surface,
       auth: spec.auth,
       query: spec.query ?? [],
+      accessLog: spec.accessLog ?? "info",
     };
     app.route({
       method: spec.method,

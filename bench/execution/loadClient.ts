@@ -118,11 +118,17 @@ async function run(config: LoadConfig): Promise<LoadResult> {
     eluStart = performance.eventLoopUtilization();
     process.send?.({ type: "window-start" });
   }, config.warmupMs);
-  const endTimer = setTimeout(() => {
-    cpuEnd = process.cpuUsage(cpuStart);
-    eluEnd = performance.eventLoopUtilization(eluStart);
-    process.send?.({ type: "window-end" });
-  }, config.warmupMs + config.durationMs);
+  // The clients stop at the first answer after the window's end, which a loaded machine can deliver
+  // before this timer fires: the run waits for it, or the window would have no CPU figures.
+  let endTimer: NodeJS.Timeout | undefined;
+  const windowClosed = new Promise<void>((resolve) => {
+    endTimer = setTimeout(() => {
+      cpuEnd = process.cpuUsage(cpuStart);
+      eluEnd = performance.eventLoopUtilization(eluStart);
+      process.send?.({ type: "window-end" });
+      resolve();
+    }, config.warmupMs + config.durationMs);
+  });
 
   const client = async (): Promise<void> => {
     while (performance.now() < windowEnd) {
@@ -147,7 +153,7 @@ async function run(config: LoadConfig): Promise<LoadResult> {
       else errors++;
     }
   };
-  await Promise.all(Array.from({ length: config.concurrency }, () => client()));
+  await Promise.all([...Array.from({ length: config.concurrency }, () => client()), windowClosed]);
   clearTimeout(startTimer);
   clearTimeout(endTimer);
   agent.destroy();

@@ -36,6 +36,11 @@ export interface BenchContext {
   readonly sizeBytes: number;
   /** Interleaved rounds for the big-file items. */
   readonly rounds: number;
+  /**
+   * Interleaved rounds for the rows whose verdict is the median of short per-round ratios
+   * (training, BES, RRS: seconds per round, so noise from a shared machine moves single rounds).
+   */
+  readonly ratioRounds: number;
   /** Progress output (stderr). */
   log(line: string): void;
   /** The big census CSV (created on first use, shared by items 1, 2 and 6). */
@@ -59,6 +64,46 @@ export function percentile(values: ArrayLike<number>, p: number): number {
 export function sortedPercentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) throw new Error("percentile of nothing");
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+/** The per-round ratios of two interleaved series, with their minimum, median and maximum. */
+export interface RoundRatios {
+  /** `a[i] / b[i]` for each round i. */
+  readonly perRound: readonly number[];
+  readonly min: number;
+  /** The verdict's number. */
+  readonly median: number;
+  readonly max: number;
+}
+
+/**
+ * Ratios round by round: each round's two runs are interleaved (same minute, same neighbours),
+ * so a round's ratio cancels what a busy machine does to both, and the median of the rounds
+ * ignores the odd round a neighbour spoiled for one side only.
+ *
+ * @param a - the numerator's value in each round
+ * @param b - the denominator's value in each round (same length)
+ */
+export function roundRatios(a: readonly number[], b: readonly number[]): RoundRatios {
+  if (a.length !== b.length || a.length === 0)
+    throw new Error(`round ratios of ${a.length} and ${b.length} values`);
+  const perRound = a.map((x, i) => x / b[i]);
+  return {
+    perRound,
+    min: Math.min(...perRound),
+    median: median(perRound),
+    max: Math.max(...perRound),
+  };
+}
+
+/**
+ * A {@link RoundRatios} as the results table shows it, e.g. "median 0.74×, min 0.70× (per-round
+ * 0.70–0.81, 7 rounds)".
+ *
+ * @param r - the ratios
+ */
+export function ratioText(r: RoundRatios): string {
+  return `median ${times(r.median)}, min ${times(r.min)} (per-round ${range([...r.perRound], 2)}, ${r.perRound.length} rounds)`;
 }
 
 /** Min and max of a list, as "a–b". */

@@ -188,6 +188,33 @@ export interface GraphRunRequest {
   runtime?: ModuleRuntime;
 }
 
+/**
+ * A package compiled once, with its trained models decoded once (on first use), for many runs:
+ * what the RRS handler keeps per served model so that a scoring request does not compile the
+ * graph or decode the model again. Made by {@link EngineApi.prepareGraph}; opaque otherwise.
+ * Runs never modify it, so concurrent runs may share one.
+ */
+export interface PreparedGraph {
+  /** What the package needs and produces. */
+  readonly shape: ServiceShape;
+}
+
+/** A run of a {@link PreparedGraph}: what varies from one run to the next. */
+export type PreparedRunRequest = Omit<GraphRunRequest, "properties" | "trainedModels" | "strict">;
+
+/** A table as RRS renders it: column names, .NET type names, cells as text (null = missing). */
+export interface RenderedTable {
+  columnNames: string[];
+  columnTypes: string[];
+  values: (string | null)[][];
+}
+
+/** The rows of one input as a scoring request sends them (cells as JSON values). */
+export interface RequestRows {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly (string | number | boolean | null)[])[];
+}
+
 /** An output of a graph run. */
 export type GraphOutput =
   | { kind: "dataset"; table: DataTable }
@@ -231,11 +258,7 @@ export interface EngineApi {
     spec?: TableSpecification,
   ): DataTable;
   /** Renders a table for RRS: names, .NET type names, values as strings (null = missing). */
-  tableToRows(table: DataTable): {
-    columnNames: string[];
-    columnTypes: string[];
-    values: (string | null)[][];
-  };
+  tableToRows(table: DataTable): RenderedTable;
   /**
    * Checks that a table has the columns the spec declares and converts them to the declared
    * types (throws `inputMismatch` naming the port, column and, for a bad value, the row).
@@ -252,6 +275,30 @@ export interface EngineApi {
    * through `request.runtime` (the CPU-bound modules still run synchronously in between).
    */
   runGraphAsync(request: GraphRunRequest): Promise<GraphRunResult>;
+  /**
+   * Compiles a package and keeps its trained-model bytes, for {@link EngineApi.runPreparedAsync}
+   * (throws the `package` errors of {@link EngineApi.describeService}).
+   */
+  prepareGraph(
+    request: Pick<GraphRunRequest, "properties" | "trainedModels" | "strict">,
+  ): PreparedGraph;
+  /**
+   * Runs a prepared package like {@link EngineApi.runGraphAsync} (same work, same order, same
+   * errors), without compiling it or decoding its trained models again.
+   */
+  runPreparedAsync(graph: PreparedGraph, request: PreparedRunRequest): Promise<GraphRunResult>;
+  /**
+   * Scores a request's rows with the prepared graph's row plan (the graph compiled into one
+   * function per module from an input row to an output row, when every module it needs works
+   * row by row): the outputs rendered as {@link EngineApi.tableToRows} renders them, exactly
+   * what running the graph on the rows gives. Undefined when the graph has no row plan or the
+   * request needs the ordinary run (web service parameters, a value that does not convert to the
+   * input schema, a column it does not declare...): the caller then runs the graph.
+   */
+  scoreRows(
+    graph: PreparedGraph,
+    request: { inputs: Record<string, RequestRows>; globalParameters: Record<string, string> },
+  ): Record<string, RenderedTable> | undefined;
   /**
    * Reads the header of an `.ilearner` or `.itransform` (throws a `model` error when the bytes
    * are neither).

@@ -57,6 +57,25 @@ function asStrings(v: unknown): string[] {
  * @param paramName - parameter display name, for messages
  */
 export function parseColumnSelection(value: unknown, paramName: string): ColumnSelection {
+  if (typeof value !== "string") return parseSelection(value, paramName);
+  // A served predictive graph reads the same picker text on every request: parse it once.
+  const key = `${paramName}\u0000${value}`;
+  let parsed = parsedSelections.get(key);
+  if (parsed === undefined) {
+    parsed = parseSelection(value, paramName);
+    if (parsedSelections.size >= PARSED_SELECTIONS_KEPT) parsedSelections.clear();
+    parsedSelections.set(key, parsed);
+  }
+  return parsed;
+}
+
+/** Most picker texts kept parsed (the selections of the graphs being run). */
+const PARSED_SELECTIONS_KEPT = 1024;
+
+/** Parsed selections by parameter name and text; callers never modify a selection. */
+const parsedSelections = new Map<string, ColumnSelection>();
+
+function parseSelection(value: unknown, paramName: string): ColumnSelection {
   const shown = typeof value === "string" ? value : JSON.stringify(value);
   const invalid = () => engineErrors.module("0002", paramName, shown, "String", "ColumnSelection");
   let obj: unknown = value;

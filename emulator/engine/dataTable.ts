@@ -63,12 +63,37 @@ export function formatNumber(value: number): string {
  * @param row - 0-based row
  */
 export function cellText(column: Column, row: number): string | null {
-  const v = column.values[row];
+  return valueText(column.type, column.values[row]);
+}
+
+/**
+ * {@link cellText} of a value of a column of the given type (a row plan's cell).
+ *
+ * @param type - the column's element type
+ * @param v - the value (a number for numeric and Boolean columns, a string or null for String)
+ */
+export function valueText(type: ElementType, v: number | string | null | undefined): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === "string") return v;
   if (Number.isNaN(v)) return null;
-  if (column.type === "Boolean") return v !== 0 ? "True" : "False";
+  if (type === "Boolean") return v !== 0 ? "True" : "False";
   return formatNumber(v);
+}
+
+/**
+ * A table with the given columns' names, types and flags and no rows: what a row plan knows of a
+ * table before the rows come.
+ *
+ * @param columns - the columns to copy the metadata of
+ */
+export function schemaTable(columns: readonly Column[]): DataTable {
+  return {
+    rowCount: 0,
+    columns: columns.map((c) => ({
+      ...c,
+      values: c.values instanceof Float64Array ? new Float64Array(0) : [],
+    })),
+  };
 }
 
 /**
@@ -116,6 +141,27 @@ export function takeColumnRows(column: Column, rows: ArrayLike<number>): Column 
  */
 export function takeRows(table: DataTable, rows: ArrayLike<number>): DataTable {
   return { rowCount: rows.length, columns: table.columns.map((c) => takeColumnRows(c, rows)) };
+}
+
+/**
+ * The rows `start` to `end` (exclusive) of a table, in order: numeric columns as views of the
+ * table's own arrays (no copy; tables are never written to once made), String columns copied.
+ *
+ * @param table - source table
+ * @param start - first row
+ * @param end - one past the last row
+ */
+export function sliceRows(table: DataTable, start: number, end: number): DataTable {
+  return {
+    rowCount: end - start,
+    columns: table.columns.map((c) => ({
+      ...c,
+      values:
+        c.values instanceof Float64Array
+          ? c.values.subarray(start, end)
+          : c.values.slice(start, end),
+    })),
+  };
 }
 
 /**

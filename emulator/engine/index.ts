@@ -9,7 +9,14 @@ export { ENGINE_DETAIL_CODES } from "./api";
 export { EngineError, engineErrors, isEngineError, STUDIO_ERROR_TEMPLATES } from "./errors";
 export type { StudioErrorCode } from "./errors";
 export { parseCsv, toCsv } from "./csv";
-export { describeService, runGraph, runGraphAsync } from "./graph/run";
+export {
+  describeService,
+  prepareGraph,
+  runGraph,
+  runGraphAsync,
+  runPreparedAsync,
+  scoreRows,
+} from "./graph/run";
 export {
   encodeItransform,
   decodeItransform,

@@ -51,6 +51,11 @@ function text(value: unknown): string | undefined {
  */
 export class ParameterReader {
   private readonly defs: Map<string, ParameterDefinition>;
+  /**
+   * Values already read, by method and name: a prepared graph's readers serve every run of it,
+   * so each parameter is converted once. Failures are not kept (each read throws again).
+   */
+  private readonly memo = new Map<string, string | number | boolean>();
 
   /**
    * @param definitions - the module's parameter declarations
@@ -75,9 +80,13 @@ export class ParameterReader {
    * @param name - parameter name
    */
   string(name: string): string {
+    const key = `s${name}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known as string;
     const d = this.def(name);
     const v = text(this.values[name]) ?? d.default;
     if (v === undefined) throw engineErrors.module("0003", name);
+    this.memo.set(key, v);
     return v;
   }
 
@@ -155,6 +164,15 @@ export class ParameterReader {
   }
 
   private number(name: string, type: "Float" | "Integer", pick: "first" | "min"): number {
+    const key = `${type}${pick}${name}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known as number;
+    const value = this.readNumber(name, type, pick);
+    this.memo.set(key, value);
+    return value;
+  }
+
+  private readNumber(name: string, type: "Float" | "Integer", pick: "first" | "min"): number {
     const d = this.def(name);
     const v = this.string(name);
     const parts = v
@@ -196,9 +214,13 @@ export class ParameterReader {
    * @param name - parameter name
    */
   bool(name: string): boolean {
+    const key = `b${name}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known as boolean;
     const v = this.string(name);
     const b = parseBooleanText(v);
     if (b < 0) throw engineErrors.module("0002", name, v, "String", "Boolean");
+    this.memo.set(key, b === 1);
     return b === 1;
   }
 
@@ -208,6 +230,15 @@ export class ParameterReader {
    * @param name - parameter name
    */
   enumValue(name: string): string {
+    const memoKey = `e${name}`;
+    const known = this.memo.get(memoKey);
+    if (known !== undefined) return known as string;
+    const value = this.readEnum(name);
+    this.memo.set(memoKey, value);
+    return value;
+  }
+
+  private readEnum(name: string): string {
     const d = this.def(name);
     const v = this.string(name);
     const key = v.trim().toLowerCase();

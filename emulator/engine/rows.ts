@@ -3,7 +3,7 @@
  * out. Typing follows the service's input spec when given, else the CSV inference rules.
  */
 import type { TableSpecification } from "../../contract";
-import type { Column, DataTable, ElementType } from "./api";
+import type { Column, DataTable, ElementType, RenderedTable } from "./api";
 import { cellText, makeColumn } from "./dataTable";
 import { engineErrors } from "./errors";
 import { isMissingToken, parseBooleanText, parseNumberText } from "./valueParsing";
@@ -170,11 +170,7 @@ export function tableFromRows(
  *
  * @param table - the table
  */
-export function tableToRows(table: DataTable): {
-  columnNames: string[];
-  columnTypes: string[];
-  values: (string | null)[][];
-} {
+export function tableToRows(table: DataTable): RenderedTable {
   const values: (string | null)[][] = [];
   for (let r = 0; r < table.rowCount; r++) values.push(table.columns.map((c) => cellText(c, r)));
   return {

@@ -10,21 +10,25 @@ import type {
   TableSpecification,
   WebServiceProperties,
 } from "../../contract";
-import type { DataTable, EngineApi } from "../engine/api";
+import type { DataTable, EngineApi, PreparedGraph, RenderedTable } from "../engine/api";
 import { ErrorFactory, engineErrorToHttp, isEngineError } from "../errors";
 import type { EmulatorConfig } from "../config";
 import type { Logger } from "../logger";
 import { createModuleRuntime } from "../runtime/moduleRuntime";
 import type { ExecutionTarget } from "../services/executionTargets";
+import type { ServingState } from "../store/records";
 import type { ModelStore } from "../store/modelStore";
 import { checkGlobalParameters } from "./globalParameters";
+import { PreparedGraphs } from "./preparedGraphs";
+import { tableResponseJson } from "./rrsBody";
 import type { HandlerResponse, RequestInfo } from "./types";
 import { isObject, pickMembers, rejectUnknown } from "./util";
 
 type Cell = string | number | boolean | null;
 
 function isCell(value: unknown): value is Cell {
-  return value === null || ["string", "number", "boolean"].includes(typeof value);
+  const type = typeof value;
+  return value === null || type === "string" || type === "number" || type === "boolean";
 }
 
 /** Reads one input of the table format: `{ColumnNames, Values}`. */
@@ -88,20 +92,22 @@ function swaggerInput(
 /** Handlers of RRS and the swagger document. */
 export class RrsHandler {
   private readonly strict: boolean;
+  private readonly graphs: PreparedGraphs;
 
   /**
    * @param engine - runs the predictive graph
-   * @param models - trained-model bytes
+   * @param models - trained-model bytes (read once per served model: see `preparedGraphs.ts`)
    * @param config - `--strict`, the storage base and the script settings
    * @param logger - where data and script modules' output goes (debug level)
    */
   constructor(
     private readonly engine: EngineApi,
-    private readonly models: ModelStore,
+    models: ModelStore,
     private readonly config: Pick<EmulatorConfig, "strict" | "storage" | "scripts">,
     private readonly logger: Pick<Logger, "debug">,
   ) {
     this.strict = config.strict;
+    this.graphs = new PreparedGraphs(engine, models, config.strict);
   }
 
   /**
@@ -119,11 +125,8 @@ export class RrsHandler {
     const { properties, shape, models } = target.serving;
     const modelOutput = shape.outputs.find((o) => o.kind !== "dataset");
     if (modelOutput) throw ErrorFactory.modelOutputNotSupported(modelOutput.name);
-    const trainedModels: Record<string, Uint8Array> = {};
     for (const { assetId, name } of shape.trainedModels) {
-      const sha = models[assetId];
-      if (!sha) throw ErrorFactory.missingTrainedModel(name);
-      trainedModels[assetId] = this.models.get(sha);
+      if (!models[assetId]) throw ErrorFactory.missingTrainedModel(name);
     }
 
     const swagger = (info.query.format ?? "").toLowerCase() === "swagger";
@@ -149,38 +152,38 @@ export class RrsHandler {
     if (missing.length > 0) throw ErrorFactory.missingRequestInput(missing.join(", "));
     const globalParameters = checkGlobalParameters(values.GlobalParameters, shape);
 
-    const inputs: Record<string, DataTable> = {};
     try {
-      for (const name of inputNames) {
-        const spec = properties.input?.properties?.[name];
+      // Prepared once per served model; a package error is raised by the ordinary run below,
+      // after the inputs, as it always was.
+      const serving = target.serving;
+      let graph: PreparedGraph | undefined;
+      let prepareError: unknown;
+      try {
+        graph = this.graphs.get(target.executionId, serving);
+      } catch (error) {
+        if (!isEngineError(error)) throw error;
+        prepareError = error;
+      }
+      const sent: Record<string, { columns: string[]; rows: Cell[][] }> = {};
+      let tables: Record<string, RenderedTable> | undefined;
+      if (graph && inputNames.length === 1) {
+        // The row plan: the rows scored without building tables (undefined: the ordinary run).
+        const name = inputNames[0];
         const raw = (values.Inputs as Record<string, unknown>)[name];
-        const { columns, rows } = swagger ? swaggerInput(name, raw, spec) : tableInput(name, raw);
-        let table = this.engine.tableFromRows(columns, rows, spec);
-        if (spec) table = this.engine.applySchema(table, spec, name);
-        inputs[name] = table;
+        const spec = properties.input?.properties?.[name];
+        sent[name] = swagger ? swaggerInput(name, raw, spec) : tableInput(name, raw);
+        const scored = this.engine.scoreRows(graph, { inputs: sent, globalParameters });
+        if (scored && shape.outputs.every(({ name: output }) => scored[output] !== undefined)) {
+          tables = {};
+          for (const { name: output } of shape.outputs) tables[output] = scored[output];
+        }
       }
-      const result = await this.engine.runGraphAsync({
-        properties,
-        inputs,
-        globalParameters,
-        trainedModels,
-        strict: this.strict,
-        runtime: createModuleRuntime({
-          storageBase: this.config.storage,
-          defaultStorage: target.defaultStorage,
-          scripts: this.config.scripts,
-          log: (line) => this.logger.debug(`RRS ${target.label}: ${line}`),
-        }),
-      });
-      const tables: Record<string, ReturnType<EngineApi["tableToRows"]>> = {};
-      for (const { name } of shape.outputs) {
-        const output = result.outputs[name];
-        if (!output || output.kind !== "dataset")
-          throw ErrorFactory.webServicePackageError(
-            `the graph produced no dataset for output '${name}'.`,
-          );
-        tables[name] = this.engine.tableToRows(output.table);
-      }
+      tables ??= await this.runGraph(
+        { ...target, serving },
+        graph ? { graph } : { error: prepareError },
+        values.Inputs as Record<string, unknown>,
+        { sent, swagger, globalParameters },
+      );
       if (swagger) {
         const results: RrsSwaggerResponse["Results"] = {};
         for (const [name, t] of Object.entries(tables)) {
@@ -190,22 +193,69 @@ export class RrsHandler {
         }
         return { status: 200, body: { Results: results } };
       }
-      const results: RrsTableResponse["Results"] = {};
-      for (const [name, t] of Object.entries(tables)) {
-        results[name] = {
-          type: "table",
-          value: {
-            ColumnNames: t.columnNames,
-            ...(details ? { ColumnTypes: t.columnTypes } : {}),
-            Values: t.values,
-          },
-        };
-      }
-      return { status: 200, body: { Results: results } };
+      return {
+        status: 200,
+        raw: tableResponseJson(Object.entries(tables), details),
+        contentType: "application/json; charset=utf-8",
+      };
     } catch (error) {
       if (isEngineError(error)) throw engineErrorToHttp(error, shape.trainedModels[0]?.name);
       throw error;
     }
+  }
+
+  /**
+   * The ordinary run: every input as a table typed by its schema, the graph run module by module
+   * (with the runtime data and script modules need), the outputs rendered.
+   * @param target - the service or endpoint (serving)
+   * @param prepared - its prepared graph, or the error preparing it raised (thrown once the inputs
+   *   are read, so that an input's error comes first, as in a run that compiles the graph)
+   * @param raw - the request's `Inputs`
+   * @param options - inputs already read from `raw`, the format and the web service parameters
+   */
+  private async runGraph(
+    target: ExecutionTarget & { serving: ServingState },
+    prepared: { graph: PreparedGraph } | { error: unknown },
+    raw: Record<string, unknown>,
+    options: {
+      sent: Record<string, { columns: string[]; rows: Cell[][] }>;
+      swagger: boolean;
+      globalParameters: Record<string, string>;
+    },
+  ): Promise<Record<string, RenderedTable>> {
+    const { properties, shape } = target.serving;
+    const inputs: Record<string, DataTable> = {};
+    for (const { name } of shape.inputs) {
+      const spec = properties.input?.properties?.[name];
+      const { columns, rows } =
+        options.sent[name] ??
+        (options.swagger ? swaggerInput(name, raw[name], spec) : tableInput(name, raw[name]));
+      let table = this.engine.tableFromRows(columns, rows, spec);
+      if (spec) table = this.engine.applySchema(table, spec, name);
+      inputs[name] = table;
+    }
+    const request = {
+      inputs,
+      globalParameters: options.globalParameters,
+      runtime: createModuleRuntime({
+        storageBase: this.config.storage,
+        defaultStorage: target.defaultStorage,
+        scripts: this.config.scripts,
+        log: (line) => this.logger.debug(`RRS ${target.label}: ${line}`),
+      }),
+    };
+    if (!("graph" in prepared)) throw prepared.error;
+    const result = await this.engine.runPreparedAsync(prepared.graph, request);
+    const tables: Record<string, RenderedTable> = {};
+    for (const { name } of shape.outputs) {
+      const output = result.outputs[name];
+      if (!output || output.kind !== "dataset")
+        throw ErrorFactory.webServicePackageError(
+          `the graph produced no dataset for output '${name}'.`,
+        );
+      tables[name] = this.engine.tableToRows(output.table);
+    }
+    return tables;
   }
 
   /**

@@ -11,8 +11,9 @@ export interface HandlerResponse<T = unknown> {
   readonly body?: T;
   readonly headers?: Readonly<Record<string, string>>;
   /**
-   * A body that is not JSON (the portal's page, scripts and downloads), sent as it is with
-   * {@link HandlerResponse.contentType}; `body` is ignored when it is set.
+   * A body sent as it is with {@link HandlerResponse.contentType}: one that is not JSON (the
+   * portal's page, scripts and downloads), or JSON already written as text by a handler that
+   * knows its shape ahead (RRS scoring); `body` is ignored when it is set.
    */
   readonly raw?: string | Uint8Array;
   /** The content type of {@link HandlerResponse.raw}. */

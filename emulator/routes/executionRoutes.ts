@@ -66,6 +66,7 @@ export function executionRoutes(
         method: "POST",
         url: `${base}/execute`,
         query: ["details", "format"],
+        accessLog: "debug",
         bodyLimit: maxRrsBodyBytes,
         handle: (r, _p, info) => rrs.execute(target(r), r.body, info),
       },

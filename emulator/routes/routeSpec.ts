@@ -20,6 +20,12 @@ export interface RouteSpec {
   readonly auth: AuthKind;
   /** Query parameters besides `api-version` that the route understands (strict mode). */
   readonly query?: readonly string[];
+  /**
+   * Level of the route's access-log line (default `info`). Routes called once per scored row or
+   * health probe log at `debug`, so a busy client does not cost a log line per request unless
+   * `--log-level debug` asks for them.
+   */
+  readonly accessLog?: "info" | "debug";
   /** Body limit for this route (default: the management limit). */
   readonly bodyLimit?: number;
   /** Calls the handler. */

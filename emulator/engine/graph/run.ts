@@ -14,9 +14,13 @@ import type {
   GraphRunRequest,
   GraphRunResult,
   ModuleRuntime,
+  PreparedGraph,
+  PreparedRunRequest,
+  RenderedTable,
+  RequestRows,
   ServiceShape,
 } from "../api";
-import type { WebServiceProperties } from "../../../contract";
+import type { TableSpecification, WebServiceProperties } from "../../../contract";
 import { EngineError, engineErrors } from "../errors";
 import { decodeIlearner, encodeIlearner } from "../ilearner";
 import type { PortValue } from "../modules/types";
@@ -24,6 +28,7 @@ import { ParameterReader } from "../parameters";
 import { parseDelimited } from "../textFormats";
 import { decodeItransform, encodeItransform } from "../transforms";
 import { compileGraph, type CompiledGraph, type CompiledNode } from "./compile";
+import { compileRowPlan, runRowPlan, type RowPlan } from "./rowPlan";
 
 /**
  * Validates a definition's package and returns what it needs and produces.
@@ -147,12 +152,134 @@ async function readDatasetAsset(
   return { type: "DataTable", table };
 }
 
-function* execute(request: GraphRunRequest): Execution {
-  const graph = compileGraph(request.properties, request.strict ?? false);
-  const params = bindParameters(graph, request.globalParameters ?? {});
-  const needed = neededNodes(graph);
-  const inputIds = new Set<string>();
-  for (const node of graph.nodes.values()) if (node.kind === "input") inputIds.add(node.inputId);
+/**
+ * A package compiled once, with what every run of it shares: the nodes the outputs need in
+ * order, the module parameters bound to their defaults (a run without web service parameters
+ * uses them as they are) and the trained models decoded on first use. Runs never write to it,
+ * so concurrent runs (RRS requests) share one.
+ */
+class Prepared implements PreparedGraph {
+  readonly graph: CompiledGraph;
+  readonly shape: ServiceShape;
+  /** The nodes the outputs and sinks need, in topological order. */
+  readonly plan: CompiledNode[];
+  readonly inputIds: Set<string>;
+  private readonly trainedModels: Record<string, Uint8Array>;
+  private readonly inputSpecs: Readonly<Record<string, TableSpecification | undefined>>;
+  private readonly decoded = new Map<string, PortValue>();
+  /** The row plan: undefined until compiled, null when the graph has none. */
+  private rows: RowPlan | null | undefined;
+  /** Parameters and readers bound without web service parameters (undefined until first use). */
+  private defaults:
+    | { params: Map<string, Record<string, unknown>>; readers: Map<string, ParameterReader> }
+    | undefined;
+
+  constructor(request: Pick<GraphRunRequest, "properties" | "trainedModels" | "strict">) {
+    this.graph = compileGraph(request.properties, request.strict ?? false);
+    this.shape = this.graph.shape;
+    const needed = neededNodes(this.graph);
+    this.plan = this.graph.order
+      .filter((id) => needed.has(id))
+      .map((id) => this.graph.nodes.get(id)!);
+    this.inputIds = new Set();
+    for (const node of this.graph.nodes.values())
+      if (node.kind === "input") this.inputIds.add(node.inputId);
+    this.trainedModels = request.trainedModels;
+    this.inputSpecs = request.properties.input?.properties ?? {};
+  }
+
+  /** The graph's row plan (compiled on first use), or null when it has none. */
+  rowPlan(): RowPlan | null {
+    if (this.rows === undefined) {
+      let readers: Map<string, ParameterReader> | undefined;
+      try {
+        readers = this.readers({});
+      } catch {
+        // Required web service parameters: every call gives them, and goes the ordinary way.
+      }
+      this.rows =
+        (readers &&
+          compileRowPlan(
+            {
+              graph: this.graph,
+              plan: this.plan,
+              readers,
+              resource: (node) => this.resource(node),
+              inputSpecs: this.inputSpecs,
+            },
+            () => new Date(),
+          )) ??
+        null;
+    }
+    return this.rows;
+  }
+
+  /**
+   * Each module node's parameter reader with the call's web service parameters bound; the
+   * readers of a call that gives none are made once.
+   */
+  readers(given: Record<string, string>): Map<string, ParameterReader> {
+    if (Object.keys(given).length === 0 && this.defaults) return this.defaults.readers;
+    const params = bindParameters(this.graph, given);
+    const readers = new Map<string, ParameterReader>();
+    for (const node of this.plan) {
+      if (node.kind === "module")
+        readers.set(node.id, new ParameterReader(node.module.parameters, params.get(node.id)!));
+    }
+    if (Object.keys(given).length === 0) this.defaults = { params, readers };
+    return readers;
+  }
+
+  /** The decoded trained model or transformation of a Resource node (decoded once). */
+  resource(node: CompiledNode & { kind: "trainedModel" }): PortValue {
+    const cached = this.decoded.get(node.id);
+    if (cached) return cached;
+    const bytes = this.trainedModels[node.assetId];
+    if (!bytes) {
+      throw engineErrors.model(
+        "MissingTrainedModel",
+        `No ${node.resource === "model" ? "trained model" : "transformation"} bytes were given for asset "${node.assetId}" ("${node.assetName}")`,
+      );
+    }
+    let value: PortValue;
+    try {
+      value =
+        node.resource === "model"
+          ? { type: "TrainedModel", model: decodeIlearner(bytes), ilearner: bytes }
+          : {
+              type: "Transform",
+              transform: decodeItransform(bytes).transform,
+              itransform: bytes,
+            };
+    } catch (e) {
+      throw e instanceof EngineError ? e.atNode(node.id, node.assetName) : e;
+    }
+    this.decoded.set(node.id, value);
+    return value;
+  }
+}
+
+/**
+ * Compiles a package and keeps it with its trained models, for many runs (see
+ * {@link runPreparedAsync}). Throws the `package` errors of {@link describeService}.
+ *
+ * @param request - the definition's properties, the trained-model bytes and `strict`
+ */
+export function prepareGraph(
+  request: Pick<GraphRunRequest, "properties" | "trainedModels" | "strict">,
+): PreparedGraph {
+  return new Prepared(request);
+}
+
+function prepared(graph: PreparedGraph): Prepared {
+  if (!(graph instanceof Prepared)) throw new TypeError("not a graph made by prepareGraph");
+  return graph;
+}
+
+function* execute(prepared: Prepared, request: PreparedRunRequest): Execution {
+  const graph = prepared.graph;
+  const readers = prepared.readers(request.globalParameters ?? {});
+  const inputIds = prepared.inputIds;
   for (const name of Object.keys(request.inputs)) {
     if (!inputIds.has(name)) {
       throw engineErrors.inputMismatch(
@@ -167,7 +294,7 @@ function* execute(request: GraphRunRequest): Execution {
     throw new TypeError(`trainedAt "${request.trainedAt}" is not an ISO 8601 time`);
   }
   const now = (): Date => trainedAt ?? new Date();
-  const progress = request.onProgress ?? (() => undefined);
+  const progress = request.onProgress;
 
   // Values on ports, by node then port; "*" holds the single value of input and asset nodes.
   const values = new Map<string, Map<string, PortValue>>();
@@ -176,9 +303,8 @@ function* execute(request: GraphRunRequest): Execution {
     return ports?.get(port) ?? ports?.get("*");
   };
 
-  for (const id of graph.order) {
-    if (!needed.has(id)) continue;
-    const node = graph.nodes.get(id)!;
+  for (const node of prepared.plan) {
+    const id = node.id;
     if (node.kind === "input") {
       const table: DataTable | undefined = request.inputs[node.inputId];
       if (!table) {
@@ -191,27 +317,7 @@ function* execute(request: GraphRunRequest): Execution {
     } else if (node.kind === "unsupported") {
       throw unsupportedNode(node);
     } else if (node.kind === "trainedModel") {
-      const bytes = request.trainedModels[node.assetId];
-      if (!bytes) {
-        throw engineErrors.model(
-          "MissingTrainedModel",
-          `No ${node.resource === "model" ? "trained model" : "transformation"} bytes were given for asset "${node.assetId}" ("${node.assetName}")`,
-        );
-      }
-      let value: PortValue;
-      try {
-        value =
-          node.resource === "model"
-            ? { type: "TrainedModel", model: decodeIlearner(bytes), ilearner: bytes }
-            : {
-                type: "Transform",
-                transform: decodeItransform(bytes).transform,
-                itransform: bytes,
-              };
-      } catch (e) {
-        throw e instanceof EngineError ? e.atNode(id, node.assetName) : e;
-      }
-      values.set(id, new Map([["*", value]]));
+      values.set(id, new Map([["*", prepared.resource(node)]]));
     } else if (node.kind === "dataset") {
       if (!request.runtime) {
         throw engineErrors
@@ -235,12 +341,12 @@ function* execute(request: GraphRunRequest): Execution {
         const edge = ports.get(p.name);
         return edge ? valueOf(edge.source, edge.sourcePort) : undefined;
       });
-      progress(`${id} ${module.name}: started`);
+      progress?.(`${id} ${module.name}: started`);
       const started = performance.now();
       let outputs: PortValue[];
       try {
         const result = module.run(inputs, {
-          params: new ParameterReader(module.parameters, params.get(id)!),
+          params: readers.get(id)!,
           now,
           nodeId: id,
           runtime: request.runtime,
@@ -249,8 +355,10 @@ function* execute(request: GraphRunRequest): Execution {
       } catch (e) {
         throw (e instanceof EngineError ? e : engineErrors.library(e)).atNode(id, module.name);
       }
-      progress(`${id} ${module.name}: finished in ${Math.round(performance.now() - started)} ms`);
-      values.set(id, new Map(module.outputs.map((p, i) => [p.name, outputs[i]])));
+      progress?.(`${id} ${module.name}: finished in ${Math.round(performance.now() - started)} ms`);
+      const out = new Map<string, PortValue>();
+      module.outputs.forEach((p, i) => out.set(p.name, outputs[i]));
+      values.set(id, out);
     }
   }
 
@@ -289,7 +397,7 @@ function* execute(request: GraphRunRequest): Execution {
  * @param request - definition, inputs, parameters and trained models
  */
 export function runGraph(request: GraphRunRequest): GraphRunResult {
-  const execution = execute({ ...request, runtime: undefined });
+  const execution = execute(new Prepared(request), { ...request, runtime: undefined });
   const step = execution.next();
   if (!step.done) {
     // Every module checks for a runtime before it waits, so this is an engine bug.
@@ -299,13 +407,8 @@ export function runGraph(request: GraphRunRequest): GraphRunResult {
   return step.value;
 }
 
-/**
- * Runs the package, awaiting the modules that wait for I/O through `request.runtime`.
- *
- * @param request - definition, inputs, parameters, trained models and the runtime
- */
-export async function runGraphAsync(request: GraphRunRequest): Promise<GraphRunResult> {
-  const execution = execute(request);
+/** Drives an execution, awaiting each promise it yields. */
+async function drive(execution: Execution): Promise<GraphRunResult> {
   let step = execution.next();
   while (!step.done) {
     let resumed: unknown;
@@ -319,4 +422,45 @@ export async function runGraphAsync(request: GraphRunRequest): Promise<GraphRunR
     step = failed ? execution.throw(resumed) : execution.next(resumed);
   }
   return step.value;
+}
+
+/**
+ * Runs the package, awaiting the modules that wait for I/O through `request.runtime`.
+ *
+ * @param request - definition, inputs, parameters, trained models and the runtime
+ */
+export async function runGraphAsync(request: GraphRunRequest): Promise<GraphRunResult> {
+  return drive(execute(new Prepared(request), request));
+}
+
+/**
+ * Scores a request's rows with the row plan of a prepared graph (see `rowPlan.ts`): the outputs
+ * as `tableToRows` renders them, exactly what {@link runPreparedAsync} on the same rows gives;
+ * or undefined when the graph has no row plan or the request needs the ordinary run (web service
+ * parameters, a value that does not convert...), which the caller then makes.
+ *
+ * @param graph - the prepared package
+ * @param request - the request's rows by input name, and its web service parameters
+ */
+export function scoreRows(
+  graph: PreparedGraph,
+  request: { inputs: Record<string, RequestRows>; globalParameters: Record<string, string> },
+): Record<string, RenderedTable> | undefined {
+  if (Object.keys(request.globalParameters).length > 0) return undefined;
+  const plan = prepared(graph).rowPlan();
+  return plan ? runRowPlan(plan, request.inputs) : undefined;
+}
+
+/**
+ * Runs a package prepared by {@link prepareGraph} like {@link runGraphAsync}: the same work in
+ * the same order, without compiling the package or decoding its trained models again.
+ *
+ * @param graph - the prepared package
+ * @param request - inputs, parameters, the runtime
+ */
+export async function runPreparedAsync(
+  graph: PreparedGraph,
+  request: PreparedRunRequest,
+): Promise<GraphRunResult> {
+  return drive(execute(prepared(graph), request));
 }

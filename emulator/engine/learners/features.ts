@@ -5,7 +5,7 @@
  * "unknown" level for values never seen.
  */
 import type { Column, DataTable } from "../api";
-import { cellText, columnIndex } from "../dataTable";
+import { cellText, columnIndex, valueText } from "../dataTable";
 import { engineErrors } from "../errors";
 import { parseNumberText } from "../valueParsing";
 import type { CategoricalFeature, FeatureSpec, NumericFeature } from "./model";
@@ -63,21 +63,22 @@ export function slotLayout(specs: readonly FeatureSpec[]): {
  *
  * @param table - training table
  * @param featureIndices - feature columns
- * @param rows - training rows (complete rows only)
+ * @param rows - training rows (complete rows only), or null for every row of the table
  * @param options - unknown-level slot and numeric rescaling
  */
 export function buildFeatureSpecs(
   table: DataTable,
   featureIndices: readonly number[],
-  rows: Uint32Array,
+  rows: Uint32Array | null,
   options: { allowUnknownLevels: boolean; numericTransform: NumericTransform },
 ): FeatureSpec[] {
+  const n = rows ? rows.length : table.rowCount;
   return featureIndices.map((ci): FeatureSpec => {
     const col = table.columns[ci];
     if (isCategoricalColumn(col)) {
       const seen = new Set<string>();
-      for (let k = 0; k < rows.length; k++) {
-        const t = cellText(col, rows[k]);
+      for (let k = 0; k < n; k++) {
+        const t = cellText(col, rows ? rows[k] : k);
         if (t !== null) seen.add(t);
       }
       const levels = [...seen].sort(ordinal);
@@ -93,23 +94,39 @@ export function buildFeatureSpecs(
     const values = col.values as Float64Array;
     let shift = 0;
     let scale = 1;
-    if (options.numericTransform !== "none" && rows.length > 0) {
+    if (options.numericTransform !== "none" && n > 0) {
+      // The same sums in the same order either way; every row: no index array to read.
       let sum = 0;
       let min = Infinity;
       let max = -Infinity;
-      for (let k = 0; k < rows.length; k++) {
-        const v = values[rows[k]];
-        sum += v;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      const mean = sum / rows.length;
       let ss = 0;
-      for (let k = 0; k < rows.length; k++) {
-        const d = values[rows[k]] - mean;
-        ss += d * d;
+      if (rows) {
+        for (let k = 0; k < n; k++) {
+          const v = values[rows[k]];
+          sum += v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        const mean = sum / n;
+        for (let k = 0; k < n; k++) {
+          const d = values[rows[k]] - mean;
+          ss += d * d;
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const v = values[k];
+          sum += v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        const mean = sum / n;
+        for (let k = 0; k < n; k++) {
+          const d = values[k] - mean;
+          ss += d * d;
+        }
       }
-      const std = Math.sqrt(ss / rows.length);
+      const mean = sum / n;
+      const std = Math.sqrt(ss / n);
       if (options.numericTransform === "minmax") {
         shift = min;
         scale = max > min ? max - min : 1;
@@ -157,15 +174,23 @@ export function encodeFeatures(
       const values = new Float64Array(n);
       const { shift, scale } = spec;
       const inv = 1 / scale;
-      for (let k = 0; k < n; k++) {
-        const v = src[rows ? rows[k] : k];
-        if (v !== v) complete[k] = 0;
-        values[k] = (v - shift) * inv;
+      // Two loops, so that the hot one (every row) reads its source without an index array.
+      if (rows) {
+        for (let k = 0; k < n; k++) {
+          const v = src[rows[k]];
+          if (v !== v) complete[k] = 0;
+          values[k] = (v - shift) * inv;
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const v = src[k];
+          if (v !== v) complete[k] = 0;
+          values[k] = (v - shift) * inv;
+        }
       }
       out.numeric.push({ feature: f, slot: offsets[f], values });
     } else {
-      const index = new Map<string, number>();
-      spec.levels.forEach((l, i) => index.set(l, i));
+      const index = levelIndex(spec);
       const unseen = spec.unknownLevel ? spec.levels.length : -1;
       const codes = new Int32Array(n);
       if (col.values instanceof Float64Array) {
@@ -195,6 +220,83 @@ export function encodeFeatures(
     }
   });
   return out;
+}
+
+/**
+ * {@link encodeFeatures} of one row at a time, for a row plan (`graph/rowPlan.ts`): the same
+ * arithmetic on each cell, into buffers reused from one row to the next (the returned features
+ * are valid until the next call). Undefined when a feature's column is absent or a numeric
+ * feature's column holds text (those go through {@link encodeFeatures} and its errors).
+ *
+ * @param specs - the model's features
+ * @param columns - the columns of the rows (their cells in this order)
+ */
+export function rowEncoder(
+  specs: readonly FeatureSpec[],
+  columns: readonly Column[],
+): ((row: readonly (number | string | null)[]) => EncodedFeatures) | undefined {
+  const { offsets, slotCount } = slotLayout(specs);
+  const complete = new Uint8Array(1);
+  const out: EncodedFeatures = { rowCount: 1, slotCount, numeric: [], categorical: [], complete };
+  const numeric: { ci: number; shift: number; inv: number; values: Float64Array }[] = [];
+  const categorical: {
+    ci: number;
+    type: Column["type"];
+    index: Map<string, number>;
+    unseen: number;
+    codes: Int32Array;
+  }[] = [];
+  for (let f = 0; f < specs.length; f++) {
+    const spec = specs[f];
+    const ci = columns.findIndex((c) => c.name === spec.name);
+    if (ci < 0) return undefined;
+    const col = columns[ci];
+    if (spec.kind === "numeric") {
+      if (!(col.values instanceof Float64Array)) return undefined;
+      const values = new Float64Array(1);
+      numeric.push({ ci, shift: spec.shift, inv: 1 / spec.scale, values });
+      out.numeric.push({ feature: f, slot: offsets[f], values });
+    } else {
+      const codes = new Int32Array(1);
+      categorical.push({
+        ci,
+        type: col.type,
+        index: levelIndex(spec),
+        unseen: spec.unknownLevel ? spec.levels.length : -1,
+        codes,
+      });
+      out.categorical.push({ feature: f, slot: offsets[f], levelCount: slotWidth(spec), codes });
+    }
+  }
+  return (row) => {
+    complete[0] = 1;
+    for (const { ci, shift, inv, values } of numeric) {
+      const v = row[ci] as number;
+      if (v !== v) complete[0] = 0;
+      values[0] = (v - shift) * inv;
+    }
+    for (const { ci, type, index, unseen, codes } of categorical) {
+      const t = valueText(type, row[ci]);
+      if (t === null) {
+        complete[0] = 0;
+        codes[0] = -1;
+      } else codes[0] = index.get(t) ?? unseen;
+    }
+    return out;
+  };
+}
+
+/** Level → index of each categorical feature, built once per model feature (RRS scores one row at a time). */
+const levelIndexes = new WeakMap<CategoricalFeature, Map<string, number>>();
+
+function levelIndex(spec: CategoricalFeature): Map<string, number> {
+  let index = levelIndexes.get(spec);
+  if (!index) {
+    index = new Map<string, number>();
+    for (let i = 0; i < spec.levels.length; i++) index.set(spec.levels[i], i);
+    levelIndexes.set(spec, index);
+  }
+  return index;
 }
 
 /** Numeric values of a column; a String column is read as numbers (0017 when one is not). */

@@ -18,6 +18,7 @@ import type { LearnerSpec, TrainedModel } from "./model";
 import {
   linearMargins,
   trainedModel,
+  trainingRows,
   type LearnerImplementation,
   type TrainingSet,
 } from "./training";
@@ -39,11 +40,11 @@ export function trainLinearRegression(spec: LearnerSpec, data: TrainingSet): Tra
   const ols = method === "Ordinary Least Squares";
   const intercept = ols ? Boolean(p["Include intercept term"]) : true;
   const normalize = ols ? true : Boolean(p["Normalize features"]);
-  const specs = buildFeatureSpecs(data.table, data.featureIndices, data.rows, {
+  const specs = buildFeatureSpecs(data.table, data.featureIndices, trainingRows(data), {
     allowUnknownLevels: spec.allowUnknownLevels,
     numericTransform: ols ? (intercept ? "standardize" : "scale") : normalize ? "minmax" : "none",
   });
-  const enc = encodeFeatures(data.table, specs, data.rows, "Dataset");
+  const enc = encodeFeatures(data.table, specs, trainingRows(data), "Dataset");
   const y = new Float64Array(data.rows.length);
   const src = label.values as Float64Array;
   for (let k = 0; k < y.length; k++) y[k] = src[data.rows[k]];

@@ -60,11 +60,22 @@ export function prepareFeatures(
   data: TrainingSet,
   numericTransform: NumericTransform,
 ): FeatureProblem {
-  const specs = buildFeatureSpecs(data.table, data.featureIndices, data.rows, {
+  const specs = buildFeatureSpecs(data.table, data.featureIndices, trainingRows(data), {
     allowUnknownLevels: spec.allowUnknownLevels,
     numericTransform,
   });
-  return { specs, enc: encodeFeatures(data.table, specs, data.rows, "Dataset") };
+  return { specs, enc: encodeFeatures(data.table, specs, trainingRows(data), "Dataset") };
+}
+
+/**
+ * The training rows for the feature code: null when they are every row of the table (the rows
+ * are the complete rows in order, so as many as the table's means all of them), which spares
+ * the passes over the data an index array.
+ *
+ * @param data - training rows
+ */
+export function trainingRows(data: TrainingSet): Uint32Array | null {
+  return data.rows.length === data.table.rowCount ? null : data.rows;
 }
 
 /**
@@ -107,11 +118,11 @@ export function prepareBinary(
   numericTransform: NumericTransform,
 ): BinaryProblem {
   const classes = binaryClasses(data.label, data.rows, spec.moduleName);
-  const specs = buildFeatureSpecs(data.table, data.featureIndices, data.rows, {
+  const specs = buildFeatureSpecs(data.table, data.featureIndices, trainingRows(data), {
     allowUnknownLevels: spec.allowUnknownLevels,
     numericTransform,
   });
-  const enc = encodeFeatures(data.table, specs, data.rows, "Dataset");
+  const enc = encodeFeatures(data.table, specs, trainingRows(data), "Dataset");
   const y = binaryTargets(data.label, data.rows, classes[1]);
   let positives = 0;
   for (let i = 0; i < y.length; i++) positives += y[i];

@@ -19,7 +19,8 @@ import {
 import { engineErrors } from "../errors";
 import { parseBooleanText, parseNumberText } from "../valueParsing";
 import type { CleaningTransform } from "../transforms";
-import { tableInput, tableOutput, type StudioModule } from "./types";
+import { passThroughRows } from "./rowSteps";
+import { ROW_PLAN_BAIL, tableInput, tableOutput, type StudioModule } from "./types";
 
 const MODES = [
   "Replace using MICE",
@@ -167,6 +168,54 @@ export const cleanMissingData: StudioModule = {
       columns: [...columns.filter((c): c is Column => c !== null), ...indicatorColumns],
     };
     return [tableOutput(result), { type: "Transform", transform }];
+  },
+  compileRows(inputs, ctx) {
+    // Per row only when every table qualifies whatever its missing ratio (the thresholds 0 and 1)
+    // and missing cells get a fixed value: the statistics modes and the remove modes depend on
+    // the other rows.
+    const p = ctx.params;
+    if (p.enumValue("Cleaning mode") !== "Custom substitution value") return undefined;
+    if (p.float("Minimum missing value ratio") > 0 || p.float("Maximum missing value ratio") < 1)
+      return undefined;
+    const step = passThroughRows(cleanMissingData, inputs, ctx);
+    if (!step || inputs[0]?.type !== "DataTable") return undefined;
+    const table = inputs[0].table;
+    const picker = "Columns to be cleaned";
+    const indices = selectColumnIndices(
+      table,
+      parseColumnSelection(p.string(picker), picker),
+      "Dataset",
+    );
+    const replacement = p.string("Replacement value");
+    // The substitute of each cleaned column, or undefined when the replacement does not convert
+    // to its type (run raises that error only for a column that has a missing cell).
+    const substitutes = indices.map((ci) => {
+      try {
+        return substituteFor(table.columns[ci], "Custom substitution value", replacement);
+      } catch {
+        return undefined;
+      }
+    });
+    const numeric = indices.map((ci) => table.columns[ci].values instanceof Float64Array);
+    // Clean Missing Data keeps its input's columns in place.
+    const at = indices.map((ci) =>
+      step.schema.columns.findIndex((c) => c.values === table.columns[ci].values),
+    );
+    if (at.some((i) => i < 0)) return undefined;
+    return {
+      schema: step.schema,
+      map(row) {
+        const out = step.map(row);
+        for (let k = 0; k < indices.length; k++) {
+          const v = row[indices[k]];
+          if (v !== null && v === v) continue;
+          const substitute = substitutes[k];
+          if (substitute === undefined) throw ROW_PLAN_BAIL;
+          out[at[k]] = numeric[k] ? Number(substitute) : String(substitute);
+        }
+        return out;
+      },
+    };
   },
 };
 

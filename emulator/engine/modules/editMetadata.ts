@@ -7,6 +7,7 @@ import { parseColumnSelection, selectColumnIndices } from "../columnPicker";
 import { asStringColumn, isNumericType, makeColumn } from "../dataTable";
 import { engineErrors } from "../errors";
 import { parseBooleanText, parseNumberText } from "../valueParsing";
+import { passThroughRows } from "./rowSteps";
 import { tableInput, tableOutput, type StudioModule } from "./types";
 
 const DATA_TYPES = [
@@ -137,6 +138,11 @@ export const editMetadata: StudioModule = {
     }
     const result: DataTable = { rowCount: table.rowCount, columns };
     return [tableOutput(result)];
+  },
+  compileRows(inputs, ctx) {
+    // Without a type conversion only the metadata changes: each row goes through as it is.
+    if (ctx.params.enumValue("Data type") !== "Unchanged") return undefined;
+    return passThroughRows(editMetadata, inputs, ctx);
   },
 };
 

@@ -8,11 +8,12 @@
 import type { Column, DataTable } from "../api";
 import { makeColumn } from "../dataTable";
 import { engineErrors } from "../errors";
-import { encodeFeatures } from "../learners/features";
+import { encodeFeatures, rowEncoder, type EncodedFeatures } from "../learners/features";
 import { classText } from "../learners/labels";
 import type { ClassValue, TrainedModel } from "../learners/model";
 import { LEARNERS } from "../learners/registry";
-import { tableInput, tableOutput, type StudioModule } from "./types";
+import { columnLineage } from "./rowSteps";
+import { tableInput, tableOutput, type Cell, type RowStep, type StudioModule } from "./types";
 
 /** Name of the appended label/prediction column. */
 export const SCORED_LABELS = "Scored Labels";
@@ -41,6 +42,12 @@ export const scoreModel: StudioModule = {
     const table = tableInput(inputs[1], "Dataset");
     return [tableOutput(scoreTable(modelValue.model, table))];
   },
+  compileRows(inputs) {
+    const model = inputs[0];
+    const table = inputs[1];
+    if (model?.type !== "TrainedModel" || table?.type !== "DataTable") return undefined;
+    return scoreRows(model.model, table.table);
+  },
 };
 
 /**
@@ -52,6 +59,18 @@ export const scoreModel: StudioModule = {
 export function scoreTable(model: TrainedModel, table: DataTable): DataTable {
   if (model.task === "clustering") throw engineErrors.module("0013", model.moduleName);
   const enc = encodeFeatures(table, model.features, null, "Dataset");
+  return withScores(model, table, scoreColumns(model, enc), isScoreColumn(model));
+}
+
+/** Which input columns the scores replace. */
+function isScoreColumn(model: TrainedModel): (name: string) => boolean {
+  return model.task === "multiclass"
+    ? (name) => name === SCORED_LABELS || name.startsWith(MULTICLASS_PREFIX)
+    : (name) => name === SCORED_LABELS || name === SCORED_PROBABILITIES;
+}
+
+/** The score columns of encoded rows, in the order Score Model appends them. */
+function scoreColumns(model: TrainedModel, enc: EncodedFeatures): Column[] {
   const learner = LEARNERS[model.learner];
   const appended: Column[] = [];
   if (model.task === "multiclass") {
@@ -66,12 +85,7 @@ export function scoreTable(model: TrainedModel, table: DataTable): DataTable {
     );
     const best = learner.score(model, enc);
     appended.push(classColumn(model, best, levels));
-    return withScores(
-      model,
-      table,
-      appended,
-      (name) => name === SCORED_LABELS || name.startsWith(MULTICLASS_PREFIX),
-    );
+    return appended;
   }
   const scores = learner.score(model, enc);
   if (model.task === "binary") {
@@ -81,12 +95,36 @@ export function scoreTable(model: TrainedModel, table: DataTable): DataTable {
   } else {
     appended.push(makeColumn(SCORED_LABELS, "Double", scores, { usage: "score" }));
   }
-  return withScores(
-    model,
-    table,
-    appended,
-    (name) => name === SCORED_LABELS || name === SCORED_PROBABILITIES,
-  );
+  return appended;
+}
+
+/**
+ * Score Model as a row step: the model's features encoded from the row and scored by the same
+ * learner code, one row at a time (every learner scores each row on its own).
+ */
+function scoreRows(model: TrainedModel, schema: DataTable): RowStep | undefined {
+  if (model.task === "clustering") return undefined;
+  const encode = rowEncoder(model.features, schema.columns);
+  if (!encode) return undefined;
+  let output: DataTable;
+  try {
+    output = scoreTable(model, schema);
+  } catch {
+    return undefined;
+  }
+  // The input's columns it keeps (the same values arrays), then the new score columns.
+  const from = columnLineage(output, schema);
+  const kept = from.filter((i) => i >= 0);
+  if (from.slice(0, kept.length).some((i) => i < 0) || from.slice(kept.length).some((i) => i >= 0))
+    return undefined;
+  return {
+    schema: output,
+    map(row) {
+      const out: Cell[] = kept.map((i) => row[i]);
+      for (const column of scoreColumns(model, encode(row))) out.push(column.values[0]);
+      return out;
+    },
+  };
 }
 
 /** Prefix of the multiclass probability columns. */

@@ -2,6 +2,7 @@
  * Select Columns in Dataset (`docs/modules.md`): keeps the picked columns, metadata included.
  */
 import { parseColumnSelection, selectColumnIndices } from "../columnPicker";
+import { passThroughRows } from "./rowSteps";
 import { tableInput, tableOutput, type StudioModule } from "./types";
 
 const PICKER = "Select columns";
@@ -22,4 +23,5 @@ export const selectColumnsInDataset: StudioModule = {
       tableOutput({ rowCount: table.rowCount, columns: indices.map((i) => table.columns[i]) }),
     ];
   },
+  compileRows: (inputs, ctx) => passThroughRows(selectColumnsInDataset, inputs, ctx),
 };

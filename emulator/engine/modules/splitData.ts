@@ -9,7 +9,7 @@
  */
 import type { Column, DataTable } from "../api";
 import { parseColumnSelection, selectSingleColumn } from "../columnPicker";
-import { cellText, isMissing, isNumericType, takeRows } from "../dataTable";
+import { cellText, isMissing, isNumericType, sliceRows, takeRows } from "../dataTable";
 import { engineErrors } from "../errors";
 import { isCategoricalColumn } from "../learners/features";
 import { Rng } from "../rng";
@@ -83,12 +83,33 @@ export const splitData: StudioModule = {
         `splitting mode "${mode}" is not supported by the emulator`,
       );
     }
-    const out1: number[] = [];
-    const out2: number[] = [];
-    for (let r = 0; r < table.rowCount; r++) (first[r] ? out1 : out2).push(r);
-    return [tableOutput(takeRows(table, out1)), tableOutput(takeRows(table, out2))];
+    return splitTable(table, first).map(tableOutput);
   },
 };
+
+/**
+ * The two outputs of a split. When the first output is a leading run of rows (a split that is
+ * not randomized) both are slices of the input, whose numeric columns share its storage (nothing
+ * writes to a table once made); otherwise the rows are copied.
+ *
+ * @param table - the input
+ * @param first - 1 for the rows of the first output
+ */
+function splitTable(table: DataTable, first: Uint8Array): [DataTable, DataTable] {
+  const n = table.rowCount;
+  let count = 0;
+  for (let r = 0; r < n; r++) count += first[r] ? 1 : 0;
+  let leading = true;
+  for (let r = 0; r < count && leading; r++) leading = first[r] !== 0;
+  if (leading) return [sliceRows(table, 0, count), sliceRows(table, count, n)];
+  const out1 = new Uint32Array(count);
+  const out2 = new Uint32Array(n - count);
+  for (let r = 0, i = 0, j = 0; r < n; r++) {
+    if (first[r]) out1[i++] = r;
+    else out2[j++] = r;
+  }
+  return [takeRows(table, out1), takeRows(table, out2)];
+}
 
 /**
  * The fraction parameter: a proportion in [0, 1], a percentage "NN%" strictly between 0 and 100,

@@ -43,6 +43,32 @@ export interface ModuleContext {
   runtime: ModuleRuntime | undefined;
 }
 
+/**
+ * One cell of a row in a row plan (`graph/rowPlan.ts`): a number for Double, Int64 and Boolean
+ * columns (NaN = missing, booleans 0/1), a string or null for String columns, as in a column.
+ */
+export type Cell = number | string | null;
+
+/**
+ * A module's part of a row plan: what it does to one row, for a table whose columns are known
+ * ahead of the rows (a served predictive graph's input schema). Only modules whose output row
+ * depends on nothing but the same input row (no statistics over the rows, no rows dropped or
+ * added) have one.
+ */
+export interface RowStep {
+  /** The output table's columns (a table with no rows), as `run` would build them. */
+  readonly schema: DataTable;
+  /**
+   * The output row of one input row (cells in the order of the input and output schemas). Throws
+   * {@link ROW_PLAN_BAIL} when the row needs the module's own `run` (it would raise an error, or
+   * takes a path the step does not cover): the caller then runs the graph the ordinary way.
+   */
+  map(row: readonly Cell[]): Cell[];
+}
+
+/** Thrown by {@link RowStep.map} to hand a row back to the ordinary graph run. */
+export const ROW_PLAN_BAIL: unique symbol = Symbol("row plan bail");
+
 /** A Studio module. */
 export interface StudioModule {
   /** Studio name, exactly as in the asset ("Split Data"). */
@@ -59,6 +85,13 @@ export interface StudioModule {
     inputs: readonly (PortValue | undefined)[],
     ctx: ModuleContext,
   ): PortValue[] | Promise<PortValue[]>;
+  /**
+   * The module as a {@link RowStep}, when it can be one for these inputs and parameters:
+   * DataTable inputs are tables with no rows (the columns known ahead), other inputs the values
+   * themselves (a trained model). Returns undefined when the module, for these parameters, is not
+   * a per-row function of its input (the graph then always runs the ordinary way).
+   */
+  compileRows?(inputs: readonly (PortValue | undefined)[], ctx: ModuleContext): RowStep | undefined;
   /**
    * A module with an effect outside the graph (Export Data): it runs even when no web service
    * output depends on it.
