@@ -74,6 +74,12 @@ export interface ServicesConfig {
    * created again under the new one and its consumers get new keys. Off unless set for that up.
    */
   readonly allowClassicReplacement: boolean;
+  /**
+   * Which "[transform]" asset of the predictive definition each transformation output of the
+   * training definition is set on, when a retrain writes a new one beside the model. Needed only
+   * when either definition has more than one; one of each pair by themselves.
+   */
+  readonly transformAssets?: Readonly<Record<string, string>>;
 }
 
 /** Local target: Azurite + the emulator. */
@@ -230,6 +236,7 @@ const servicesSchema = z
     predictiveName: webServiceName().default("census-predictive"),
     classicWebServiceId: hexId("classic web service").default("c0ffee00c0ffee00c0ffee00c0ffee00"),
     allowClassicReplacement: z.boolean().default(false),
+    transformAssets: z.record(z.string().min(1), z.string().endsWith("[transform]")).optional(),
   })
   .strict();
 

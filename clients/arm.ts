@@ -76,6 +76,49 @@ export function findTrainedModelAsset(
   return { assetId, asset };
 }
 
+/**
+ * The URIs a service reports for the named assets (without a SAS query), by asset name; an asset
+ * it lacks or leaves empty is absent.
+ * @param service - the service as GET returns it
+ * @param names - asset names (the "[transform]" assets a retrain sets)
+ */
+export function reportedAssetUris(
+  service: Pick<ArmWebService, "properties">,
+  names: readonly string[],
+): Record<string, string> {
+  const reported: Record<string, string> = {};
+  for (const asset of Object.values(service.properties.assets ?? {})) {
+    const uri = asset.locationInfo?.uri;
+    if (names.includes(asset.name) && uri) reported[asset.name] = uri.replace(/\?.*$/, "");
+  }
+  return reported;
+}
+
+/**
+ * The definition's assets with the named ones pointed at new URIs (the "[transform]" assets a
+ * retrain sets beside the model). Throws naming an asset the definition lacks.
+ * @param properties - the definition (or the service's current properties)
+ * @param uris - URI by asset name
+ */
+export function withAssetUris(
+  properties: Pick<WebServiceProperties, "assets">,
+  uris: Readonly<Record<string, string>>,
+): NonNullable<WebServiceProperties["assets"]> {
+  const assets = { ...properties.assets };
+  for (const [name, uri] of Object.entries(uris)) {
+    const found = Object.entries(assets).find(([, a]) => a.name === name);
+    if (!found) {
+      const have = Object.values(assets)
+        .map((a) => `"${a.name}"`)
+        .join(", ");
+      throw new Error(`the definition has no asset named "${name}" (assets: ${have || "none"})`);
+    }
+    const [id, asset] = found;
+    assets[id] = { ...asset, locationInfo: { ...asset.locationInfo, uri } };
+  }
+  return assets;
+}
+
 /** The model URI a service reports for its trained-model asset (without a SAS query). */
 export function reportedModelUri(service: ArmWebService, assetName?: string): string | undefined {
   const uri = findTrainedModelAsset(service.properties, assetName).asset.locationInfo.uri;

@@ -245,3 +245,52 @@ export function trainedModelAssetName(definition: LoadedDefinition, name?: strin
     });
   }
 }
+
+/**
+ * Pairs the training definition's transformation outputs with the predictive definition's
+ * "[transform]" assets: a retrain writes a new transformation beside each model, and the
+ * predictive graph must apply the one trained with the model it scores with. One of each pair by
+ * themselves; more need `declared` (`services.transformAssets`). Throws naming the fix.
+ * @param outputs - the training definition's transformation outputs (`trainingShape`)
+ * @param predictive - the predictive definition
+ * @param declared - training output → predictive asset name, from the stack config
+ * @returns the predictive asset name by training output (empty: nothing to set)
+ */
+export function pairTransforms(
+  outputs: readonly string[],
+  predictive: LoadedDefinition,
+  declared?: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const assets = Object.values(predictive.properties.assets ?? {})
+    .map((a) => a.name)
+    .filter((n) => n.endsWith("[transform]"));
+  const setting = "azureml-retrain:services.transformAssets";
+  const list = (names: readonly string[]): string =>
+    names.map((n) => `"${n}"`).join(", ") || "none";
+  if (declared) {
+    const problems: string[] = [];
+    for (const [output, asset] of Object.entries(declared)) {
+      if (!outputs.includes(output))
+        problems.push(
+          `"${output}" is not a transformation output of the training definition (it has ${list(outputs)})`,
+        );
+      if (!assets.includes(asset))
+        problems.push(
+          `"${asset}" is not a "[transform]" asset of "${predictive.file}" (it has ${list(assets)})`,
+        );
+    }
+    const unset = assets.filter((a) => !Object.values(declared).includes(a));
+    if (outputs.length > 0 && unset.length > 0)
+      problems.push(
+        `${list(unset)} would keep serving the transformation in the definition: pair each with an output`,
+      );
+    if (problems.length > 0) throw new Error(`${setting}: ${problems.join("; ")}`);
+    return { ...declared };
+  }
+  if (outputs.length === 0 || assets.length === 0) return {};
+  if (outputs.length === 1 && assets.length === 1) return { [outputs[0]]: assets[0] };
+  throw new Error(
+    `the training definition writes transformations ${list(outputs)} and "${predictive.file}" applies ${list(assets)}: ` +
+      `say which output each asset takes in ${setting} (e.g. { "${outputs[0]}": "${assets[0]}" })`,
+  );
+}

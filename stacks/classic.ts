@@ -22,6 +22,7 @@ import {
   ClassicWebService,
   loadDefinition,
   ModelStorage,
+  pairTransforms,
   PredictiveService,
   RolloutStage,
   TrainedModel,
@@ -29,6 +30,7 @@ import {
   TrainingService,
   trainingShape,
   withScoresOutput,
+  type ModelLocation,
   type ServingTarget,
   type StageEndpoint,
 } from "../components";
@@ -107,6 +109,29 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
   const shape = trainingShape(trainingDefinition);
   const predictiveDefinition = loadDefinition(config.services.predictiveDefinition);
   const assetName = trainedModelAssetName(predictiveDefinition);
+  /** The predictive "[transform]" asset each transformation output of a retrain is set on. */
+  const transformPairs = pairTransforms(
+    shape.transformOutputs,
+    predictiveDefinition,
+    config.services.transformAssets,
+  );
+  const hasTransforms = Object.keys(transformPairs).length > 0;
+  /** A model's transformations, by the asset (or classic resource) each is set on. */
+  const transformsOf = <T>(m: TrainedModel, pick: (l: ModelLocation) => T) =>
+    m.transforms.apply((t) =>
+      Object.fromEntries(
+        Object.entries(transformPairs).map(([output, asset]) => {
+          const location = t?.[output];
+          // A model has the transformations its training definition writes (an update trains
+          // again when one is missing); only a state written before they were kept lacks them.
+          if (!location)
+            throw new Error(
+              `the stored model has no transformation "${output}": train it again with pulumi up --replace ${m.urn}`,
+            );
+          return [asset, pick(location)];
+        }),
+      ),
+    );
   /** How the gate scores new data through what is served now (champion/challenger). */
   const labels = shape.inputColumns.filter((c) => !predictiveDefinition.inputColumns.includes(c));
   const scoring = {
@@ -208,6 +233,7 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
         definition: predictiveDefinition.properties,
         trainedModelUri: model.model.apply((m) => m!.uri),
         trainedModelAssetName: assetName,
+        ...(hasTransforms ? { trainedTransformUris: transformsOf(model, (l) => l.uri) } : {}),
         ...stageInput(DEFAULT_ENDPOINT),
       },
       after(DEFAULT_ENDPOINT),
@@ -223,6 +249,15 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
       baseLocation: l!.baseLocation,
       relativeLocation: l!.relativeLocation,
     }));
+  const transformRefs = (m: TrainedModel) =>
+    hasTransforms
+      ? {
+          trainedTransforms: transformsOf(m, (l) => ({
+            baseLocation: l.baseLocation,
+            relativeLocation: l.relativeLocation,
+          })),
+        }
+      : {};
 
   const endpointOutputs: Record<
     string,
@@ -271,6 +306,7 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
             name: `${config.services.predictiveName} (classic)`,
             definition: predictiveDefinition.properties,
             trainedModel: modelRef(model),
+            ...transformRefs(model),
             resourceName: assetName,
             storageConnectionString: storage.connectionString,
           }
@@ -320,6 +356,7 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
             : {}),
           resourceName: assetName,
           trainedModel: modelRef(served),
+          ...transformRefs(served),
           storageConnectionString: storage.connectionString,
           ...stageInput(endpoint.name),
         },

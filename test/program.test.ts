@@ -320,6 +320,93 @@ describe("program (index.ts) under mocks", () => {
     });
   });
 
+  describe("a definition with a saved transformation (bike-sql)", () => {
+    const bike = {
+      target: "local",
+      model: {
+        version: "2026-11-27.1",
+        data: "data/bike-demand-sample.csv",
+        gate: { metric: "Coefficient of Determination", min: 0.8 },
+      },
+      services: {
+        trainingDefinition: "definitions/bike-sql-training.json",
+        predictiveDefinition: "definitions/bike-sql-predictive.json",
+      },
+      endpoints: [
+        { name: "contoso" },
+        {
+          name: "fabrikam",
+          model: { version: "2026-10-30.1", data: "data/bike-demand-sample.csv" },
+        },
+      ],
+    };
+    const ASSET = "Bike Demand SQL Normalization [transform]";
+    const at = (version: string) => ({
+      baseLocation: "http://blob/acct/",
+      relativeLocation: `models/${version}/key.output3.itransform`,
+    });
+    let registrations: Registration[];
+    before(async () => {
+      ({ registrations } = await runProgram({
+        ...bike,
+        local: { emulatorLocation: emulatorDir },
+      }));
+    });
+
+    it("trains the transformation with the model and sets both on the predictive service", () => {
+      // The training object holds the BES key, so it is secret as a whole.
+      const training = unwrapSecrets(find(registrations, "model").inputs.training) as {
+        transformOutputs: string[];
+      };
+      expect(training.transformOutputs).to.deep.equal(["output3"]);
+      const predictive = find(registrations, "predictive");
+      expect(predictive.inputs.trainedModelAssetName).to.equal("Bike Demand SQL [trained model]");
+      expect(predictive.inputs.trainedTransformUris).to.deep.equal({
+        [ASSET]: "http://blob/acct/models/2026-11-27.1/key.output3.itransform",
+      });
+    });
+
+    it("sets each endpoint's and the classic service's transformation from the model it serves", () => {
+      expect(unwrapSecrets(find(registrations, "classic").inputs.trainedTransforms)).to.deep.equal({
+        [ASSET]: at("2026-11-27.1"),
+      });
+      expect(
+        unwrapSecrets(find(registrations, "endpoint-contoso").inputs.trainedTransforms),
+      ).to.deep.equal({ [ASSET]: at("2026-11-27.1") });
+      expect(
+        unwrapSecrets(find(registrations, "endpoint-fabrikam").inputs.trainedTransforms),
+      ).to.deep.equal({ [ASSET]: at("2026-10-30.1") });
+    });
+
+    it("sets none where the definitions have none (census)", async () => {
+      const { registrations: census } = await runProgram({
+        target: "local",
+        model,
+        endpoints,
+        local: { emulatorLocation: emulatorDir },
+      });
+      for (const name of ["predictive", "classic", "endpoint-contoso"]) {
+        const inputs = find(census, name).inputs;
+        expect(inputs.trainedTransformUris, name).to.equal(undefined);
+        expect(inputs.trainedTransforms, name).to.equal(undefined);
+      }
+    });
+
+    it("refuses a transformAssets pairing that names no such output or asset", async () => {
+      await expect(
+        runProgram({
+          ...bike,
+          services: { ...bike.services, transformAssets: { output9: "Other [transform]" } },
+          local: { emulatorLocation: emulatorDir },
+        }),
+      ).to.be.rejectedWith(
+        'azureml-retrain:services.transformAssets: "output9" is not a transformation output of the training definition (it has "output3"); ' +
+          '"Other [transform]" is not a "[transform]" asset of "definitions/bike-sql-predictive.json" (it has "Bike Demand SQL Normalization [transform]"); ' +
+          '"Bike Demand SQL Normalization [transform]" would keep serving the transformation in the definition: pair each with an output',
+      );
+    });
+  });
+
   describe("bad configuration", () => {
     it("fails before declaring any resource, naming the field", async () => {
       await expect(

@@ -10,6 +10,7 @@ import {
   throttleLevel,
 } from "../shared/limits";
 import { modelUri, type ModelRef } from "../shared/sas";
+import { transformRefFailures, transformUris } from "../shared/transforms";
 import { canonicalJson, containsUnknown, differs } from "../shared/values";
 import type { ClassicEndpointInputs, ClassicEndpointOutputs } from "./types";
 
@@ -44,6 +45,7 @@ export function checkClassicEndpoint(news: Readonly<Record<string, unknown>>): F
       reason: "needs { baseLocation, relativeLocation } (a TrainedModel's model output)",
     });
   }
+  failures.push(...transformRefFailures(news.trainedTransforms));
   return failures;
 }
 
@@ -63,6 +65,11 @@ export function diffClassicEndpoint(
     : modelUri(news.trainedModel);
   if (differs(olds.servedModelUri ?? modelUri(olds.trainedModel), wanted))
     updates.push("trainedModel");
+  const wantedTransforms = containsUnknown(news.trainedTransforms)
+    ? news.trainedTransforms
+    : transformUris(news.trainedTransforms);
+  if (differs(olds.servedTransformUris ?? transformUris(olds.trainedTransforms), wantedTransforms))
+    updates.push("trainedTransforms");
   return { changes: replaces.length + updates.length > 0, replaces, updates };
 }
 

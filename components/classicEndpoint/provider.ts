@@ -14,8 +14,9 @@ import { throughSlots, withSlot } from "../shared/concurrency";
 import { progress } from "../shared/progress";
 import { redactingProvider } from "../shared/redaction";
 import { compactResults } from "../shared/results";
-import { locationWithFreshSas, modelUri } from "../shared/sas";
+import { locationWithFreshSas, modelUri, type ModelRef } from "../shared/sas";
 import { checkClassicEndpoint, classicEndpointDiffAnswer, settingsChanged } from "./logic";
+import { transformUris } from "../shared/transforms";
 import type { ClassicEndpointInputs, ClassicEndpointOutputs } from "./types";
 
 /** Endpoint operations (create, update, read, delete) one provider process runs at once. */
@@ -52,16 +53,32 @@ async function patchModel(
       `endpoint "${inputs.name}" has no updatable resource named "${inputs.resourceName}" (it has: ${names}); the name must match the predictive experiment's "[trained model]" asset`,
     );
   }
-  const wanted = modelUri(inputs.trainedModel);
-  if (endpointModelUri(current, inputs.resourceName) !== wanted) {
-    log(inputs, `setting "${inputs.resourceName}" to ${wanted}`);
+  // The model and the transformations trained with it are set in one PATCH, as a pair.
+  const wanted: Record<string, string | undefined> = {
+    [inputs.resourceName]: modelUri(inputs.trainedModel),
+    ...transformUris(inputs.trainedTransforms),
+  };
+  const refs: Record<string, ModelRef> = {
+    [inputs.resourceName]: inputs.trainedModel,
+    ...inputs.trainedTransforms,
+  };
+  const missing = Object.keys(wanted).filter((n) => !current.Resources.some((r) => r.Name === n));
+  if (missing.length > 0) {
+    const names = current.Resources.map((r) => `"${r.Name}"`).join(", ") || "none";
+    throw new Error(
+      `endpoint "${inputs.name}" has no updatable resource named ${missing.map((n) => `"${n}"`).join(", ")} (it has: ${names}); each name must match an asset of the predictive experiment`,
+    );
+  }
+  const stale = (endpoint: WireEndpoint): string[] =>
+    Object.keys(wanted).filter((n) => endpointModelUri(endpoint, n) !== wanted[n]);
+  const toSet = stale(current);
+  if (toSet.length > 0) {
+    for (const n of toSet) log(inputs, `setting "${n}" to ${wanted[n]}`);
     await client.patchEndpoint(ref, inputs.name, {
-      Resources: [
-        {
-          Name: inputs.resourceName,
-          Location: locationWithFreshSas(inputs.trainedModel, inputs.storageConnectionString),
-        },
-      ],
+      Resources: toSet.map((n) => ({
+        Name: n,
+        Location: locationWithFreshSas(refs[n], inputs.storageConnectionString),
+      })),
     });
   }
   // The swap takes effect asynchronously: read until the endpoint reports it.
@@ -69,11 +86,11 @@ async function patchModel(
   for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
     const after = await client.getEndpoint(ref, inputs.name);
     if (!after) throw new Error(`endpoint "${inputs.name}" disappeared during the update`);
-    const served = endpointModelUri(after, inputs.resourceName);
-    if (served === wanted) return after;
+    const left = stale(after);
+    if (left.length === 0) return after;
     if (Date.now() > deadline) {
       throw new Error(
-        `endpoint "${inputs.name}" still reports ${served ?? "(none)"} two minutes after the PATCH, not ${wanted}`,
+        `endpoint "${inputs.name}" still reports ${left.map((n) => `"${n}" at ${endpointModelUri(after, n) ?? "(none)"}`).join(", ")} two minutes after the PATCH, not ${left.map((n) => wanted[n]).join(", ")}`,
       );
     }
     await sleep(wait);
@@ -91,6 +108,16 @@ function endpointOutputs(
     primaryKey: endpoint.PrimaryKey,
     secondaryKey: endpoint.SecondaryKey,
     servedModelUri: endpointModelUri(endpoint, inputs.resourceName),
+    ...(inputs.trainedTransforms && Object.keys(inputs.trainedTransforms).length > 0
+      ? {
+          servedTransformUris: Object.fromEntries(
+            Object.keys(inputs.trainedTransforms).flatMap((n) => {
+              const uri = endpointModelUri(endpoint, n);
+              return uri ? [[n, uri]] : [];
+            }),
+          ),
+        }
+      : {}),
   };
 }
 

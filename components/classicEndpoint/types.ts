@@ -21,6 +21,8 @@ export interface ClassicEndpointInputs {
   readonly resourceName: string;
   /** The model to serve. */
   readonly trainedModel: ModelRef;
+  /** The transformations trained with the model, by the "[transform]" resource each is set on. */
+  readonly trainedTransforms?: Readonly<Record<string, ModelRef>>;
   /** Storage connection string to mint the PATCH's SAS (secret). */
   readonly storageConnectionString: string;
   /**
@@ -40,6 +42,8 @@ export interface ClassicEndpointOutputs extends ClassicEndpointInputs {
   readonly servedModelUri?: string;
   /** In a rollout stage: the model it served before the last repoint (the rollback target). */
   readonly previousModelUri?: string;
+  /** The transformations it reported, by resource name (only those in `trainedTransforms`). */
+  readonly servedTransformUris?: Readonly<Record<string, string>>;
 }
 
 /** Arguments of `ClassicEndpoint`. */
@@ -57,6 +61,13 @@ export interface ClassicEndpointArgs {
     baseLocation: pulumi.Input<string>;
     relativeLocation: pulumi.Input<string>;
   }>;
+  /** The transformations trained with the model, by "[transform]" resource name. */
+  readonly trainedTransforms?: pulumi.Input<
+    Record<
+      string,
+      pulumi.Input<{ baseLocation: pulumi.Input<string>; relativeLocation: pulumi.Input<string> }>
+    >
+  >;
   readonly storageConnectionString: pulumi.Input<string>;
   /** The rollout stage it is in (see {@link ClassicEndpointInputs.rolloutStage}). */
   readonly rolloutStage?: pulumi.Input<string>;

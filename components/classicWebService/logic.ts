@@ -4,6 +4,7 @@
  */
 import type { WebServiceProperties } from "../../contract";
 import { requiredStrings, type FieldFailure } from "../shared/checks";
+import { transformRefFailures } from "../shared/transforms";
 import { containsUnknown, differs } from "../shared/values";
 import type { ClassicWebServiceInputs, ClassicWebServiceOutputs } from "./types";
 
@@ -16,6 +17,7 @@ export const UPDATABLE_FIELDS = [
   "description",
   "definition",
   "trainedModel",
+  "trainedTransforms",
   "resourceName",
   "token",
   "storageConnectionString",
@@ -66,6 +68,7 @@ export function checkClassicWebService(
     });
   }
   failures.push(...requiredStrings(news, ["endpoint", "workspaceId", "webServiceId", "token"]));
+  failures.push(...transformRefFailures(news.trainedTransforms));
   if (
     news.mode === "publish" &&
     (typeof news.definition !== "object" || news.definition === null)

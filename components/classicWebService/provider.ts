@@ -37,6 +37,11 @@ async function publish(
             Name: inputs.resourceName ?? trainedModelResourceName(inputs.definition),
             Location: locationWithFreshSas(inputs.trainedModel, inputs.storageConnectionString),
           },
+          // The transformations trained with the model go with it.
+          ...Object.entries(inputs.trainedTransforms ?? {}).map(([name, ref]) => ({
+            Name: name,
+            Location: locationWithFreshSas(ref, inputs.storageConnectionString!),
+          })),
         ]
       : undefined;
   const connection = inputs.storageConnectionString

@@ -24,6 +24,8 @@ export interface ClassicWebServiceInputs {
   readonly trainedModel?: ModelRef;
   /** Trained-model resource name (default: the definition's asset ending in "[trained model]"). */
   readonly resourceName?: string;
+  /** The transformations trained with the model, by "[transform]" resource name. */
+  readonly trainedTransforms?: Readonly<Record<string, ModelRef>>;
   /** Storage connection string to mint the model SAS (secret). */
   readonly storageConnectionString?: string;
   /**
@@ -58,6 +60,13 @@ export interface ClassicWebServiceArgs {
     relativeLocation: pulumi.Input<string>;
   }>;
   readonly resourceName?: pulumi.Input<string>;
+  /** The transformations trained with the model, by "[transform]" resource name. */
+  readonly trainedTransforms?: pulumi.Input<
+    Record<
+      string,
+      pulumi.Input<{ baseLocation: pulumi.Input<string>; relativeLocation: pulumi.Input<string> }>
+    >
+  >;
   readonly storageConnectionString?: pulumi.Input<string>;
   /** See {@link ClassicWebServiceInputs.allowReplacement}. */
   readonly allowReplacement?: pulumi.Input<boolean>;

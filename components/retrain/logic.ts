@@ -151,7 +151,9 @@ export function locationOf(
  */
 export function declaredLocation(
   inputs: Readonly<Record<string, unknown>>,
-): { modelKey: string; model: ModelLocation } | undefined {
+):
+  | { modelKey: string; model: ModelLocation; transforms?: Record<string, ModelLocation> }
+  | undefined {
   const { version, dataSha256, parameters } = inputs;
   const store = inputs.store as Partial<Record<keyof ModelStore, unknown>> | undefined;
   if (
@@ -170,10 +172,39 @@ export function declaredLocation(
     return undefined; // reported by the checks
   }
   const key = modelKey(version, dataSha256, (parameters ?? {}) as Record<string, string>);
+  const outputs = (inputs.training as { transformOutputs?: unknown } | undefined)?.transformOutputs;
+  const transforms =
+    Array.isArray(outputs) && !containsUnknown(outputs)
+      ? transformLocations(blobEndpoint, store.modelContainer, version, key, outputs as string[])
+      : undefined;
   return {
     modelKey: key,
     model: locationOf(blobEndpoint, store.modelContainer, modelBlobNames(version, key).model),
+    ...(transforms ? { transforms } : {}),
   };
+}
+
+/**
+ * Where a model's saved transformations are stored, by the training output that writes each;
+ * undefined when the training definition outputs none.
+ * @param blobEndpoint - the storage account's blob endpoint
+ * @param container - the model container
+ * @param version - the model's version
+ * @param key - the model's key
+ * @param outputs - the training outputs fed by a transformation port
+ */
+export function transformLocations(
+  blobEndpoint: string,
+  container: string,
+  version: string,
+  key: string,
+  outputs: readonly string[],
+): Record<string, ModelLocation> | undefined {
+  if (outputs.length === 0) return undefined;
+  const names = modelBlobNames(version, key);
+  return Object.fromEntries(
+    outputs.map((o) => [o, locationOf(blobEndpoint, container, names.transform(o))]),
+  );
 }
 
 /** The resource id of a TrainedModel: readable in the CLI, unique per content. */

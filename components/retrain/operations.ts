@@ -25,7 +25,14 @@ import { uploadFileSurvivingLostBlocks } from "../../clients/uploadRetry";
 import type { AzureBlobDataReference } from "../../contract";
 import { servedMetricOnData } from "./champion";
 import { isBlobUrl, resolveDataPath } from "./dataFile";
-import { dataBlobName, locationOf, modelBlobNames, modelKey, trainedModelId } from "./logic";
+import {
+  dataBlobName,
+  locationOf,
+  modelBlobNames,
+  modelKey,
+  trainedModelId,
+  transformLocations,
+} from "./logic";
 import { evaluateGate } from "./gate";
 import { parseEvaluationCsv } from "./metrics";
 import type {
@@ -260,8 +267,27 @@ async function trainOrReuseUnsafe(
   const models = blobService(store.connectionString).getContainerClient(store.modelContainer);
   await models.createIfNotExists();
   const model = locationOf(connection.blobEndpoint, store.modelContainer, names.model);
+  const transformOutputs = inputs.training.transformOutputs ?? [];
+  // The transformations trained with the model: a predictive graph applies them with it.
+  const transformed = transformLocations(
+    connection.blobEndpoint,
+    store.modelContainer,
+    version,
+    key,
+    transformOutputs,
+  );
+  const transforms = transformed ? { transforms: transformed } : {};
   const stored = await readRecord(models, names.record);
-  if (stored && (await exists(models.getBlobClient(names.model)))) {
+  const storedPair =
+    stored !== undefined &&
+    (await exists(models.getBlobClient(names.model))) &&
+    // A model stored without one of its transformations cannot be served as a pair: train again.
+    (
+      await Promise.all(
+        transformOutputs.map((o) => exists(models.getBlobClient(names.transform(o)))),
+      )
+    ).every(Boolean);
+  if (stored && storedPair) {
     // A model that passed before (a rollback) is not compared again: it was chosen on purpose.
     const served = stored.gatePassedAt ? undefined : await servedMetrics(inputs, log);
     const verdict = evaluateGate(gate, stored.metrics, served, {
@@ -290,6 +316,7 @@ async function trainOrReuseUnsafe(
       ...(scoresKept
         ? { heldOutScores: { relativeLocation: `${store.modelContainer}/${names.scores}` } }
         : {}),
+      ...transforms,
       modelSasToken: mintReadSas(connection, store.modelContainer, names.model, 24 * 60),
       metrics: stored.metrics,
       jobId: stored.jobId,
@@ -376,6 +403,14 @@ async function trainOrReuseUnsafe(
       `the results lack output "${!modelRef ? training.modelOutput : training.evaluationOutput}"`,
     );
   }
+  const missingTransform = transformOutputs.find((o) => !status.results[o]);
+  if (missingTransform !== undefined) {
+    throw trainingJobError(
+      jobId,
+      "Finished",
+      `the results lack output "${missingTransform}" (a saved transformation the model needs)`,
+    );
+  }
   // Read the evaluation through the SAS the job returned, as a consumer of BES would.
   const evaluationUrl = `${evaluationRef.BaseLocation ?? ""}${evaluationRef.RelativeLocation ?? ""}${evaluationRef.SasBlobToken ?? ""}`;
   const metrics = parseEvaluationCsv(await downloadText(blobFromUrl(evaluationUrl)));
@@ -408,6 +443,7 @@ async function trainOrReuseUnsafe(
     ...(training.scoresOutput !== undefined && status.results[training.scoresOutput]
       ? { heldOutScores: { relativeLocation: `${store.modelContainer}/${names.scores}` } }
       : {}),
+    ...transforms,
     modelSasToken:
       modelRef.SasBlobToken ?? mintReadSas(connection, store.modelContainer, names.model, 24 * 60),
     metrics,

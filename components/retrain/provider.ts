@@ -138,6 +138,13 @@ const methods: pulumi.dynamic.ResourceProvider = {
       log("the previous attempt left no model: training again");
       return { outs: await trainOrReuse(requireHash(news), log) };
     }
+    const lacking = (news.training.transformOutputs ?? []).filter((o) => !olds.transforms?.[o]);
+    if (lacking.length > 0) {
+      // The definition now saves a transformation the stored model was not trained with: a
+      // model and its transformation are a pair, so train them together.
+      log(`the model has no transformation "${lacking.join('", "')}": training again`);
+      return { outs: await trainOrReuse(requireHash(news), log) };
+    }
     const { dataSha256: _ignored, ...rest } = news;
     return { outs: { ...olds, ...rest } };
   },

@@ -13,6 +13,7 @@ export class TrainedModel extends ProjectResource {
   declare readonly modelKey: pulumi.Output<string>;
   declare readonly status: pulumi.Output<"ready" | "failed">;
   declare readonly model: pulumi.Output<TrainedModelOutputs["model"]>;
+  declare readonly transforms: pulumi.Output<TrainedModelOutputs["transforms"]>;
   declare readonly modelSasToken: pulumi.Output<string>;
   declare readonly metrics: pulumi.Output<Record<string, number>>;
   declare readonly jobId: pulumi.Output<string | undefined>;
@@ -34,6 +35,7 @@ export class TrainedModel extends ProjectResource {
         modelKey: undefined,
         status: undefined,
         model: undefined,
+        transforms: undefined,
         modelSasToken: undefined,
         metrics: undefined,
         jobId: undefined,

@@ -112,6 +112,11 @@ export interface TrainedModelOutputs extends TrainedModelInputs {
   /** `ready` once gated and stored; `failed` after a failed or timed-out job (the next up retries). */
   readonly status: "ready" | "failed";
   readonly model?: ModelLocation;
+  /**
+   * The saved transformations trained with the model (`.itransform`, stored beside it), by the
+   * training output that wrote each; absent when the training definition outputs none.
+   */
+  readonly transforms?: Readonly<Record<string, ModelLocation>>;
   /** Read-only SAS of the model blob (a secret). */
   readonly modelSasToken?: string;
   readonly metrics?: Readonly<Record<string, number>>;

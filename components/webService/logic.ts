@@ -1,7 +1,7 @@
 /**
  * Pure logic of the ARM web service provider: `check`, `diff`, and the PUT body. No I/O.
  */
-import { findTrainedModelAsset } from "../../clients/arm";
+import { findTrainedModelAsset, withAssetUris } from "../../clients/arm";
 import type { ArmWebService, WebServiceProperties } from "../../contract";
 import { limitFailures, requiredStrings, type FieldFailure } from "../shared/checks";
 import { webServiceName } from "../shared/limits";
@@ -67,9 +67,38 @@ export function checkWebService(news: Readonly<Record<string, unknown>>): FieldF
         reason: `must be the model blob's http(s) URI without a SAS query, got ${JSON.stringify(uri)}`,
       });
     }
+    failures.push(...transformFailures(definition, news.trainedTransformUris));
   }
   if (news.role !== "training" && news.role !== "predictive") {
     failures.push({ property: "role", reason: 'must be "training" or "predictive"' });
+  }
+  return failures;
+}
+
+/** The failures of `trainedTransformUris`: "[transform]" assets of the definition, plain URIs. */
+function transformFailures(definition: WebServiceProperties, value: unknown): FieldFailure[] {
+  if (value === undefined || containsUnknown(value)) return [];
+  const property = "trainedTransformUris";
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return [{ property, reason: 'must map each "[transform]" asset name to a blob URI' }];
+  const names = Object.values(definition.assets ?? {}).map((a) => a.name);
+  const failures: FieldFailure[] = [];
+  for (const [name, uri] of Object.entries(value)) {
+    if (!name.endsWith("[transform]") || !names.includes(name))
+      failures.push({
+        property,
+        reason: `"${name}" is not a "[transform]" asset of the definition (its assets: ${
+          names
+            .filter((n) => n.endsWith("[transform]"))
+            .map((n) => `"${n}"`)
+            .join(", ") || "none"
+        })`,
+      });
+    else if (!containsUnknown(uri) && (typeof uri !== "string" || !/^https?:\/\/[^?]+$/.test(uri)))
+      failures.push({
+        property,
+        reason: `"${name}" must be a transformation blob's http(s) URI without a SAS query, got ${JSON.stringify(uri)}`,
+      });
   }
   return failures;
 }
@@ -90,6 +119,8 @@ export function serviceBody(inputs: WebServiceInputs): ArmWebService {
       ...properties.assets,
       [assetId]: { ...asset, locationInfo: { ...asset.locationInfo, uri: inputs.trainedModelUri } },
     };
+    if (inputs.trainedTransformUris)
+      properties.assets = withAssetUris(properties, inputs.trainedTransformUris);
   }
   return {
     location: inputs.location,
@@ -122,6 +153,10 @@ export function diffWebService(
     // Compare with what the service *serves* (refreshed by read), so hand-made drift is repaired.
     const served = olds.servedModelUri ?? olds.trainedModelUri;
     if (differs(served, news.trainedModelUri)) updates.push("trainedModelUri");
+    // Same for the transformations set with the model (by what the service reported).
+    const servedTransforms = olds.servedTransformUris ?? olds.trainedTransformUris;
+    if (differs(servedTransforms ?? {}, news.trainedTransformUris ?? {}))
+      updates.push("trainedTransformUris");
   }
   return { changes: replaces.length + updates.length > 0, replaces, updates };
 }

@@ -13,7 +13,9 @@ import {
   armResourceId,
   executionBaseFromSwagger,
   findTrainedModelAsset,
+  reportedAssetUris,
   reportedModelUri,
+  withAssetUris,
   type ArmServiceRef,
 } from "../../clients/arm";
 import { credentialFor } from "../../clients/http";
@@ -49,6 +51,7 @@ async function finish(
       `${armResourceId(ref)} reports no swaggerLocation: cannot derive its execution URL`,
     );
   let servedModelUri: string | undefined;
+  let servedTransformUris: Record<string, string> | undefined;
   if (inputs.role === "predictive") {
     servedModelUri = reportedModelUri(service, inputs.trainedModelAssetName);
     if (inputs.trainedModelUri !== undefined && servedModelUri !== inputs.trainedModelUri) {
@@ -56,6 +59,17 @@ async function finish(
       throw new Error(
         `${inputs.name} reports model ${servedModelUri ?? "(none)"} after its update succeeded, not ${inputs.trainedModelUri}: ` +
           "it still serves the previous model; run up again, and if it persists check the asset name and the storage account",
+      );
+    }
+    servedTransformUris = servedTransforms(service, inputs);
+    const wanted = inputs.trainedTransformUris ?? {};
+    const stale = Object.keys(wanted).filter(
+      (name) => servedTransformUris?.[name] !== wanted[name],
+    );
+    if (stale.length > 0) {
+      throw new Error(
+        `${inputs.name} reports ${stale.map((n) => `"${n}" at ${servedTransformUris?.[n] ?? "(none)"}`).join(", ")} after its update succeeded, ` +
+          `not the transformation trained with the model: run up again, and if it persists check the asset names`,
       );
     }
   }
@@ -69,6 +83,7 @@ async function finish(
     secondaryKey: keys.secondary,
     provisioningState: service.properties.provisioningState ?? "Succeeded",
     ...(servedModelUri !== undefined ? { servedModelUri } : {}),
+    ...(servedTransformUris !== undefined ? { servedTransformUris } : {}),
   };
 }
 
@@ -85,6 +100,15 @@ function previousModel(
   const before = olds.servedModelUri ?? olds.trainedModelUri;
   const previous = before !== news.trainedModelUri ? before : olds.previousModelUri;
   return previous !== undefined ? { previousModelUri: previous } : {};
+}
+
+/** What the service serves for the transformations the inputs set (none set: undefined). */
+function servedTransforms(
+  service: ArmWebService,
+  inputs: Pick<WebServiceInputs, "trainedTransformUris">,
+): Record<string, string> | undefined {
+  const names = Object.keys(inputs.trainedTransformUris ?? {});
+  return names.length > 0 ? reportedAssetUris(service, names) : undefined;
 }
 
 const methods: pulumi.dynamic.ResourceProvider = {
@@ -134,7 +158,8 @@ const methods: pulumi.dynamic.ResourceProvider = {
     const { updates } = diffWebService(olds, news);
     // A partially created service (no outputs yet) gets the full definition again.
     const partial = olds.swaggerLocation === undefined;
-    const graphChanged = partial || updates.some((u) => u !== "trainedModelUri" && u !== "token");
+    const repoint = ["trainedModelUri", "trainedTransformUris", "token"];
+    const graphChanged = partial || updates.some((u) => !repoint.includes(u));
     let service: ArmWebService;
     if (graphChanged) {
       log(
@@ -144,8 +169,12 @@ const methods: pulumi.dynamic.ResourceProvider = {
           : `replacing the definition (${updates.join(", ")} changed)`,
       );
       service = await client.createOrUpdate(ref, serviceBody(news));
-    } else if (updates.includes("trainedModelUri") && news.trainedModelUri !== undefined) {
-      // GET, replace the trained-model asset's uri, PATCH, wait, verify (in finish).
+    } else if (
+      (updates.includes("trainedModelUri") || updates.includes("trainedTransformUris")) &&
+      news.trainedModelUri !== undefined
+    ) {
+      // GET, replace the trained-model asset's uri (and the transformations trained with it),
+      // PATCH once, wait, verify (in finish): model and transformations change together.
       const current = await client.get(ref);
       if (!current)
         throw new Error(`${armResourceId(ref)} does not exist any more: refresh the stack`);
@@ -157,9 +186,11 @@ const methods: pulumi.dynamic.ResourceProvider = {
         news,
         `repointing "${asset.name}" from ${asset.locationInfo.uri || "(none)"} to ${news.trainedModelUri}`,
       );
-      service = await client.patch(ref, {
-        properties: {
-          packageType: "Graph",
+      const transforms = news.trainedTransformUris ?? {};
+      for (const [name, uri] of Object.entries(transforms))
+        log(news, `repointing "${name}" to ${uri}`);
+      const assets = withAssetUris(
+        {
           assets: {
             ...current.properties.assets,
             [assetId]: {
@@ -168,7 +199,9 @@ const methods: pulumi.dynamic.ResourceProvider = {
             },
           },
         },
-      });
+        transforms,
+      );
+      service = await client.patch(ref, { properties: { packageType: "Graph", assets } });
     } else {
       const current = await client.get(ref);
       if (!current)
@@ -189,6 +222,8 @@ const methods: pulumi.dynamic.ResourceProvider = {
       props.role === "predictive"
         ? reportedModelUri(service, props.trainedModelAssetName)
         : undefined;
+    const servedTransformUris =
+      props.role === "predictive" ? servedTransforms(service, props) : undefined;
     if (props.role === "predictive" && servedModelUri !== props.trainedModelUri) {
       log(
         props,
@@ -206,6 +241,7 @@ const methods: pulumi.dynamic.ResourceProvider = {
         ...(props.previousModelUri !== undefined
           ? { previousModelUri: props.previousModelUri }
           : {}),
+        ...(servedTransformUris !== undefined ? { servedTransformUris } : {}),
       },
     };
   },

@@ -35,6 +35,11 @@ export interface WebServiceInputs {
    * rollouts; the service then records the model it served before each repoint.
    */
   readonly rolloutStage?: string;
+  /**
+   * Predictive only: the saved transformations trained with the model, by the name of the
+   * "[transform]" asset each is set on (URIs without a SAS). Set with the model, in one PATCH.
+   */
+  readonly trainedTransformUris?: Readonly<Record<string, string>>;
 }
 
 /** Outputs of an ARM web service resource. */
@@ -50,6 +55,8 @@ export interface WebServiceOutputs extends WebServiceInputs {
   readonly servedModelUri?: string;
   /** In a rollout stage: the model served before the last repoint (the rollback target). */
   readonly previousModelUri?: string;
+  /** The transformations it reported, by asset name (only those in `trainedTransformUris`). */
+  readonly servedTransformUris?: Readonly<Record<string, string>>;
 }
 
 /** Arguments shared by `TrainingService` and `PredictiveService`. */
@@ -79,4 +86,6 @@ export interface PredictiveServiceArgs extends WebServiceArgs {
   readonly trainedModelAssetName?: pulumi.Input<string>;
   /** The rollout stage its own endpoint is in (see {@link WebServiceInputs.rolloutStage}). */
   readonly rolloutStage?: pulumi.Input<string>;
+  /** The transformations trained with the model, by "[transform]" asset name. */
+  readonly trainedTransformUris?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }

@@ -64,6 +64,21 @@ function computed(
           relativeLocation: `models/${i.version}/key.ilearner`,
           uri: `http://blob/acct/models/${i.version}/key.ilearner`,
         },
+        // The retrain provider's own naming: `<key>.<output>.itransform` beside the model.
+        ...(i.training?.transformOutputs?.length
+          ? {
+              transforms: Object.fromEntries(
+                (i.training.transformOutputs as string[]).map((o) => [
+                  o,
+                  {
+                    baseLocation: "http://blob/acct/",
+                    relativeLocation: `models/${i.version}/key.${o}.itransform`,
+                    uri: `http://blob/acct/models/${i.version}/key.${o}.itransform`,
+                  },
+                ]),
+              ),
+            }
+          : {}),
         modelSasToken: "?sv=x&sig=mocksig",
         metrics: { AUC: 0.9 },
         reused: false,

@@ -7,6 +7,9 @@ import { diffClassicEndpoint } from "../../../components/classicEndpoint/logic";
 import type { ClassicEndpointOutputs } from "../../../components/classicEndpoint/types";
 import { UNKNOWN } from "../../../components/shared/values";
 
+/** A "[transform]" resource. */
+const T = "Norm [transform]";
+
 const endpoint: ClassicEndpointOutputs = {
   endpoint: "http://127.0.0.1:9700",
   workspaceId: "ws",
@@ -67,6 +70,61 @@ describe("components/classicEndpoint/logic: diffClassicEndpoint", () => {
       ["trainedModel"],
     ],
     ["a model unknown at preview", {}, { trainedModel: UNKNOWN as never }, [], ["trainedModel"]],
+    [
+      "a transformation trained with a new model",
+      {
+        trainedTransforms: {
+          [T]: { baseLocation: "http://blob/acct/", relativeLocation: "m/v1/a.o3.itransform" },
+        },
+        servedTransformUris: { [T]: "http://blob/acct/m/v1/a.o3.itransform" },
+      },
+      {
+        trainedTransforms: {
+          [T]: { baseLocation: "http://blob/acct/", relativeLocation: "m/v2/b.o3.itransform" },
+        },
+      },
+      [],
+      ["trainedTransforms"],
+    ],
+    [
+      "drift: the endpoint serves another transformation",
+      {
+        trainedTransforms: {
+          [T]: { baseLocation: "http://blob/acct/", relativeLocation: "m/v1/a.o3.itransform" },
+        },
+        servedTransformUris: { [T]: "http://blob/acct/m/v0/z.o3.itransform" },
+      },
+      {
+        trainedTransforms: {
+          [T]: { baseLocation: "http://blob/acct/", relativeLocation: "m/v1/a.o3.itransform" },
+        },
+      },
+      [],
+      ["trainedTransforms"],
+    ],
+    [
+      "the same transformation",
+      {
+        trainedTransforms: {
+          [T]: { baseLocation: "http://blob/acct/", relativeLocation: "m/v1/a.o3.itransform" },
+        },
+        servedTransformUris: { [T]: "http://blob/acct/m/v1/a.o3.itransform" },
+      },
+      {
+        trainedTransforms: {
+          [T]: { baseLocation: "http://blob/acct/", relativeLocation: "m/v1/a.o3.itransform" },
+        },
+      },
+      [],
+      [],
+    ],
+    [
+      "transformations unknown at preview",
+      {},
+      { trainedTransforms: UNKNOWN as never },
+      [],
+      ["trainedTransforms"],
+    ],
   ];
   for (const [name, old, declared, replaces, updates] of endpointCases) {
     it(`classic endpoint: ${name}`, () => {
