@@ -234,9 +234,12 @@ describe("evaluation: the scored-rows output", () => {
   it("adds an output fed by what feeds Evaluate Model, leaving the ports the retrain uses alone", () => {
     const definition = loadDefinition("definitions/census-training.json");
     const derived = withScoredOutput(definition.properties, definition.file);
-    expect(trainingShape({ ...definition, properties: derived })).to.deep.equal(
-      trainingShape(definition),
-    );
+    // The retrain's ports are the same; the added output is the graph's scored rows, which
+    // trainingShape names (a staged rollout reads them too).
+    expect(trainingShape({ ...definition, properties: derived })).to.deep.equal({
+      ...trainingShape(definition),
+      scoresOutput: SCORED_OUTPUT,
+    });
     const added = derived.package!.edges.filter((e) => e.targetNodeId === SCORED_OUTPUT);
     const intoEvaluate = definition.properties.package!.edges.find(
       (e) => e.targetPortId === "Scored dataset",
