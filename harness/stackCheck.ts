@@ -149,6 +149,9 @@ export async function checkStack(
         return { id: "", state: markSecrets(checked.inputs, secretKeys) };
       });
     const program = path.join(projectDir, "index.ts");
+    // The program reads its definitions and data relative to the project, where the CLI runs it.
+    const cwd = process.cwd();
+    process.chdir(projectDir);
     const result = await runProgram(
       {
         project: PROJECT_NAME,
@@ -159,7 +162,7 @@ export async function checkStack(
       config,
       true,
       onRegister,
-    );
+    ).finally(() => process.chdir(cwd));
     if (result.programError) {
       const e = result.programError;
       diagnostics.unshift({

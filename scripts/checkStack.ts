@@ -72,10 +72,8 @@ export async function main(
       const checked = result.resources.filter((r) => r.status === "checked").length;
       const other = result.resources.filter((r) => r.status === "not checked").length;
       print(
-        `${shown}: valid (stack ${result.stack}; configuration and ${checked} resources checked` +
-          (other > 0
-            ? `; ${other} azure-native resources are checked by their own provider in a preview`
-            : "") +
+        `${shown}: valid (configuration and ${checked} resources checked` +
+          (other > 0 ? `; ${other} azure-native ones are left to their provider` : "") +
           ")",
       );
       continue;
