@@ -29,14 +29,17 @@ const MOCHA = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
 
 /**
  * The default groups, by folder (a file goes to the first that holds it; the last takes the rest).
- * Balanced by the time each folder took in a measured run (docs/testing.md has the numbers); the
- * reliability suites stay together, as their summary is written once per mocha process.
+ * Balanced by the time each folder took in a measured run (`docs/testing.md` has the numbers):
+ * the reliability suites stay together, as their summary is written once per mocha process.
  */
 export const GROUPS: readonly { readonly name: string; readonly folders: readonly string[] }[] = [
-  { name: "e2e", folders: ["test/e2e/", "test/harness/"] },
   { name: "reliability", folders: ["test/reliability/"] },
-  { name: "emulator-api", folders: ["test/emulator/api/", "test/emulator/portal/"] },
-  { name: "emulator", folders: ["test/emulator/"] },
+  { name: "emulator-api", folders: ["test/emulator/api/"] },
+  { name: "e2e", folders: ["test/e2e/", "test/harness/", "test/emulator/v2/"] },
+  {
+    name: "emulator",
+    folders: ["test/evaluation/", "test/emulator/", "test/components/", "test/lint/"],
+  },
   { name: "rest", folders: [] },
 ];
 
@@ -251,6 +254,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         .default(30)
         .argParser((v) => Number(v)),
     )
+    .option(
+      "--files-from <file>",
+      "run only the test files this file lists (one a line), in the default groups",
+    )
     .option("--list", "print which group runs which file, and run nothing")
     .exitOverride();
   try {
@@ -266,6 +273,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     parallel?: number;
     timeout: number;
     list?: boolean;
+    filesFrom?: string;
   }>();
   let groups: Map<string, string[]>;
   if (opts.group.length > 0) {
@@ -276,7 +284,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       }),
     );
   } else {
-    groups = assign(testFiles());
+    let files = testFiles();
+    if (opts.filesFrom) {
+      const listed = new Set(fs.readFileSync(opts.filesFrom, "utf8").split(/\s+/).filter(Boolean));
+      const gone = [...listed].filter((f) => !files.includes(f));
+      if (gone.length > 0) console.log(`not in the project any more: ${gone.join(", ")}`);
+      files = files.filter((f) => listed.has(f));
+    }
+    groups = assign(files);
     if (opts.only) {
       const wanted = opts.only.split(",");
       const unknown = wanted.filter((w) => !groups.has(w));
