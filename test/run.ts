@@ -43,6 +43,31 @@ export const GROUPS: readonly { readonly name: string; readonly folders: readonl
   { name: "rest", folders: [] },
 ];
 
+/**
+ * Tests that race a clock (a latency bound, a script's time limit, a retry window while Azurite
+ * restarts): they run alone once the groups are done, so that the groups' load cannot fail them.
+ * Each is named by its file and a part of its full title (mocha's `--grep`); the groups skip them.
+ */
+export const ALONE: readonly { readonly file: string; readonly title: string }[] = [
+  {
+    file: "test/emulator/api/execution.test.ts",
+    title: "runs several jobs at once on worker threads while status and scoring stay responsive",
+  },
+  {
+    file: "test/emulator/api/scriptModules.test.ts",
+    title: "a script past --script-timeout-ms is killed",
+  },
+  {
+    file: "test/reliability/azuriteRestart.test.ts",
+    title: "reliability: Azurite restarted in the middle of an upload",
+  },
+];
+
+/** A `--grep` pattern matching the titles of {@link ALONE}. */
+function aloneGrep(): string {
+  return ALONE.map((a) => a.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+}
+
 /** Every `*.test.ts` under `test/`, relative to the project, sorted. */
 export function testFiles(root = ROOT): string[] {
   return (fs.readdirSync(path.join(root, "test"), { recursive: true }) as string[])
@@ -312,23 +337,46 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const mochaArgs = color ? ["--color"] : [];
+  // With the default groups, the tests that race a clock run alone after them.
+  const alone =
+    opts.group.length > 0
+      ? []
+      : ALONE.map((a) => a.file).filter((f) => [...groups.values()].some((g) => g.includes(f)));
   const jobs: Job[] = [...groups]
     .filter(([, files]) => files.length > 0)
     .map(([name, files]) => ({
       name,
       files,
-      argv: [process.execPath, MOCHA, ...(color ? ["--color"] : []), ...files],
+      argv: [
+        process.execPath,
+        MOCHA,
+        ...mochaArgs,
+        ...(files.some((f) => alone.includes(f)) ? ["--grep", aloneGrep(), "--invert"] : []),
+        ...files,
+      ],
     }));
   if (opts.lint) {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     jobs.push({ name: "lint", argv: [npm, "run", "--silent", "lint"] });
     jobs.push({ name: "typecheck", argv: [npm, "run", "--silent", "typecheck"] });
   }
-  const outcomes = await runAll(jobs, {
-    parallel: opts.parallel ?? jobs.length,
-    timeoutMs: opts.timeout * 60_000,
-    color,
-  });
+  const run = { timeoutMs: opts.timeout * 60_000, color };
+  const outcomes = await runAll(jobs, { ...run, parallel: opts.parallel ?? jobs.length });
+  if (alone.length > 0) {
+    console.log(`\nThe tests that race a clock, alone: ${alone.join(", ")}`);
+    const last = await runAll(
+      [
+        {
+          name: "alone",
+          files: alone,
+          argv: [process.execPath, MOCHA, ...mochaArgs, "--grep", aloneGrep(), ...alone],
+        },
+      ],
+      { ...run, parallel: 1 },
+    );
+    outcomes.push(...last);
+  }
   return outcomes.every((o) => o.ok) ? 0 : 1;
 }
 
