@@ -45,7 +45,7 @@ export const GROUPS: readonly { readonly name: string; readonly folders: readonl
 
 /**
  * Tests that race a clock (a latency bound, a script's time limit, a retry window while Azurite
- * restarts): they run alone once the groups are done, so that the groups' load cannot fail them.
+ * restarts, a ts-node compile of the whole project under a time limit): they run alone once the groups are done, so that the groups' load cannot fail them.
  * Each is named by its file and a part of its full title (mocha's `--grep`); the groups skip them.
  */
 export const ALONE: readonly { readonly file: string; readonly title: string }[] = [
@@ -56,6 +56,10 @@ export const ALONE: readonly { readonly file: string; readonly title: string }[]
   {
     file: "test/emulator/api/scriptModules.test.ts",
     title: "a script past --script-timeout-ms is killed",
+  },
+  {
+    file: "test/e2e/tsnode.test.ts",
+    title: "providers serialized under ts-node run in the SDK's provider host",
   },
   {
     file: "test/reliability/azuriteRestart.test.ts",
@@ -152,7 +156,6 @@ function runJob(
     TMPDIR: tmp,
     XDG_CACHE_HOME: path.join(scratch, "cache"),
     TEST_GROUP: job.name,
-    ...(options.color ? { FORCE_COLOR: "1" } : {}),
   };
   // Each mocha process starts its own Azurite (the global fixture), never one it inherits.
   delete env.AZURITE_CONNECTION_STRING;
