@@ -13,8 +13,10 @@
  * - a test file belongs to exactly one group: the first whose folder holds it, else the last
  *   group, so a new file is never left out (`--list` shows the split).
  *
- * The run fails when any job fails: a non-zero exit, a signal, no test run, or more than
- * `--timeout` minutes (the job's process group is then killed). `test/selfcheck/` proves it.
+ * The run fails when any job fails: a non-zero exit, a signal, no test run, more than `--timeout`
+ * minutes, or a mocha process still there 90 s (`--linger`) after its summary (something left open); the job's
+ * process group is then killed. `test/selfcheck/` proves it. Each job's output is printed when it
+ * ends, and written as it comes to `test-results/groups/<job>.log`.
  */
 // First: on an old Node, stop with how to get Node 22 (before any import can fail).
 import "../bin/check-node.cjs";
@@ -26,6 +28,10 @@ import { Command, Option } from "commander";
 
 const ROOT = path.resolve(__dirname, "..");
 const MOCHA = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
+/** Where each job's output is written as it comes. */
+const LOGS = path.join(ROOT, "test-results", "groups");
+/** How long a mocha process may take to exit after its summary (its global teardown), by default. */
+const LINGER_SECONDS = 90;
 
 /**
  * The default groups, by folder (a file goes to the first that holds it; the last takes the rest).
@@ -145,7 +151,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /** Runs one job to its end; never rejects. */
 function runJob(
   job: Job,
-  options: { timeoutMs: number; color: boolean; running: Set<ChildProcess> },
+  options: { timeoutMs: number; lingerMs: number; color: boolean; running: Set<ChildProcess> },
 ): Promise<Outcome> {
   const started = Date.now();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `azureml-retrain-test-${job.name}-`));
@@ -168,17 +174,39 @@ function runJob(
   });
   options.running.add(child);
   const chunks: Buffer[] = [];
-  child.stdout!.on("data", (c: Buffer) => chunks.push(c));
-  child.stderr!.on("data", (c: Buffer) => chunks.push(c));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  // The output as it comes, to follow a long job: test-results/groups/<job>.log.
+  fs.mkdirSync(LOGS, { recursive: true });
+  const log = fs.createWriteStream(path.join(LOGS, `${job.name}.log`));
+  const stop = (): void => {
     killGroup(child, "SIGTERM");
     setTimeout(() => killGroup(child, "SIGKILL"), 10_000).unref();
+  };
+  let timedOut = false;
+  let lingered = false;
+  let linger: NodeJS.Timeout | undefined;
+  const collect = (c: Buffer): void => {
+    chunks.push(c);
+    log.write(c);
+    // Mocha has printed its summary: the process must end once its global teardown is done. One
+    // that stays (a server or a child process left open) would hold the run until the timeout.
+    if (job.files && !linger && /^\s*\d+ passing \(/m.test(c.toString())) {
+      linger = setTimeout(() => {
+        lingered = true;
+        stop();
+      }, options.lingerMs);
+    }
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop();
   }, options.timeoutMs);
   return new Promise<Outcome>((resolve) => {
     const finish = (code: number | null, signal: NodeJS.Signals | null, error?: Error): void => {
       clearTimeout(timer);
+      clearTimeout(linger);
+      log.end();
       options.running.delete(child);
       // Whatever the job left behind in its group goes with it.
       killGroup(child, "SIGKILL");
@@ -189,6 +217,8 @@ function runJob(
       let why: string;
       if (error) why = `could not start: ${error.message}`;
       else if (timedOut) why = `timed out after ${Math.round(options.timeoutMs / 1000)} s`;
+      else if (lingered)
+        why = `still running ${options.lingerMs / 1000} s after its last test (something left open)`;
       else if (signal) why = `killed by ${signal}`;
       else if (counts && counts.failing > 0) why = `${counts.failing} failing`;
       else if (code !== 0) why = `exit code ${code}`;
@@ -204,7 +234,7 @@ function runJob(
 /** Runs jobs, at most `jobs` at a time, longest first (the order given); prints each as it ends. */
 async function runAll(
   jobs: readonly Job[],
-  options: { parallel: number; timeoutMs: number; color: boolean },
+  options: { parallel: number; timeoutMs: number; lingerMs: number; color: boolean },
 ): Promise<Outcome[]> {
   const running = new Set<ChildProcess>();
   const stop = (signal: NodeJS.Signals): void => {
@@ -222,7 +252,7 @@ async function runAll(
   const heartbeat = setInterval(() => {
     const now = Date.now();
     const list = [...active].map(([name, t]) => `${name} ${Math.round((now - t) / 1000)} s`);
-    console.log(`… still running: ${list.join(", ")}`);
+    console.log(`… still running: ${list.join(", ")} (output so far: test-results/groups/)`);
   }, 60_000);
   const outcomes: Outcome[] = [];
   const worker = async (): Promise<void> => {
@@ -286,6 +316,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       "--files-from <file>",
       "run only the test files this file lists (one a line), in the default groups",
     )
+    .addOption(
+      new Option(
+        "--linger <seconds>",
+        "a mocha process still there this long after its summary fails",
+      )
+        .default(LINGER_SECONDS)
+        .argParser((v) => Number(v)),
+    )
     .option("--list", "print which group runs which file, and run nothing")
     .exitOverride();
   try {
@@ -300,6 +338,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     group: string[];
     parallel?: number;
     timeout: number;
+    linger: number;
     list?: boolean;
     filesFrom?: string;
   }>();
@@ -364,7 +403,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     jobs.push({ name: "lint", argv: [npm, "run", "--silent", "lint"] });
     jobs.push({ name: "typecheck", argv: [npm, "run", "--silent", "typecheck"] });
   }
-  const run = { timeoutMs: opts.timeout * 60_000, color };
+  const run = { timeoutMs: opts.timeout * 60_000, lingerMs: opts.linger * 1000, color };
   const outcomes = await runAll(jobs, { ...run, parallel: opts.parallel ?? jobs.length });
   if (alone.length > 0) {
     console.log(`\nThe tests that race a clock, alone: ${alone.join(", ")}`);

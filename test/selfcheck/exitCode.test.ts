@@ -165,6 +165,17 @@ describe("the parallel run's exit code (test/run.ts, as npm test runs it)", func
     expect(alive(Number(fs.readFileSync(pidFile, "utf8")))).to.equal(false);
   });
 
+  it("is 1 when a group's mocha stays after its tests passed, and it is ended", () => {
+    const run = runGroups({ lingers: "lingers.fixture.ts" }, ["--linger", "5"]);
+    outs.push(run.out);
+    expect(run.output).to.match(
+      /^ {2}lingers {8}1 files +\d+ s {2}FAILED: still running 5 s after its last test \(something left open\) \(1 passing\)$/m,
+    );
+    expect(run.status, run.output).to.equal(1);
+    const pid = Number(fs.readFileSync(path.join(run.out, "lingered.pid"), "utf8"));
+    expect(alive(pid)).to.equal(false);
+  });
+
   it("is 1 when a group's mocha cannot run its file", () => {
     const run = runGroups({ a: "passes.fixture.ts", missing: "noSuchFile.fixture.ts" });
     outs.push(run.out);
