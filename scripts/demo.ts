@@ -103,7 +103,7 @@ class Narrator {
 
   heading(text: string): void {
     console.log("");
-    this.say(`== ${text} ${"=".repeat(Math.max(0, 72 - text.length))}`, "bold");
+    this.say(`== ${text} ${"=".repeat(Math.max(3, 72 - text.length))}`, "bold");
   }
 }
 
