@@ -145,6 +145,28 @@ export function goValue(value: unknown, secret = false): string {
   return secret ? `{&{{${inner(value)}}}}` : `{${inner(value)}}`;
 }
 
+/**
+ * A check failure as the engine prints it (`issueCheckFailures`): with the value of the property
+ * it names (`GetResourcePropertyInvalidValueError`), or the resource's alone.
+ * @param resource - the resource's type, name and secret input keys
+ * @param inputs - the checked inputs
+ * @param failure - what `check` answered
+ */
+export function checkFailureMessage(
+  resource: {
+    readonly type: string;
+    readonly name: string;
+    readonly secretKeys: readonly string[];
+  },
+  inputs: Props,
+  failure: CheckFailure,
+): string {
+  const { type, name } = resource;
+  return failure.property
+    ? `${type} resource '${name}': property ${failure.property} value ${goValue(inputs[failure.property], resource.secretKeys.includes(failure.property))} has a problem: ${failure.reason}`
+    : `${type} resource '${name}' has a problem: ${failure.reason}`;
+}
+
 /** The init-error reasons as the engine prints them (`InitError.Error`, a multierror). */
 function initErrorText(reasons: readonly string[]): string {
   if (reasons.length === 0) return "resource init failed";
@@ -398,15 +420,7 @@ class Deployment {
     inputs: Props,
     failures: readonly CheckFailure[],
   ): boolean {
-    for (const f of failures) {
-      this.print(
-        "error",
-        f.property
-          ? `${goal.type} resource '${goal.name}': property ${f.property} value ${goValue(inputs[f.property], goal.secretKeys.includes(f.property))} has a problem: ${f.reason}`
-          : `${goal.type} resource '${goal.name}' has a problem: ${f.reason}`,
-        goal.urn,
-      );
-    }
+    for (const f of failures) this.print("error", checkFailureMessage(goal, inputs, f), goal.urn);
     return failures.length > 0;
   }
 

@@ -3,6 +3,7 @@ import { MlClient, workspaceId, type MlWorkspaceRef } from "../../clients/v2";
 import type { FieldFailure } from "./checks";
 import { limitFailures, requiredStrings } from "./checks";
 import { mlName } from "./limits";
+import { UNKNOWN } from "./values";
 
 /**
  * What every v2 provider is given to reach its workspace, and where it stores blobs: the
@@ -41,8 +42,12 @@ export function mlClient(target: MlTarget): MlClient {
   );
 }
 
-/** The check failures of a target (`property` names it, e.g. `workspace`). */
+/**
+ * The check failures of a target (`property` names it, e.g. `workspace`). In the preview of a new
+ * stack the target is not known yet (it waits on the workspace's creation): nothing to check then.
+ */
 export function checkTarget(target: unknown, property: string): FieldFailure[] {
+  if (target === UNKNOWN) return [];
   if (typeof target !== "object" || target === null)
     return [
       { property, reason: "is required: { endpoint, subscriptionId, resourceGroup, workspace }" },

@@ -1,7 +1,8 @@
 /**
  * The reliability summary (issue 7): what the reliability tests injected, tried and measured,
  * counted while they run and reported once at the end of the mocha run: printed, and written to
- * `test-results/reliability-summary.json`.
+ * `test-results/reliability-summary.json` (`reliability-summary.<group>.json` for each group of
+ * `npm test`, whose groups are mocha processes of their own).
  *
  * Tests record only what they observed (a fault counts as survived only after the test checked
  * the served model), so the numbers are those of the assertions that passed: a failed test stops
@@ -149,8 +150,10 @@ function report(): void {
   process.stdout.write(lines.join("\n") + "\n");
   const dir = path.resolve(__dirname, "..", "..", "test-results");
   fs.mkdirSync(dir, { recursive: true });
+  // Under `npm test` each group of suites is a mocha process of its own, with its own summary.
+  const group = process.env.TEST_GROUP;
   fs.writeFileSync(
-    path.join(dir, "reliability-summary.json"),
+    path.join(dir, group ? `reliability-summary.${group}.json` : "reliability-summary.json"),
     JSON.stringify({ writtenAt: new Date().toISOString(), totals: t, ...summary }, null, 2) + "\n",
   );
 }

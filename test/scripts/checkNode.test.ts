@@ -119,6 +119,8 @@ describe("bin/check-node.cjs", function () {
       "scripts/evaluate.ts",
       "scripts/retrain.ts",
       "scripts/modulesDoc.ts",
+      "scripts/checkStack.ts",
+      "test/run.ts",
       "bench/run.ts",
       "index.ts",
       "test/fixtures.ts",

@@ -34,6 +34,8 @@ import {
 } from "../../../components/v2Rollout/logic";
 import type { ServedModelOutputs } from "../../../components/v2Rollout/types";
 import { limitFailures } from "../../../components/shared/checks";
+import { checkTarget } from "../../../components/shared/mlTarget";
+import { UNKNOWN } from "../../../components/shared/values";
 import { keepDeployments, mirrorPercent, trafficSteps } from "../../../components/shared/limits";
 
 const TARGET = {
@@ -331,6 +333,19 @@ describe("v2 components: pure logic", function () {
   });
 
   describe("assets and endpoint", function () {
+    it("checks a target only once it is known: a new stack's preview has none yet", function () {
+      expect(checkTarget(UNKNOWN, "target")).to.deep.equal([]);
+      expect(checkTarget(undefined, "target")).to.deep.equal([
+        {
+          property: "target",
+          reason: "is required: { endpoint, subscriptionId, resourceGroup, workspace }",
+        },
+      ]);
+      expect(
+        checkTarget({ ...TARGET, endpoint: "" }, "target").map((f) => f.property),
+      ).to.deep.equal(["target.endpoint"]);
+    });
+
     it("names versions and uploads by content", function () {
       expect(assetVersion("0123456789abcdef".repeat(4))).to.equal("sha256-0123456789abcdef");
       expect(uploadPath("code", "ab")).to.equal("code/sha256/ab");
