@@ -116,6 +116,17 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
     config.services.transformAssets,
   );
   const hasTransforms = Object.keys(transformPairs).length > 0;
+  if (rollout && hasTransforms) {
+    // A failed stage rolls its endpoints back to the previous model only; with a saved
+    // transformation that would serve the old model behind the new transformation.
+    throw new Error(
+      `azureml-retrain:rollout.stages: "${config.services.predictiveDefinition}" applies a saved transformation ` +
+        `(${Object.values(transformPairs)
+          .map((a) => `"${a}"`)
+          .join(", ")}), which a stage cannot roll back yet: ` +
+        "remove rollout.stages for this definition, or use a predictive definition without [transform] assets",
+    );
+  }
   /** A model's transformations, by the asset (or classic resource) each is set on. */
   const transformsOf = <T>(m: TrainedModel, pick: (l: ModelLocation) => T) =>
     m.transforms.apply((t) =>

@@ -392,6 +392,20 @@ describe("program (index.ts) under mocks", () => {
       }
     });
 
+    it("refuses stages for a definition with a saved transformation, naming the keys", async () => {
+      await expect(
+        runProgram({
+          ...bike,
+          rollout: { stages: [{ name: "canary", endpoints: ["contoso"] }] },
+          local: { emulatorLocation: emulatorDir },
+        }),
+      ).to.be.rejectedWith(
+        'azureml-retrain:rollout.stages: "definitions/bike-sql-predictive.json" applies a saved transformation ' +
+          '("Bike Demand SQL Normalization [transform]"), which a stage cannot roll back yet: ' +
+          "remove rollout.stages for this definition, or use a predictive definition without [transform] assets",
+      );
+    });
+
     it("refuses a transformAssets pairing that names no such output or asset", async () => {
       await expect(
         runProgram({
