@@ -11,6 +11,15 @@ import { renderMarkdown } from "./markdown";
 import { parseTable } from "./profile";
 import type { EvaluationReport } from "./report";
 
+/** The subscription of the evaluation's own emulator (classic and v2). */
+export const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+/** The resource group the evaluation's services and workspace go in. */
+export const RESOURCE_GROUP = "evaluation";
+/** Rows per scoring call when the served model scores the held-out rows (as the gate's sampling does). */
+export const BATCH_ROWS = 500;
+/** Cache entries kept after a run. */
+export const CACHE_KEEP = 16;
+
 /**
  * Reads the candidate's scored held-out rows (a CSV with the label, `Scored Labels` and, for a
  * classifier, `Scored Probabilities`).

@@ -44,19 +44,22 @@ import { startAzurite, type AzuriteHandle } from "../scripts/azurite";
 import { EvaluationCache, sideKey, type CachedResult } from "./cache";
 import type { ScoredRows } from "./curves";
 import { readDeclaration, readStackConfig, type Declaration } from "./declaration";
-import { candidateRows, writeReport, type EvaluateOptions, type EvaluationResult } from "./output";
+import {
+  BATCH_ROWS,
+  CACHE_KEEP,
+  candidateRows,
+  RESOURCE_GROUP,
+  SUBSCRIPTION,
+  writeReport,
+  type EvaluateOptions,
+  type EvaluationResult,
+} from "./output";
 import { evaluateV2 } from "./v2";
 import { compareData, parseTable } from "./profile";
 import { buildReport, type SideSummary } from "./report";
 import { SCORED_OUTPUT, withScoredOutput } from "./scoredOutput";
 
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-const RESOURCE_GROUP = "evaluation";
 const WORKSPACE_ID = "e7a1000000000000000000000000e7a1";
-/** Rows per RRS call when the served model scores the held-out rows (as the gate's sampling does). */
-const BATCH_ROWS = 500;
-/** Cache entries kept after a run. */
-const CACHE_KEEP = 16;
 
 /** A side being evaluated. */
 interface Side {

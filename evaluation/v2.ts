@@ -53,17 +53,20 @@ import { startAzurite, type AzuriteHandle } from "../scripts/azurite";
 import { EvaluationCache, sideKey, type CachedResult } from "./cache";
 import type { ScoredRows } from "./curves";
 import { readV2Declaration, type V2Declaration } from "./declaration";
-import { candidateRows, writeReport, type EvaluateOptions, type EvaluationResult } from "./output";
+import {
+  BATCH_ROWS,
+  CACHE_KEEP,
+  candidateRows,
+  RESOURCE_GROUP,
+  SUBSCRIPTION,
+  writeReport,
+  type EvaluateOptions,
+  type EvaluationResult,
+} from "./output";
 import { compareData, parseTable } from "./profile";
 import { buildReport, type SideSummary } from "./report";
 
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-const RESOURCE_GROUP = "evaluation";
 const LOCATION = "local";
-/** Rows per scoring call when the served model scores the held-out rows (as the gate's sampling does). */
-const BATCH_ROWS = 500;
-/** Cache entries kept after a run. */
-const CACHE_KEEP = 16;
 /** The job output that receives the scored held-out rows. */
 const SCORED = "scored";
 const TERMINAL = ["Completed", "Failed", "Canceled", "NotResponding", "Paused"];
