@@ -138,6 +138,42 @@ function mochaCounts(output: string): { passing: number; failing: number; text: 
   return { passing, failing, text };
 }
 
+/** How many lines of a failed job's output the closing digest repeats, at most. */
+const DIGEST_LINES = 80;
+
+/**
+ * What a failed job said about its failure, for the digest printed last: mocha's `N failing`
+ * block (each failing test's title, error and stack), or the tail of a command's output. A CI
+ * log is often cut to its last screens; the digest keeps the cause in them.
+ * @param outcome - a job that did not pass
+ */
+export function failureDigest(outcome: {
+  readonly output: string;
+  readonly why: string;
+  readonly job: { readonly name: string };
+}): string {
+  // Colour codes would split the block's first line; the digest is read as text.
+  // eslint-disable-next-line no-control-regex
+  const plain = outcome.output.replace(/\x1b\[[0-9;]*m/g, "");
+  const lines = plain.split("\n");
+  let start = -1;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (/^\s*\d+ failing\s*$/.test(lines[i])) {
+      start = i;
+      break;
+    }
+  }
+  const body = start >= 0 ? lines.slice(start) : lines.slice(-DIGEST_LINES);
+  const cut = body.length > DIGEST_LINES;
+  const shown = (cut ? body.slice(0, DIGEST_LINES) : body).join("\n").trimEnd();
+  return (
+    `━━ why ${outcome.job.name} failed: ${outcome.why} ━━\n${shown}` +
+    (cut
+      ? `\n… (${body.length - DIGEST_LINES} more lines in test-results/groups/${outcome.job.name}.log)`
+      : "")
+  );
+}
+
 /** Sends `signal` to the job's process group (it was started detached: it leads one). */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
@@ -418,6 +454,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       { ...run, parallel: 1 },
     );
     outcomes.push(...last);
+  }
+  const failed = outcomes.filter((o) => !o.ok);
+  if (failed.length > 0) {
+    console.log(`\n${failed.map(failureDigest).join("\n\n")}`);
   }
   return outcomes.every((o) => o.ok) ? 0 : 1;
 }

@@ -80,8 +80,15 @@ interface Started {
   readonly closed: Promise<void>;
 }
 
-/** Starts `npm run emulators` on free ports and waits until it says it is ready. */
-async function startEmulators(work: string, extra: readonly string[] = []): Promise<Started> {
+/**
+ * Starts `npm run emulators` on free ports and waits until it says it is ready.
+ * @param readyMs - how long it may take: `--with-samples` trains the samples' models first
+ */
+async function startEmulators(
+  work: string,
+  extra: readonly string[] = [],
+  readyMs = 120_000,
+): Promise<Started> {
   const npm = spawn(
     "npm",
     [
@@ -106,7 +113,10 @@ async function startEmulators(work: string, extra: readonly string[] = []): Prom
   npm.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const closed = new Promise<void>((resolve) => npm.stdout.once("close", () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`not ready in ${readyMs / 1000} s:\n${output}`)),
+      readyMs,
+    );
     npm.stdout.on("data", () => {
       if (/^Ready: /m.test(output)) {
         clearTimeout(timer);
@@ -172,6 +182,9 @@ async function expectReadyBlock(started: Started, work: string): Promise<void> {
 }
 
 describe("npm run emulators", function () {
+  // Each test starts Azurite and the emulator as a user does: seconds alone, a minute beside the
+  // other test groups on a loaded machine.
+  this.timeout(180_000);
   let work: string;
   let started: Started | undefined;
 
@@ -196,7 +209,9 @@ describe("npm run emulators", function () {
     ["Ctrl-C (SIGINT to the whole process group)", (s) => process.kill(-s.npm.pid!, "SIGINT")],
   ];
   it("--with-samples: publishes the samples and their models; the printed curl lists them, the portal link signs in once", async function () {
-    started = await startEmulators(work, ["--with-samples"]);
+    // Training the samples' models is seconds alone and a minute or more beside the other groups.
+    this.timeout(300_000);
+    started = await startEmulators(work, ["--with-samples"], 240_000);
     const output = started.output();
     expect(output).to.match(
       /^samples: classic web service census with endpoints default, contoso and fabrikam$/m,

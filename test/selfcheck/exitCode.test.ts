@@ -121,6 +121,21 @@ describe("the parallel run's exit code (test/run.ts, as npm test runs it)", func
     );
     expect(run.output).to.match(/^ {2}a {14}1 files +\d+ s {2}passed \(1 passing\)$/m);
     expect(run.output).to.match(/^FAILED: 3 jobs in \d+ s, 3 at a time/m);
+    // The cause comes last, so a log cut to its last screens still names the failing test.
+    const digest = run.output.slice(run.output.lastIndexOf("━━ why "));
+    expect(
+      digest
+        .split("\n")
+        .slice(0, 5)
+        .map((l) => l.trimEnd()),
+    ).to.deep.equal([
+      "━━ why b failed: 1 failing ━━",
+      "  1 failing",
+      "",
+      "  1) a fixture that fails on purpose",
+      "       compares 1 with 2:",
+    ]);
+    expect(digest).to.include("AssertionError: expected 1 to equal 2");
     expect(run.status, run.output).to.equal(1);
   });
 
