@@ -116,17 +116,6 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
     config.services.transformAssets,
   );
   const hasTransforms = Object.keys(transformPairs).length > 0;
-  if (rollout && hasTransforms) {
-    // A failed stage rolls its endpoints back to the previous model only; with a saved
-    // transformation that would serve the old model behind the new transformation.
-    throw new Error(
-      `azureml-retrain:rollout.stages: "${config.services.predictiveDefinition}" applies a saved transformation ` +
-        `(${Object.values(transformPairs)
-          .map((a) => `"${a}"`)
-          .join(", ")}), which a stage cannot roll back yet: ` +
-        "remove rollout.stages for this definition, or use a predictive definition without [transform] assets",
-    );
-  }
   /** A model's transformations, by the asset (or classic resource) each is set on. */
   const transformsOf = <T>(m: TrainedModel, pick: (l: ModelLocation) => T) =>
     m.transforms.apply((t) =>
@@ -285,19 +274,22 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
     key: pulumi.Output<string>;
   } {
     return {
-      endpoint: pulumi.all([p.executionUrl, p.previousModelUri]).apply(([url, previous]) => ({
-        kind: "arm" as const,
-        name: DEFAULT_ENDPOINT,
-        executionUrl: url,
-        service: {
-          endpoint: target.armEndpoint,
-          subscriptionId: target.subscriptionId,
-          resourceGroup: target.resourceGroup,
-          name: config.services.predictiveName,
-        },
-        assetName,
-        ...(previous ? { previousModelUri: previous } : {}),
-      })) as unknown as StageEndpoint,
+      endpoint: pulumi
+        .all([p.executionUrl, p.previousModelUri, p.previousTransformUris])
+        .apply(([url, previous, previousTransforms]) => ({
+          kind: "arm" as const,
+          name: DEFAULT_ENDPOINT,
+          executionUrl: url,
+          service: {
+            endpoint: target.armEndpoint,
+            subscriptionId: target.subscriptionId,
+            resourceGroup: target.resourceGroup,
+            name: config.services.predictiveName,
+          },
+          assetName,
+          ...(previous ? { previousModelUri: previous } : {}),
+          ...(previousTransforms ? { previousTransformUris: previousTransforms } : {}),
+        })) as unknown as StageEndpoint,
       key: p.primaryKey,
     };
   }
@@ -380,8 +372,13 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
       if (stageOf.has(endpoint.name)) {
         members.set(endpoint.name, {
           endpoint: pulumi
-            .all([resource.apiLocation, resource.previousModelUri, classic.webServiceId])
-            .apply(([url, previous, webServiceId]) => ({
+            .all([
+              resource.apiLocation,
+              resource.previousModelUri,
+              resource.previousTransformUris,
+              classic.webServiceId,
+            ])
+            .apply(([url, previous, previousTransforms, webServiceId]) => ({
               kind: "classic" as const,
               name: endpoint.name,
               executionUrl: url,
@@ -392,6 +389,7 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
               },
               resourceName: assetName,
               ...(previous ? { previousModelUri: previous } : {}),
+              ...(previousTransforms ? { previousTransformUris: previousTransforms } : {}),
             })) as unknown as StageEndpoint,
           key: resource.primaryKey,
         });
@@ -420,11 +418,25 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
         stage: stage.name,
         position: i + 1,
         stages: rollout.stages.length,
-        candidate: pulumi.all([model.model, model.heldOutScores]).apply(([m, scores]) => ({
-          version: config.model.version,
-          model: { baseLocation: m!.baseLocation, relativeLocation: m!.relativeLocation },
-          heldOutScores: scores?.relativeLocation ?? "",
-        })),
+        // With saved transformations the stage sets, checks and rolls back the model and its
+        // transformations as a pair, as the endpoints' own resources set them.
+        candidate: pulumi
+          .all([
+            model.model,
+            model.heldOutScores,
+            hasTransforms
+              ? transformsOf(model, (l) => ({
+                  baseLocation: l.baseLocation,
+                  relativeLocation: l.relativeLocation,
+                }))
+              : undefined,
+          ])
+          .apply(([m, scores, transforms]) => ({
+            version: config.model.version,
+            model: { baseLocation: m!.baseLocation, relativeLocation: m!.relativeLocation },
+            heldOutScores: scores?.relativeLocation ?? "",
+            ...(transforms ? { transforms } : {}),
+          })),
         scoring: {
           inputPort: predictiveDefinition.inputPort,
           inputColumns: predictiveDefinition.inputColumns,

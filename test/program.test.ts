@@ -392,18 +392,21 @@ describe("program (index.ts) under mocks", () => {
       }
     });
 
-    it("refuses stages for a definition with a saved transformation, naming the keys", async () => {
-      await expect(
-        runProgram({
-          ...bike,
-          rollout: { stages: [{ name: "canary", endpoints: ["contoso"] }] },
-          local: { emulatorLocation: emulatorDir },
-        }),
-      ).to.be.rejectedWith(
-        'azureml-retrain:rollout.stages: "definitions/bike-sql-predictive.json" applies a saved transformation ' +
-          '("Bike Demand SQL Normalization [transform]"), which a stage cannot roll back yet: ' +
-          "remove rollout.stages for this definition, or use a predictive definition without [transform] assets",
-      );
+    it("stages a definition with a saved transformation: each stage's candidate carries it with the model", async () => {
+      const { registrations: staged } = await runProgram({
+        ...bike,
+        rollout: { stages: [{ name: "canary", endpoints: ["contoso"] }] },
+        local: { emulatorLocation: emulatorDir },
+      });
+      const candidate = unwrapSecrets(find(staged, "stage-canary").inputs.candidate) as Record<
+        string,
+        unknown
+      >;
+      expect(candidate.transforms).to.deep.equal({ [ASSET]: at("2026-11-27.1") });
+      expect(candidate.model).to.deep.equal({
+        baseLocation: "http://blob/acct/",
+        relativeLocation: "models/2026-11-27.1/key.ilearner",
+      });
     });
 
     it("refuses a transformAssets pairing that names no such output or asset", async () => {

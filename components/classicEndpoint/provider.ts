@@ -17,6 +17,7 @@ import { compactResults } from "../shared/results";
 import { locationWithFreshSas, modelUri, type ModelRef } from "../shared/sas";
 import { checkClassicEndpoint, classicEndpointDiffAnswer, settingsChanged } from "./logic";
 import { transformUris } from "../shared/transforms";
+import { differs } from "../shared/values";
 import type { ClassicEndpointInputs, ClassicEndpointOutputs } from "./types";
 
 /** Endpoint operations (create, update, read, delete) one provider process runs at once. */
@@ -123,17 +124,38 @@ function endpointOutputs(
 
 /**
  * In a rollout stage, the model served before this update (what the last create, update or
- * refresh saw; after a repoint to the same model, the one recorded before it): the stage rolls
- * back to it when its check fails.
+ * refresh saw; after a repoint to the same model, the one recorded before it) and the
+ * transformations served with it: the stage rolls back to that pair when its check fails.
  */
 function previousModel(
   olds: ClassicEndpointOutputs,
   news: ClassicEndpointInputs,
-): { previousModelUri?: string } {
+): { previousModelUri?: string; previousTransformUris?: Record<string, string> } {
   if (news.rolloutStage === undefined) return {};
-  const before = olds.servedModelUri ?? modelUri(olds.trainedModel);
-  const previous = before !== modelUri(news.trainedModel) ? before : olds.previousModelUri;
-  return previous !== undefined ? { previousModelUri: previous } : {};
+  const names = Object.keys(news.trainedTransforms ?? {});
+  const declared = transformUris(olds.trainedTransforms);
+  const before = {
+    model: olds.servedModelUri ?? modelUri(olds.trainedModel),
+    transforms: Object.fromEntries(
+      names.flatMap((n) => {
+        const uri = olds.servedTransformUris?.[n] ?? declared[n];
+        return uri !== undefined ? [[n, uri]] : [];
+      }),
+    ),
+  };
+  const now = {
+    model: modelUri(news.trainedModel),
+    transforms: transformUris(news.trainedTransforms),
+  };
+  const repointed = differs(before, now);
+  const previous = repointed ? before.model : olds.previousModelUri;
+  const previousTransforms = repointed ? before.transforms : olds.previousTransformUris;
+  return {
+    ...(previous !== undefined ? { previousModelUri: previous } : {}),
+    ...(names.length > 0 && previousTransforms !== undefined
+      ? { previousTransformUris: { ...previousTransforms } }
+      : {}),
+  };
 }
 
 const methods: pulumi.dynamic.ResourceProvider = {
@@ -187,6 +209,9 @@ const methods: pulumi.dynamic.ResourceProvider = {
     const outs = {
       ...endpointOutputs(props, endpoint),
       ...(props.previousModelUri !== undefined ? { previousModelUri: props.previousModelUri } : {}),
+      ...(props.previousTransformUris !== undefined
+        ? { previousTransformUris: props.previousTransformUris }
+        : {}),
     };
     if (outs.servedModelUri !== modelUri(props.trainedModel)) {
       log(

@@ -16,6 +16,8 @@ export class ClassicEndpoint extends ProjectResource {
   declare readonly servedModelUri: pulumi.Output<string>;
   /** In a rollout stage: the model served before the last repoint. */
   declare readonly previousModelUri: pulumi.Output<string | undefined>;
+  /** In a rollout stage: the transformations served with that model, by resource name. */
+  declare readonly previousTransformUris: pulumi.Output<Record<string, string> | undefined>;
 
   constructor(name: string, args: ClassicEndpointArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -30,6 +32,7 @@ export class ClassicEndpoint extends ProjectResource {
         secondaryKey: undefined,
         servedModelUri: undefined,
         previousModelUri: undefined,
+        previousTransformUris: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["primaryKey", "secondaryKey"] }),
     );

@@ -42,6 +42,8 @@ export interface ClassicEndpointOutputs extends ClassicEndpointInputs {
   readonly servedModelUri?: string;
   /** In a rollout stage: the model it served before the last repoint (the rollback target). */
   readonly previousModelUri?: string;
+  /** In a rollout stage: the transformations it served with that model, by resource name. */
+  readonly previousTransformUris?: Readonly<Record<string, string>>;
   /** The transformations it reported, by resource name (only those in `trainedTransforms`). */
   readonly servedTransformUris?: Readonly<Record<string, string>>;
 }

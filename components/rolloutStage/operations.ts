@@ -1,12 +1,19 @@
 /**
  * What a stage does against the services: reads the candidate's held-out scores, scores them
  * through each endpoint's RRS, repoints an endpoint (to the candidate on a retry, back to its
- * previous model on a failure) and reads what each endpoint serves.
+ * previous model on a failure; with the transformations trained with that model, in the same
+ * PATCH) and reads what each endpoint serves.
  *
  * Every line it prints is built from names, model URIs (no SAS), counts and times: never a key.
  */
 import { performance } from "node:perf_hooks";
-import { ArmWebServicesClient, findTrainedModelAsset, reportedModelUri } from "../../clients/arm";
+import {
+  ArmWebServicesClient,
+  findTrainedModelAsset,
+  reportedAssetUris,
+  reportedModelUri,
+  withAssetUris,
+} from "../../clients/arm";
 import { ClassicManagementClient, endpointModelUri } from "../../clients/classic";
 import { credentialFor } from "../../clients/http";
 import { redactSecrets } from "../../clients/redact";
@@ -127,48 +134,94 @@ function refOf(uri: string, storageConnectionString: string): ModelRef {
   return { baseLocation: `${blobEndpoint}/`, relativeLocation: uri.slice(blobEndpoint.length + 1) };
 }
 
-/** What an endpoint serves now (its model URI, no SAS), or undefined. */
-export async function servedBy(
+/** What an endpoint serves: its model and the transformations the stage sets (URIs, no SAS). */
+export interface ServedPair {
+  readonly model?: string;
+  /** By "[transform]" name; only those asked for, and only those the endpoint reports. */
+  readonly transforms: Readonly<Record<string, string>>;
+}
+
+/** What a stage sets an endpoint to: a model and, with it, its transformations. */
+export interface PairTarget {
+  readonly model: string;
+  readonly transforms: Readonly<Record<string, string>>;
+}
+
+/** Whether an endpoint serves exactly the target's model and transformations. */
+export function servesPair(served: ServedPair | undefined, target: PairTarget): boolean {
+  return (
+    served?.model === target.model &&
+    Object.entries(target.transforms).every(([name, uri]) => served.transforms[name] === uri)
+  );
+}
+
+/**
+ * What an endpoint serves now (model URI and the named transformations, no SAS), or undefined
+ * when it does not exist.
+ * @param names - the "[transform]" resources (or assets) to read beside the model
+ */
+export async function servedPair(
   inputs: RolloutStageInputs,
   endpoint: StageEndpoint,
-): Promise<string | undefined> {
+  names: readonly string[],
+): Promise<ServedPair | undefined> {
   if (endpoint.kind === "classic") {
     const current = await new ClassicManagementClient(inputs.workspaceToken ?? "").getEndpoint(
       endpoint.management,
       endpoint.name,
     );
-    return current ? endpointModelUri(current, endpoint.resourceName) : undefined;
+    if (!current) return undefined;
+    const transforms: Record<string, string> = {};
+    for (const name of names) {
+      const uri = endpointModelUri(current, name);
+      if (uri !== undefined) transforms[name] = uri;
+    }
+    return { model: endpointModelUri(current, endpoint.resourceName), transforms };
   }
   const service = await new ArmWebServicesClient(credentialFor(inputs.armToken)).get(
     endpoint.service,
   );
-  return service ? reportedModelUri(service, endpoint.assetName) : undefined;
+  if (!service) return undefined;
+  return {
+    model: reportedModelUri(service, endpoint.assetName),
+    transforms: reportedAssetUris(service, names),
+  };
+}
+
+/** What an endpoint serves now (its model URI, no SAS), or undefined. */
+export async function servedBy(
+  inputs: RolloutStageInputs,
+  endpoint: StageEndpoint,
+): Promise<string | undefined> {
+  return (await servedPair(inputs, endpoint, []))?.model;
 }
 
 /**
- * Repoints an endpoint to `uri` and reads until it reports it (up to `waitMs`). Returns whether
- * it did.
+ * Repoints an endpoint to a model and its transformations in one PATCH (the shape the endpoint's
+ * own resource uses), and reads until it reports both (up to `waitMs`). Returns whether it did.
  */
 export async function repoint(
   inputs: RolloutStageInputs,
   endpoint: StageEndpoint,
-  uri: string,
+  target: PairTarget,
   waitMs = 60_000,
 ): Promise<boolean> {
   if (endpoint.kind === "classic") {
+    const uris: Record<string, string> = {
+      [endpoint.resourceName]: target.model,
+      ...target.transforms,
+    };
     await new ClassicManagementClient(inputs.workspaceToken ?? "").patchEndpoint(
       endpoint.management,
       endpoint.name,
       {
-        Resources: [
-          {
-            Name: endpoint.resourceName,
-            Location: locationWithFreshSas(
-              refOf(uri, inputs.storageConnectionString),
-              inputs.storageConnectionString,
-            ),
-          },
-        ],
+        Resources: Object.entries(uris).map(([name, uri]) => ({
+          Name: name,
+          Location: locationWithFreshSas(
+            refOf(uri, inputs.storageConnectionString),
+            inputs.storageConnectionString,
+          ),
+        })),
       },
     );
   } else {
@@ -176,19 +229,21 @@ export async function repoint(
     const current = await client.get(endpoint.service);
     if (!current) throw new Error(`the predictive service ${endpoint.service.name} does not exist`);
     const { assetId, asset } = findTrainedModelAsset(current.properties, endpoint.assetName);
-    await client.patch(endpoint.service, {
-      properties: {
-        packageType: "Graph",
+    const assets = withAssetUris(
+      {
         assets: {
           ...current.properties.assets,
-          [assetId]: { ...asset, locationInfo: { ...asset.locationInfo, uri } },
+          [assetId]: { ...asset, locationInfo: { ...asset.locationInfo, uri: target.model } },
         },
       },
-    });
+      target.transforms,
+    );
+    await client.patch(endpoint.service, { properties: { packageType: "Graph", assets } });
   }
+  const names = Object.keys(target.transforms);
   const deadline = Date.now() + waitMs;
   for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
-    if ((await servedBy(inputs, endpoint)) === uri) return true;
+    if (servesPair(await servedPair(inputs, endpoint, names), target)) return true;
     if (Date.now() > deadline) return false;
     await sleep(wait);
   }

@@ -10,8 +10,9 @@
  * 3. scores the sample through each endpoint's RRS and compares with the candidate's own scores
  *    (same labels, probabilities within the tolerance), no failed call, p99 under the bound; then
  *    checks again every `recheckSeconds` until `bakeSeconds` have passed;
- * 4. on a failed round, repoints every endpoint of the stage back to the model it served before,
- *    verifies it, and fails naming the stage, the endpoints, the rows or calls and the rollback.
+ * 4. on a failed round, repoints every endpoint of the stage back to the model it served before
+ *    (and the transformations it served with it, in the same PATCH), verifies both by reading
+ *    them back, and fails naming the stage, the endpoints, the rows or calls and the rollback.
  *    The failure is recorded as a partially updated resource (status `rolled-back`), so the next
  *    up checks the stage again, and a preview or refresh shows it pending.
  *
@@ -31,13 +32,17 @@ import {
   endpointProblems,
   type EndpointCheck,
 } from "./logic";
+import { transformUris } from "../shared/transforms";
 import {
   checkEndpoint,
   loadSample,
   mapLimited,
   repoint,
-  servedBy,
+  servedPair,
+  servesPair,
   STAGE_CHECK_CONCURRENCY,
+  type PairTarget,
+  type ServedPair,
 } from "./operations";
 import type { Rollback, RolloutStageInputs, RolloutStageOutputs, StageEndpoint } from "./types";
 
@@ -49,8 +54,31 @@ const idOf = (inputs: RolloutStageInputs): string => `rollout-stage/${inputs.sta
 const label = (inputs: RolloutStageInputs): string =>
   `rollout stage "${inputs.stage}" (${inputs.position} of ${inputs.stages})`;
 
-/** Repoints every endpoint of the stage back to the model it served before; says how it went. */
-async function rollBack(inputs: RolloutStageInputs, candidate: string): Promise<Rollback[]> {
+/** The candidate as a stage sets it: its model and its transformations, by "[transform]" name. */
+function candidatePair(inputs: RolloutStageInputs): PairTarget {
+  return {
+    model: modelUri(inputs.candidate.model)!,
+    transforms: Object.fromEntries(
+      Object.entries(transformUris(inputs.candidate.transforms)).flatMap(([name, uri]) =>
+        uri !== undefined ? [[name, uri]] : [],
+      ),
+    ),
+  };
+}
+
+/** A served pair as a failure names it: the model, then each transformation. */
+function describePair(pair: ServedPair | undefined): string {
+  const transforms = Object.entries(pair?.transforms ?? {});
+  return `${pair?.model ?? "(none)"}${transforms.map(([n, uri]) => ` with "${n}" at ${uri}`).join("")}`;
+}
+
+/**
+ * Repoints every endpoint of the stage back to the model it served before and, when the
+ * candidate has transformations, the transformations it served with that model (one PATCH per
+ * endpoint, as the pair was set); reads both back; says how it went.
+ */
+async function rollBack(inputs: RolloutStageInputs, candidate: PairTarget): Promise<Rollback[]> {
+  const names = Object.keys(candidate.transforms);
   return mapLimited(inputs.endpoints, STAGE_CHECK_CONCURRENCY, async (e) => {
     const to = e.previousModelUri;
     if (to === undefined) {
@@ -60,18 +88,41 @@ async function rollBack(inputs: RolloutStageInputs, candidate: string): Promise<
           "not rolled back: no earlier model is recorded for it (created, or not repointed, since it joined a stage)",
       };
     }
-    if (to === candidate) {
-      return { endpoint: e.name, to, outcome: "not rolled back: it served this model before" };
+    // The old model behind the new transformation (or the reverse) is a pair that was never
+    // trained together: without the earlier transformations the endpoint is left as it is.
+    const unknown = names.filter((n) => e.previousTransformUris?.[n] === undefined);
+    if (unknown.length > 0) {
+      return {
+        endpoint: e.name,
+        to,
+        outcome: `not rolled back: no earlier transformation is recorded for it (${unknown.map((n) => `"${n}"`).join(", ")}), and its earlier model alone would not match the transformation it serves`,
+      };
+    }
+    const target: PairTarget = {
+      model: to,
+      transforms: Object.fromEntries(names.map((n) => [n, e.previousTransformUris![n]])),
+    };
+    const pair = names.length > 0 ? { transforms: target.transforms } : {};
+    if (servesPair({ model: candidate.model, transforms: candidate.transforms }, target)) {
+      return {
+        endpoint: e.name,
+        to,
+        ...pair,
+        outcome:
+          names.length > 0
+            ? "not rolled back: it served this model and these transformations before"
+            : "not rolled back: it served this model before",
+      };
     }
     try {
-      const verified = await repoint(inputs, e, to);
+      const verified = await repoint(inputs, e, target);
       const outcome = verified
         ? "verified"
-        : `not verified: it reports ${(await servedBy(inputs, e)) ?? "(none)"}`;
-      log(inputs, `rolled back endpoint "${e.name}" to ${to} (${outcome})`);
-      return { endpoint: e.name, to, outcome };
+        : `not verified: it reports ${describePair(await servedPair(inputs, e, names))}`;
+      log(inputs, `rolled back endpoint "${e.name}" to ${describePair(target)} (${outcome})`);
+      return { endpoint: e.name, to, ...pair, outcome };
     } catch (error) {
-      return { endpoint: e.name, to, outcome: `failed: ${(error as Error).message}` };
+      return { endpoint: e.name, to, ...pair, outcome: `failed: ${(error as Error).message}` };
     }
   });
 }
@@ -79,7 +130,7 @@ async function rollBack(inputs: RolloutStageInputs, candidate: string): Promise<
 /** The partially updated stage `up` fails with: the check's failure and the rollback. */
 async function failStage(
   inputs: RolloutStageInputs,
-  candidate: string,
+  candidate: PairTarget,
   headline: string,
   problems: readonly string[],
   extra: Partial<RolloutStageOutputs> = {},
@@ -89,7 +140,10 @@ async function failStage(
     `${label(inputs)} failed ${headline}:`,
     ...problems.map((p) => `  - ${p}`),
     `rolled back: ${rollbacks
-      .map((r) => `endpoint "${r.endpoint}"${r.to ? ` to ${r.to}` : ""} (${r.outcome})`)
+      .map(
+        (r) =>
+          `endpoint "${r.endpoint}"${r.to ? ` to ${describePair({ model: r.to, transforms: r.transforms ?? {} })}` : ""} (${r.outcome})`,
+      )
       .join("; ")}`,
     `later stages were not started; the next up checks this stage again`,
   ].join("\n");
@@ -110,7 +164,8 @@ async function failStage(
 
 /** Steps 1 to 4 of the module comment. */
 async function runStage(inputs: RolloutStageInputs): Promise<RolloutStageOutputs> {
-  const candidate = modelUri(inputs.candidate.model)!;
+  const candidate = candidatePair(inputs);
+  const names = Object.keys(candidate.transforms);
   const { check } = inputs;
   // Without the candidate's own scores nothing can be checked: the endpoints, already
   // repointed by their own resources, go back to what they served.
@@ -138,15 +193,17 @@ async function runStage(inputs: RolloutStageInputs): Promise<RolloutStageOutputs
   // A retry after a rollback: the endpoints' own state says they serve the candidate.
   const unready: string[] = [];
   await mapLimited(inputs.endpoints, STAGE_CHECK_CONCURRENCY, async (e: StageEndpoint) => {
-    const served = await servedBy(inputs, e);
-    if (served === candidate) return;
+    const served = await servedPair(inputs, e, names);
+    if (servesPair(served, candidate)) return;
     log(
       inputs,
-      `endpoint "${e.name}" serves ${served ?? "(none)"}: repointing it to model ${inputs.candidate.version} again`,
+      `endpoint "${e.name}" serves ${describePair(served)}: repointing it to model ${inputs.candidate.version} again`,
     );
     try {
       if (!(await repoint(inputs, e, candidate)))
-        unready.push(`endpoint "${e.name}" does not report model ${candidate} after its repoint`);
+        unready.push(
+          `endpoint "${e.name}" does not report ${describePair(candidate)} after its repoint`,
+        );
     } catch (error) {
       unready.push(`endpoint "${e.name}" could not be repointed: ${(error as Error).message}`);
     }
@@ -194,7 +251,14 @@ async function runStage(inputs: RolloutStageInputs): Promise<RolloutStageOutputs
     checkedAt: new Date().toISOString(),
     rounds,
     p99Ms: Object.fromEntries(last.map((c) => [c.endpoint, c.p99Ms])),
-    serving: Object.fromEntries(inputs.endpoints.map((e) => [e.name, candidate])),
+    serving: Object.fromEntries(inputs.endpoints.map((e) => [e.name, candidate.model])),
+    ...(names.length > 0
+      ? {
+          servingTransforms: Object.fromEntries(
+            inputs.endpoints.map((e) => [e.name, candidate.transforms]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -217,22 +281,34 @@ const methods: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id: string, props: RolloutStageOutputs) {
-    const candidate = modelUri(props.candidate.model);
-    const served = await mapLimited(props.endpoints, STAGE_CHECK_CONCURRENCY, async (e) => [
-      e.name,
-      (await servedBy(props, e)) ?? "(none)",
-    ]);
-    const serving = Object.fromEntries(served);
-    const off = served.filter(([, uri]) => uri !== candidate).map(([name]) => name);
+    const candidate = candidatePair(props);
+    const names = Object.keys(candidate.transforms);
+    const served = await mapLimited(
+      props.endpoints,
+      STAGE_CHECK_CONCURRENCY,
+      async (e) => [e.name, await servedPair(props, e, names)] as const,
+    );
+    const serving = Object.fromEntries(
+      served.map(([name, pair]) => [name, pair?.model ?? "(none)"]),
+    );
+    const off = served.filter(([, pair]) => !servesPair(pair, candidate)).map(([name]) => name);
     let status = props.status;
     if (status === "passed" && off.length > 0) {
       status = "pending";
       log(
         props,
-        `endpoint(s) ${off.map((n) => `"${n}"`).join(", ")} do not serve model ${props.candidate.version}: the stage is pending, the next up checks it again`,
+        `endpoint(s) ${off.map((n) => `"${n}"`).join(", ")} do not serve model ${props.candidate.version}${names.length > 0 ? " with its transformations" : ""}: the stage is pending, the next up checks it again`,
       );
     }
-    return { id, props: { ...props, status, serving } };
+    const servingTransforms =
+      names.length > 0
+        ? {
+            servingTransforms: Object.fromEntries(
+              served.map(([name, pair]) => [name, pair?.transforms ?? {}]),
+            ),
+          }
+        : {};
+    return { id, props: { ...props, status, serving, ...servingTransforms } };
   },
 
   async delete(_id: string, props: RolloutStageOutputs) {

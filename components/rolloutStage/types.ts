@@ -24,6 +24,11 @@ export type StageEndpoint =
       readonly resourceName: string;
       /** The model it served before the last repoint (its rollback target), when known. */
       readonly previousModelUri?: string;
+      /**
+       * The transformations it served with that model, by "[transform]" resource name (URIs
+       * without a SAS), when the definition applies saved transformations: rolled back with it.
+       */
+      readonly previousTransformUris?: Readonly<Record<string, string>>;
     }
   | {
       readonly kind: "arm";
@@ -40,6 +45,8 @@ export type StageEndpoint =
       /** The trained-model asset. */
       readonly assetName: string;
       readonly previousModelUri?: string;
+      /** The transformations served with that model, by "[transform]" asset name. */
+      readonly previousTransformUris?: Readonly<Record<string, string>>;
     };
 
 /** The model the stage rolls out. */
@@ -47,6 +54,12 @@ export interface StageCandidate {
   readonly version: string;
   /** Its blob, without SAS. */
   readonly model: ModelRef;
+  /**
+   * The transformations trained with it, by the "[transform]" asset (classic: resource) each is
+   * set on; absent when the predictive definition applies none. Served and rolled back with the
+   * model, as a pair.
+   */
+  readonly transforms?: Readonly<Record<string, ModelRef>>;
   /** Where its training job's scored held-out rows are (`container/blob` in the model storage). */
   readonly heldOutScores: string;
 }
@@ -78,6 +91,8 @@ export interface Rollback {
   readonly endpoint: string;
   /** The model it was repointed to, or undefined when none was known. */
   readonly to?: string;
+  /** The transformations repointed with it (in the same PATCH), by "[transform]" name. */
+  readonly transforms?: Readonly<Record<string, string>>;
   /** `verified`: it reports that model again; otherwise why not. */
   readonly outcome: string;
 }
@@ -98,6 +113,11 @@ export interface RolloutStageOutputs extends RolloutStageInputs {
   readonly p99Ms?: Readonly<Record<string, number>>;
   /** What each endpoint served at the last check or refresh. */
   readonly serving?: Readonly<Record<string, string>>;
+  /**
+   * The transformations each endpoint served at the last check or refresh, by endpoint and then
+   * "[transform]" name; only when the candidate has transformations.
+   */
+  readonly servingTransforms?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** The failed check, as `up` reported it. */
   readonly failure?: string;
   readonly rollbacks?: readonly Rollback[];
@@ -115,6 +135,15 @@ export interface RolloutStageArgs {
       relativeLocation: pulumi.Input<string>;
     }>;
     heldOutScores: pulumi.Input<string>;
+    transforms?: pulumi.Input<
+      Record<
+        string,
+        pulumi.Input<{
+          baseLocation: pulumi.Input<string>;
+          relativeLocation: pulumi.Input<string>;
+        }>
+      >
+    >;
   }>;
   readonly scoring: pulumi.Input<{ inputPort: string; inputColumns: string[] }>;
   readonly check: pulumi.Input<StageCheckSettings>;

@@ -23,6 +23,7 @@ import type { ArmWebService } from "../../contract";
 import { progress } from "../shared/progress";
 import { redactingProvider } from "../shared/redaction";
 import { compactResults } from "../shared/results";
+import { differs } from "../shared/values";
 import { checkWebService, diffWebService, serviceBody, webServiceDiffAnswer } from "./logic";
 import type { WebServiceInputs, WebServiceOutputs } from "./types";
 
@@ -89,17 +90,34 @@ async function finish(
 
 /**
  * In a rollout stage, the model served before this update (what the last create, update or
- * refresh saw; after an update to the same model, the one recorded before it): the stage rolls
- * back to it when its check fails.
+ * refresh saw; after an update to the same model, the one recorded before it) and the
+ * transformations served with it: the stage rolls back to that pair when its check fails.
  */
 function previousModel(
   olds: WebServiceOutputs,
   news: WebServiceInputs,
-): { previousModelUri?: string } {
+): { previousModelUri?: string; previousTransformUris?: Record<string, string> } {
   if (news.role !== "predictive" || news.rolloutStage === undefined) return {};
-  const before = olds.servedModelUri ?? olds.trainedModelUri;
-  const previous = before !== news.trainedModelUri ? before : olds.previousModelUri;
-  return previous !== undefined ? { previousModelUri: previous } : {};
+  const names = Object.keys(news.trainedTransformUris ?? {});
+  const before = {
+    model: olds.servedModelUri ?? olds.trainedModelUri,
+    transforms: Object.fromEntries(
+      names.flatMap((n) => {
+        const uri = olds.servedTransformUris?.[n] ?? olds.trainedTransformUris?.[n];
+        return uri !== undefined ? [[n, uri]] : [];
+      }),
+    ),
+  };
+  const now = { model: news.trainedModelUri, transforms: { ...news.trainedTransformUris } };
+  const repointed = differs(before, now);
+  const previous = repointed ? before.model : olds.previousModelUri;
+  const previousTransforms = repointed ? before.transforms : olds.previousTransformUris;
+  return {
+    ...(previous !== undefined ? { previousModelUri: previous } : {}),
+    ...(names.length > 0 && previousTransforms !== undefined
+      ? { previousTransformUris: { ...previousTransforms } }
+      : {}),
+  };
 }
 
 /** What the service serves for the transformations the inputs set (none set: undefined). */
@@ -240,6 +258,9 @@ const methods: pulumi.dynamic.ResourceProvider = {
         ...(props.role === "predictive" ? { servedModelUri } : {}),
         ...(props.previousModelUri !== undefined
           ? { previousModelUri: props.previousModelUri }
+          : {}),
+        ...(props.previousTransformUris !== undefined
+          ? { previousTransformUris: props.previousTransformUris }
           : {}),
         ...(servedTransformUris !== undefined ? { servedTransformUris } : {}),
       },

@@ -46,13 +46,21 @@ export class PredictiveService extends ProjectResource {
   declare readonly servedModelUri: pulumi.Output<string>;
   /** In a rollout stage: the model served before the last repoint. */
   declare readonly previousModelUri: pulumi.Output<string | undefined>;
+  /** In a rollout stage: the transformations served with that model, by asset name. */
+  declare readonly previousTransformUris: pulumi.Output<Record<string, string> | undefined>;
 
   constructor(name: string, args: PredictiveServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "webService",
       "PredictiveService",
       name,
-      { ...args, role: "predictive", ...OUTPUT_SEEDS, previousModelUri: undefined },
+      {
+        ...args,
+        role: "predictive",
+        ...OUTPUT_SEEDS,
+        previousModelUri: undefined,
+        previousTransformUris: undefined,
+      },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["primaryKey", "secondaryKey"] }),
     );
   }

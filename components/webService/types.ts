@@ -55,6 +55,8 @@ export interface WebServiceOutputs extends WebServiceInputs {
   readonly servedModelUri?: string;
   /** In a rollout stage: the model served before the last repoint (the rollback target). */
   readonly previousModelUri?: string;
+  /** In a rollout stage: the transformations served with that model, by asset name. */
+  readonly previousTransformUris?: Readonly<Record<string, string>>;
   /** The transformations it reported, by asset name (only those in `trainedTransformUris`). */
   readonly servedTransformUris?: Readonly<Record<string, string>>;
 }
