@@ -259,6 +259,16 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
         }
       : {};
 
+  /**
+   * The transformations a staged endpoint served before its last repoint, read only when the
+   * definition has some: a preview takes an output missing from the state as unknown, which
+   * would show every stage as changed.
+   */
+  const previousTransformsOf = (
+    r: PredictiveService | ClassicEndpoint,
+  ): pulumi.Output<Record<string, string> | undefined> =>
+    hasTransforms ? r.previousTransformUris : pulumi.output(undefined);
+
   const endpointOutputs: Record<
     string,
     pulumi.Output<{ apiLocation: string; version: string }>
@@ -275,7 +285,7 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
   } {
     return {
       endpoint: pulumi
-        .all([p.executionUrl, p.previousModelUri, p.previousTransformUris])
+        .all([p.executionUrl, p.previousModelUri, previousTransformsOf(p)])
         .apply(([url, previous, previousTransforms]) => ({
           kind: "arm" as const,
           name: DEFAULT_ENDPOINT,
@@ -375,7 +385,7 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
             .all([
               resource.apiLocation,
               resource.previousModelUri,
-              resource.previousTransformUris,
+              previousTransformsOf(resource),
               classic.webServiceId,
             ])
             .apply(([url, previous, previousTransforms, webServiceId]) => ({
