@@ -1,13 +1,16 @@
 /**
  * Pure logic of the `RolloutStage` provider: `check`, `diff`, the sample of held-out rows, the
- * comparison of an endpoint's scores with the candidate's own, the p99, and the failure text.
+ * comparison of an endpoint's scores with the candidate's own, the p99, the failure text, and
+ * what a rollback sets each endpoint back to (a model and its transformations, as a pair).
  * No I/O.
  */
 import { parseCsvRecords } from "../retrain/csvText";
 import { limitFailures, requiredStrings, type FieldFailure } from "../shared/checks";
 import { stageCheck, stageName } from "../shared/limits";
 import { containsUnknown, differs } from "../shared/values";
-import type { RolloutStageInputs, RolloutStageOutputs } from "./types";
+import { modelUri } from "../shared/sas";
+import { transformUris } from "../shared/transforms";
+import type { Rollback, RolloutStageInputs, RolloutStageOutputs, StageEndpoint } from "./types";
 
 /** The candidate's score columns in Score Model's output (and in what the endpoints return). */
 export const LABEL_COLUMN = "Scored Labels";
@@ -229,4 +232,97 @@ export function endpointProblems(check: EndpointCheck, maxP99Ms: number): string
     );
   }
   return lines;
+}
+
+/** What an endpoint serves: its model and the transformations the stage sets (URIs, no SAS). */
+export interface ServedPair {
+  readonly model?: string;
+  /** By "[transform]" name; only those asked for, and only those the endpoint reports. */
+  readonly transforms: Readonly<Record<string, string>>;
+}
+
+/** What a stage sets an endpoint to: a model and, with it, its transformations. */
+export interface PairTarget {
+  readonly model: string;
+  readonly transforms: Readonly<Record<string, string>>;
+}
+
+/** Whether an endpoint serves exactly the target's model and transformations. */
+export function servesPair(served: ServedPair | undefined, target: PairTarget): boolean {
+  return (
+    served?.model === target.model &&
+    Object.entries(target.transforms).every(([name, uri]) => served.transforms[name] === uri)
+  );
+}
+
+/** A served pair as a failure names it: the model, then each transformation. */
+export function describePair(pair: ServedPair | undefined): string {
+  const transforms = Object.entries(pair?.transforms ?? {});
+  return `${pair?.model ?? "(none)"}${transforms.map(([n, uri]) => ` with "${n}" at ${uri}`).join("")}`;
+}
+
+/** The candidate as a stage sets it: its model and its transformations, by "[transform]" name. */
+export function candidatePair(inputs: Pick<RolloutStageInputs, "candidate">): PairTarget {
+  return {
+    model: modelUri(inputs.candidate.model)!,
+    transforms: Object.fromEntries(
+      Object.entries(transformUris(inputs.candidate.transforms)).flatMap(([name, uri]) =>
+        uri !== undefined ? [[name, uri]] : [],
+      ),
+    ),
+  };
+}
+
+/**
+ * Where a rollback takes an endpoint: the model it served before and the transformations it
+ * served with it (`target`), or, when there is nothing to set, the endpoint's rollback as it
+ * ends (`done`, with why).
+ * @param endpoint - the staged endpoint, with what it recorded before its repoint
+ * @param candidate - what the stage rolled out
+ */
+export function rollbackPlan(
+  endpoint: StageEndpoint,
+  candidate: PairTarget,
+): { target: PairTarget } | { done: Rollback } {
+  const names = Object.keys(candidate.transforms);
+  const to = endpoint.previousModelUri;
+  if (to === undefined) {
+    return {
+      done: {
+        endpoint: endpoint.name,
+        outcome:
+          "not rolled back: no earlier model is recorded for it (created, or not repointed, since it joined a stage)",
+      },
+    };
+  }
+  // The old model behind the new transformation (or the reverse) is a pair that was never
+  // trained together: without the earlier transformations the endpoint is left as it is.
+  const unknown = names.filter((n) => endpoint.previousTransformUris?.[n] === undefined);
+  if (unknown.length > 0) {
+    return {
+      done: {
+        endpoint: endpoint.name,
+        to,
+        outcome: `not rolled back: no earlier transformation is recorded for it (${unknown.map((n) => `"${n}"`).join(", ")}), and its earlier model alone would not match the transformation it serves`,
+      },
+    };
+  }
+  const target: PairTarget = {
+    model: to,
+    transforms: Object.fromEntries(names.map((n) => [n, endpoint.previousTransformUris![n]])),
+  };
+  if (servesPair(candidate, target)) {
+    return {
+      done: {
+        endpoint: endpoint.name,
+        to,
+        ...(names.length > 0 ? { transforms: target.transforms } : {}),
+        outcome:
+          names.length > 0
+            ? "not rolled back: it served this model and these transformations before"
+            : "not rolled back: it served this model before",
+      },
+    };
+  }
+  return { target };
 }

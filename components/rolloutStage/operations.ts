@@ -30,9 +30,12 @@ import {
   disagreements,
   p99,
   sampleReference,
+  servesPair,
   type EndpointCheck,
   type FailedCall,
+  type PairTarget,
   type ReferenceRow,
+  type ServedPair,
 } from "./logic";
 import type { RolloutStageInputs, StageEndpoint } from "./types";
 
@@ -132,27 +135,6 @@ function refOf(uri: string, storageConnectionString: string): ModelRef {
     throw new Error(`${uri} is not in the stack's model storage: no SAS can be minted for it`);
   }
   return { baseLocation: `${blobEndpoint}/`, relativeLocation: uri.slice(blobEndpoint.length + 1) };
-}
-
-/** What an endpoint serves: its model and the transformations the stage sets (URIs, no SAS). */
-export interface ServedPair {
-  readonly model?: string;
-  /** By "[transform]" name; only those asked for, and only those the endpoint reports. */
-  readonly transforms: Readonly<Record<string, string>>;
-}
-
-/** What a stage sets an endpoint to: a model and, with it, its transformations. */
-export interface PairTarget {
-  readonly model: string;
-  readonly transforms: Readonly<Record<string, string>>;
-}
-
-/** Whether an endpoint serves exactly the target's model and transformations. */
-export function servesPair(served: ServedPair | undefined, target: PairTarget): boolean {
-  return (
-    served?.model === target.model &&
-    Object.entries(target.transforms).every(([name, uri]) => served.transforms[name] === uri)
-  );
 }
 
 /**

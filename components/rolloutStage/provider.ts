@@ -24,25 +24,25 @@ import { sleep } from "../../clients/sleep";
 import { progress } from "../shared/progress";
 import { redactingProvider } from "../shared/redaction";
 import { compactResults } from "../shared/results";
-import { modelUri } from "../shared/sas";
 import {
+  candidatePair,
   checkRolloutStage,
+  describePair,
   diffRolloutStage,
   endpointPassed,
   endpointProblems,
+  rollbackPlan,
+  servesPair,
   type EndpointCheck,
+  type PairTarget,
 } from "./logic";
-import { transformUris } from "../shared/transforms";
 import {
   checkEndpoint,
   loadSample,
   mapLimited,
   repoint,
   servedPair,
-  servesPair,
   STAGE_CHECK_CONCURRENCY,
-  type PairTarget,
-  type ServedPair,
 } from "./operations";
 import type { Rollback, RolloutStageInputs, RolloutStageOutputs, StageEndpoint } from "./types";
 
@@ -54,24 +54,6 @@ const idOf = (inputs: RolloutStageInputs): string => `rollout-stage/${inputs.sta
 const label = (inputs: RolloutStageInputs): string =>
   `rollout stage "${inputs.stage}" (${inputs.position} of ${inputs.stages})`;
 
-/** The candidate as a stage sets it: its model and its transformations, by "[transform]" name. */
-function candidatePair(inputs: RolloutStageInputs): PairTarget {
-  return {
-    model: modelUri(inputs.candidate.model)!,
-    transforms: Object.fromEntries(
-      Object.entries(transformUris(inputs.candidate.transforms)).flatMap(([name, uri]) =>
-        uri !== undefined ? [[name, uri]] : [],
-      ),
-    ),
-  };
-}
-
-/** A served pair as a failure names it: the model, then each transformation. */
-function describePair(pair: ServedPair | undefined): string {
-  const transforms = Object.entries(pair?.transforms ?? {});
-  return `${pair?.model ?? "(none)"}${transforms.map(([n, uri]) => ` with "${n}" at ${uri}`).join("")}`;
-}
-
 /**
  * Repoints every endpoint of the stage back to the model it served before and, when the
  * candidate has transformations, the transformations it served with that model (one PATCH per
@@ -80,40 +62,11 @@ function describePair(pair: ServedPair | undefined): string {
 async function rollBack(inputs: RolloutStageInputs, candidate: PairTarget): Promise<Rollback[]> {
   const names = Object.keys(candidate.transforms);
   return mapLimited(inputs.endpoints, STAGE_CHECK_CONCURRENCY, async (e) => {
-    const to = e.previousModelUri;
-    if (to === undefined) {
-      return {
-        endpoint: e.name,
-        outcome:
-          "not rolled back: no earlier model is recorded for it (created, or not repointed, since it joined a stage)",
-      };
-    }
-    // The old model behind the new transformation (or the reverse) is a pair that was never
-    // trained together: without the earlier transformations the endpoint is left as it is.
-    const unknown = names.filter((n) => e.previousTransformUris?.[n] === undefined);
-    if (unknown.length > 0) {
-      return {
-        endpoint: e.name,
-        to,
-        outcome: `not rolled back: no earlier transformation is recorded for it (${unknown.map((n) => `"${n}"`).join(", ")}), and its earlier model alone would not match the transformation it serves`,
-      };
-    }
-    const target: PairTarget = {
-      model: to,
-      transforms: Object.fromEntries(names.map((n) => [n, e.previousTransformUris![n]])),
-    };
+    const plan = rollbackPlan(e, candidate);
+    if ("done" in plan) return plan.done;
+    const { target } = plan;
+    const to = target.model;
     const pair = names.length > 0 ? { transforms: target.transforms } : {};
-    if (servesPair({ model: candidate.model, transforms: candidate.transforms }, target)) {
-      return {
-        endpoint: e.name,
-        to,
-        ...pair,
-        outcome:
-          names.length > 0
-            ? "not rolled back: it served this model and these transformations before"
-            : "not rolled back: it served this model before",
-      };
-    }
     try {
       const verified = await repoint(inputs, e, target);
       const outcome = verified

@@ -1,17 +1,22 @@
 /**
  * The stage's pure logic: check failures, diff, the sample of held-out rows, the comparison with
- * the candidate's scores, the p99 and the failure lines.
+ * the candidate's scores, the p99, the failure lines, and the rollback's pair of model and
+ * transformations.
  */
 import { expect } from "chai";
 import {
+  candidatePair,
   checkRolloutStage,
+  describePair,
   diffRolloutStage,
   disagreements,
   endpointProblems,
   p99,
+  rollbackPlan,
   sampleReference,
+  servesPair,
 } from "../../../components/rolloutStage/logic";
-import type { RolloutStageInputs } from "../../../components/rolloutStage/types";
+import type { RolloutStageInputs, StageEndpoint } from "../../../components/rolloutStage/types";
 
 const check = {
   sampleRows: 2,
@@ -189,5 +194,126 @@ describe("RolloutStage logic", () => {
     ).to.deep.equal([
       'endpoint "default": p99 latency 250 ms over 4 calls, above the bound of 100 ms',
     ]);
+  });
+
+  describe("a model and its transformations as a pair", () => {
+    const T = "Norm [transform]";
+    const U = "Other [transform]";
+    const at = (v: string, file: string): string => `http://blob/acct/models/${v}/${file}`;
+    const withTransforms = {
+      candidate: {
+        ...inputs.candidate,
+        transforms: {
+          [T]: {
+            baseLocation: "http://blob/acct/",
+            relativeLocation: "models/v2/k.output3.itransform",
+          },
+        },
+      },
+    };
+    const candidate = candidatePair(withTransforms);
+    const classic = inputs.endpoints[0];
+    const endpoint = (previous: Partial<StageEndpoint>): StageEndpoint =>
+      ({ ...classic, ...previous }) as StageEndpoint;
+
+    it("the candidate is its model and each transformation, by name; none without them", () => {
+      expect(candidate).to.deep.equal({
+        model: at("v2", "k.ilearner"),
+        transforms: { [T]: at("v2", "k.output3.itransform") },
+      });
+      expect(candidatePair(inputs)).to.deep.equal({
+        model: at("v2", "k.ilearner"),
+        transforms: {},
+      });
+    });
+
+    it("an endpoint serves the pair only with the model and every transformation", () => {
+      const transforms = { [T]: at("v2", "k.output3.itransform") };
+      expect(servesPair({ model: candidate.model, transforms }, candidate)).to.equal(true);
+      expect(servesPair({ model: candidate.model, transforms: {} }, candidate)).to.equal(false);
+      expect(
+        servesPair(
+          { model: candidate.model, transforms: { [T]: at("v1", "j.output3.itransform") } },
+          candidate,
+        ),
+      ).to.equal(false);
+      expect(servesPair({ model: at("v1", "j.ilearner"), transforms }, candidate)).to.equal(false);
+      expect(servesPair(undefined, candidate)).to.equal(false);
+      expect(describePair({ model: candidate.model, transforms })).to.equal(
+        `${at("v2", "k.ilearner")} with "${T}" at ${at("v2", "k.output3.itransform")}`,
+      );
+      expect(describePair(undefined)).to.equal("(none)");
+    });
+
+    it("a rollback sets the earlier model with the earlier transformations", () => {
+      expect(
+        rollbackPlan(
+          endpoint({
+            previousModelUri: at("v1", "j.ilearner"),
+            previousTransformUris: { [T]: at("v1", "j.output3.itransform"), [U]: "http://x/y" },
+          }),
+          candidate,
+        ),
+      ).to.deep.equal({
+        target: {
+          model: at("v1", "j.ilearner"),
+          transforms: { [T]: at("v1", "j.output3.itransform") },
+        },
+      });
+      // Without transformations: the model alone, as before.
+      expect(
+        rollbackPlan(endpoint({ previousModelUri: at("v1", "j.ilearner") }), candidatePair(inputs)),
+      ).to.deep.equal({ target: { model: at("v1", "j.ilearner"), transforms: {} } });
+    });
+
+    it("a rollback leaves an endpoint as it is without an earlier model, an earlier transformation, or anything else to set", () => {
+      expect(rollbackPlan(endpoint({}), candidate)).to.deep.equal({
+        done: {
+          endpoint: "contoso",
+          outcome:
+            "not rolled back: no earlier model is recorded for it (created, or not repointed, since it joined a stage)",
+        },
+      });
+      expect(
+        rollbackPlan(
+          endpoint({
+            previousModelUri: at("v1", "j.ilearner"),
+            previousTransformUris: { [U]: "http://x/y" },
+          }),
+          candidate,
+        ),
+      ).to.deep.equal({
+        done: {
+          endpoint: "contoso",
+          to: at("v1", "j.ilearner"),
+          outcome: `not rolled back: no earlier transformation is recorded for it ("${T}"), and its earlier model alone would not match the transformation it serves`,
+        },
+      });
+      expect(
+        rollbackPlan(
+          endpoint({
+            previousModelUri: candidate.model,
+            previousTransformUris: candidate.transforms,
+          }),
+          candidate,
+        ),
+      ).to.deep.equal({
+        done: {
+          endpoint: "contoso",
+          to: candidate.model,
+          transforms: candidate.transforms,
+          outcome: "not rolled back: it served this model and these transformations before",
+        },
+      });
+      expect(
+        rollbackPlan(endpoint({ previousModelUri: candidate.model }), candidatePair(inputs)),
+      ).to.deep.equal({
+        done: {
+          endpoint: "contoso",
+          to: candidate.model,
+          outcome: "not rolled back: it served this model before",
+        },
+      });
+    });
   });
 });
