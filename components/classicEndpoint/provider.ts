@@ -123,6 +123,25 @@ function endpointOutputs(
 }
 
 /**
+ * The rollback target a staged resource records, always present in a stage (empty when none is
+ * known): a preview reads an output missing from the state as unknown, which would show every
+ * stage as changed after a fresh up.
+ */
+function recordedPrevious(
+  inputs: ClassicEndpointInputs,
+  model: string | undefined,
+  transforms: Readonly<Record<string, string>> | undefined,
+): { previousModelUri?: string; previousTransformUris?: Record<string, string> } {
+  if (inputs.rolloutStage === undefined) return {};
+  return {
+    previousModelUri: model ?? "",
+    ...(Object.keys(inputs.trainedTransforms ?? {}).length > 0
+      ? { previousTransformUris: { ...transforms } }
+      : {}),
+  };
+}
+
+/**
  * In a rollout stage, the model served before this update (what the last create, update or
  * refresh saw; after a repoint to the same model, the one recorded before it) and the
  * transformations served with it: the stage rolls back to that pair when its check fails.
@@ -148,14 +167,11 @@ function previousModel(
     transforms: transformUris(news.trainedTransforms),
   };
   const repointed = differs(before, now);
-  const previous = repointed ? before.model : olds.previousModelUri;
-  const previousTransforms = repointed ? before.transforms : olds.previousTransformUris;
-  return {
-    ...(previous !== undefined ? { previousModelUri: previous } : {}),
-    ...(names.length > 0 && previousTransforms !== undefined
-      ? { previousTransformUris: { ...previousTransforms } }
-      : {}),
-  };
+  return recordedPrevious(
+    news,
+    repointed ? before.model : olds.previousModelUri,
+    repointed ? before.transforms : olds.previousTransformUris,
+  );
 }
 
 const methods: pulumi.dynamic.ResourceProvider = {
@@ -181,7 +197,7 @@ const methods: pulumi.dynamic.ResourceProvider = {
     const endpoint = await patchModel(inputs, client);
     return {
       id: `${inputs.workspaceId}/${inputs.webServiceId}/${inputs.name}`,
-      outs: endpointOutputs(inputs, endpoint),
+      outs: { ...endpointOutputs(inputs, endpoint), ...recordedPrevious(inputs, undefined, {}) },
     };
   },
 

@@ -89,6 +89,25 @@ async function finish(
 }
 
 /**
+ * The rollback target a staged resource records, always present in a stage (empty when none is
+ * known): a preview reads an output missing from the state as unknown, which would show every
+ * stage as changed after a fresh up.
+ */
+function recordedPrevious(
+  inputs: WebServiceInputs,
+  model: string | undefined,
+  transforms: Readonly<Record<string, string>> | undefined,
+): { previousModelUri?: string; previousTransformUris?: Record<string, string> } {
+  if (inputs.role !== "predictive" || inputs.rolloutStage === undefined) return {};
+  return {
+    previousModelUri: model ?? "",
+    ...(Object.keys(inputs.trainedTransformUris ?? {}).length > 0
+      ? { previousTransformUris: { ...transforms } }
+      : {}),
+  };
+}
+
+/**
  * In a rollout stage, the model served before this update (what the last create, update or
  * refresh saw; after an update to the same model, the one recorded before it) and the
  * transformations served with it: the stage rolls back to that pair when its check fails.
@@ -110,14 +129,11 @@ function previousModel(
   };
   const now = { model: news.trainedModelUri, transforms: { ...news.trainedTransformUris } };
   const repointed = differs(before, now);
-  const previous = repointed ? before.model : olds.previousModelUri;
-  const previousTransforms = repointed ? before.transforms : olds.previousTransformUris;
-  return {
-    ...(previous !== undefined ? { previousModelUri: previous } : {}),
-    ...(names.length > 0 && previousTransforms !== undefined
-      ? { previousTransformUris: { ...previousTransforms } }
-      : {}),
-  };
+  return recordedPrevious(
+    news,
+    repointed ? before.model : olds.previousModelUri,
+    repointed ? before.transforms : olds.previousTransformUris,
+  );
 }
 
 /** What the service serves for the transformations the inputs set (none set: undefined). */
@@ -151,7 +167,10 @@ const methods: pulumi.dynamic.ResourceProvider = {
       const service = await client.createOrUpdate(ref, serviceBody(inputs), {
         onProgress: (state, ms) => log(inputs, `${state} after ${(ms / 1000).toFixed(1)} s`),
       });
-      const outs = await finish(inputs, client, service);
+      const outs = {
+        ...(await finish(inputs, client, service)),
+        ...recordedPrevious(inputs, undefined, {}),
+      };
       if (outs.servedModelUri) log(inputs, `serving ${outs.servedModelUri}`);
       return { id: outs.resourceId, outs };
     } catch (e) {

@@ -10,7 +10,8 @@
  * Model. The derived columns are not input columns, so the held-out rows a stage sends are the
  * raw ones an endpoint expects.
  *
- * - a fresh staged up: every endpoint serves the model and the transformation of that retrain;
+ * - a fresh staged up: every endpoint serves the model and the transformation of that retrain,
+ *   and a preview then has nothing to do;
  * - a bump whose canary (the predictive service's own endpoint and a classic endpoint) fails its
  *   check (the emulator's fault injection on the classic endpoint's RRS path): up fails with the
  *   exact error, both canary endpoints serve the OLD model and the OLD transformation again (read
@@ -294,6 +295,10 @@ describe("staged rollout of a definition with a saved transformation through the
     expect(first.transform).to.match(/\/models\/2026-11-27\.1\/[0-9a-f]{16}\.output3\.itransform$/);
     expect(await servedPairs()).to.deep.equal(everywhere(first));
     expect([stageStatus("canary"), stageStatus("rest")]).to.deep.equal(["passed", "passed"]);
+    // Converged: every staged endpoint's rollback target is known to a preview, even empty.
+    const preview = await run(engine.preview(config("2026-11-27.1", files.november)));
+    expect(preview.error, preview.error?.message).to.equal(undefined);
+    expect(stepLines(preview).filter((l) => !l.startsWith("same "))).to.deep.equal([]);
     expect(engine.resource("stage-canary")?.outputs.servingTransforms).to.deep.equal({
       default: { [TRANSFORM_ASSET]: first.transform },
       contoso: { [TRANSFORM_ASSET]: first.transform },
