@@ -40,7 +40,10 @@ export interface ClassicEndpointOutputs extends ClassicEndpointInputs {
   readonly secondaryKey: string;
   /** What the endpoint reported serving at the last create, update or read. */
   readonly servedModelUri?: string;
-  /** In a rollout stage: the model it served before the last repoint (the rollback target); empty when none is known. */
+  /**
+   * In a rollout stage: the model it served before the last repoint (the rollback target); empty
+   * when none is known.
+   */
   readonly previousModelUri?: string;
   /** In a rollout stage: the transformations it served with that model, by resource name. */
   readonly previousTransformUris?: Readonly<Record<string, string>>;

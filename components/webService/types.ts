@@ -53,7 +53,10 @@ export interface WebServiceOutputs extends WebServiceInputs {
   readonly provisioningState: string;
   /** The model the service reported serving at the last create, update or read. */
   readonly servedModelUri?: string;
-  /** In a rollout stage: the model served before the last repoint (the rollback target); empty when none is known. */
+  /**
+   * In a rollout stage: the model served before the last repoint (the rollback target); empty
+   * when none is known.
+   */
   readonly previousModelUri?: string;
   /** In a rollout stage: the transformations served with that model, by asset name. */
   readonly previousTransformUris?: Readonly<Record<string, string>>;
