@@ -81,12 +81,17 @@ export interface ReferenceRow {
   readonly row: number;
   readonly features: Record<string, string | null>;
   readonly label: string;
-  readonly probability: number;
+  /**
+   * The candidate's probability; null for a regression, whose Score Model writes no
+   * probabilities: its label is then a number, compared within the tolerance.
+   */
+  readonly probability: number | null;
 }
 
 /**
  * Reads Score Model's output (CSV with a header) and picks `count` rows spread evenly over it,
- * keeping rows the candidate scored. Throws naming what the file lacks.
+ * keeping rows the candidate scored. A classifier's output has `Scored Probabilities`; a
+ * regression's has only `Scored Labels` (numbers). Throws naming what the file lacks.
  * @param csv - the held-out scores file's text
  * @param columns - the columns the endpoints take
  * @param count - how many rows
@@ -105,11 +110,12 @@ export function sampleReference(
     return i;
   };
   const label = at(LABEL_COLUMN);
-  const probability = at(PROBABILITY_COLUMN);
+  const probability = header.includes(PROBABILITY_COLUMN) ? at(PROBABILITY_COLUMN) : undefined;
   const features = columns.map((c) => [c, at(c)] as const);
+  const scoredBy = probability ?? label;
   const scored = records
     .map((r, i) => ({ r, row: i + 1 }))
-    .filter(({ r }) => r[probability] !== undefined && r[probability] !== "");
+    .filter(({ r }) => r[scoredBy] !== undefined && r[scoredBy] !== "");
   if (scored.length === 0) throw new Error("the held-out scores file has no scored row");
   const n = Math.min(count, scored.length);
   const picked = Array.from({ length: n }, (_, k) => scored[Math.floor((k * scored.length) / n)]);
@@ -117,20 +123,21 @@ export function sampleReference(
     row,
     features: Object.fromEntries(features.map(([c, i]) => [c, r[i] === "" ? null : r[i]])),
     label: r[label],
-    probability: Number(r[probability]),
+    probability: probability === undefined ? null : Number(r[probability]),
   }));
 }
 
 /** A row an endpoint scored otherwise than the candidate did. */
 export interface Disagreement {
   readonly row: number;
-  readonly expected: { label: string; probability: number };
+  readonly expected: { label: string; probability: number | null };
   readonly got: { label: string; probability: number | null };
 }
 
 /**
  * The rows an endpoint scored otherwise: another label, or a probability further than
- * `tolerance` from the candidate's own (a missing one always counts).
+ * `tolerance` from the candidate's own (a missing one always counts). For a regression (no
+ * probability in the reference) the label is a number, further than `tolerance` counts.
  * @param reference - the rows sent, with the candidate's scores
  * @param served - what the endpoint returned for them, in order
  * @param tolerance - the largest difference allowed
@@ -149,11 +156,13 @@ export function disagreements(
         : String(got[LABEL_COLUMN]);
     const raw = got[PROBABILITY_COLUMN];
     const probability = raw === undefined || raw === null || raw === "" ? null : Number(raw);
-    const off =
-      probability === null ||
-      !Number.isFinite(probability) ||
-      Math.abs(probability - ref.probability) > tolerance;
-    if (label !== ref.label || off) {
+    const within = (a: number | null, b: number): boolean =>
+      a !== null && Number.isFinite(a) && Math.abs(a - b) <= tolerance;
+    const agrees =
+      ref.probability === null
+        ? label !== "" && within(Number(label), Number(ref.label))
+        : label === ref.label && within(probability, ref.probability);
+    if (!agrees) {
       out.push({
         row: ref.row,
         expected: { label: ref.label, probability: ref.probability },
@@ -217,9 +226,10 @@ export function endpointProblems(check: EndpointCheck, maxP99Ms: number): string
   if (check.disagreements.length > 0) {
     const listed = check.disagreements
       .slice(0, LISTED)
-      .map(
-        (d) =>
-          `row ${d.row}: served "${d.got.label}" ${num(d.got.probability)}, the candidate "${d.expected.label}" ${d.expected.probability}`,
+      .map((d) =>
+        d.expected.probability === null
+          ? `row ${d.row}: served ${d.got.label === "" ? "none" : d.got.label}, the candidate ${d.expected.label}`
+          : `row ${d.row}: served "${d.got.label}" ${num(d.got.probability)}, the candidate "${d.expected.label}" ${d.expected.probability}`,
       )
       .join("; ");
     lines.push(

@@ -149,6 +149,65 @@ describe("RolloutStage logic", () => {
     ).to.have.length(1);
   });
 
+  it("a regression's held-out scores (no probabilities): labels compared as numbers within the tolerance", () => {
+    const regression =
+      "temperature,humidity,count,Scored Labels\n0.3,0.8,120,118.25\n0.5,0.6,200,\n0.7,0.4,310,305.5\n";
+    const reference = sampleReference(regression, ["temperature", "humidity"], 5);
+    expect(reference).to.deep.equal([
+      {
+        row: 1,
+        features: { temperature: "0.3", humidity: "0.8" },
+        label: "118.25",
+        probability: null,
+      },
+      {
+        row: 3,
+        features: { temperature: "0.7", humidity: "0.4" },
+        label: "305.5",
+        probability: null,
+      },
+    ]);
+    expect(
+      disagreements(
+        reference,
+        [{ "Scored Labels": 118.25 + 1e-12 }, { "Scored Labels": "305.5" }],
+        1e-9,
+      ),
+    ).to.deep.equal([]);
+    const found = disagreements(
+      reference,
+      [{ "Scored Labels": 118.2501 }, { "Scored Labels": null }],
+      1e-9,
+    );
+    expect(found).to.deep.equal([
+      {
+        row: 1,
+        expected: { label: "118.25", probability: null },
+        got: { label: "118.2501", probability: null },
+      },
+      {
+        row: 3,
+        expected: { label: "305.5", probability: null },
+        got: { label: "", probability: null },
+      },
+    ]);
+    expect(
+      endpointProblems(
+        {
+          endpoint: "default",
+          calls: 1,
+          failedCalls: [],
+          rowsChecked: 2,
+          disagreements: found,
+          p99Ms: 3,
+        },
+        100,
+      ),
+    ).to.deep.equal([
+      'endpoint "default": 2 of 2 rows disagreed with the candidate\'s own scores: row 1: served 118.2501, the candidate 118.25; row 3: served none, the candidate 305.5',
+    ]);
+  });
+
   it("p99 is the nearest rank", () => {
     expect(p99([])).to.equal(0);
     expect(p99([5, 1, 3])).to.equal(5);
