@@ -294,3 +294,53 @@ export function pairTransforms(
       `say which output each asset takes in ${setting} (e.g. { "${outputs[0]}": "${assets[0]}" })`,
   );
 }
+
+/**
+ * The columns a saved transformation rewrites, per transformation output of a training
+ * definition: read off the column selection of the module whose transformation port feeds the
+ * output (Normalize Data's "Columns to transform", Clean Missing Data's "Columns to be cleaned",
+ * ...). `"unknown"` when its selection is not by names (column types, all columns): it may
+ * rewrite any column.
+ * @param definition - a training definition
+ */
+export function transformedColumns(
+  definition: LoadedDefinition,
+): Record<string, readonly string[] | "unknown"> {
+  const pkg = definition.properties.package;
+  const out: Record<string, readonly string[] | "unknown"> = {};
+  for (const e of pkg?.edges ?? []) {
+    if (!TRANSFORM_PORTS.includes((e.sourcePortId ?? "").trim().toLowerCase())) continue;
+    const output = pkg?.nodes[e.targetNodeId]?.outputId;
+    if (typeof output !== "string") continue;
+    const selections = Object.values(pkg?.nodes[e.sourceNodeId]?.parameters ?? {})
+      .map((p) => columnSelection(p.value))
+      .filter((s): s is ColumnSelection => s !== undefined);
+    const names = new Set<string>();
+    let unknown = selections.length === 0;
+    for (const rule of selections.flatMap((s) => s.rules)) {
+      if (rule.exclude === true) continue;
+      if (rule.ruleType === "ColumnNames" && Array.isArray(rule.columns))
+        for (const c of rule.columns) names.add(String(c));
+      else unknown = true;
+    }
+    out[output] = unknown ? "unknown" : [...names];
+  }
+  return out;
+}
+
+/** Studio's column selector, as a module parameter holds it (a JSON string). */
+interface ColumnSelection {
+  readonly rules: readonly { ruleType?: string; exclude?: boolean; columns?: unknown[] }[];
+}
+
+/** A parameter value that is a column selector, parsed; undefined for any other value. */
+function columnSelection(value: unknown): ColumnSelection | undefined {
+  if (typeof value !== "string" || !value.trimStart().startsWith("{")) return undefined;
+  try {
+    const parsed = JSON.parse(value) as { rules?: unknown };
+    return Array.isArray(parsed.rules) ? (parsed as ColumnSelection) : undefined;
+  } catch {
+    // Not JSON: an ordinary text parameter.
+    return undefined;
+  }
+}

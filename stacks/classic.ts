@@ -29,6 +29,7 @@ import {
   trainedModelAssetName,
   TrainingService,
   trainingShape,
+  transformedColumns,
   withScoresOutput,
   type ModelLocation,
   type ServingTarget,
@@ -116,6 +117,27 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
     config.services.transformAssets,
   );
   const hasTransforms = Object.keys(transformPairs).length > 0;
+  if (rollout && hasTransforms) {
+    // A stage sends the held-out rows as the training job's Score Model saw them: a column the
+    // saved transformation rewrote is already transformed there, and an endpoint would transform
+    // it again and never agree. Refused here, at preview, rather than rolled back on every up.
+    const rewritten = transformedColumns(trainingDefinition);
+    const clashes = Object.keys(transformPairs).flatMap((output) => {
+      const columns = rewritten[output] ?? "unknown";
+      const inputs =
+        columns === "unknown"
+          ? "columns it selects by type, not by name"
+          : columns.filter((c) => shape.inputColumns.includes(c)).join(", ");
+      return inputs ? [`"${output}" rewrites input columns (${inputs})`] : [];
+    });
+    if (clashes.length > 0)
+      throw new Error(
+        `azureml-retrain:rollout.stages: the saved transformation ${clashes.join("; ")} of ` +
+          `"${config.services.trainingDefinition}": a stage checks endpoints with the held-out rows ` +
+          "as Score Model saw them, already transformed, so no endpoint would agree. Remove " +
+          "rollout.stages for this definition, or transform only columns derived in both graphs",
+      );
+  }
   /** A model's transformations, by the asset (or classic resource) each is set on. */
   const transformsOf = <T>(m: TrainedModel, pick: (l: ModelLocation) => T) =>
     m.transforms.apply((t) =>

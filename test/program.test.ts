@@ -392,9 +392,46 @@ describe("program (index.ts) under mocks", () => {
       }
     });
 
-    it("stages a definition with a saved transformation: each stage's candidate carries it with the model", async () => {
+    it("refuses stages when the saved transformation rewrites input columns, naming them and the fix", async () => {
+      await expect(
+        runProgram({
+          ...bike,
+          rollout: { stages: [{ name: "canary", endpoints: ["contoso"] }] },
+          local: { emulatorLocation: emulatorDir },
+        }),
+      ).to.be.rejectedWith(
+        'azureml-retrain:rollout.stages: the saved transformation "output3" rewrites input columns ' +
+          '(temperature, humidity, windspeed) of "definitions/bike-sql-training.json": a stage checks ' +
+          "endpoints with the held-out rows as Score Model saw them, already transformed, so no " +
+          "endpoint would agree. Remove rollout.stages for this definition, or transform only " +
+          "columns derived in both graphs",
+      );
+    });
+
+    it("stages a definition whose saved transformation rewrites derived columns only: each stage's candidate carries it with the model", async () => {
+      // bike-sql's training graph with its normalization narrowed to the column its SQL derives.
+      const training = JSON.parse(
+        fs.readFileSync("definitions/bike-sql-training.json", "utf8"),
+      ) as {
+        properties: {
+          package: { nodes: Record<string, { parameters?: Record<string, unknown> }> };
+        };
+      };
+      const normalize = Object.values(training.properties.package.nodes).find(
+        (n) => n.parameters?.["Columns to transform"] !== undefined,
+      );
+      expectPresent(normalize, "bike-sql's Normalize Data node");
+      normalize.parameters!["Columns to transform"] = {
+        value: JSON.stringify({
+          isFilter: true,
+          rules: [{ ruleType: "ColumnNames", exclude: false, columns: ["comfort"] }],
+        }),
+      };
+      const file = path.join(emulatorDir, "bike-sql-derived-training.json");
+      fs.writeFileSync(file, JSON.stringify(training));
       const { registrations: staged } = await runProgram({
         ...bike,
+        services: { ...bike.services, trainingDefinition: file },
         rollout: { stages: [{ name: "canary", endpoints: ["contoso"] }] },
         local: { emulatorLocation: emulatorDir },
       });
