@@ -114,6 +114,7 @@ export class EmulatorServer {
           sessions: this.portal,
           assets: new PortalAssets(),
           v2: this.v2.portal,
+          v2Endpoints: this.v2.portalEndpoints,
         }),
       },
       portal: this.portal,

@@ -638,6 +638,17 @@ export class ErrorFactory {
     });
   }
 
+  /**
+   * Portal: a request member the page sends is missing or wrong, or what it asks for does not
+   * apply (a v2 endpoint whose credential is not the endpoint's).
+   * @param message - what is wrong and what to send instead
+   */
+  static portalBadRequest(message: string): ClassicHttpError {
+    return new ClassicHttpError(400, "BadArgument", message, {
+      details: [{ code: "PortalBadRequest", message }],
+    });
+  }
+
   // -------------------------------------------------------------------------------------------
   // Only the ARM surface (ARM envelope)
   // -------------------------------------------------------------------------------------------

@@ -34,8 +34,11 @@ import type {
   ServicesView,
   TargetDetailView,
   TargetKind,
+  V2CredentialsView,
+  V2EndpointDetailView,
   V2JobsView,
   V2JobView,
+  V2ScoreView,
   V2View,
 } from "../portal/api";
 import { effectiveSha, type ExecutionTargets } from "../services/executionTargets";
@@ -152,6 +155,20 @@ export interface PortalHandlerDependencies {
     overview(): V2View;
     jobList(): V2JobsView;
     job(id: string): Promise<V2JobView | undefined>;
+    endpoint(name: string): Promise<V2EndpointDetailView | undefined>;
+  };
+  /**
+   * The v2 endpoints' credential (asked for) and scoring calls made as a client would (absent:
+   * no v2 endpoint). `credentials` throws an `Error` whose message says why an endpoint's auth
+   * mode has no credential to show.
+   */
+  readonly v2Endpoints?: {
+    credentials(name: string): V2CredentialsView | undefined;
+    score(
+      name: string,
+      body: Buffer,
+      deployment: string | undefined,
+    ): Promise<V2ScoreView | undefined>;
   };
 }
 
@@ -274,6 +291,58 @@ export class PortalHandler {
     const job = await this.deps.v2?.job(id);
     if (!job) throw ErrorFactory.portalItemNotFound("v2 job", id);
     return this.json(job);
+  }
+
+  /**
+   * `GET /portal/api/v2/endpoints/{name}`: an endpoint with a sample request (no key).
+   * @param name - the endpoint
+   */
+  async v2Endpoint(name: string): Promise<HandlerResponse<V2EndpointDetailView>> {
+    const endpoint = await this.deps.v2?.endpoint(name);
+    if (!endpoint) throw ErrorFactory.portalItemNotFound("online endpoint", name);
+    return this.json(endpoint);
+  }
+
+  /**
+   * `POST /portal/api/v2/endpoints/{name}/credentials`: the endpoint's keys (or a new AML token),
+   * when the page's user asks for them.
+   * @param name - the endpoint
+   */
+  v2Credentials(name: string): HandlerResponse<V2CredentialsView> {
+    let credentials: V2CredentialsView | undefined;
+    try {
+      credentials = this.deps.v2Endpoints?.credentials(name);
+    } catch (error) {
+      throw ErrorFactory.portalBadRequest((error as Error).message);
+    }
+    if (!credentials) throw ErrorFactory.portalItemNotFound("online endpoint", name);
+    return this.json(credentials);
+  }
+
+  /**
+   * `POST /portal/api/v2/endpoints/{name}/score`: the Test page's body sent to the endpoint's
+   * scoring URI as a client sends it (with the endpoint's credential, which stays here); answers
+   * 200 with the router's status, deployment and body.
+   * @param name - the endpoint
+   * @param request - `{ "body": "<request text>", "deployment"?: "<name>" }`
+   */
+  async v2Score(name: string, request: unknown): Promise<HandlerResponse<V2ScoreView>> {
+    if (!isObject(request) || typeof request.body !== "string")
+      throw ErrorFactory.portalBadRequest(
+        'Send {"body": "<the request body as text>"} with an optional "deployment": "<name>".',
+      );
+    const deployment = request.deployment;
+    if (deployment !== undefined && typeof deployment !== "string")
+      throw ErrorFactory.portalBadRequest(
+        '"deployment" must be a deployment name (or absent for the traffic to pick one).',
+      );
+    const answer = await this.deps.v2Endpoints?.score(
+      name,
+      Buffer.from(request.body, "utf8"),
+      deployment,
+    );
+    if (!answer) throw ErrorFactory.portalItemNotFound("online endpoint", name);
+    return this.json(answer);
   }
 
   private json<T>(body: T): HandlerResponse<T> {

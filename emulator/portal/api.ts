@@ -420,3 +420,56 @@ export interface V2JobView extends V2JobSummaryView {
   /** True when the log is longer than what is shown (its last 64 KiB). */
   readonly logTruncated: boolean;
 }
+
+/**
+ * `GET /portal/api/v2/endpoints/{name}`: what an endpoint's Test and Consume pages need. No key:
+ * `POST …/credentials` answers it when the reader asks for it.
+ */
+export interface V2EndpointDetailView {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly workspace: string;
+  readonly endpoint: V2EndpointView;
+  /**
+   * A request body for the deployment that takes most of the traffic: the first rows of the data
+   * its model version was trained on, as `{"data": [{column: value, ...}, ...]}` (blank cells
+   * `null`, numbers as numbers), the form the sample scoring script reads.
+   */
+  readonly sample: unknown;
+  /**
+   * Where the sample rows come from (the training data's location, without a query), or
+   * undefined when no training data was found (the sample is then `{"data": []}`).
+   */
+  readonly sampleSource: string | undefined;
+}
+
+/** `POST /portal/api/v2/endpoints/{name}/credentials`: what a client sends, when asked for. */
+export interface V2CredentialsView {
+  /** The endpoint's auth mode: `Key` (the keys) or `AMLToken` (a new token). */
+  readonly authMode: string;
+  /** The primary key, or the token. */
+  readonly primary: string;
+  /** The secondary key (`Key` only). */
+  readonly secondary: string | undefined;
+  /** When the token expires (`AMLToken` only). */
+  readonly expiresOn: string | undefined;
+}
+
+/** `POST /portal/api/v2/endpoints/{name}/score`: a body to send to the endpoint's scoring URI. */
+export interface V2ScoreRequest {
+  /** The request body as text, sent as it is (the scoring script parses it). */
+  readonly body: string;
+  /** The deployment to call (`azureml-model-deployment`); absent: the endpoint's traffic picks. */
+  readonly deployment?: string;
+}
+
+/** What the scoring router answered the Test page (the portal route itself answers 200). */
+export interface V2ScoreView {
+  /** The router's status. */
+  readonly status: number;
+  /** The deployment that answered (`azureml-model-deployment`), when the router named one. */
+  readonly deployment: string | undefined;
+  readonly contentType: string | undefined;
+  /** The answer's body as text. */
+  readonly body: string;
+}

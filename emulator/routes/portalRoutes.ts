@@ -5,6 +5,7 @@
  * requests on this machine's addresses only); everything else needs one (`portal`).
  */
 import type { FastifyRequest } from "fastify";
+import { MAX_SCORING_BODY_BYTES } from "../../contract/v2";
 import type { PortalHandler } from "../handlers/portalHandler";
 import type { EmulatorRequest } from "../requestContext";
 import type { RouteSpec } from "./routeSpec";
@@ -90,6 +91,26 @@ export function portalRoutes(portal: PortalHandler, maxScoreBodyBytes: number): 
     },
     { ...api, method: "GET", url: "/portal/api/v2", handle: () => portal.v2() },
     { ...api, method: "GET", url: "/portal/api/v2/jobs", handle: () => portal.v2Jobs() },
+    {
+      ...api,
+      method: "GET",
+      url: "/portal/api/v2/endpoints/:endpoint",
+      handle: (_r, p) => portal.v2Endpoint(p.endpoint),
+    },
+    {
+      ...api,
+      method: "POST",
+      url: "/portal/api/v2/endpoints/:endpoint/credentials",
+      handle: (_r, p) => portal.v2Credentials(p.endpoint),
+    },
+    {
+      ...api,
+      method: "POST",
+      url: "/portal/api/v2/endpoints/:endpoint/score",
+      // The scoring route's own limit, plus the JSON string's escaping.
+      bodyLimit: 2 * MAX_SCORING_BODY_BYTES,
+      handle: (r, p) => portal.v2Score(p.endpoint, r.body),
+    },
     {
       ...api,
       method: "GET",

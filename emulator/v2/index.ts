@@ -25,6 +25,7 @@ import { AssetHandler } from "./handlers/assetHandler";
 import type { V2Request, V2Response, V2Services } from "./handlers/common";
 import { EndpointHandler } from "./handlers/endpointHandler";
 import { JobHandler } from "./handlers/jobHandler";
+import { V2PortalEndpoints } from "./handlers/portalHandler";
 import { ScoringHandler } from "./handlers/scoringHandler";
 import { WorkspaceHandler } from "./handlers/workspaceHandler";
 import { v2ArmRoutes } from "./routes";
@@ -88,6 +89,9 @@ export class V2Surface {
   readonly hosts: DeploymentHosts;
   /** What the portal shows of this surface (read-only). */
   readonly portal: V2PortalQueries;
+  /** What the portal's Test and Consume pages do with an endpoint (its credential, a call). */
+  readonly portalEndpoints: V2PortalEndpoints;
+  private app: FastifyInstance | undefined;
   private readonly services: V2Services;
   private readonly endpoints: EndpointHandler;
   private readonly scoring: ScoringHandler;
@@ -129,9 +133,13 @@ export class V2Surface {
       pageSize: options.pageSize,
     };
     this.endpoints = new EndpointHandler(this.services);
-    this.portal = new V2PortalQueries(this.store, blobs, this.jobs, (name) =>
+    this.portal = new V2PortalQueries(this.store, blobs, assets, this.jobs, (name) =>
       this.endpoints.scoringUri(options.publicUrl(), name),
     );
+    this.portalEndpoints = new V2PortalEndpoints(this.endpoints, options.armToken, (request) => {
+      if (!this.app) throw new Error("the v2 routes are not registered");
+      return this.app.inject(request);
+    });
     const seed = options.config.routingSeed;
     const rng = seed === undefined ? undefined : new Rng(seed);
     this.scoring = new ScoringHandler(
@@ -168,6 +176,7 @@ export class V2Surface {
    * @param app - the fastify application (before it listens)
    */
   register(app: FastifyInstance): void {
+    this.app = app;
     const logger = this.options.logger;
     const render = (reply: FastifyReply, http: HttpError): FastifyReply => {
       void reply.code(http.status);

@@ -247,6 +247,7 @@ describe("reliability: authentication matrix of every surface, and the Results S
       jobId,
       port: "output1",
       sha256: "0".repeat(64),
+      endpoint: "census-v2",
     };
     let checked = 0;
     for (const route of routes) {

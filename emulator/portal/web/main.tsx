@@ -10,10 +10,11 @@ import { ModelsView, ModelView } from "./views/models";
 import { ServicesView } from "./views/services";
 import { TargetView } from "./views/target";
 import { V2JobView, V2View } from "./views/v2";
+import { V2EndpointView } from "./views/v2endpoint";
 
 function View() {
   const route = useRoute();
-  const [section, id, tab] = route.segments;
+  const [section, id, tab, sub] = route.segments;
   if (section === "targets" && id)
     return (
       <TargetView executionId={id} tab={tab === "test" || tab === "consume" ? tab : "overview"} />
@@ -23,6 +24,8 @@ function View() {
   if (section === "models" && id) return <ModelView sha256={id} />;
   if (section === "models") return <ModelsView />;
   if (section === "v2" && id === "jobs" && tab) return <V2JobView id={tab} />;
+  if (section === "v2" && id === "endpoints" && tab)
+    return <V2EndpointView name={tab} tab={sub === "consume" ? "consume" : "test"} />;
   if (section === "v2") return <V2View />;
   return <ServicesView />;
 }

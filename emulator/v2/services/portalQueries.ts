@@ -1,7 +1,8 @@
 /**
  * What the portal shows of the v2 surface, read from the v2 store (and, for a job, its log file
  * and its outputs' blob listings): workspaces, online endpoints with their deployments and
- * traffic, model versions with their metrics, and command jobs. Read-only: nothing here writes a
+ * traffic, model versions with their metrics, and command jobs, and a sample request per endpoint
+ * (the first rows of the data its live version was trained on). Read-only: nothing here writes a
  * record, starts or stops anything.
  *
  * Nothing it answers carries a secret: endpoint keys and AML tokens (`secrets` of an endpoint),
@@ -11,6 +12,7 @@
 import { open, stat } from "node:fs/promises";
 import type {
   CommandJobProperties,
+  JobInput,
   ModelVersionProperties,
   OnlineDeploymentProperties,
   OnlineEndpointProperties,
@@ -18,6 +20,7 @@ import type {
 import type {
   MetricReading,
   V2DeploymentView,
+  V2EndpointDetailView,
   V2EndpointView,
   V2JobSummaryView,
   V2JobsView,
@@ -26,9 +29,11 @@ import type {
   V2View,
   V2WorkspaceView,
 } from "../../portal/api";
+import { parseCsv } from "../../portal/web/csv";
 import { keyOf, parseAssetReference } from "../ids";
 import type { JobInternal, ProvisionedInternal, ResourceRecord } from "../store/records";
 import type { V2Store } from "../store/v2Store";
+import type { AssetResolver } from "./assets";
 import { BlobAccessError, type DatastoreBlobs } from "./blobs";
 import type { CommandJobRunner } from "./jobRunner";
 
@@ -40,6 +45,10 @@ const LOG_TAIL_BYTES = 64 * 1024;
 const OUTPUT_FILES_LIMIT = 100;
 /** Literal input names whose values are not shown. */
 const SECRET_NAME = /key|password|secret|token|connection|sas|credential/i;
+/** Rows of the training data in an endpoint's sample request. */
+const SAMPLE_ROWS = 2;
+/** A cell that reads as a number in JSON. */
+const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 /** Metrics shown first, in this order, when a version has them. */
 const HEADLINE = ["AUC", "Accuracy", "Precision", "Recall", "F1 Score"];
 
@@ -73,11 +82,13 @@ export class V2PortalQueries {
    * @param store - the v2 records
    * @param blobs - datastore access (job outputs)
    * @param jobs - the job runner (log files)
+   * @param assets - asset references (a job's data input)
    * @param scoringUri - the scoring URI of an endpoint name (at the surface's public address)
    */
   constructor(
     private readonly store: V2Store,
     private readonly blobs: DatastoreBlobs,
+    private readonly assets: AssetResolver,
     private readonly jobs: CommandJobRunner,
     private readonly scoringUri: (endpoint: string) => string,
   ) {}
@@ -175,6 +186,82 @@ export class V2PortalQueries {
       };
     });
     return { workspaces };
+  }
+
+  /**
+   * One endpoint with a sample request for its Test and Consume pages; undefined when there is
+   * no endpoint with that name.
+   * @param name - the endpoint name (unique across the emulator)
+   */
+  async endpoint(name: string): Promise<V2EndpointDetailView | undefined> {
+    for (const workspace of this.overview().workspaces) {
+      const endpoint = workspace.endpoints.find((e) => e.name.toLowerCase() === name.toLowerCase());
+      if (!endpoint) continue;
+      // The deployment most calls reach (the first of equals): its version's training data.
+      const live = [...endpoint.deployments].sort((a, b) => b.traffic - a.traffic)[0];
+      const rows = live?.job ? await this.trainingRows(live.job.id) : undefined;
+      return {
+        subscriptionId: workspace.subscriptionId,
+        resourceGroup: workspace.resourceGroup,
+        workspace: workspace.name,
+        endpoint,
+        sample: { data: rows?.rows ?? [] },
+        sampleSource: rows?.source,
+      };
+    }
+    return undefined;
+  }
+
+  /**
+   * The first rows of a job's first CSV file input, as objects of column and value; undefined
+   * when the job has none or it cannot be read.
+   */
+  private async trainingRows(
+    jobId: string,
+  ): Promise<{ rows: Record<string, string | number | null>[]; source: string } | undefined> {
+    const job = this.store.listKind("jobs").find((j) => portalId(j) === jobId) as
+      JobRecord | undefined;
+    if (!job) return undefined;
+    const props = job.body.properties as unknown as CommandJobProperties;
+    for (const [name, input] of Object.entries(props.inputs ?? {}) as [string, JobInput][]) {
+      if (input.jobInputType !== "uri_file") continue;
+      let uri = input.uri ?? "";
+      if (/^azureml:[^/]/i.test(uri) || /\/data\/[^/]+\/versions\//i.test(uri)) {
+        try {
+          const resolved = this.assets.resolve(job.workspace, "data", uri, name);
+          if (resolved.kind !== "version") continue;
+          uri = (resolved.record.body.properties as { dataUri?: string }).dataUri ?? "";
+        } catch {
+          continue;
+        }
+      }
+      if (!/\.csv$/i.test(uri.split("?")[0])) continue;
+      let text: string | undefined;
+      try {
+        text = await this.blobs.readText(this.blobs.resolve(job.workspace, uri));
+      } catch (error) {
+        if (error instanceof BlobAccessError) continue;
+        throw error;
+      }
+      if (text === undefined) continue;
+      // The header and the first rows only: cut before parsing a large file.
+      const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+      const [header, ...body] = parseCsv(lines.slice(0, SAMPLE_ROWS + 1).join("\n"));
+      if (!header || body.length === 0) continue;
+      const columns = header.map((c) => c.trim());
+      return {
+        source: uri.split("?")[0],
+        rows: body.map((cells) =>
+          Object.fromEntries(
+            columns.map((column, i) => {
+              const cell = (cells[i] ?? "").trim();
+              return [column, cell === "" ? null : NUMBER.test(cell) ? Number(cell) : cell];
+            }),
+          ),
+        ),
+      };
+    }
+    return undefined;
   }
 
   private summary(job: JobRecord, now: number): V2JobSummaryView {

@@ -4,12 +4,19 @@
  * command job twice, both versions registered and deployed on one online endpoint) and a traffic
  * split set by hand: the page finds the endpoint, each deployment with the model version it serves,
  * its share of the traffic and its job's metrics, and the job with its status, outputs and log.
+ * The endpoint's Test page sends a sample (the live version's first training rows) and shows what
+ * a direct scoring call answers, by traffic or by deployment; its Consume page hides the key until
+ * asked, and its curl and Python samples, run for real, answer what the Test page showed.
  * Every answer of the v2 portal API and the page itself are scanned for the endpoint's keys, the
- * ARM and workspace tokens and the storage key: none may appear.
+ * ARM and workspace tokens and the storage key: none may appear (the credentials route answers
+ * the keys, when asked, and is checked for exactly that).
  */
 import { expect } from "chai";
-import { mkdirSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { AZURITE_ACCOUNT, AZURITE_KEY } from "../../../clients/azurite";
 import type { EndpointKeys, OnlineEndpointProperties, V2Resource } from "../../../contract/v2";
@@ -24,7 +31,13 @@ import type { ServedModelOutputs } from "../../../components/v2Rollout/types";
 import { localMlWorkspaceProvider } from "../../../components/v2Workspace/provider";
 import type { LocalMlWorkspaceOutputs } from "../../../components/v2Workspace/types";
 import { CENSUS_V2_COLUMNS } from "../../../config";
-import type { V2JobsView, V2View } from "../../../emulator/portal/api";
+import type {
+  V2CredentialsView,
+  V2EndpointDetailView,
+  V2JobsView,
+  V2ScoreView,
+  V2View,
+} from "../../../emulator/portal/api";
 import { sklearnPython } from "../../../harness/interpreters";
 import { launchChromium } from "../../helpers/browser";
 import { azuriteBlobEndpoint, setEnv } from "../../helpers/env";
@@ -37,6 +50,50 @@ const WORKSPACE = "census-portal";
 const ENDPOINT = "census-portal";
 const OCTOBER = { version: "2026-10-30.1", data: "data/census-2026-10.csv" };
 const NOVEMBER = { version: "2026-11-27.1", data: "data/census-2026-11.csv" };
+const DEPLOYMENTS = { [OCTOBER.version]: "v2026-10-30-1", [NOVEMBER.version]: "v2026-11-27-1" };
+/** The first two rows of November's data (the live version's), as the Test page's sample has them. */
+const NOVEMBER_ROWS = [
+  {
+    age: 40,
+    workclass: "Private",
+    education: "Some-college",
+    "education-num": 10,
+    "marital-status": "Never-married",
+    occupation: "Craft-repair",
+    relationship: "Not-in-family",
+    race: "White",
+    sex: "Female",
+    "capital-gain": 0,
+    "capital-loss": 0,
+    "hours-per-week": 52,
+    "native-country": "United-States",
+    income: "<=50K",
+  },
+  {
+    age: 38,
+    workclass: "Private",
+    education: "HS-grad",
+    "education-num": 9,
+    "marital-status": "Never-married",
+    occupation: "Tech-support",
+    relationship: "Unmarried",
+    race: "Black",
+    sex: "Male",
+    "capital-gain": 0,
+    "capital-loss": 0,
+    "hours-per-week": 44,
+    "native-country": "United-States",
+    income: "<=50K",
+  },
+];
+const run = promisify(execFile);
+
+/** What the sample scoring script answers. */
+interface Scores {
+  readonly predictions: string[];
+  readonly probabilities: number[];
+  readonly model: { readonly dataSha256: string; readonly run: string };
+}
 
 /**
  * The cells of a table's body rows, as the reader sees them; a cell of metrics as one line,
@@ -260,7 +317,7 @@ describe("emulator portal: Azure ML v2 in Chromium", function () {
     await page.screenshot({ path: path.join(SCREENSHOTS, "v2-job.png"), fullPage: true });
   });
 
-  it("reads on a narrow window without sideways scrolling, the job's log and command wrapped", async () => {
+  it("reads on a narrow window without sideways scrolling: the job's log and command, the Test and Consume pages", async () => {
     const narrow = await (
       await browser.newContext({ viewport: { width: 375, height: 740 } })
     ).newPage();
@@ -268,13 +325,18 @@ describe("emulator portal: Azure ML v2 in Chromium", function () {
       await narrow.goto(emulator.server.portalLink());
       // Signed in once the redirect's page is there (else the next navigation races it).
       await narrow.getByRole("heading", { level: 1, name: "Web services" }).waitFor();
-      for (const fragment of ["#/v2", `#/v2/jobs/${await jobId(NOVEMBER.version)}`]) {
+      for (const fragment of [
+        "#/v2",
+        `#/v2/jobs/${await jobId(NOVEMBER.version)}`,
+        `#/v2/endpoints/${ENDPOINT}/test`,
+        `#/v2/endpoints/${ENDPOINT}/consume`,
+      ]) {
         await narrow.goto(`${emulator.url}/portal/${fragment}`);
         await narrow
           .locator("h1")
-          .filter({ hasText: /Azure ML v2|Command job/ })
+          .filter({ hasText: /Azure ML v2|Command job|Endpoint/ })
           .waitFor();
-        await narrow.locator("table").first().waitFor();
+        await narrow.locator("table, textarea, [data-testid=sample-curl]").first().waitFor();
         expect(
           await narrow.evaluate(
             "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1",
@@ -285,6 +347,219 @@ describe("emulator portal: Azure ML v2 in Chromium", function () {
     } finally {
       await narrow.context().close();
     }
+  });
+
+  /** The Test page's answers, by the deployment that gave them (the Consume test compares). */
+  const testPageAnswers: Record<string, Scores> = {};
+
+  /** A direct call on the scoring URI with the endpoint's key, as a client makes it. */
+  async function scoreDirectly(
+    body: string,
+    deployment: string,
+  ): Promise<{ status: number; deployment: string | null; body: Scores }> {
+    const keys = await mlClient(target).post<EndpointKeys>(`/onlineEndpoints/${ENDPOINT}/listKeys`);
+    const answer = await fetch(`${emulator.url}/inference/${ENDPOINT}/score`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${keys.primaryKey}`,
+        "Content-Type": "application/json",
+        "azureml-model-deployment": deployment,
+      },
+      body,
+    });
+    return {
+      status: answer.status,
+      deployment: answer.headers.get("azureml-model-deployment"),
+      body: (await answer.json()) as Scores,
+    };
+  }
+
+  /** Sends the Test page's body and reads the answer it shows. */
+  async function sendOnTestPage(): Promise<{ status: string; deployment: string; shown: Scores }> {
+    const before = page.locator("section[data-answer]");
+    const count =
+      (await before.count()) === 0 ? 0 : Number(await before.getAttribute("data-answer"));
+    await page.getByRole("button", { name: "Send" }).click();
+    const answer = page.locator(`section[data-answer="${count + 1}"]`);
+    await answer.waitFor();
+    return {
+      status: await answer.locator('[data-testid="v2-status"]').innerText(),
+      deployment: await answer.locator('[data-testid="v2-deployment"]').innerText(),
+      shown: JSON.parse(await answer.locator('[data-testid="v2-response"]').innerText()) as Scores,
+    };
+  }
+
+  it("tests the endpoint: the sample from the live version's data, scored as a direct call scores it", async () => {
+    await page.goto(`${emulator.url}/portal/#/v2`);
+    await page
+      .locator(`section[data-endpoint="${ENDPOINT}"]`)
+      .getByRole("link", { name: "Test" })
+      .click();
+    await page.getByRole("heading", { level: 1, name: `Endpoint ${ENDPOINT} — Test` }).waitFor();
+    const editor = page.getByLabel("Request body (JSON)");
+    const body = await editor.inputValue();
+    expect(JSON.parse(body)).to.deep.equal({ data: NOVEMBER_ROWS });
+
+    // As the traffic picks (25 / 75): whichever answered, its answer is the direct call's.
+    const picked = await sendOnTestPage();
+    expect(picked.status).to.equal("200");
+    expect(Object.values(DEPLOYMENTS)).to.include(picked.deployment);
+    const direct = await scoreDirectly(body, picked.deployment);
+    expect([direct.status, direct.deployment]).to.deep.equal([200, picked.deployment]);
+    expect(picked.shown).to.deep.equal(direct.body);
+    testPageAnswers[picked.deployment] = picked.shown;
+
+    // Each deployment by name: its own model answers, the scores in the table are its own.
+    for (const version of [OCTOBER.version, NOVEMBER.version]) {
+      const name = DEPLOYMENTS[version];
+      await page.getByLabel("Deployment").selectOption(name);
+      const chosen = await sendOnTestPage();
+      const expected = await scoreDirectly(body, name);
+      expect([chosen.status, chosen.deployment]).to.deep.equal(["200", name]);
+      expect(chosen.shown).to.deep.equal(expected.body);
+      expect(chosen.shown.predictions).to.have.length(2);
+      expect(chosen.shown.model.run).to.equal(models[version].jobName);
+      expect(await rowsOf(page, 'table[data-testid="v2-predictions"]')).to.deep.equal(
+        expected.body.predictions.map((p, i) => [
+          String(i + 1),
+          p,
+          String(expected.body.probabilities[i]),
+        ]),
+      );
+      testPageAnswers[name] = chosen.shown;
+    }
+    // The two versions were trained on other data: their answers tell them apart.
+    expect(testPageAnswers[DEPLOYMENTS[OCTOBER.version]].model.dataSha256).to.not.equal(
+      testPageAnswers[DEPLOYMENTS[NOVEMBER.version]].model.dataSha256,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, "v2-test.png"), fullPage: true });
+
+    // A body the script cannot read: the router's 424, shown as such.
+    await editor.fill('{"rows": []}');
+    const refused = await sendOnTestPage();
+    expect([refused.status, refused.deployment]).to.deep.equal([
+      "424",
+      DEPLOYMENTS[NOVEMBER.version],
+    ]);
+    expect(await page.locator('[data-testid="v2-predictions"]').count()).to.equal(0);
+  });
+
+  it("consumes the endpoint: the key hidden until asked, then curl and Python answer what the Test page did", async () => {
+    const keys = await mlClient(target).post<EndpointKeys>(`/onlineEndpoints/${ENDPOINT}/listKeys`);
+    await page.getByRole("link", { name: "Consume" }).click();
+    await page.getByRole("heading", { level: 1, name: `Endpoint ${ENDPOINT} — Consume` }).waitFor();
+    const curl = page.locator('[data-testid="sample-curl"]');
+    await curl.waitFor();
+    expect(await page.locator('[data-testid="v2-primary-key"]').innerText()).to.equal("••••••••");
+    expect(await page.locator('[data-testid="v2-secondary-key"]').innerText()).to.equal("••••••••");
+    expect(await curl.innerText()).to.include("Authorization: Bearer <endpoint key>");
+    const hidden = await page.content();
+    expect(hidden.includes(keys.primaryKey), "primary key before asking").to.equal(false);
+    expect(hidden.includes(keys.secondaryKey), "secondary key before asking").to.equal(false);
+
+    const name = DEPLOYMENTS[OCTOBER.version];
+    await page.getByLabel("Deployment").selectOption(name);
+    await page
+      .getByRole("button", { name: "Show the keys and put the primary key in the samples" })
+      .click();
+    await page.locator('[data-testid="sample-curl"]', { hasText: keys.primaryKey }).waitFor();
+    expect(await page.locator('[data-testid="v2-primary-key"]').innerText()).to.equal(
+      keys.primaryKey,
+    );
+    expect(await page.locator('[data-testid="v2-secondary-key"]').innerText()).to.equal(
+      keys.secondaryKey,
+    );
+    const work = mkdtempSync(path.join(tmpdir(), "portal-v2-samples-"));
+    const curlOut = (await run("bash", ["-c", await curl.innerText()])).stdout;
+    const python = path.join(work, "sample.py");
+    writeFileSync(python, await page.locator('[data-testid="sample-python"]').innerText());
+    const pythonOut = (await run("python3", [python])).stdout;
+    expect(testPageAnswers[name], "the Test page scored on this deployment").to.not.equal(
+      undefined,
+    );
+    expect(JSON.parse(curlOut), "curl").to.deep.equal(testPageAnswers[name]);
+    expect(JSON.parse(pythonOut), "Python").to.deep.equal(testPageAnswers[name]);
+    expect(await page.locator('[data-testid="sample-azure-cli"]').innerText()).to.equal(
+      [
+        "# request.json holds the body; on Azure (the CLI reads the scoring URI from the endpoint)",
+        `az ml online-endpoint invoke --name ${ENDPOINT} --request-file request.json --deployment-name ${name} --resource-group local --workspace-name ${WORKSPACE}`,
+      ].join("\n"),
+    );
+    await page.getByRole("button", { name: "Hide the keys" }).click();
+    await page.locator('[data-testid="sample-curl"]', { hasText: "<endpoint key>" }).waitFor();
+    expect((await page.content()).includes(keys.primaryKey), "hidden again").to.equal(false);
+  });
+
+  it("answers no Test or Consume page, credential or score without a session", async () => {
+    const routes: [string, string, unknown][] = [
+      ["GET", `v2/endpoints/${ENDPOINT}`, undefined],
+      ["POST", `v2/endpoints/${ENDPOINT}/credentials`, {}],
+      ["POST", `v2/endpoints/${ENDPOINT}/score`, { body: JSON.stringify({ data: NOVEMBER_ROWS }) }],
+    ];
+    for (const [method, route, body] of routes) {
+      const answer = await fetch(`${emulator.url}/portal/api/${route}`, {
+        method,
+        headers: { Origin: emulator.url, "Content-Type": "application/json" },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      expect(answer.status, `${method} ${route}`).to.equal(401);
+      expect(await answer.text()).to.include("PortalSessionRequired");
+    }
+    const stranger = await browser.newContext();
+    try {
+      for (const view of ["test", "consume"]) {
+        // A tab per view: a second address differing only in its fragment loads nothing.
+        const tab = await stranger.newPage();
+        const refused = await tab.goto(`${emulator.url}/portal/#/v2/endpoints/${ENDPOINT}/${view}`);
+        expect(refused?.status(), view).to.equal(401);
+        await tab.locator("#login").waitFor();
+        expect(await tab.locator("#app").count(), `no ${view} page without a session`).to.equal(0);
+        expect(await tab.locator("#v2-body").count()).to.equal(0);
+      }
+    } finally {
+      await stranger.close();
+    }
+  });
+
+  it("answers bad Test requests with the field to fix, and an unknown endpoint with 404", async () => {
+    const portal = await signIn(emulator);
+    const score = (body: unknown, name = ENDPOINT) =>
+      portal.request<{ error: { details: { code: string; message: string }[] } }>(
+        "POST",
+        `v2/endpoints/${name}/score`,
+        body,
+      );
+    const noBody = await score({ data: [] });
+    expect([noBody.status, noBody.body.error.details[0]]).to.deep.equal([
+      400,
+      {
+        code: "PortalBadRequest",
+        message:
+          'Send {"body": "<the request body as text>"} with an optional "deployment": "<name>".',
+      },
+    ]);
+    const badDeployment = await score({ body: "{}", deployment: 3 });
+    expect(badDeployment.status).to.equal(400);
+    expect(badDeployment.body.error.details[0].message).to.match(/^"deployment" must be/);
+    for (const [method, route, body] of [
+      ["GET", "v2/endpoints/nope", undefined],
+      ["POST", "v2/endpoints/nope/credentials", {}],
+      ["POST", "v2/endpoints/nope/score", { body: "{}" }],
+    ] as const) {
+      const answer = await portal.request<{ error: { details: { code: string }[] } }>(
+        method,
+        route,
+        body,
+      );
+      expect([answer.status, answer.body.error.details[0].code], route).to.deep.equal([
+        404,
+        "PortalItemNotFound",
+      ]);
+    }
+    const unknown = await score({ body: "{}", deployment: "blue" });
+    expect(unknown.status).to.equal(200);
+    const view = unknown.body as unknown as V2ScoreView;
+    expect([view.status, view.deployment]).to.deep.equal([404, "blue"]);
   });
 
   it("shows no endpoint key, token or storage key in the page or any v2 answer", async () => {
@@ -306,8 +581,30 @@ describe("emulator portal: Azure ML v2 in Chromium", function () {
       [models[OCTOBER.version].jobName, "Completed"],
     ]);
     for (const j of jobs) await read(`v2/jobs/${j.id}`);
+    const detail = await read<V2EndpointDetailView>(`v2/endpoints/${ENDPOINT}`);
+    expect(detail.endpoint.name).to.equal(ENDPOINT);
+    const scored = await portal.request<V2ScoreView>("POST", `v2/endpoints/${ENDPOINT}/score`, {
+      body: JSON.stringify(detail.sample),
+    });
+    expect([scored.status, scored.body.status]).to.deep.equal([200, 200]);
+    answers.push(scored.text);
+    // The one route that answers the keys, when asked for them.
+    const asked = await portal.request<V2CredentialsView>(
+      "POST",
+      `v2/endpoints/${ENDPOINT}/credentials`,
+      {},
+    );
+    expect(asked.body).to.deep.equal({
+      authMode: "Key",
+      primary: keys.primaryKey,
+      secondary: keys.secondaryKey,
+    });
     await page.goto(`${emulator.url}/portal/#/v2`);
     await page.locator(`section[data-endpoint="${ENDPOINT}"]`).waitFor();
+    answers.push(await page.content());
+    await page.goto(`${emulator.url}/portal/#/v2/endpoints/${ENDPOINT}/test`);
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator('[data-testid="v2-status"]').waitFor();
     answers.push(await page.content());
     const secrets = {
       "primary key": keys.primaryKey,

@@ -2,7 +2,8 @@
  * Azure Machine Learning (v2): each workspace's online endpoints with their deployments (the model
  * version each serves, its metrics, the share of calls it takes and the share mirrored to it), its
  * registered model versions, and the command jobs, each with its status, command, inputs, outputs
- * and log. A running job is followed live. Read-only: the page never shows an endpoint key.
+ * and log. A running job is followed live. Each endpoint links to its Test and Consume pages
+ * (`v2endpoint.tsx`); this view never shows an endpoint key.
  */
 import type {
   V2EndpointView,
@@ -50,6 +51,10 @@ function Endpoint(props: { endpoint: V2EndpointView }) {
           ["Created", when(endpoint.createdAt)],
         ]}
       />
+      <nav class="tabs" aria-label={`Pages of ${endpoint.name}`}>
+        <a href={href("v2", "endpoints", endpoint.name, "test")}>Test</a>
+        <a href={href("v2", "endpoints", endpoint.name, "consume")}>Consume</a>
+      </nav>
       {endpoint.deployments.length === 0 ? (
         <p class="muted">No deployment yet.</p>
       ) : (
