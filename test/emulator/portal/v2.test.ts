@@ -619,6 +619,62 @@ describe("emulator portal: Azure ML v2 in Chromium", function () {
     }
   });
 
+  it("hands an AMLToken endpoint's page a working token, and an AADToken endpoint none; the Test page's calls pass either", async () => {
+    const ml = mlClient(target);
+    for (const [name, authMode] of [
+      ["census-portal-aml", "AMLToken"],
+      ["census-portal-aad", "AADToken"],
+    ]) {
+      await ml.putAndWait(`/onlineEndpoints/${name}`, {
+        location: "local",
+        properties: { authMode },
+      });
+    }
+    const portal = await signIn(emulator);
+    const token = await portal.request<V2CredentialsView>(
+      "POST",
+      "v2/endpoints/census-portal-aml/credentials",
+      {},
+    );
+    expect(token.status).to.equal(200);
+    expect([token.body.authMode, token.body.secondary]).to.deep.equal(["AMLToken", undefined]);
+    expect(Date.parse(token.body.expiresOn!)).to.be.greaterThan(Date.now());
+    const call = (name: string, credential: string) =>
+      fetch(`${emulator.url}/inference/${name}/score`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${credential}`, "Content-Type": "application/json" },
+        body: "{}",
+      });
+    // Accepted (no deployment yet: 404), where another credential is refused (401).
+    expect((await call("census-portal-aml", token.body.primary)).status).to.equal(404);
+    expect((await call("census-portal-aml", "x".repeat(43))).status).to.equal(401);
+    const aad = await portal.request<{ error: { details: { code: string; message: string }[] } }>(
+      "POST",
+      "v2/endpoints/census-portal-aad/credentials",
+      {},
+    );
+    expect([aad.status, aad.body.error.details[0]]).to.deep.equal([
+      400,
+      {
+        code: "PortalBadRequest",
+        message:
+          "The endpoint 'census-portal-aad' takes AADToken: a Microsoft Entra token (on the emulator, its ARM token), not a credential of the endpoint.",
+      },
+    ]);
+    for (const name of ["census-portal-aml", "census-portal-aad"]) {
+      const scored = await portal.request<V2ScoreView>("POST", `v2/endpoints/${name}/score`, {
+        body: "{}",
+      });
+      // The router took the portal's credential and found no deployment to call.
+      expect([scored.status, scored.body.status, scored.body.deployment], name).to.deep.equal([
+        200,
+        404,
+        undefined,
+      ]);
+      expect(scored.text.includes(emulator.credentials.armToken), name).to.equal(false);
+    }
+  });
+
   /** The portal's id of the job that trained a version. */
   async function jobId(version: string): Promise<string> {
     const { jobs } = await (await signIn(emulator)).get<V2JobsView>("v2/jobs");

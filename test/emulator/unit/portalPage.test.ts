@@ -4,8 +4,9 @@
  * are run for real by `test/emulator/portal/browser.test.ts`.)
  */
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
 import { modelVersionOf } from "../../../emulator/handlers/portalHandler";
-import type { TargetDetailView } from "../../../emulator/portal/api";
+import type { TargetDetailView, V2EndpointDetailView } from "../../../emulator/portal/api";
 import { parseCsv } from "../../../emulator/portal/web/csv";
 import {
   codeSamples,
@@ -13,6 +14,7 @@ import {
   exampleResponse,
   KEY_PLACEHOLDER,
 } from "../../../emulator/portal/web/samples";
+import { V2_KEY_PLACEHOLDER, v2Samples } from "../../../emulator/portal/web/v2samples";
 
 const detail = {
   target: { apiLocation: "http://127.0.0.1:9700/workspaces/ws/services/abc" },
@@ -129,5 +131,58 @@ describe("emulator portal page", function () {
       ),
       "BES's default output folder",
     ).to.equal(undefined);
+  });
+
+  it("writes a v2 endpoint's samples: the deployment header when one is picked, quoting the shell and Python need", function () {
+    const v2 = {
+      subscriptionId: "00000000-0000-0000-0000-000000000000",
+      resourceGroup: "local",
+      workspace: "census-ml",
+      endpoint: {
+        name: "census-v2",
+        scoringUri: "http://127.0.0.1:9700/inference/census-v2/score",
+      },
+      sample: { data: [] },
+      sampleSource: undefined,
+    } as unknown as V2EndpointDetailView;
+    const body = String.raw`{ "data": [{"name": "O'Brien", "path": "C:\\x", "n": 1}] }`;
+    const picked = v2Samples(v2, body, V2_KEY_PLACEHOLDER, "blue");
+    expect(picked.curl).to.equal(
+      [
+        "curl -s -X POST 'http://127.0.0.1:9700/inference/census-v2/score' \\",
+        "  -H 'Authorization: Bearer <endpoint key>' \\",
+        "  -H 'Content-Type: application/json' \\",
+        "  -H 'azureml-model-deployment: blue' \\",
+        String.raw`  -d '{"data":[{"name":"O'\''Brien","path":"C:\\x","n":1}]}'`,
+      ].join("\n"),
+    );
+    expect(picked.Python).to.include('headers["azureml-model-deployment"] = "blue"');
+    expect(picked["Azure CLI"].split("\n")[1]).to.equal(
+      "az ml online-endpoint invoke --name census-v2 --request-file request.json --deployment-name blue --resource-group local --workspace-name census-ml",
+    );
+    const byTraffic = v2Samples(v2, body, "k3y", undefined);
+    expect(byTraffic.curl).to.not.include("azureml-model-deployment");
+    expect(byTraffic.Python).to.include('api_key = "k3y"');
+    expect(byTraffic["Azure CLI"]).to.not.include("--deployment-name");
+    // The Python sample's body reads back as the body: in a raw string, or (when the text could
+    // end one early) a plain one.
+    const texts = [body, '"ends with a quote"', 'not JSON """ at all'];
+    const lines = texts.map((text) =>
+      v2Samples(v2, text, "k", undefined)
+        .Python.split("\n")
+        .find((l) => l.startsWith("body = "))!
+        .replace("json.loads(", "("),
+    );
+    // One interpreter reads the three (each start is slow on a loaded machine).
+    const script = ["import json", "read = []"]
+      .concat(lines.flatMap((line) => [line, "read.append(body)"]))
+      .concat(["print(json.dumps(read), end='')"])
+      .join("\n");
+    const read = JSON.parse(execFileSync("python3", ["-c", script]).toString()) as string[];
+    expect(read).to.deep.equal([
+      JSON.stringify(JSON.parse(body)),
+      '"ends with a quote"',
+      'not JSON """ at all',
+    ]);
   });
 });
