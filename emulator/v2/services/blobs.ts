@@ -286,6 +286,26 @@ export class DatastoreBlobs {
   }
 
   /**
+   * The first bytes of a blob as text (read-only, for the portal: the head of a data file without
+   * downloading all of it); undefined when it does not exist.
+   * @param place - the blob
+   * @param bytes - how many bytes at most
+   */
+  async readHead(
+    place: BlobPlace,
+    bytes: number,
+  ): Promise<{ text: string; whole: boolean } | undefined> {
+    return this.guard("reading", place, async () => {
+      const blob = this.container(place).getBlobClient(place.path);
+      if (!(await blob.exists())) return undefined;
+      const size = (await blob.getProperties()).contentLength ?? 0;
+      const length = Math.min(size, bytes);
+      const head = length === 0 ? Buffer.alloc(0) : await blob.downloadToBuffer(0, length);
+      return { text: head.toString("utf8"), whole: length >= size };
+    });
+  }
+
+  /**
    * Uploads a local file or every file under a local folder to a place (files keep their
    * relative paths under it).
    * @param local - a file or folder

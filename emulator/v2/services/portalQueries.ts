@@ -30,6 +30,7 @@ import type {
   V2WorkspaceView,
 } from "../../portal/api";
 import { parseCsv } from "../../portal/web/csv";
+import { V2Error } from "../errors";
 import { keyOf, parseAssetReference } from "../ids";
 import type { JobInternal, ProvisionedInternal, ResourceRecord } from "../store/records";
 import type { V2Store } from "../store/v2Store";
@@ -47,6 +48,8 @@ const OUTPUT_FILES_LIMIT = 100;
 const SECRET_NAME = /key|password|secret|token|connection|sas|credential/i;
 /** Rows of the training data in an endpoint's sample request. */
 const SAMPLE_ROWS = 2;
+/** The head of a training data file read for the sample (a few rows' worth, however large it is). */
+const SAMPLE_HEAD_BYTES = 64 * 1024;
 /** A cell that reads as a number in JSON. */
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 /** Metrics shown first, in this order, when a version has them. */
@@ -227,26 +230,30 @@ export class V2PortalQueries {
       if (input.jobInputType !== "uri_file") continue;
       let uri = input.uri ?? "";
       if (/^azureml:[^/]/i.test(uri) || /\/data\/[^/]+\/versions\//i.test(uri)) {
+        let resolved: ReturnType<AssetResolver["resolve"]>;
         try {
-          const resolved = this.assets.resolve(job.workspace, "data", uri, name);
-          if (resolved.kind !== "version") continue;
-          uri = (resolved.record.body.properties as { dataUri?: string }).dataUri ?? "";
-        } catch {
-          continue;
+          resolved = this.assets.resolve(job.workspace, "data", uri, name);
+        } catch (error) {
+          // A reference that names nothing (any more): no sample from it.
+          if (error instanceof V2Error) continue;
+          throw error;
         }
+        if (resolved.kind !== "version") continue;
+        uri = (resolved.record.body.properties as { dataUri?: string }).dataUri ?? "";
       }
       if (!/\.csv$/i.test(uri.split("?")[0])) continue;
-      let text: string | undefined;
+      let head: { text: string; whole: boolean } | undefined;
       try {
-        text = await this.blobs.readText(this.blobs.resolve(job.workspace, uri));
+        head = await this.blobs.readHead(this.blobs.resolve(job.workspace, uri), SAMPLE_HEAD_BYTES);
       } catch (error) {
         if (error instanceof BlobAccessError) continue;
         throw error;
       }
-      if (text === undefined) continue;
-      // The header and the first rows only: cut before parsing a large file.
-      const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-      const [header, ...body] = parseCsv(lines.slice(0, SAMPLE_ROWS + 1).join("\n"));
+      if (head === undefined) continue;
+      const parsed = parseCsv(head.text);
+      // The last row of a cut head may be cut too.
+      if (!head.whole) parsed.pop();
+      const [header, ...body] = parsed.slice(0, SAMPLE_ROWS + 1);
       if (!header || body.length === 0) continue;
       const columns = header.map((c) => c.trim());
       return {
