@@ -488,6 +488,7 @@ describe("emulator portal: Azure ML v2 in Chromium", function () {
     await page.getByRole("button", { name: "Hide the keys" }).click();
     await page.locator('[data-testid="sample-curl"]', { hasText: "<endpoint key>" }).waitFor();
     expect((await page.content()).includes(keys.primaryKey), "hidden again").to.equal(false);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "v2-consume.png"), fullPage: true });
   });
 
   it("answers no Test or Consume page, credential or score without a session", async () => {
