@@ -8,7 +8,9 @@
  * into `Failed` with Details on the next start.
  *
  * Worker threads and tsx: the worker file sits next to this one with the same extension; under
- * tsx (`.ts`) the worker needs tsx's CommonJS hook in its own execArgv.
+ * tsx (`.ts`) the worker needs tsx's CommonJS hook in its own execArgv. Workers come from a
+ * {@link WorkerPool}: one whose job finished cleanly runs the next job (no thread start-up or
+ * module loading per job); one whose job failed or was cancelled is terminated.
  */
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -23,6 +25,7 @@ import type { ModelStore } from "../store/modelStore";
 import type { JobModuleRun, JobRecord } from "../store/records";
 import type { JobRemover } from "./jobRemover";
 import type { ProducedModel, WorkerJob, WorkerMessage } from "./protocol";
+import { WorkerPool } from "./workerPool";
 
 /** Finds the target of a job by its execution id. */
 export type TargetLookup = (executionId: string) => ExecutionTarget | undefined;
@@ -64,10 +67,24 @@ class OutputLog {
 
 const WORKER_FILE = path.join(__dirname, "worker" + path.extname(__filename));
 
+/**
+ * Idle job workers kept warm, and for how long. Two: most emulators run one job at a time (a
+ * retrain), and each idle worker holds the engine's heap (tens of MB).
+ */
+const POOL = { maxIdle: 2, idleMs: 60_000 } as const;
+
+/** Starts a job worker (the worker waits for its job as a message). */
+function startJobWorker(): Worker {
+  return new Worker(WORKER_FILE, {
+    execArgv: WORKER_FILE.endsWith(".ts") ? ["--require", require.resolve("tsx/cjs")] : [],
+  });
+}
+
 /** Schedules, runs, cancels and recovers BES jobs. */
 export class JobRunner implements JobRemover {
   private readonly active = new Map<string, ActiveJob>();
   private readonly exits = new Set<Promise<void>>();
+  private readonly pool: WorkerPool;
   private closed = false;
 
   /**
@@ -85,7 +102,15 @@ export class JobRunner implements JobRemover {
     private readonly lookup: TargetLookup,
     private readonly logger: Logger,
     private readonly faults: Pick<FaultInjector, "failJobAtModule" | "recordJobFault">,
-  ) {}
+    createWorker: () => Worker = startJobWorker,
+  ) {
+    this.pool = new WorkerPool(createWorker, POOL);
+  }
+
+  /** Job workers started and reused so far, and idle now (for tests and logs). */
+  workerStats(): { started: number; reused: number; idle: number } {
+    return this.pool.stats();
+  }
 
   /** Marks jobs that were running when the previous process died as Failed. */
   recover(): void {
@@ -173,6 +198,7 @@ export class JobRunner implements JobRemover {
       }
     }
     await Promise.allSettled([...this.exits]);
+    await this.pool.close();
   }
 
   private stopWorker(jobId: string): void {
@@ -180,7 +206,7 @@ export class JobRunner implements JobRemover {
     if (!active) return;
     active.settled = true;
     this.active.delete(jobId);
-    void active.worker.terminate();
+    this.pool.discard(active.worker);
   }
 
   /** Gives free slots of a target to its oldest waiting jobs. */
@@ -258,10 +284,7 @@ export class JobRunner implements JobRemover {
     };
     const failAtModule = this.faults.failJobAtModule();
     if (failAtModule !== undefined) data = { ...data, failAtModule };
-    const worker = new Worker(WORKER_FILE, {
-      workerData: data,
-      execArgv: WORKER_FILE.endsWith(".ts") ? ["--require", require.resolve("tsx/cjs")] : [],
-    });
+    const { worker, warm } = this.pool.acquire();
     const active: ActiveJob = {
       worker,
       targetId: job.targetId,
@@ -269,10 +292,21 @@ export class JobRunner implements JobRemover {
       log: new OutputLog(),
     };
     this.active.set(job.id, active);
+    let resolveExit: () => void = () => undefined;
+    const exited = new Promise<void>((resolve) => (resolveExit = resolve));
+    this.exits.add(exited);
+    const detach = (): void => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+      this.exits.delete(exited);
+      resolveExit();
+    };
     const settle = (
       status: "Finished" | "Failed",
       details: string | null,
       models: readonly ProducedModel[] = [],
+      workerAlive = true,
     ): void => {
       if (active.settled) return;
       active.settled = true;
@@ -303,10 +337,15 @@ export class JobRunner implements JobRemover {
         });
         this.logger.info(`job ${job.id}: ${status}${details ? `: ${details}` : ""}`);
       }
-      void worker.terminate();
+      detach();
+      // Only a worker whose job finished cleanly runs another: a failure may have left work
+      // in flight (an upload, a script's process) that must not leak into the next job.
+      if (status === "Finished" && workerAlive && !this.closed) this.pool.release(worker);
+      else this.pool.discard(worker);
       this.pump(job.targetId);
     };
-    worker.on("message", (message: WorkerMessage) => {
+    const onMessage = (message: WorkerMessage): void => {
+      if (active.settled) return;
       if (message.type === "progress") {
         active.log.add(message.line);
         this.logger.debug(`job ${job.id}: ${message.line}`);
@@ -317,19 +356,26 @@ export class JobRunner implements JobRemover {
           this.faults.recordJobFault(job.id, message.injectedAt);
         settle("Failed", message.details);
       }
-    });
-    worker.on("error", (error) => {
+    };
+    const onError = (error: Error): void => {
       this.logger.error(`job ${job.id}: worker error: ${error.stack ?? error.message}`);
-      settle("Failed", `InternalError: the job's worker failed (${error.message}).`);
-    });
-    const exited = new Promise<void>((resolve) => {
-      worker.once("exit", (code) => {
-        this.exits.delete(exited);
-        settle("Failed", `InternalError: the job's worker exited (code ${code}) without a result.`);
-        resolve();
-      });
-    });
-    this.exits.add(exited);
-    this.logger.debug(`job ${job.id}: running on ${target.label}`);
+      settle("Failed", `InternalError: the job's worker failed (${error.message}).`, [], false);
+    };
+    const onExit = (code: number): void => {
+      settle(
+        "Failed",
+        `InternalError: the job's worker exited (code ${code}) without a result.`,
+        [],
+        false,
+      );
+      detach();
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage(data);
+    this.logger.debug(
+      `job ${job.id}: running on ${target.label} (${warm ? "warm" : "new"} worker)`,
+    );
   }
 }

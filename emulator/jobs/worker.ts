@@ -1,12 +1,13 @@
 /**
- * A BES job, run on its own worker thread so that training never blocks the event loop (status
- * polls and RRS scoring stay responsive). The worker downloads the inputs, parses and types
- * them, runs the graph through the engine, writes every output and posts progress lines; it
- * ends with exactly one `finished` or `failed` message. The main thread may terminate it at any
- * time (cancel).
+ * BES jobs, run on a worker thread so that training never blocks the event loop (status polls
+ * and RRS scoring stay responsive). The worker waits for a job as a message, downloads the
+ * inputs, parses and types them, runs the graph through the engine, writes every output and
+ * posts progress lines; each job ends with exactly one `finished` or `failed` message, after
+ * which the worker may be given another job (`workerPool.ts`). The main thread may terminate it
+ * at any time (cancel).
  */
 import { createHash } from "node:crypto";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import type { Column, DataTable, EngineApi, GraphRunResult } from "../engine/api";
 import { describeBlob, describeStorageError, downloadBlob, uploadBlob } from "../blob/blobIo";
 import { loadEngine } from "../engineLoader";
@@ -292,8 +293,9 @@ function detailsOf(error: unknown): string {
   return `InternalError: the job failed unexpectedly (${(error as Error)?.message ?? String(error)})`;
 }
 
-if (parentPort) {
-  run(workerData as WorkerJob).then(
+/** Runs one job and posts its single `finished` or `failed` message. */
+function runJob(job: WorkerJob): void {
+  run(job).then(
     (models) => post({ type: "finished", models }),
     (error: unknown) =>
       post({
@@ -305,3 +307,6 @@ if (parentPort) {
       }),
   );
 }
+
+// The engine loads with this module, before the first job arrives; one job at a time.
+if (parentPort) parentPort.on("message", runJob);

@@ -440,6 +440,35 @@ describe("emulator execution API (BES + RRS) with the real engine", function () 
       expect(done.Results).to.equal(null);
     });
 
+    it("runs the next job on the worker of a finished one; a failed job's worker is not reused", async function () {
+      const jobs = emulator.server.jobs;
+      const finished = async (): Promise<void> => {
+        const done = await training.run({ Inputs: { input1: connectionRef(trainingCsv) } });
+        expect(done.StatusCode, done.Details ?? "").to.equal("Finished");
+      };
+      await finished();
+      const before = jobs.workerStats();
+      expect(before.idle, "the finished job's worker waits for the next").to.be.at.least(1);
+      await finished();
+      expect(jobs.workerStats(), "no worker started for the second job").to.deep.equal({
+        started: before.started,
+        reused: before.reused + 1,
+        idle: before.idle,
+      });
+      const unreadable = await container.upload("pool/unreadable.csv", 'age\n"39\n');
+      const failed = await training.run({ Inputs: { input1: connectionRef(unreadable) } });
+      expect(failed.StatusCode).to.equal("Failed");
+      expect(jobs.workerStats(), "the failed job's (warm) worker was terminated").to.deep.equal({
+        started: before.started,
+        reused: before.reused + 2,
+        idle: before.idle - 1,
+      });
+      await finished();
+      expect(jobs.workerStats().reused, "the next job still gets a worker").to.be.at.least(
+        before.reused + 2,
+      );
+    });
+
     it("does not list jobs (501, not in the published swagger)", async function () {
       const res = await httpRequest<ClassicErrorBody>(
         "GET",
