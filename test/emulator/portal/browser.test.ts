@@ -8,6 +8,7 @@
  *
  * Screenshots of the main views go to `test-results/portal/` (ignored by git).
  */
+import { BlobServiceClient } from "@azure/storage-blob";
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -16,6 +17,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { ClassicEndpoint, WebServiceKeys } from "../../../contract";
+import { censusToCsv, generateCensusRows } from "../../../data/generate";
 import type { ServicesView } from "../../../emulator/portal/api";
 import { launchChromium } from "../../helpers/browser";
 import { azuriteConnectionString } from "../../helpers/env";
@@ -213,14 +215,21 @@ describe("emulator portal in Chromium", function () {
       ConnectionString: azuriteConnectionString(),
       RelativeLocation: `${container}/${blob}`,
     });
-    const submit = async (name: string): Promise<string> => {
+    // The first job holds the only slot while the page polls (every 500 ms): on a warm worker the
+    // 3000-row sample trains in a few hundred ms, so it trains on 200k rows (seconds).
+    const big = censusToCsv(generateCensusRows({ rows: 200_000, seed: 7, drift: 1 }));
+    await BlobServiceClient.fromConnectionString(azuriteConnectionString())
+      .getContainerClient(container)
+      .getBlockBlobClient("live/census-200k.csv")
+      .upload(big, Buffer.byteLength(big));
+    const submit = async (name: string, input: string): Promise<string> => {
       const answer = await httpRequest<string>(
         "POST",
         `${training.apiLocation}/jobs?api-version=2.0`,
         {
           token: keys.primary,
           body: {
-            Inputs: { input1: ref("data/census-2026-11.csv") },
+            Inputs: { input1: ref(input) },
             Outputs: { output1: ref(`live/${name}.ilearner`), output2: ref(`live/${name}.csv`) },
           },
         },
@@ -239,8 +248,8 @@ describe("emulator portal in Chromium", function () {
       );
       expect(answer.status).to.equal(204);
     };
-    const first = await submit("first");
-    const followed = await submit("followed");
+    const first = await submit("first", "live/census-200k.csv");
+    const followed = await submit("followed", "data/census-2026-11.csv");
     await open(`#/jobs/${followed}`);
     const status = page.locator("[data-testid=job-status] [data-testid=status]");
     await status.getByText("NotStarted", { exact: true }).waitFor();
