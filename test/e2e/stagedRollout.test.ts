@@ -31,6 +31,7 @@ import {
 import type { Props } from "../../harness/secrets";
 import { expectPresent } from "../helpers/expect";
 import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
+import { tearDownStack } from "../helpers/stack";
 
 /** The steps of a run in the order they ran (`<op> <name>`, `(failed)`). */
 const ordered = (run: RunResult): string[] =>
@@ -167,17 +168,7 @@ describe("staged rollout through the strict engine double", function () {
     engine = stack.engine;
   });
 
-  after(async () => {
-    try {
-      if (engine?.state.some((r) => r.custom)) {
-        const destroyed = await engine.destroy();
-        if (destroyed.error) throw destroyed.error;
-      }
-    } finally {
-      await stack?.stop();
-      if (work) fs.rmSync(work, { recursive: true, force: true });
-    }
-  });
+  after(() => tearDownStack(engine, stack, work));
 
   it("a fresh staged up creates a stage resource per stage, each passed", async () => {
     const up = await run(engine.up(config("2026-11-27.1", files.november)));
@@ -552,17 +543,7 @@ describe("staged rollout of 100 endpoints in three stages through the strict eng
     engine = stack.engine;
   });
 
-  after(async () => {
-    try {
-      if (engine?.state.some((r) => r.custom)) {
-        const destroyed = await engine.destroy();
-        if (destroyed.error) throw destroyed.error;
-      }
-    } finally {
-      await stack?.stop();
-      if (work) fs.rmSync(work, { recursive: true, force: true });
-    }
-  });
+  after(() => tearDownStack(engine, stack, work));
 
   it("creates, then rolls a bump out stage by stage to every endpoint", async () => {
     const created = await engine.up(config("2026-11-27.1", files[0]));

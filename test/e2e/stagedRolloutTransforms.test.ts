@@ -40,6 +40,7 @@ import {
 import type { Props } from "../../harness/secrets";
 import { expectPresent } from "../helpers/expect";
 import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
+import { tearDownStack } from "../helpers/stack";
 
 /** The "[transform]" asset of the predictive definition below. */
 const TRANSFORM_ASSET = "Census Derived Normalization [transform]";
@@ -275,17 +276,7 @@ describe("staged rollout of a definition with a saved transformation through the
     engine = stack.engine;
   });
 
-  after(async () => {
-    try {
-      if (engine?.state.some((r) => r.custom)) {
-        const destroyed = await engine.destroy();
-        if (destroyed.error) throw destroyed.error;
-      }
-    } finally {
-      await stack?.stop();
-      if (work) fs.rmSync(work, { recursive: true, force: true });
-    }
-  });
+  after(() => tearDownStack(engine, stack, work));
 
   let first: { model: string; transform: string };
   it("a fresh staged up serves the retrain's model and transformation everywhere, each stage passed", async () => {

@@ -32,6 +32,7 @@ import {
 import type { Props } from "../../harness/secrets";
 import { expectPresent } from "../helpers/expect";
 import { azuriteBlobEndpoint } from "../helpers/env";
+import { tearDownStack } from "../helpers/stack";
 
 const UNCHANGED = ["same storage", "same storage-containers", "same training"];
 /** The gate and retention after the gate-only and retain-only changes: kept from then on. */
@@ -105,17 +106,7 @@ describe("the program's steps through the strict engine double", function () {
     };
   });
 
-  after(async () => {
-    try {
-      if (engine?.state.some((r) => r.custom)) {
-        const destroyed = await engine.destroy();
-        if (destroyed.error) throw destroyed.error;
-      }
-    } finally {
-      await stack?.stop();
-      if (work) fs.rmSync(work, { recursive: true, force: true });
-    }
-  });
+  after(() => tearDownStack(engine, stack, work));
 
   it("a fresh up creates every resource", async () => {
     const up = await engine.up(config(november()));
