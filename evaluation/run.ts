@@ -39,8 +39,8 @@ import type {
 } from "../components/retrain/types";
 import { serviceBody } from "../components/webService/logic";
 import type { RrsTable, WebServiceProperties } from "../contract";
-import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
-import { startAzurite, type AzuriteHandle } from "../scripts/azurite";
+import type { EmulatorHandle } from "../emulator/startEmulator";
+import type { AzuriteHandle } from "../scripts/azurite";
 import { EvaluationCache, sideKey, type CachedResult } from "./cache";
 import type { ScoredRows } from "./curves";
 import { readDeclaration, readStackConfig, type Declaration } from "./declaration";
@@ -54,6 +54,7 @@ import {
   type EvaluateOptions,
   type EvaluationResult,
 } from "./output";
+import { startServers } from "./servers";
 import { evaluateV2 } from "./v2";
 import { compareData, parseTable } from "./profile";
 import { buildReport, type SideSummary } from "./report";
@@ -188,20 +189,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     lap("read");
 
     // ---- Servers ------------------------------------------------------------------------------
-    let blobEndpoint = options.azuriteBlobEndpoint;
-    if (!blobEndpoint) {
-      azurite = await startAzurite({ location: path.join(scratch, "azurite") });
-      blobEndpoint = azurite.blobEndpoint;
-    }
-    emulator = await startEmulator({
-      host: "127.0.0.1",
-      port: 0,
-      location: path.join(scratch, "emulator"),
-      storage: new URL(blobEndpoint).origin,
-      printStartup: false,
-      logLevel: "silent",
+    const servers = await startServers(scratch, {
+      ...(options.azuriteBlobEndpoint ? { blobEndpoint: options.azuriteBlobEndpoint } : {}),
     });
-    const connectionString = `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`;
+    azurite = servers.azurite;
+    emulator = servers.emulator;
+    const { connectionString } = servers;
     const armToken = emulator.credentials.armToken;
     const arm = new ArmWebServicesClient(credentialFor(armToken));
     const refOf = (name: string): ArmServiceRef => ({

@@ -22,7 +22,6 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { AZURITE_ACCOUNT, AZURITE_KEY } from "../clients/azurite";
 import { isNamedError } from "../clients/errors";
 import { blobService, downloadText } from "../clients/storage";
 import { ScoringClient, type MlClient } from "../clients/v2";
@@ -48,8 +47,8 @@ import type { ServedModelOutputs } from "../components/v2Rollout/types";
 import { localMlWorkspaceProvider } from "../components/v2Workspace/provider";
 import type { LocalMlWorkspaceOutputs } from "../components/v2Workspace/types";
 import { mlClient, type MlDatastore, type MlTarget } from "../components/shared/mlTarget";
-import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
-import { startAzurite, type AzuriteHandle } from "../scripts/azurite";
+import type { EmulatorHandle } from "../emulator/startEmulator";
+import type { AzuriteHandle } from "../scripts/azurite";
 import { EvaluationCache, sideKey, type CachedResult } from "./cache";
 import type { ScoredRows } from "./curves";
 import { readV2Declaration, type V2Declaration } from "./declaration";
@@ -63,6 +62,7 @@ import {
   type EvaluateOptions,
   type EvaluationResult,
 } from "./output";
+import { startServers } from "./servers";
 import { compareData, parseTable } from "./profile";
 import { buildReport, type SideSummary } from "./report";
 
@@ -168,24 +168,15 @@ export async function evaluateV2(options: EvaluateOptions): Promise<EvaluationRe
     lap("read");
 
     // ---- Servers and the workspace ------------------------------------------------------------
-    let blobEndpoint = options.azuriteBlobEndpoint;
-    if (!blobEndpoint) {
-      azurite = await startAzurite({ location: path.join(scratch, "azurite") });
-      blobEndpoint = azurite.blobEndpoint;
-    }
-    emulator = await startEmulator({
-      host: "127.0.0.1",
-      port: 0,
-      location: path.join(scratch, "emulator"),
-      storage: new URL(blobEndpoint).origin,
-      printStartup: false,
-      logLevel: "silent",
-      // The emulator's CLI reads AZUREML_EMULATOR_PYTHON; the evaluation starts it in process.
-      ...((options.python ?? process.env.AZUREML_EMULATOR_PYTHON)
-        ? { python: options.python ?? process.env.AZUREML_EMULATOR_PYTHON }
-        : {}),
+    // The emulator's CLI reads AZUREML_EMULATOR_PYTHON; the evaluation starts it in process.
+    const python = options.python ?? process.env.AZUREML_EMULATOR_PYTHON;
+    const servers = await startServers(scratch, {
+      ...(options.azuriteBlobEndpoint ? { blobEndpoint: options.azuriteBlobEndpoint } : {}),
+      ...(python ? { python } : {}),
     });
-    const connectionString = `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`;
+    azurite = servers.azurite;
+    emulator = servers.emulator;
+    const { connectionString } = servers;
     // A workspace of this run only: an Azurite shared with other work keeps its own containers.
     const target: MlTarget = {
       endpoint: emulator.url,
