@@ -1,6 +1,6 @@
 /** Small shared pieces of the page: status badges, loading and error states, key-value lists. */
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { MetricReading } from "../api";
 
 /** A job or provisioning state as a coloured badge (the word is the information, not the colour). */
@@ -77,5 +77,49 @@ export function TableWrap(props: { label: string; children: ComponentChildren })
     <div class="table-wrap" role="region" aria-label={props.label} tabIndex={0}>
       {props.children}
     </div>
+  );
+}
+
+/**
+ * A Consume page's samples, one block each, titled by language; test ids `sample-<language>`
+ * (`C#` is `csharp`, other non-word runs a hyphen: `sample-azure-cli`).
+ * @param props - the samples by language, the heading's id, and whether each has a Copy button
+ */
+export function CodeSamples(props: {
+  samples: Readonly<Record<string, string>>;
+  headingId: string;
+  copyable?: boolean;
+}) {
+  return (
+    <section aria-labelledby={props.headingId}>
+      <h2 id={props.headingId}>Samples</h2>
+      {Object.entries(props.samples).map(([language, code]) => (
+        <CodeSample key={language} language={language} code={code} copyable={props.copyable} />
+      ))}
+    </section>
+  );
+}
+
+function CodeSample(props: { language: string; code: string; copyable?: boolean }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async (): Promise<void> => {
+    await navigator.clipboard?.writeText(props.code);
+    setCopied(true);
+  };
+  const slug = props.language.toLowerCase().replace("#", "sharp").replace(/\W+/g, "-");
+  return (
+    <section class="sample" aria-label={`${props.language} sample`}>
+      <div class="sample-head">
+        <h3>{props.language}</h3>
+        {props.copyable ? (
+          <button type="button" class="quiet" onClick={() => void copy()}>
+            {copied ? "Copied" : "Copy"}
+          </button>
+        ) : null}
+      </div>
+      <pre tabIndex={0} data-testid={`sample-${slug}`}>
+        <code>{props.code}</code>
+      </pre>
+    </section>
   );
 }

@@ -20,7 +20,7 @@ import {
   executeUrl,
   KEY_PLACEHOLDER,
 } from "../samples";
-import { Facts, Loading, Metrics, Status, TableWrap, Title } from "../ui";
+import { CodeSamples, Facts, Loading, Metrics, Status, TableWrap, Title } from "../ui";
 import { JobTable } from "./jobs";
 
 type Tab = "overview" | "test" | "consume";
@@ -447,30 +447,6 @@ function TestPage(props: { detail: TargetDetailView }) {
   );
 }
 
-function Code(props: { language: string; code: string }) {
-  const [copied, setCopied] = useState(false);
-  const copy = async (): Promise<void> => {
-    await navigator.clipboard?.writeText(props.code);
-    setCopied(true);
-  };
-  return (
-    <section class="sample" aria-label={`${props.language} sample`}>
-      <div class="sample-head">
-        <h3>{props.language}</h3>
-        <button type="button" class="quiet" onClick={() => void copy()}>
-          {copied ? "Copied" : "Copy"}
-        </button>
-      </div>
-      <pre
-        tabIndex={0}
-        data-testid={`sample-${props.language.toLowerCase().replace("#", "sharp")}`}
-      >
-        <code>{props.code}</code>
-      </pre>
-    </section>
-  );
-}
-
 function ConsumePage(props: { detail: TargetDetailView }) {
   const { detail } = props;
   const [key, setKey] = useState<string>(KEY_PLACEHOLDER);
@@ -514,12 +490,7 @@ function ConsumePage(props: { detail: TargetDetailView }) {
           </div>
         </div>
       </section>
-      <section aria-labelledby="samples-heading">
-        <h2 id="samples-heading">Samples</h2>
-        {Object.entries(samples).map(([language, code]) => (
-          <Code key={language} language={language} code={code} />
-        ))}
-      </section>
+      <CodeSamples samples={samples} headingId="samples-heading" copyable />
     </>
   );
 }

@@ -11,7 +11,7 @@ import type { V2CredentialsView, V2EndpointDetailView, V2ScoreView } from "../..
 import { ApiError, post } from "../client";
 import { useApi } from "../data";
 import { href } from "../router";
-import { Facts, Loading, TableWrap, Title } from "../ui";
+import { CodeSamples, Facts, Loading, TableWrap, Title } from "../ui";
 import { V2_KEY_PLACEHOLDER, v2Samples } from "../v2samples";
 
 /** The Test or Consume page. */
@@ -230,19 +230,6 @@ function TestPage(props: { detail: V2EndpointDetailView }) {
   );
 }
 
-function Code(props: { language: string; code: string }) {
-  return (
-    <section class="sample" aria-label={`${props.language} sample`}>
-      <div class="sample-head">
-        <h3>{props.language}</h3>
-      </div>
-      <pre tabIndex={0} data-testid={`sample-${props.language.toLowerCase().replace(/\W+/g, "-")}`}>
-        <code>{props.code}</code>
-      </pre>
-    </section>
-  );
-}
-
 function ConsumePage(props: { detail: V2EndpointDetailView }) {
   const { detail } = props;
   const [credentials, setCredentials] = useState<V2CredentialsView | undefined>(undefined);
@@ -323,12 +310,7 @@ function ConsumePage(props: { detail: V2EndpointDetailView }) {
         </p>
       ) : null}
       <DeploymentChoice detail={detail} value={deployment} onChange={setDeployment} />
-      <section aria-labelledby="v2-samples-heading">
-        <h2 id="v2-samples-heading">Samples</h2>
-        {Object.entries(samples).map(([language, code]) => (
-          <Code key={language} language={language} code={code} />
-        ))}
-      </section>
+      <CodeSamples samples={samples} headingId="v2-samples-heading" />
     </>
   );
 }
