@@ -41,7 +41,7 @@ import { serviceBody } from "../components/webService/logic";
 import type { RrsTable, WebServiceProperties } from "../contract";
 import type { EmulatorHandle } from "../emulator/startEmulator";
 import type { AzuriteHandle } from "../scripts/azurite";
-import { EvaluationCache, sideKey, type CachedResult } from "./cache";
+import { sideKey, type CachedResult } from "./cache";
 import type { ScoredRows } from "./curves";
 import { readDeclaration, readStackConfig, type Declaration } from "./declaration";
 import {
@@ -54,7 +54,7 @@ import {
   type EvaluateOptions,
   type EvaluationResult,
 } from "./output";
-import { startServers } from "./servers";
+import { openCache, startServers, stopwatch } from "./setup";
 import { evaluateV2 } from "./v2";
 import { compareData, parseTable } from "./profile";
 import { buildReport, type SideSummary } from "./report";
@@ -136,18 +136,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const config = await readStackConfig({ projectDir: options.projectDir, stack: options.stack });
   if (config?.platform === "v2") return evaluateV2(options);
   const log: Log = options.log ?? (() => undefined);
-  const seconds: Record<string, number> = {};
-  let mark = Date.now();
-  const lap = (name: string): void => {
-    const now = Date.now();
-    seconds[name] = (now - mark) / 1000;
-    mark = now;
-  };
+  const { seconds, lap } = stopwatch();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "azureml-evaluation-"));
-  const cache =
-    options.cacheDir === false
-      ? undefined
-      : new EvaluationCache(options.cacheDir ?? path.join(options.outDir, "cache"));
+  const cache = openCache(options);
   let azurite: AzuriteHandle | undefined;
   let emulator: EmulatorHandle | undefined;
   let removeContainers: (() => Promise<void>) | undefined;

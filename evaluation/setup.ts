@@ -1,11 +1,44 @@
 /**
- * The evaluation's own servers, for both platforms: an Azurite (unless one is given) and the
- * emulator in this process, on free loopback ports, with the storage's connection string.
+ * What both platforms' evaluations set up the same way: the timer of their steps, the cache of
+ * trained sides, and their own servers (an Azurite unless one is given, and the emulator in this
+ * process, on free loopback ports).
  */
 import * as path from "node:path";
 import { AZURITE_ACCOUNT, AZURITE_KEY } from "../clients/azurite";
 import { startEmulator, type EmulatorHandle } from "../emulator/startEmulator";
 import { startAzurite, type AzuriteHandle } from "../scripts/azurite";
+import { EvaluationCache } from "./cache";
+
+/**
+ * Times the steps of a run: `lap(name)` records the seconds since the previous lap (or the
+ * start) under `name` in `seconds`.
+ */
+export function stopwatch(): { seconds: Record<string, number>; lap: (name: string) => void } {
+  const seconds: Record<string, number> = {};
+  let mark = Date.now();
+  return {
+    seconds,
+    lap: (name) => {
+      const now = Date.now();
+      seconds[name] = (now - mark) / 1000;
+      mark = now;
+    },
+  };
+}
+
+/**
+ * The cache of trained sides: `cacheDir`, by default `<outDir>/cache`; none when `cacheDir` is
+ * false.
+ * @param options - the evaluation's options
+ */
+export function openCache(options: {
+  readonly cacheDir?: string | false;
+  readonly outDir: string;
+}): EvaluationCache | undefined {
+  return options.cacheDir === false
+    ? undefined
+    : new EvaluationCache(options.cacheDir ?? path.join(options.outDir, "cache"));
+}
 
 /** What {@link startServers} started; the caller closes the emulator, then stops Azurite. */
 export interface EvaluationServers {

@@ -49,7 +49,7 @@ import type { LocalMlWorkspaceOutputs } from "../components/v2Workspace/types";
 import { mlClient, type MlDatastore, type MlTarget } from "../components/shared/mlTarget";
 import type { EmulatorHandle } from "../emulator/startEmulator";
 import type { AzuriteHandle } from "../scripts/azurite";
-import { EvaluationCache, sideKey, type CachedResult } from "./cache";
+import { sideKey, type CachedResult } from "./cache";
 import type { ScoredRows } from "./curves";
 import { readV2Declaration, type V2Declaration } from "./declaration";
 import {
@@ -62,7 +62,7 @@ import {
   type EvaluateOptions,
   type EvaluationResult,
 } from "./output";
-import { startServers } from "./servers";
+import { openCache, startServers, stopwatch } from "./setup";
 import { compareData, parseTable } from "./profile";
 import { buildReport, type SideSummary } from "./report";
 
@@ -131,18 +131,9 @@ async function waitForJob(client: MlClient, name: string, deadline: number): Pro
  */
 export async function evaluateV2(options: EvaluateOptions): Promise<EvaluationResult> {
   const log = options.log ?? (() => undefined);
-  const seconds: Record<string, number> = {};
-  let mark = Date.now();
-  const lap = (name: string): void => {
-    const now = Date.now();
-    seconds[name] = (now - mark) / 1000;
-    mark = now;
-  };
+  const { seconds, lap } = stopwatch();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "azureml-evaluation-v2-"));
-  const cache =
-    options.cacheDir === false
-      ? undefined
-      : new EvaluationCache(options.cacheDir ?? path.join(options.outDir, "cache"));
+  const cache = openCache(options);
   let azurite: AzuriteHandle | undefined;
   let emulator: EmulatorHandle | undefined;
   let workspace: { target: MlTarget } | undefined;
