@@ -12,7 +12,8 @@
  * bump to a newer version on drifted data; with `--rollback`, the revert to the committed version
  * (the stored model is served again, no training); then `destroy`.
  *
- * Output: colour on a terminal (`NO_COLOR` turns it off; none when not a TTY), every line under
+ * Output: colour on a terminal, by Node's rules (none when not a TTY, with `NO_COLOR`, with `CI`
+ * set, or with TERM unset or `dumb`; `FORCE_COLOR` forces it), every line under
  * 100 characters, no temporary paths, hashes cut to 12 characters, URLs to their host.
  * Exit code: 0 when the story ran, 1 when the stack file is invalid or a step failed unexpectedly.
  */

@@ -123,17 +123,27 @@ describe("npm run demo", function () {
     });
 
     it("colours its output on a terminal, and not with NO_COLOR", function () {
-      // `script` gives the demo a terminal (util-linux, on every Debian).
+      // `script` gives the demo a terminal (util-linux, on every Debian). Node's colour rules
+      // (util.styleText) also read the environment: no colour when TERM is unset or dumb, or when
+      // CI is set (CI machines set it; a CI run once failed here on that alone). The terminal
+      // this test stands for is an xterm outside CI.
+      const terminalEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
+        const env = plainEnv({ TERM: "xterm-256color", ...extra });
+        delete env.CI;
+        delete env.NODE_DISABLE_COLORS;
+        if (!("NO_COLOR" in extra)) delete env.NO_COLOR;
+        return env;
+      };
       const onTerminal = (env: NodeJS.ProcessEnv): string =>
         spawnSync(
           "script",
           ["-qec", `'${process.execPath}' '${TSX}' scripts/demo.ts`, "/dev/null"],
           { cwd: copy, env, encoding: "utf8", timeout: 120_000 },
         ).stdout;
-      const coloured = onTerminal(plainEnv());
+      const coloured = onTerminal(terminalEnv());
       expect(coloured).to.include("Pulumi.local.yaml: invalid");
       expect(coloured).to.match(ANSI);
-      const plain = onTerminal(plainEnv({ NO_COLOR: "1" }));
+      const plain = onTerminal(terminalEnv({ NO_COLOR: "1" }));
       expect(plain).to.include("Pulumi.local.yaml: invalid");
       expect(plain).to.not.match(ANSI);
     });
