@@ -381,13 +381,16 @@ class Deployment {
 
   /** Handles one registration: generates its steps (one at a time), then runs them. */
   private async register(r: Registration): Promise<{ id: string; state: Props }> {
-    let chain: InternalStep[];
-    try {
-      chain = await this.generator.run(() => this.generate(r));
-    } catch (e) {
-      this.fail(e as Error);
-      throw e;
-    }
+    // The failure is recorded before the generator lock is released: the engine's event loop
+    // returns on the first error, so a registration waiting for the lock is never checked.
+    const chain = await this.generator.run(async () => {
+      try {
+        return await this.generate(r);
+      } catch (e) {
+        this.fail(e as Error);
+        throw e;
+      }
+    });
     try {
       return await this.workers.run(() => this.executeChain(r, chain));
     } catch (e) {

@@ -76,6 +76,22 @@ describe("engine double, rule 2: the first failure ends the run", function () {
     expect(opsOf(preview).third).to.equal(undefined);
   });
 
+  it("stops at the first invalid resource: a second one is neither checked nor printed", async () => {
+    // The step generator runs in the executor's event loop, and the loop returns on the first
+    // error (`deploymentExecutor.handleSingleEvent`): later registrations are never checked.
+    const s = fixture.stack();
+    const broken = (name: string) => ({
+      name,
+      value: "nope",
+      props: { checkFailure: { property: "value", reason: `${name} must be a number` } },
+    });
+    const preview = await s.engine.preview(s.config([broken("one"), broken("two")]));
+    expectPresent(preview.error, "the preview failed");
+    expect(preview.error.message).to.equal(`resource ${urnOf("one")} is invalid`);
+    expect(preview.diagnostics.map((d) => d.urn)).to.deep.equal([urnOf("one")]);
+    expect(sequence(s.calls(), ["check"])).to.deep.equal(["check one"]);
+  });
+
   it("a check failure in an up changes nothing and creates nothing after it", async () => {
     const s = fixture.stack();
     const up = await s.engine.up(
