@@ -393,6 +393,8 @@ export function classicStack(config: StackConfig, raw: pulumi.Config) {
           trainedModel: modelRef(served),
           ...transformRefs(served),
           storageConnectionString: storage.connectionString,
+          // A new predictive definition reaches this endpoint through a refresh (publish mode).
+          serviceDefinitionSha256: classic.definitionSha256,
           ...stageInput(endpoint.name),
         },
         after(endpoint.name),

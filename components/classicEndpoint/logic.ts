@@ -70,6 +70,7 @@ export function diffClassicEndpoint(
     : transformUris(news.trainedTransforms);
   if (differs(olds.servedTransformUris ?? transformUris(olds.trainedTransforms), wantedTransforms))
     updates.push("trainedTransforms");
+  if (definitionRepublished(olds, news)) updates.push("serviceDefinitionSha256");
   return { changes: replaces.length + updates.length > 0, replaces, updates };
 }
 
@@ -95,4 +96,18 @@ export function settingsChanged(
   news: Partial<ClassicEndpointInputs>,
 ): boolean {
   return SETTINGS.some((f) => canonicalJson(olds[f]) !== canonicalJson(news[f]));
+}
+
+/**
+ * Whether the web service published another definition since the endpoint was last refreshed
+ * (an unknown hash counts: the preview cannot tell). A referenced service has no hash: never.
+ */
+export function definitionRepublished(
+  olds: Partial<ClassicEndpointInputs>,
+  news: Partial<ClassicEndpointInputs>,
+): boolean {
+  return (
+    news.serviceDefinitionSha256 !== undefined &&
+    differs(olds.serviceDefinitionSha256, news.serviceDefinitionSha256)
+  );
 }

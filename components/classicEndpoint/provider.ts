@@ -15,7 +15,12 @@ import { progress } from "../shared/progress";
 import { redactingProvider } from "../shared/redaction";
 import { compactResults } from "../shared/results";
 import { locationWithFreshSas, modelUri, type ModelRef } from "../shared/sas";
-import { checkClassicEndpoint, classicEndpointDiffAnswer, settingsChanged } from "./logic";
+import {
+  checkClassicEndpoint,
+  classicEndpointDiffAnswer,
+  definitionRepublished,
+  settingsChanged,
+} from "./logic";
 import { transformUris } from "../shared/transforms";
 import { differs } from "../shared/values";
 import type { ClassicEndpointInputs, ClassicEndpointOutputs } from "./types";
@@ -40,6 +45,25 @@ function serviceRef(i: ClassicEndpointInputs): ClassicServiceRef {
 
 const log = (inputs: ClassicEndpointInputs, line: string): void =>
   progress("ClassicEndpoint", inputs.name, line);
+
+/**
+ * Brings the endpoint onto the web service's latest published graph, keeping its own models
+ * (`OverwriteResources: False`): a non-default endpoint keeps serving the graph it was created
+ * or last refreshed with until then. Runs before the models are set, so resources the new graph
+ * adds exist to be set.
+ */
+async function refreshOntoDefinition(
+  inputs: ClassicEndpointInputs,
+  client: ClassicManagementClient,
+): Promise<void> {
+  const changed = await client.refreshEndpoint(serviceRef(inputs), inputs.name, false);
+  log(
+    inputs,
+    changed
+      ? "refreshed onto the web service's published graph"
+      : "already serves the web service's published graph",
+  );
+}
 
 async function patchModel(
   inputs: ClassicEndpointInputs,
@@ -194,6 +218,8 @@ const methods: pulumi.dynamic.ResourceProvider = {
         ? { MaxConcurrentCalls: inputs.maxConcurrentCalls }
         : {}),
     });
+    // A retried create may find the endpoint from a partial earlier attempt, on an older graph.
+    if (inputs.serviceDefinitionSha256 !== undefined) await refreshOntoDefinition(inputs, client);
     const endpoint = await patchModel(inputs, client);
     return {
       id: `${inputs.workspaceId}/${inputs.webServiceId}/${inputs.name}`,
@@ -212,6 +238,7 @@ const methods: pulumi.dynamic.ResourceProvider = {
           : {}),
       });
     }
+    if (definitionRepublished(olds, news)) await refreshOntoDefinition(news, client);
     const endpoint = await patchModel(news, client);
     return { outs: { ...endpointOutputs(news, endpoint), ...previousModel(olds, news) } };
   },

@@ -30,6 +30,12 @@ export interface ClassicEndpointInputs {
    * records the model it served before each repoint, for the stage's rollback.
    */
   readonly rolloutStage?: string;
+  /**
+   * The content hash of the definition the web service publishes (its `definitionSha256`; absent
+   * for a referenced service). A republished graph reaches a non-default endpoint only when the
+   * endpoint is refreshed: a new hash makes the update refresh it first (its own models kept).
+   */
+  readonly serviceDefinitionSha256?: string;
 }
 
 /** Outputs of a classic endpoint. */
@@ -76,4 +82,6 @@ export interface ClassicEndpointArgs {
   readonly storageConnectionString: pulumi.Input<string>;
   /** The rollout stage it is in (see {@link ClassicEndpointInputs.rolloutStage}). */
   readonly rolloutStage?: pulumi.Input<string>;
+  /** See {@link ClassicEndpointInputs.serviceDefinitionSha256}. */
+  readonly serviceDefinitionSha256?: pulumi.Input<string | undefined>;
 }

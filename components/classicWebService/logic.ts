@@ -2,10 +2,11 @@
  * Pure logic of the `ClassicWebService` provider: `check`, `diff`, and the trained-model
  * resource name of a definition. No I/O.
  */
+import { createHash } from "node:crypto";
 import type { WebServiceProperties } from "../../contract";
 import { requiredStrings, type FieldFailure } from "../shared/checks";
 import { transformRefFailures } from "../shared/transforms";
-import { containsUnknown, differs } from "../shared/values";
+import { canonicalJson, containsUnknown, differs } from "../shared/values";
 import type { ClassicWebServiceInputs, ClassicWebServiceOutputs } from "./types";
 
 /** Fields whose change means another classic web service. */
@@ -103,4 +104,19 @@ export function trainedModelResourceName(definition: WebServiceProperties): stri
   );
   if (!asset) throw new Error('the definition has no asset whose name ends in "[trained model]"');
   return asset.name;
+}
+
+/**
+ * The content hash of a definition to publish (SHA-256 of its canonical JSON), added to the
+ * inputs by `check`; undefined for a referenced service or a definition not known yet. Endpoints
+ * take it as an input: a new hash means a republished graph, which a non-default endpoint only
+ * serves once refreshed.
+ */
+export function definitionSha256(news: Readonly<Record<string, unknown>>): string | undefined {
+  const definition = news.definition;
+  if (news.mode !== "publish" || typeof definition !== "object" || definition === null) {
+    return undefined;
+  }
+  if (containsUnknown(definition)) return undefined;
+  return createHash("sha256").update(canonicalJson(definition)).digest("hex");
 }

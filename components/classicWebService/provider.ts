@@ -12,6 +12,7 @@ import { compactResults } from "../shared/results";
 import { locationWithFreshSas } from "../shared/sas";
 import {
   checkClassicWebService,
+  definitionSha256,
   diffClassicWebService,
   replacingFields,
   trainedModelResourceName,
@@ -96,7 +97,8 @@ const methods: pulumi.dynamic.ResourceProvider = {
         `WARNING: ${replacing.join(", ")} changed: the service is replaced, every endpoint under it is deleted and created again, and each consumer gets new keys`,
       );
     }
-    return { inputs: news, failures };
+    const sha = definitionSha256(news);
+    return { inputs: sha ? { ...news, definitionSha256: sha } : news, failures };
   },
 
   async diff(_id: string, olds: ClassicWebServiceOutputs, news: ClassicWebServiceInputs) {

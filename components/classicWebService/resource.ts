@@ -14,6 +14,8 @@ export class ClassicWebService extends ProjectResource {
   declare readonly defaultApiLocation: pulumi.Output<string>;
   declare readonly defaultPrimaryKey: pulumi.Output<string>;
   declare readonly resourceNames: pulumi.Output<string[]>;
+  /** Publish mode: the content hash of the published definition (undefined when referenced). */
+  declare readonly definitionSha256: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ClassicWebServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -26,6 +28,7 @@ export class ClassicWebService extends ProjectResource {
         defaultApiLocation: undefined,
         defaultPrimaryKey: undefined,
         resourceNames: undefined,
+        definitionSha256: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["defaultPrimaryKey"] }),
     );

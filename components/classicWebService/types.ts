@@ -34,6 +34,11 @@ export interface ClassicWebServiceInputs {
    * the new one, so every consumer gets new keys.
    */
   readonly allowReplacement?: boolean;
+  /**
+   * Publish mode: the content hash of `definition`, computed by `check` (never set by hand), so a
+   * preview knows it. Endpoints refresh onto a republished graph when it changes.
+   */
+  readonly definitionSha256?: string;
 }
 
 /** Outputs of a classic web service. */

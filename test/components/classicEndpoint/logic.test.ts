@@ -125,6 +125,41 @@ describe("components/classicEndpoint/logic: diffClassicEndpoint", () => {
       [],
       ["trainedTransforms"],
     ],
+    [
+      "a republished definition (another hash)",
+      { serviceDefinitionSha256: "a".repeat(64) },
+      { serviceDefinitionSha256: "b".repeat(64) },
+      [],
+      ["serviceDefinitionSha256"],
+    ],
+    [
+      "the first hash, on an endpoint created before the service had one",
+      {},
+      { serviceDefinitionSha256: "b".repeat(64) },
+      [],
+      ["serviceDefinitionSha256"],
+    ],
+    [
+      "the same definition",
+      { serviceDefinitionSha256: "a".repeat(64) },
+      { serviceDefinitionSha256: "a".repeat(64) },
+      [],
+      [],
+    ],
+    [
+      "a referenced service (no hash): nothing to refresh",
+      { serviceDefinitionSha256: "a".repeat(64) },
+      {},
+      [],
+      [],
+    ],
+    [
+      "a hash unknown at preview",
+      { serviceDefinitionSha256: "a".repeat(64) },
+      { serviceDefinitionSha256: UNKNOWN as never },
+      [],
+      ["serviceDefinitionSha256"],
+    ],
   ];
   for (const [name, old, declared, replaces, updates] of endpointCases) {
     it(`classic endpoint: ${name}`, () => {

@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import {
   checkClassicWebService,
+  definitionSha256,
   diffClassicWebService,
   replacingFields,
 } from "../../../components/classicWebService/logic";
@@ -61,5 +62,20 @@ describe("components/classicWebService/logic", () => {
       diffClassicWebService(inputs as never, { ...inputs, allowReplacement: true } as never)
         .changes,
     ).to.equal(false);
+  });
+
+  it("hashes a definition to publish by content, key order aside; none when referenced or unknown", () => {
+    const sha = definitionSha256(inputs);
+    expect(sha).to.match(/^[0-9a-f]{64}$/);
+    const reordered = { packageType: "Graph", assets: { a: { name: "x", type: "Module" } } };
+    const same = { assets: { a: { type: "Module", name: "x" } }, packageType: "Graph" };
+    expect(definitionSha256({ ...inputs, definition: reordered })).to.equal(
+      definitionSha256({ ...inputs, definition: same }),
+    );
+    expect(definitionSha256({ ...inputs, definition: reordered })).to.not.equal(sha);
+    expect(definitionSha256({ ...inputs, mode: "reference" })).to.equal(undefined);
+    expect(definitionSha256({ ...inputs, definition: { packageType: UNKNOWN } })).to.equal(
+      undefined,
+    );
   });
 });
