@@ -50,19 +50,17 @@ const log = (inputs: ClassicEndpointInputs, line: string): void =>
  * Brings the endpoint onto the web service's latest published graph, keeping its own models
  * (`OverwriteResources: False`): a non-default endpoint keeps serving the graph it was created
  * or last refreshed with until then. Runs before the models are set, so resources the new graph
- * adds exist to be set.
+ * adds exist to be set. Says so when the endpoint was behind; `quiet` leaves out the line when
+ * it was not (a create, where it almost never is).
  */
 async function refreshOntoDefinition(
   inputs: ClassicEndpointInputs,
   client: ClassicManagementClient,
+  quiet: boolean,
 ): Promise<void> {
   const changed = await client.refreshEndpoint(serviceRef(inputs), inputs.name, false);
-  log(
-    inputs,
-    changed
-      ? "refreshed onto the web service's published graph"
-      : "already serves the web service's published graph",
-  );
+  if (changed) log(inputs, "refreshed onto the web service's published graph");
+  else if (!quiet) log(inputs, "already serves the web service's published graph");
 }
 
 async function patchModel(
@@ -219,7 +217,9 @@ const methods: pulumi.dynamic.ResourceProvider = {
         : {}),
     });
     // A retried create may find the endpoint from a partial earlier attempt, on an older graph.
-    if (inputs.serviceDefinitionSha256 !== undefined) await refreshOntoDefinition(inputs, client);
+    if (inputs.serviceDefinitionSha256 !== undefined) {
+      await refreshOntoDefinition(inputs, client, true);
+    }
     const endpoint = await patchModel(inputs, client);
     return {
       id: `${inputs.workspaceId}/${inputs.webServiceId}/${inputs.name}`,
@@ -238,7 +238,7 @@ const methods: pulumi.dynamic.ResourceProvider = {
           : {}),
       });
     }
-    if (definitionRepublished(olds, news)) await refreshOntoDefinition(news, client);
+    if (definitionRepublished(olds, news)) await refreshOntoDefinition(news, client, false);
     const endpoint = await patchModel(news, client);
     return { outs: { ...endpointOutputs(news, endpoint), ...previousModel(olds, news) } };
   },

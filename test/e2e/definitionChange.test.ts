@@ -26,6 +26,7 @@ import { generateCensusRows, type CensusRow } from "../../data/generate";
 import { printed, stepLines, type EngineDouble, type RunResult } from "../../harness/engine";
 import {
   MODEL_ASSET,
+  OutputCursor,
   localConfig,
   localWebServiceRef,
   startLocalStack,
@@ -75,6 +76,7 @@ describe("a new predictive definition reaches every classic endpoint through the
   let files: Record<string, string>;
   let rows: CensusRow[];
   let withAge: string;
+  let hostLines: OutputCursor;
 
   const config = (predictiveDefinition?: string): Record<string, unknown> =>
     localConfig({
@@ -147,6 +149,7 @@ describe("a new predictive definition reaches every classic endpoint through the
       hostEnv: { AZUREML_RETRAIN_LOG: "" },
     });
     engine = stack.engine;
+    hostLines = new OutputCursor(stack.host);
   });
 
   after(() => tearDownStack(engine, stack, work));
@@ -175,7 +178,14 @@ describe("a new predictive definition reaches every classic endpoint through the
   });
 
   it("up: every endpoint answers with the new graph, each with its own model as before", async () => {
+    hostLines.take();
     const up = succeeded(await engine.up(config(withAge)));
+    // Both endpoints update at once: their lines come in either order.
+    const refreshed = hostLines.take().filter((l) => l.includes("published graph"));
+    expect(refreshed.sort()).to.deep.equal([
+      `[ClassicEndpoint ${FOLLOWING}] refreshed onto the web service's published graph`,
+      `[ClassicEndpoint ${PINNED}] refreshed onto the web service's published graph`,
+    ]);
     expect(stepLines(up).filter((l) => !l.startsWith("same "))).to.deep.equal(REPUBLISHED);
     for (const name of [FOLLOWING, PINNED]) {
       const after = await scored(name);
