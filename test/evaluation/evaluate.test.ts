@@ -16,6 +16,7 @@ import { evaluate, type EvaluationResult } from "../../evaluation/run";
 import { main } from "../../scripts/evaluate";
 import { shuffledLabels } from "../../harness/localStack";
 import { launchChromium } from "../helpers/browser";
+import { figuresOf } from "../helpers/reportPage";
 import { azuriteBlobEndpoint } from "../helpers/env";
 import { projectFiles, scratchRepo, stackFile } from "../../harness/repo";
 
@@ -41,42 +42,6 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
   } finally {
     console.log = log;
     console.error = error;
-  }
-}
-
-/** The page's figures: id, SVG size, and the marks of each kind drawn in it. */
-async function figuresOf(browser: Browser, file: string) {
-  const page = await browser.newPage();
-  const requests: string[] = [];
-  page.on("request", (r) => requests.push(r.url()));
-  try {
-    await page.goto(`file://${file}`);
-    // Passed as text: tsx would wrap a function's inner arrows in a helper the page lacks.
-    const figures =
-      (await page.evaluate(`[...document.querySelectorAll("figure[data-chart]")].map((figure) => {
-      const box = figure.querySelector("svg")?.getBoundingClientRect();
-      return {
-        id: figure.getAttribute("data-chart"),
-        width: Math.round(box?.width ?? 0),
-        height: Math.round(box?.height ?? 0),
-        lines: figure.querySelectorAll("g.mark-line.role-mark path").length,
-        rects: figure.querySelectorAll("g.mark-rect.role-mark path").length,
-        symbols: figure.querySelectorAll("g.mark-symbol.role-mark path").length,
-        texts: [...figure.querySelectorAll("g.mark-text.role-mark text")].map((t) => t.textContent),
-      };
-    })`)) as {
-        id: string;
-        width: number;
-        height: number;
-        lines: number;
-        rects: number;
-        symbols: number;
-        texts: string[];
-      }[];
-    const verdict = await page.textContent("#verdict");
-    return { figures, verdict, requests };
-  } finally {
-    await page.close();
   }
 }
 

@@ -3,13 +3,15 @@
  * sample train.py and score.py run by Debian's Python (scikit-learn): a version bump on new data
  * (the candidate trained by a command job, the base's model served by an online deployment and
  * scored through the endpoint on the candidate's held-out rows), the figures checked against
- * scikit-learn run directly on the same files, and a candidate the gate refuses (exit code 1).
+ * scikit-learn run directly on the same files, the HTML page opened in Debian's Chromium, and a
+ * candidate the gate refuses (exit code 1).
  */
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Browser } from "playwright-core";
 import { stringify } from "yaml";
 import { computeMetric } from "../../components/retrain/champion";
 import { commentMarker } from "../../evaluation/markdown";
@@ -18,7 +20,9 @@ import { evaluate, type EvaluationResult } from "../../evaluation/run";
 import { sklearnPython } from "../../harness/interpreters";
 import { projectFiles, scratchRepo } from "../../harness/repo";
 import { main } from "../../scripts/evaluate";
+import { launchChromium } from "../helpers/browser";
 import { azuriteBlobEndpoint, setEnv } from "../helpers/env";
+import { figuresOf } from "../helpers/reportPage";
 
 const V2_FILES = [
   "definitions/v2/census/src/train.py",
@@ -212,7 +216,46 @@ describe("evaluation: npm run evaluate for a v2 stack", function () {
         "<sub>The gate's line is the one `up` prints: the candidate's value in its training job's `metrics.json` against the served deployment scored through the endpoint on a sample of the candidate's data.</sub>",
       );
       expect(result.markdown).to.include('xychart-beta\n  title "ROC curve on the held-out rows"');
-      expect(fs.readFileSync(result.files.html, "utf8")).to.include('data-chart="roc"');
+    });
+
+    it("writes one self-contained HTML page that Chromium draws with its plots, offline", async () => {
+      const html = fs.readFileSync(result.files.html, "utf8");
+      expect(html).to.not.match(/<script|<link|src=/i);
+      const browser: Browser = await launchChromium();
+      try {
+        const { figures, verdict, requests } = await figuresOf(browser, result.files.html);
+        expect(verdict).to.equal("the gate passes the candidate");
+        expect(requests).to.deep.equal([`file://${result.files.html}`]);
+        const { plots } = result.report;
+        if (plots.task !== "binary") throw new Error("census is a binary classification");
+        const c = plots.candidate.confusion;
+        const s = plots.served!.confusion;
+        expect(figures.map((f) => [f.id, f.width > 300, f.height > 150])).to.deep.equal([
+          ["roc", true, true],
+          ["confusion", true, true],
+          ["psi", true, true],
+        ]);
+        // ROC: chance, candidate, served.
+        expect(figures[0].lines).to.equal(3);
+        // Two 2 × 2 matrices with their counts written in the cells.
+        expect(figures[1].rects).to.equal(8);
+        expect(figures[1].texts).to.deep.equal(
+          [
+            c.truePositive,
+            c.falseNegative,
+            c.falsePositive,
+            c.trueNegative,
+            s.truePositive,
+            s.falseNegative,
+            s.falsePositive,
+            s.trueNegative,
+          ].map(String),
+        );
+        // One bar per column of the data.
+        expect(figures[2].rects).to.equal(14);
+      } finally {
+        await browser.close();
+      }
     });
 
     it("takes both sides from the cache on the next push and reaches the same verdict", async () => {
