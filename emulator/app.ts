@@ -13,7 +13,8 @@
  * 6. handler: returns status/headers/body; the route glue writes it
  * 7. errors (last): `HttpError`s in the envelope of the request's surface; anything else a
  *    logged 500
- * 8. access log on response (path, status, time; never headers or bodies)
+ * 8. on response: the access log (path, status, time; never headers or bodies), and the count of
+ *    an execution call for the portal's dashboard
  */
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -43,6 +44,7 @@ import { adminRoutes, classicRoutes } from "./routes/classicRoutes";
 import { executionRoutes } from "./routes/executionRoutes";
 import { portalRoutes } from "./routes/portalRoutes";
 import type { RouteSpec } from "./routes/routeSpec";
+import type { CallKind, CallStats } from "./services/callStats";
 import type { ExecutionTargets } from "./services/executionTargets";
 import type { EmulatorCredentials } from "./store/credentials";
 import type { MetadataStore } from "./store/metadataStore";
@@ -68,6 +70,8 @@ export interface AppDependencies {
   publicUrl(): string;
   /** Optional interceptor at the fault-injection seam. */
   readonly interceptor?: RequestInterceptor;
+  /** Counts execution calls per service or endpoint (absent: nothing counted). */
+  readonly calls?: CallStats;
   /** Certificate and key (PEM) to serve HTTPS instead of HTTP. */
   readonly tls?: { readonly cert: string; readonly key: string };
   /** Further surfaces that register their own routes (the v2 surface). */
@@ -79,6 +83,7 @@ interface RouteConfig {
   readonly auth: AuthKind;
   readonly query: readonly string[];
   readonly accessLog: "info" | "debug";
+  readonly calls: CallKind | undefined;
 }
 
 function firstValues(query: unknown): Record<string, string | undefined> {
@@ -131,10 +136,18 @@ export function createApp(deps: AppDependencies): FastifyInstance {
   // 8. Access log (registered early so it covers every route; runs after the response): method, path (query redacted), status, time, request id. Never headers.
   // The logger redacts the line (the query's SAS signature) like every other line. Scoring and
   // health routes log at debug (their route says so): one line per scored row is too much.
+  // The same hook counts an execution call once its target is known (after authentication).
   app.addHook("onResponse", async (request: EmulatorRequest, reply) => {
-    const level = (request.routeOptions.config as Partial<RouteConfig>).accessLog ?? "info";
-    if (!logger.enabled(level)) return;
+    const routeConfig = request.routeOptions.config as Partial<RouteConfig>;
+    const level = routeConfig.accessLog ?? "info";
+    const kind = routeConfig.calls;
+    const target = request.executionTarget;
+    const stats = deps.calls;
+    const logged = logger.enabled(level);
+    if (!logged && !(stats && kind && target)) return;
     const ms = request.startedAt ? Number(process.hrtime.bigint() - request.startedAt) / 1e6 : 0;
+    if (stats && kind && target) stats.record(target.executionId, kind, reply.statusCode, ms);
+    if (!logged) return;
     logger[level](
       `${request.method} ${request.url} ${reply.statusCode} ${ms.toFixed(1)}ms ${request.id}`,
     );
@@ -269,6 +282,7 @@ export function createApp(deps: AppDependencies): FastifyInstance {
       auth: spec.auth,
       query: spec.query ?? [],
       accessLog: spec.accessLog ?? "info",
+      calls: spec.calls,
     };
     app.route({
       method: spec.method,

@@ -23,6 +23,7 @@ import { PortalHandler } from "./handlers/portalHandler";
 import { RrsHandler } from "./handlers/rrsHandler";
 import { JobRunner } from "./jobs/jobRunner";
 import { createLogger, registerSecret, type Logger } from "./logger";
+import { CallStats } from "./services/callStats";
 import { ExecutionTargets } from "./services/executionTargets";
 import { ModelFetcher } from "./services/modelFetcher";
 import { PortalAssets } from "./services/portalAssets";
@@ -93,6 +94,7 @@ export class EmulatorServer {
     });
     this.portal = new PortalSessions(() => this.credentials.workspaceToken);
     const rrs = new RrsHandler(engine, models, config, this.logger);
+    const calls = new CallStats();
     this.app = createApp({
       config,
       logger: this.logger,
@@ -115,8 +117,10 @@ export class EmulatorServer {
           assets: new PortalAssets(),
           v2: this.v2.portal,
           v2Endpoints: this.v2.portalEndpoints,
+          calls,
         }),
       },
+      calls,
       portal: this.portal,
       publicUrl: () => this.url ?? `http://${config.host}:${config.port}`,
       surfaces: [this.v2],

@@ -41,6 +41,7 @@ import type {
   V2ScoreView,
   V2View,
 } from "../portal/api";
+import type { CallStats } from "../services/callStats";
 import { effectiveSha, type ExecutionTargets } from "../services/executionTargets";
 import { PORTAL_HEADERS, type PortalAssets, type PortalScript } from "../services/portalAssets";
 import type { MetadataStore } from "../store/metadataStore";
@@ -150,6 +151,8 @@ export interface PortalHandlerDependencies {
   readonly rrs: Pick<RrsHandler, "execute">;
   readonly sessions: PortalSessions;
   readonly assets: PortalAssets;
+  /** The execution calls counted per service or endpoint (absent: none shown). */
+  readonly calls?: Pick<CallStats, "snapshot">;
   /** The v2 surface's read-only views (absent: the portal shows no v2 workspace). */
   readonly v2?: {
     overview(): V2View;
@@ -409,6 +412,7 @@ export class PortalHandler {
       parameters,
       example,
       jobs,
+      ...(this.deps.calls ? { calls: this.deps.calls.snapshot(found.executionId) } : {}),
     });
   }
 

@@ -211,6 +211,44 @@ export interface TargetDetailView {
   readonly example: Readonly<Record<string, readonly (readonly string[])[]>>;
   /** Its latest jobs, newest first. */
   readonly jobs: readonly JobSummaryView[];
+  /** Its execution calls since the emulator started, and per minute over the last hour. */
+  readonly calls?: CallsView;
+}
+
+/** One kind of execution call of a service or endpoint (`CallStats`, `services/callStats.ts`). */
+export interface CallTotalsView {
+  /** Calls answered (after authentication). */
+  readonly calls: number;
+  /** Calls answered with a status of 400 or more. */
+  readonly failed: number;
+  /** Mean time to answer in ms (undefined before the first call). */
+  readonly meanMs: number | undefined;
+  /** Longest time to answer in ms (undefined before the first call). */
+  readonly maxMs: number | undefined;
+  /** Time of the latest call (ISO 8601), if any. */
+  readonly lastAt: string | undefined;
+}
+
+/** One minute of the last hour. */
+export interface CallMinuteView {
+  /** The minute's start (ISO 8601). */
+  readonly minute: string;
+  readonly rrs: number;
+  readonly rrsFailed: number;
+  readonly bes: number;
+  readonly besFailed: number;
+}
+
+/**
+ * A service's or endpoint's execution calls (RRS `…/execute`, BES job submissions) since the
+ * emulator started: totals by kind, and the last hour by minute (oldest first).
+ */
+export interface CallsView {
+  /** When counting started (the emulator's start). */
+  readonly since: string;
+  readonly rrs: CallTotalsView;
+  readonly bes: CallTotalsView;
+  readonly perMinute: readonly CallMinuteView[];
 }
 
 /** `POST /portal/api/targets/{executionId}/keys`. */

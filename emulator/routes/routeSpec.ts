@@ -6,6 +6,7 @@
  */
 import type { FastifyRequest, HTTPMethods } from "fastify";
 import type { AuthKind } from "../auth";
+import type { CallKind } from "../services/callStats";
 import type { HandlerResponse, RequestInfo } from "../handlers/types";
 import type { Surface } from "../requestContext";
 
@@ -26,6 +27,8 @@ export interface RouteSpec {
    * `--log-level debug` asks for them.
    */
   readonly accessLog?: "info" | "debug";
+  /** Counted as a call of its service or endpoint for the portal's dashboard (execution API). */
+  readonly calls?: CallKind;
   /** Body limit for this route (default: the management limit). */
   readonly bodyLimit?: number;
   /** Calls the handler. */

@@ -1,7 +1,7 @@
 /**
  * The portal's charts, drawn by Chart.js (and its matrix chart type for confusion matrices):
- * a ROC curve, a scatter plot (actual against predicted, residuals), a confusion matrix and a
- * job's per-module timeline. Each canvas is an image with a text alternative (`aria-label`),
+ * a ROC curve, a scatter plot (actual against predicted, residuals), a confusion matrix, a
+ * job's per-module timeline and a service's calls per minute. Each canvas is an image with a text alternative (`aria-label`),
  * and each chart sits beside a table of the same numbers, so nothing is only in pixels.
  */
 import {
@@ -20,7 +20,7 @@ import {
 } from "chart.js";
 import { MatrixController, MatrixElement } from "chartjs-chart-matrix";
 import { useEffect, useRef } from "preact/hooks";
-import type { RocPoint } from "../api";
+import type { CallMinuteView, RocPoint } from "../api";
 
 Chart.register(
   BarController,
@@ -290,5 +290,48 @@ export function TimelineChart(props: {
       testId="timeline-chart"
       height={Math.max(140, 34 * props.modules.length + 70)}
     />
+  );
+}
+
+/**
+ * A service's execution calls per minute over the last hour, stacked: RRS answered and failed,
+ * BES submissions answered and failed.
+ */
+export function CallsChart(props: {
+  minutes: readonly CallMinuteView[];
+  label: (iso: string) => string;
+  description: string;
+}) {
+  const series: [string, (m: CallMinuteView) => number, string][] = [
+    ["RRS", (m) => m.rrs - m.rrsFailed, PALETTE[0]],
+    ["RRS failed", (m) => m.rrsFailed, PALETTE[1]],
+    ["BES", (m) => m.bes - m.besFailed, PALETTE[2]],
+    ["BES failed", (m) => m.besFailed, PALETTE[4]],
+  ];
+  const config: ChartConfiguration = {
+    type: "bar",
+    data: {
+      labels: props.minutes.map((m) => props.label(m.minute)),
+      datasets: series.map(([label, value, colour]) => ({
+        label,
+        data: props.minutes.map(value),
+        backgroundColor: colour,
+      })),
+    },
+    options: {
+      ...common,
+      scales: {
+        x: { stacked: true, ticks: { maxTicksLimit: 12 } },
+        y: {
+          stacked: true,
+          beginAtZero: true,
+          ticks: { precision: 0 },
+          title: { display: true, text: "calls per minute" },
+        },
+      },
+    },
+  };
+  return (
+    <ChartCanvas config={config} label={props.description} testId="calls-chart" height={240} />
   );
 }

@@ -452,6 +452,63 @@ describe("emulator portal API", function () {
       expect(scored.body.Results.output1.value.ColumnTypes).to.deep.equal(["String", "Double"]);
     });
 
+    it("counts each service's execution calls, failed ones and per minute; not the Test page's, not a refused key's", async () => {
+      const target = endpoint("fabrikam");
+      const keys = (
+        await portal.request<WebServiceKeys>("POST", `targets/${target.executionId}/keys`)
+      ).body;
+      const callsOf = async () => {
+        const { calls } = await get<TargetDetailView>(`targets/${target.executionId}`);
+        expectPresent(calls, "the target's calls");
+        return calls;
+      };
+      const before = await callsOf();
+      const call = async (path: string, body: unknown, token = keys.primary) =>
+        (
+          await httpRequest("POST", `${target.apiLocation}/${path}?api-version=2.0`, {
+            token,
+            body,
+          })
+        ).status;
+      const scored = { Inputs: { input1: CENSUS_ROW } };
+      expect([
+        await call("execute", scored),
+        await call("execute", scored),
+        await call("execute", { Inputs: { input1: { ...CENSUS_ROW, ColumnNames: ["age"] } } }),
+        await call("execute", scored, "not-the-key"),
+        await call("jobs", {}),
+      ]).to.deep.equal([200, 200, 400, 401, 400]);
+      // The Test page scores through the portal's own route: not a call of the endpoint.
+      expect(
+        (await portal.request("POST", `targets/${target.executionId}/score`, scored)).status,
+      ).to.equal(200);
+      const after = await callsOf();
+      expect({
+        rrs: after.rrs.calls - before.rrs.calls,
+        rrsFailed: after.rrs.failed - before.rrs.failed,
+        bes: after.bes.calls - before.bes.calls,
+        besFailed: after.bes.failed - before.bes.failed,
+      }).to.deep.equal({ rrs: 3, rrsFailed: 1, bes: 1, besFailed: 1 });
+      expect(after.since).to.equal(before.since);
+      // The emulator started less than an hour ago: the minutes hold every call.
+      expect(after.perMinute).to.have.length(60);
+      const sum = (key: "rrs" | "rrsFailed" | "bes" | "besFailed") =>
+        after.perMinute.reduce((total, m) => total + m[key], 0);
+      expect([sum("rrs"), sum("rrsFailed"), sum("bes"), sum("besFailed")]).to.deep.equal([
+        after.rrs.calls,
+        after.rrs.failed,
+        after.bes.calls,
+        after.bes.failed,
+      ]);
+      const minutes = after.perMinute.map((m) => Date.parse(m.minute));
+      expect(minutes.slice(1).map((m, i) => m - minutes[i])).to.deep.equal(
+        Array<number>(59).fill(60_000),
+      );
+      expect(Date.now() - minutes[59]).to.be.within(0, 120_000);
+      expect(after.rrs.maxMs!).to.be.at.least(after.rrs.meanMs!);
+      expect(Date.now() - Date.parse(after.rrs.lastAt!)).to.be.within(0, 60_000);
+    });
+
     it("shows each job with its per-module timeline, and downloads its outputs", async () => {
       const { jobs } = await get<JobsView>("jobs");
       expect(jobs.map((j) => j.status)).to.deep.equal(["Finished", "Finished", "Finished"]);

@@ -2,8 +2,9 @@
  * The portal in a real headless browser (Debian's Chromium through playwright-core, no browser
  * download), on an emulator with the samples published: signing in with the one-time link and
  * being refused without it; finding a service, its endpoints and the versions they serve;
- * following a job live until it finishes; a model's plots; scoring a row on the Test page with
- * the answer RRS gives; the Consume page's samples run for real (curl, Python, R); the layout at
+ * an endpoint's calls counted as a client makes them; following a job live until it finishes; a
+ * model's plots; scoring a row on the Test page with the answer RRS gives; the Consume page's
+ * samples run for real (curl, C#, Python, R); the layout at
  * 1280 × 800 and on a narrow window; the keyboard; and no request leaving the emulator.
  *
  * Screenshots of the main views go to `test-results/portal/` (ignored by git).
@@ -206,6 +207,40 @@ describe("emulator portal in Chromium", function () {
     );
     await page.getByRole("button", { name: "Hide keys" }).click();
     expect(await page.locator("[data-testid=primary-key]").innerText()).to.equal("••••••••");
+  });
+
+  it("shows an endpoint's calls as the classic portal's dashboard did: counts, failures, per minute", async () => {
+    const fabrikam = target("census / fabrikam");
+    const keys = await keysOf("census / fabrikam");
+    await open(`#/targets/${fabrikam.executionId}`);
+    await page.locator("[data-testid=calls]").waitFor();
+    const shown = async (id: string): Promise<number> =>
+      Number(await page.locator(`[data-testid=${id}]`).innerText());
+    const before = { calls: await shown("rrs-calls"), failed: await shown("rrs-failed") };
+    const execute = (input: Record<string, string>) =>
+      httpRequest("POST", `${fabrikam.apiLocation}/execute?api-version=2.0`, {
+        token: keys.primary,
+        body: {
+          Inputs: { input1: { ColumnNames: Object.keys(input), Values: [Object.values(input)] } },
+        },
+      });
+    const answered = [
+      (await execute(ROW)).status,
+      (await execute(ROW)).status,
+      (await execute({ age: "52" })).status,
+    ];
+    expect(answered).to.deep.equal([200, 200, 400]);
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await page.locator(`[data-testid=rrs-calls]:text-is("${before.calls + 3}")`).waitFor();
+    expect(await shown("rrs-failed")).to.equal(before.failed + 1);
+    // Every call of this emulator is in its last hour: the chart says the same totals.
+    const label = await page.locator("[data-testid=calls-chart]").getAttribute("aria-label");
+    const bes = { calls: await shown("bes-calls"), failed: await shown("bes-failed") };
+    expect(label).to.equal(
+      `Calls per minute over the last hour: ${before.calls + 3 + bes.calls} in all, ${before.failed + 1 + bes.failed} failed`,
+    );
+    expect(await drawnPixels(page, "calls-chart"), "the bars are drawn").to.be.above(200);
+    await screenshot("calls");
   });
 
   it("follows a job live from NotStarted through Running (queued) to Finished", async () => {

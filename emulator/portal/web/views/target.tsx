@@ -6,7 +6,8 @@
  */
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import type { ColumnView, KeysView, TargetDetailView } from "../../api";
+import type { CallsView, CallTotalsView, ColumnView, KeysView, TargetDetailView } from "../../api";
+import { CallsChart } from "../charts";
 import { ApiError, post } from "../client";
 import { parseCsv } from "../csv";
 import { useApi } from "../data";
@@ -96,7 +97,76 @@ function Keys(props: { executionId: string; onKeys?: (keys: KeysView | undefined
   );
 }
 
-function Overview(props: { detail: TargetDetailView }) {
+/** Hours and minutes of a minute's start, in the reader's time zone. */
+const minuteLabel = (iso: string): string =>
+  new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+
+/** Milliseconds as the dashboard shows them. */
+const millis = (ms: number | undefined): string => (ms === undefined ? "—" : `${ms.toFixed(1)} ms`);
+
+/**
+ * The dashboard of calls (the classic portal's): RRS calls and BES submissions since the emulator
+ * started, and per minute over the last hour. A table holds the totals; the chart the minutes.
+ */
+function Calls(props: { calls: CallsView; onRefresh: () => void }) {
+  const { calls } = props;
+  const rows: [string, string, CallTotalsView][] = [
+    ["rrs", "Request-response (RRS)", calls.rrs],
+    ["bes", "Batch submissions (BES)", calls.bes],
+  ];
+  const lastHour = calls.perMinute.reduce((sum, m) => sum + m.rrs + m.bes, 0);
+  return (
+    <section aria-labelledby="calls-heading">
+      <h2 id="calls-heading">Calls</h2>
+      <p class="muted">
+        Calls to the execution API that passed authentication, counted since the emulator started (
+        {when(calls.since)}); the portal's Test page is not counted.{" "}
+        <button type="button" onClick={props.onRefresh}>
+          Refresh
+        </button>
+      </p>
+      <TableWrap label="Calls">
+        <table data-testid="calls">
+          <thead>
+            <tr>
+              <th scope="col">Kind</th>
+              <th scope="col">Calls</th>
+              <th scope="col">Failed</th>
+              <th scope="col">Mean time</th>
+              <th scope="col">Longest</th>
+              <th scope="col">Latest</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(([kind, label, t]) => (
+              <tr key={kind} data-kind={kind}>
+                <th scope="row">{label}</th>
+                <td data-testid={`${kind}-calls`}>{t.calls}</td>
+                <td data-testid={`${kind}-failed`}>{t.failed}</td>
+                <td>{millis(t.meanMs)}</td>
+                <td>{millis(t.maxMs)}</td>
+                <td>{when(t.lastAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+      {lastHour > 0 ? (
+        <CallsChart
+          minutes={calls.perMinute}
+          label={minuteLabel}
+          description={`Calls per minute over the last hour: ${lastHour} in all, ${calls.perMinute.reduce((sum, m) => sum + m.rrsFailed + m.besFailed, 0)} failed`}
+        />
+      ) : (
+        <p class="muted" data-testid="no-calls">
+          No calls in the last hour.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Overview(props: { detail: TargetDetailView; onRefresh: () => void }) {
   const { target, jobs } = props.detail;
   const facts: [string, ComponentChildren][] = [
     ["Kind", target.kind === "arm" ? "ARM web service" : "Classic endpoint"],
@@ -179,6 +249,7 @@ function Overview(props: { detail: TargetDetailView }) {
         )}
       </section>
       <Keys executionId={target.executionId} />
+      {props.detail.calls ? <Calls calls={props.detail.calls} onRefresh={props.onRefresh} /> : null}
       <section aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">Latest jobs</h2>
         <JobTable jobs={jobs} showTarget={false} />
@@ -497,7 +568,7 @@ function ConsumePage(props: { detail: TargetDetailView }) {
 
 /** `#/targets/{executionId}[/test|/consume]`. */
 export function TargetView(props: { executionId: string; tab: Tab }) {
-  const { data, error } = useApi<TargetDetailView>(`targets/${props.executionId}`);
+  const { data, error, reload } = useApi<TargetDetailView>(`targets/${props.executionId}`);
   if (!data)
     return (
       <>
@@ -515,7 +586,7 @@ export function TargetView(props: { executionId: string; tab: Tab }) {
         ) : null}
       </Title>
       <Tabs executionId={props.executionId} tab={tab} scorable={data.target.scorable} />
-      {tab === "overview" ? <Overview detail={data} /> : null}
+      {tab === "overview" ? <Overview detail={data} onRefresh={reload} /> : null}
       {tab === "test" ? <TestPage detail={data} /> : null}
       {tab === "consume" ? <ConsumePage detail={data} /> : null}
     </>

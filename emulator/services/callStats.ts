@@ -1,0 +1,133 @@
+/**
+ * Calls to the execution API per service or endpoint, for the portal's dashboard (the classic
+ * portal showed each endpoint's request-response and batch calls): totals since the emulator
+ * started, and counts per minute over the last hour. Kept in memory, as a running counter: a
+ * restart starts them again (the jobs themselves are in the store).
+ *
+ * Recording is a map lookup and a few additions, on the scoring path of every RRS call.
+ */
+
+import type { CallMinuteView, CallsView, CallTotalsView } from "../portal/api";
+
+/** The kind of call: an RRS `…/execute`, or a BES job submission (`POST …/jobs`). */
+export type CallKind = "rrs" | "bes";
+
+/** Minutes kept per kind of call (the dashboard's hour). */
+export const CALL_MINUTES = 60;
+
+interface Counter {
+  calls: number;
+  failed: number;
+  totalMs: number;
+  maxMs: number;
+  lastAt: number;
+  /** Ring of the last {@link CALL_MINUTES} minutes: the minute number held, and its counts. */
+  readonly minute: Float64Array;
+  readonly perMinute: Uint32Array;
+  readonly failedPerMinute: Uint32Array;
+}
+
+function newCounter(): Counter {
+  return {
+    calls: 0,
+    failed: 0,
+    totalMs: 0,
+    maxMs: 0,
+    lastAt: 0,
+    minute: new Float64Array(CALL_MINUTES).fill(-1),
+    perMinute: new Uint32Array(CALL_MINUTES),
+    failedPerMinute: new Uint32Array(CALL_MINUTES),
+  };
+}
+
+function totals(counter: Counter | undefined): CallTotalsView {
+  if (!counter || counter.calls === 0) {
+    return { calls: 0, failed: 0, meanMs: undefined, maxMs: undefined, lastAt: undefined };
+  }
+  return {
+    calls: counter.calls,
+    failed: counter.failed,
+    meanMs: counter.totalMs / counter.calls,
+    maxMs: counter.maxMs,
+    lastAt: new Date(counter.lastAt).toISOString(),
+  };
+}
+
+/** Counts of one minute of a counter (0 when the ring holds another minute there). */
+function inMinute(counter: Counter | undefined, minute: number): [number, number] {
+  if (!counter) return [0, 0];
+  const slot = minute % CALL_MINUTES;
+  if (counter.minute[slot] !== minute) return [0, 0];
+  return [counter.perMinute[slot], counter.failedPerMinute[slot]];
+}
+
+/** The execution API's calls, by target and kind. */
+export class CallStats {
+  private readonly counters = new Map<string, { rrs?: Counter; bes?: Counter }>();
+  private readonly since: number;
+
+  /** @param now - the clock (tests move it) */
+  constructor(private readonly now: () => number = Date.now) {
+    this.since = now();
+  }
+
+  /**
+   * Counts one answered call.
+   * @param executionId - the service or endpoint (its execution id)
+   * @param kind - RRS or BES
+   * @param status - the HTTP status answered
+   * @param ms - time to answer
+   */
+  record(executionId: string, kind: CallKind, status: number, ms: number): void {
+    let byKind = this.counters.get(executionId);
+    if (!byKind) {
+      byKind = {};
+      this.counters.set(executionId, byKind);
+    }
+    const counter = (byKind[kind] ??= newCounter());
+    const at = this.now();
+    const failed = status >= 400;
+    counter.calls++;
+    if (failed) counter.failed++;
+    counter.totalMs += ms;
+    if (ms > counter.maxMs) counter.maxMs = ms;
+    counter.lastAt = at;
+    const minute = Math.floor(at / 60_000);
+    const slot = minute % CALL_MINUTES;
+    if (counter.minute[slot] !== minute) {
+      counter.minute[slot] = minute;
+      counter.perMinute[slot] = 0;
+      counter.failedPerMinute[slot] = 0;
+    }
+    counter.perMinute[slot]++;
+    if (failed) counter.failedPerMinute[slot]++;
+  }
+
+  /**
+   * A target's calls now: totals, and the last {@link CALL_MINUTES} minutes, the current one
+   * last.
+   * @param executionId - the service or endpoint
+   */
+  snapshot(executionId: string): CallsView {
+    const byKind = this.counters.get(executionId);
+    const current = Math.floor(this.now() / 60_000);
+    const perMinute: CallMinuteView[] = [];
+    for (let minute = current - CALL_MINUTES + 1; minute <= current; minute++) {
+      const [rrs, rrsFailed] = inMinute(byKind?.rrs, minute);
+      const [bes, besFailed] = inMinute(byKind?.bes, minute);
+      perMinute.push({
+        minute: new Date(minute * 60_000).toISOString(),
+        rrs,
+        rrsFailed,
+        bes,
+        besFailed,
+      });
+    }
+    return {
+      since: new Date(this.since).toISOString(),
+      rrs: totals(byKind?.rrs),
+      bes: totals(byKind?.bes),
+      perMinute,
+    };
+  }
+}
