@@ -4,7 +4,7 @@
  * web service output per watched port (fed by the same source port, so the graph, its split, its
  * seeds and its models are unchanged) and reads those tables after the run; they are never
  * written anywhere. The lineage ties each evaluation to the model output it evaluates: the model
- * the evaluated Score Model was given.
+ * the evaluated scoring module was given, or the one it trained (Train Clustering Model).
  */
 import type { GraphEdge, TableSpecification, WebServiceProperties } from "../../contract";
 
@@ -26,7 +26,10 @@ export interface WatchedEvaluation {
   readonly scoredOutput: string;
   /** The added output carrying Evaluate Model's table. */
   readonly resultsOutput: string;
-  /** The port that fed the evaluated scoring module its model (`node/port`), when there is one. */
+  /**
+   * The port that fed the evaluated scoring module its model (`node/port`), or the module's own
+   * model output when it trained the model it scored with; undefined when there is neither.
+   */
   readonly modelSource: string | undefined;
 }
 
@@ -93,7 +96,13 @@ export function observeEvaluations(properties: WebServiceProperties): ObservedGr
       }
       const scoredOutput = `${HIDDEN}${id}_${side}`;
       add(scoredOutput, scored);
-      const model = incoming(scored.sourceNodeId, TRAINED_MODEL_PORT);
+      // The model the scoring module was given; or, for a module that trains and scores at once
+      // (Train Clustering Model: its "Results dataset" beside its "Trained model"), its own.
+      const model =
+        incoming(scored.sourceNodeId, TRAINED_MODEL_PORT) ??
+        pkg.edges.find(
+          (e) => e.sourceNodeId === scored.sourceNodeId && e.sourcePortId === TRAINED_MODEL_PORT,
+        );
       evaluations.push({
         nodeId: id,
         side,

@@ -113,12 +113,44 @@ export function threeClassCsv(rows: number): string {
 }
 
 /**
+ * Runs a training graph (model on `output1`, Evaluate Model's results on `output2`) as an ARM
+ * service's BES job on {@link threeClassCsv}; resolves with the job's id once it finished.
+ */
+async function trainOnThreeClasses(
+  emulator: TestEmulator,
+  container: string,
+  name: string,
+  properties: ReturnType<typeof graphProperties>,
+): Promise<string> {
+  const path = armServicePath("00000000-0000-0000-0000-0000000000a1", "portal", name);
+  const service = await putArmService(emulator, path, armDefinition(properties));
+  const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
+  const blobs =
+    BlobServiceClient.fromConnectionString(azuriteConnectionString()).getContainerClient(container);
+  const csv = threeClassCsv(300);
+  await blobs.getBlockBlobClient(`${name}/data.csv`).upload(csv, Buffer.byteLength(csv));
+  const ref = (blob: string) => ({
+    ConnectionString: azuriteConnectionString(),
+    RelativeLocation: `${container}/${name}/${blob}`,
+  });
+  const bes = new Bes(executionBase(service), keys.primary);
+  const jobId = await bes.submitOk({
+    Inputs: { input1: ref("data.csv") },
+    Outputs: { output1: ref("model.ilearner"), output2: ref("evaluation.csv") },
+  });
+  expect((await bes.start(jobId)).status).to.equal(204);
+  const status = await bes.waitDone(jobId);
+  expect(status.StatusCode, status.Details ?? "").to.equal("Finished");
+  return jobId;
+}
+
+/**
  * Trains a Multiclass Logistic Regression through an ARM training service and a BES job (split,
  * train, score, evaluate), on {@link threeClassCsv}; resolves with the job's id.
  * @param emulator - the emulator
  * @param container - a container of the run's Azurite for the data and outputs
  */
-export async function trainMulticlass(emulator: TestEmulator, container: string): Promise<string> {
+export function trainMulticlass(emulator: TestEmulator, container: string): Promise<string> {
   const properties = graphProperties(
     {
       in: { input: "input1" },
@@ -151,24 +183,43 @@ export async function trainMulticlass(emulator: TestEmulator, container: string)
     ],
     { inputs: { input1: { x: "Number", y: "Number", kind: "String" } } },
   );
-  const path = armServicePath("00000000-0000-0000-0000-0000000000a1", "portal", "multiclass");
-  const service = await putArmService(emulator, path, armDefinition(properties));
-  const keys = (await emulator.arm<WebServiceKeys>("GET", `${path}/listKeys`)).body;
-  const blobs =
-    BlobServiceClient.fromConnectionString(azuriteConnectionString()).getContainerClient(container);
-  const csv = threeClassCsv(300);
-  await blobs.getBlockBlobClient("multiclass/data.csv").upload(csv, Buffer.byteLength(csv));
-  const ref = (blob: string) => ({
-    ConnectionString: azuriteConnectionString(),
-    RelativeLocation: `${container}/multiclass/${blob}`,
-  });
-  const bes = new Bes(executionBase(service), keys.primary);
-  const jobId = await bes.submitOk({
-    Inputs: { input1: ref("data.csv") },
-    Outputs: { output1: ref("model.ilearner"), output2: ref("evaluation.csv") },
-  });
-  expect((await bes.start(jobId)).status).to.equal(204);
-  const status = await bes.waitDone(jobId);
-  expect(status.StatusCode, status.Details ?? "").to.equal("Finished");
-  return jobId;
+  return trainOnThreeClasses(emulator, container, "multiclass", properties);
+}
+
+/**
+ * Trains K-Means (3 centroids) on x and y of {@link threeClassCsv} with Train Clustering Model,
+ * whose own results Evaluate Model evaluates (no Score Model); resolves with the job's id.
+ * @param emulator - the emulator
+ * @param container - a container of the run's Azurite for the data and outputs
+ */
+export function trainClustering(emulator: TestEmulator, container: string): Promise<string> {
+  const properties = graphProperties(
+    {
+      in: { input: "input1" },
+      learner: {
+        module: "K-Means Clustering",
+        params: {
+          "Number of Centroids": "3",
+          Initialization: "K-Means++",
+          "Random number seed": "5",
+        },
+      },
+      train: {
+        module: "Train Clustering Model",
+        params: { "Column Set": columnsByName("x", "y") },
+      },
+      evaluate: { module: "Evaluate Model" },
+      model: { output: "output1" },
+      results: { output: "output2" },
+    },
+    [
+      "in: -> train:Dataset",
+      "learner:Untrained model -> train:Untrained model",
+      "train:Results dataset -> evaluate:Scored dataset",
+      "train:Trained model -> model:",
+      "evaluate:Evaluation results -> results:",
+    ],
+    { inputs: { input1: { x: "Number", y: "Number", kind: "String" } } },
+  );
+  return trainOnThreeClasses(emulator, container, "clustering", properties);
 }

@@ -1,7 +1,7 @@
 /**
  * The portal's charts, drawn by Chart.js (and its matrix chart type for confusion matrices):
  * a ROC curve, a scatter plot (actual against predicted, residuals), a confusion matrix, a
- * job's per-module timeline and a service's calls per minute. Each canvas is an image with a text alternative (`aria-label`),
+ * job's per-module timeline, a clustering's clusters and a service's calls per minute. Each canvas is an image with a text alternative (`aria-label`),
  * and each chart sits beside a table of the same numbers, so nothing is only in pixels.
  */
 import {
@@ -333,5 +333,70 @@ export function CallsChart(props: {
   };
   return (
     <ChartCanvas config={config} label={props.description} testId="calls-chart" height={240} />
+  );
+}
+
+/**
+ * A clustering's clusters: the points each holds (bars, left axis) and their average and longest
+ * distance to its centre (points, right axis), from Evaluate Model's table.
+ */
+export function ClusterChart(props: {
+  clusters: readonly { label: string; points: number; average: number; maximal: number }[];
+  description: string;
+}) {
+  const config: ChartConfiguration = {
+    type: "bar",
+    data: {
+      labels: props.clusters.map((c) => c.label),
+      datasets: [
+        {
+          type: "bar",
+          label: "points",
+          data: props.clusters.map((c) => c.points),
+          backgroundColor: `${PALETTE[0]}99`,
+          yAxisID: "y",
+          // Drawn first: Chart.js draws a higher order earlier, so the distances sit on top.
+          order: 2,
+        },
+        {
+          type: "line",
+          label: "average distance to the centre",
+          data: props.clusters.map((c) => c.average),
+          borderColor: PALETTE[1],
+          backgroundColor: PALETTE[1],
+          showLine: false,
+          pointRadius: 7,
+          yAxisID: "distance",
+          order: 1,
+        },
+        {
+          type: "line",
+          label: "longest distance to the centre",
+          data: props.clusters.map((c) => c.maximal),
+          borderColor: PALETTE[2],
+          backgroundColor: PALETTE[2],
+          showLine: false,
+          pointRadius: 8,
+          pointStyle: "triangle",
+          yAxisID: "distance",
+          order: 1,
+        },
+      ],
+    },
+    options: {
+      ...common,
+      scales: {
+        y: { beginAtZero: true, title: { display: true, text: "points" }, ticks: { precision: 0 } },
+        distance: {
+          position: "right",
+          beginAtZero: true,
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: "distance to the centre" },
+        },
+      },
+    },
+  };
+  return (
+    <ChartCanvas config={config} label={props.description} testId="cluster-chart" height={280} />
   );
 }

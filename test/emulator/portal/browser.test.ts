@@ -24,7 +24,12 @@ import { launchChromium } from "../../helpers/browser";
 import { azuriteConnectionString } from "../../helpers/env";
 import { httpRequest, type TestEmulator } from "../../helpers/emulator";
 import { expectPresent } from "../../helpers/expect";
-import { signIn, startSamplesEmulator, trainMulticlass } from "../../helpers/portal";
+import {
+  signIn,
+  startSamplesEmulator,
+  trainClustering,
+  trainMulticlass,
+} from "../../helpers/portal";
 
 const run = promisify(execFile);
 const SCREENSHOTS = path.resolve(__dirname, "..", "..", "..", "test-results", "portal");
@@ -357,6 +362,25 @@ describe("emulator portal in Chromium", function () {
       await page.locator("[data-testid=confusion-table] thead th").allInnerTexts(),
     ).to.deep.equal(["a", "b", "c"]);
     await screenshot("model-multiclass");
+
+    // A clustering (Train Clustering Model evaluated directly): its clusters, from the table.
+    const clusteringJob = await trainClustering(emulator, container);
+    await open(`#/jobs/${clusteringJob}`);
+    await page.getByRole("link", { name: /^model [0-9a-f]{12}$/ }).click();
+    await page.locator("[data-testid=cluster-chart]").waitFor();
+    expect(await drawnPixels(page, "cluster-chart")).to.be.above(2000);
+    const column = (name: string) =>
+      page.locator(`[data-testid=metrics] td[data-metric="${name}"]`).allInnerTexts();
+    // The combined row first, then one row per cluster.
+    const points = (await column("Number of Points")).map(Number);
+    expect(points).to.have.length(4);
+    expect(points[0]).to.equal(300);
+    expect(points[1] + points[2] + points[3]).to.equal(300);
+    const averages = (await column("Average Distance to Cluster Center")).slice(1);
+    expect(await page.locator("[data-testid=cluster-chart]").getAttribute("aria-label")).to.equal(
+      `Clusters: ${[0, 1, 2].map((k) => `cluster ${k} ${points[k + 1]} points, average distance ${averages[k]}`).join("; ")}`,
+    );
+    await screenshot("model-clustering");
   });
 
   it("scores a row through the Test page and shows what RRS answers", async () => {

@@ -12,6 +12,7 @@ import type { ArmWebService } from "../../../contract";
 import { loadEngine } from "../../../emulator/engineLoader";
 import { observeEvaluations } from "../../../emulator/jobs/observedGraph";
 import { censusCsv } from "../api/censusData";
+import { columnsByName, graphProperties } from "../../helpers/graphs";
 
 function definition(name: string): ArmWebService {
   const file = path.join(__dirname, "..", "..", "..", "definitions", `${name}.json`);
@@ -58,6 +59,35 @@ describe("emulator observed graph", function () {
     ]);
     // The job's definition itself is left as it was.
     expect(Object.keys(properties.output!.properties)).to.deep.equal(["output1", "output2"]);
+  });
+
+  it("ties a clustering's evaluation to the model Train Clustering Model trained and scored with", function () {
+    const properties = graphProperties(
+      {
+        in: { input: "input1" },
+        learner: { module: "K-Means Clustering", params: { "Number of Centroids": "3" } },
+        train: { module: "Train Clustering Model", params: { "Column Set": columnsByName("x") } },
+        evaluate: { module: "Evaluate Model" },
+        model: { output: "output1" },
+        results: { output: "output2" },
+      },
+      [
+        "in: -> train:Dataset",
+        "learner:Untrained model -> train:Untrained model",
+        "train:Results dataset -> evaluate:Scored dataset",
+        "train:Trained model -> model:",
+        "evaluate:Evaluation results -> results:",
+      ],
+    );
+    expect(observeEvaluations(properties).evaluations).to.deep.equal([
+      {
+        nodeId: "evaluate",
+        side: "left",
+        scoredOutput: "__portal_evaluate_left",
+        resultsOutput: "__portal_evaluate_results",
+        modelSource: "train/Trained model",
+      },
+    ]);
   });
 
   it("leaves a graph without Evaluate Model as it is", function () {

@@ -1,7 +1,8 @@
 /**
  * Models: every `.ilearner` the emulator knows (written by its jobs, or read by its services),
  * with Evaluate Model's metrics and plots (ROC curve and confusion matrix of a classifier, actual
- * against predicted values and residuals of a regression) and the services and endpoints serving it.
+ * against predicted values and residuals of a regression, the clusters of a clustering) and the
+ * services and endpoints serving it.
  */
 import type {
   EvaluationPlots,
@@ -10,7 +11,7 @@ import type {
   ModelsView as Models,
   ModelView as Model,
 } from "../../api";
-import { ConfusionChart, RocChart, ScatterChart } from "../charts";
+import { ClusterChart, ConfusionChart, RocChart, ScatterChart } from "../charts";
 import { useApi } from "../data";
 import { bytes, metric, short, when } from "../format";
 import { href } from "../router";
@@ -217,9 +218,44 @@ function Plots(props: { plots: EvaluationPlots }) {
   );
 }
 
+/** A cluster row of Evaluate Model's clustering table ("Evaluation For Cluster No.k"). */
+const CLUSTER_ROW = /Evaluation For Cluster No\.(\d+)$/;
+
+/**
+ * The clusters of a clustering's evaluation table (points, average and longest distance to the
+ * centre), or undefined when the table is not a clustering's.
+ */
+function clustersOf(
+  metrics: ModelEvaluation["metrics"],
+): { label: string; points: number; average: number; maximal: number }[] | undefined {
+  const at = (name: string): number => metrics.columnNames.indexOf(name);
+  const [description, points, average, maximal] = [
+    at("Result Description"),
+    at("Number of Points"),
+    at("Average Distance to Cluster Center"),
+    at("Maximal Distance To Cluster Center"),
+  ];
+  if ([description, points, average, maximal].some((i) => i < 0)) return undefined;
+  const clusters = metrics.rows.flatMap((row) => {
+    const match = CLUSTER_ROW.exec(row[description] ?? "");
+    return match
+      ? [
+          {
+            label: `cluster ${match[1]}`,
+            points: Number(row[points]),
+            average: Number(row[average]),
+            maximal: Number(row[maximal]),
+          },
+        ]
+      : [];
+  });
+  return clusters.length > 0 ? clusters : undefined;
+}
+
 function Evaluation(props: { evaluation: ModelEvaluation; index: number }) {
   const { evaluation } = props;
   const { columnNames, rows } = evaluation.metrics;
+  const clusters = evaluation.plots ? undefined : clustersOf(evaluation.metrics);
   return (
     <section aria-labelledby={`evaluation-${props.index}`} data-testid="evaluation">
       <h2 id={`evaluation-${props.index}`}>
@@ -251,8 +287,28 @@ function Evaluation(props: { evaluation: ModelEvaluation; index: number }) {
       </TableWrap>
       {evaluation.plots ? (
         <Plots plots={evaluation.plots} />
+      ) : clusters ? (
+        <div class="plots">
+          <figure>
+            <ClusterChart
+              clusters={clusters}
+              description={`Clusters: ${clusters
+                .map(
+                  (c) =>
+                    `${c.label} ${c.points} points, average distance ${metric(String(c.average))}`,
+                )
+                .join("; ")}`}
+            />
+            <figcaption>
+              Points per cluster (bars) and their average and longest distance to its centre, as in
+              the table above.
+            </figcaption>
+          </figure>
+        </div>
       ) : (
-        <p class="muted">No plot: the scores are not a classifier's or a regression's.</p>
+        <p class="muted">
+          No plot: the scores are not a classifier's, a regression's or a clustering's.
+        </p>
       )}
     </section>
   );
