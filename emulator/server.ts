@@ -83,6 +83,7 @@ export class EmulatorServer {
       this.faults,
     );
     this.provisioner = new Provisioner(config, this.store, fetcher, this.logger);
+    const calls = new CallStats();
     this.v2 = new V2Surface({
       config: config.v2,
       location: config.location,
@@ -90,11 +91,11 @@ export class EmulatorServer {
       pageSize: config.listPageSize,
       armToken: this.credentials.armToken,
       logger: this.logger,
+      calls,
       publicUrl: () => this.url ?? `http://${config.host}:${config.port}`,
     });
     this.portal = new PortalSessions(() => this.credentials.workspaceToken);
     const rrs = new RrsHandler(engine, models, config, this.logger);
-    const calls = new CallStats();
     this.app = createApp({
       config,
       logger: this.logger,

@@ -479,6 +479,27 @@ export interface V2EndpointDetailView {
    * undefined when no training data was found (the sample is then `{"data": []}`).
    */
   readonly sampleSource: string | undefined;
+  /** The scoring calls each deployment answered, when the emulator counts them. */
+  readonly calls?: V2CallsView;
+}
+
+/**
+ * The scoring calls of a v2 endpoint by the deployment that answered (mirrored copies are not
+ * calls), since the emulator started, with the last hour by minute.
+ */
+export interface V2CallsView {
+  /** When counting started (the emulator's start). */
+  readonly since: string;
+  /** The minutes of the last hour, oldest first (ISO 8601 starts). */
+  readonly minutes: readonly string[];
+  /** One entry per deployment of the endpoint, in its order. */
+  readonly deployments: readonly {
+    readonly name: string;
+    readonly totals: CallTotalsView;
+    /** Calls per minute, in the order of `minutes`. */
+    readonly perMinute: readonly number[];
+    readonly failedPerMinute: readonly number[];
+  }[];
 }
 
 /** `POST /portal/api/v2/endpoints/{name}/credentials`: what a client sends, when asked for. */

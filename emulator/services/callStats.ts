@@ -1,12 +1,12 @@
 /**
- * Calls to the execution API per service or endpoint, for the portal's dashboard (the classic
- * portal showed each endpoint's request-response and batch calls): totals since the emulator
- * started, and counts per minute over the last hour. Kept in memory, as a running counter: a
- * restart starts them again (the jobs themselves are in the store).
+ * Calls per service or endpoint, for the portal's dashboards: the classic execution API's (the
+ * classic portal showed each endpoint's request-response and batch calls), and each v2 online
+ * deployment's scoring calls ({@link v2CallKey}). Totals since the emulator started, and counts
+ * per minute over the last hour. Kept in memory, as a running counter: a restart starts them
+ * again (the jobs themselves are in the store).
  *
- * Recording is a map lookup and a few additions, on the scoring path of every RRS call.
+ * Recording is a map lookup and a few additions, on the scoring path of every call.
  */
-
 import type { CallMinuteView, CallsView, CallTotalsView } from "../portal/api";
 
 /** The kind of call: an RRS `…/execute`, or a BES job submission (`POST …/jobs`). */
@@ -103,6 +103,16 @@ export class CallStats {
     if (failed) counter.failedPerMinute[slot]++;
   }
 
+  /** When counting started, and the starts of the last {@link CALL_MINUTES} minutes (now last). */
+  window(): { since: string; minutes: string[] } {
+    const current = Math.floor(this.now() / 60_000);
+    const minutes: string[] = [];
+    for (let minute = current - CALL_MINUTES + 1; minute <= current; minute++) {
+      minutes.push(new Date(minute * 60_000).toISOString());
+    }
+    return { since: new Date(this.since).toISOString(), minutes };
+  }
+
   /**
    * A target's calls now: totals, and the last {@link CALL_MINUTES} minutes, the current one
    * last.
@@ -130,4 +140,14 @@ export class CallStats {
       perMinute,
     };
   }
+}
+
+/**
+ * The key of a v2 online deployment's scoring calls (endpoint names are unique in the emulator,
+ * and case-insensitive as Azure's).
+ * @param endpoint - the endpoint
+ * @param deployment - the deployment that answered
+ */
+export function v2CallKey(endpoint: string, deployment: string): string {
+  return `v2:${endpoint.toLowerCase()}/${deployment.toLowerCase()}`;
 }

@@ -52,3 +52,6 @@ export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
 export const ENDPOINT_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
 /** Deployment names: Azure's rule (3-32 chars, letter first). */
 export const DEPLOYMENT_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
+
+/** Marks the portal's own Test-page calls (made in process): the dashboard does not count them. */
+export const PORTAL_TEST_HEADER = "x-emulator-portal-test";

@@ -13,13 +13,14 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { MAX_SCORING_BODY_BYTES } from "../../contract/v2";
+import { MAX_SCORING_BODY_BYTES, MODEL_DEPLOYMENT_HEADER } from "../../contract/v2";
 import { authorizes } from "../auth/secrets";
 import { isHttpError, type HttpError } from "../errors/httpError";
 import { Rng } from "../engine/rng";
 import type { Logger } from "../logger";
+import { v2CallKey, type CallStats } from "../services/callStats";
 import type { V2Config } from "./config";
-import { API_VERSION_RANGE, V2_DATABASE_FILE, V2_FOLDER } from "./constants";
+import { API_VERSION_RANGE, PORTAL_TEST_HEADER, V2_DATABASE_FILE, V2_FOLDER } from "./constants";
 import { ScoringErrors, V2Error, V2Errors } from "./errors";
 import { AssetHandler } from "./handlers/assetHandler";
 import type { V2Request, V2Response, V2Services } from "./handlers/common";
@@ -52,6 +53,8 @@ export interface V2SurfaceOptions {
   /** The ARM bearer token. */
   readonly armToken: string;
   readonly logger: Logger;
+  /** Counts scoring calls per deployment for the portal (absent: nothing counted). */
+  readonly calls?: Pick<CallStats, "record" | "snapshot" | "window">;
   /** The public base URL. */
   publicUrl(): string;
 }
@@ -133,8 +136,13 @@ export class V2Surface {
       pageSize: options.pageSize,
     };
     this.endpoints = new EndpointHandler(this.services);
-    this.portal = new V2PortalQueries(this.store, blobs, assets, this.jobs, (name) =>
-      this.endpoints.scoringUri(options.publicUrl(), name),
+    this.portal = new V2PortalQueries(
+      this.store,
+      blobs,
+      assets,
+      this.jobs,
+      (name) => this.endpoints.scoringUri(options.publicUrl(), name),
+      options.calls,
     );
     this.portalEndpoints = new V2PortalEndpoints(this.endpoints, options.armToken, (request) => {
       if (!this.app) throw new Error("the v2 routes are not registered");
@@ -248,6 +256,24 @@ export class V2Surface {
         scope.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) =>
           done(null, body),
         );
+        // A call a deployment answered (the router names it), for the portal's dashboard: not
+        // one refused before a deployment was picked (no credential, no traffic), not one naming
+        // a deployment that does not exist (404), not the portal's own Test page.
+        const { calls } = this.options;
+        if (calls) {
+          scope.addHook("onResponse", async (request, reply) => {
+            const deployment = reply.getHeader(MODEL_DEPLOYMENT_HEADER);
+            if (typeof deployment !== "string" || reply.statusCode === 404) return;
+            if (request.headers[PORTAL_TEST_HEADER] !== undefined) return;
+            const { endpoint } = request.params as { endpoint: string };
+            calls.record(
+              v2CallKey(endpoint, deployment),
+              "rrs",
+              reply.statusCode,
+              reply.elapsedTime,
+            );
+          });
+        }
         scope.setErrorHandler(async (error: unknown, request, reply) => {
           let http: HttpError;
           const code = (error as { code?: string }).code;

@@ -293,29 +293,22 @@ export function TimelineChart(props: {
   );
 }
 
-/**
- * A service's execution calls per minute over the last hour, stacked: RRS answered and failed,
- * BES submissions answered and failed.
- */
-export function CallsChart(props: {
-  minutes: readonly CallMinuteView[];
+/** Counts per minute over the last hour, stacked by series. */
+export function MinutesChart(props: {
+  minutes: readonly string[];
+  series: readonly { label: string; values: readonly number[] }[];
   label: (iso: string) => string;
   description: string;
+  testId: string;
 }) {
-  const series: [string, (m: CallMinuteView) => number, string][] = [
-    ["RRS", (m) => m.rrs - m.rrsFailed, PALETTE[0]],
-    ["RRS failed", (m) => m.rrsFailed, PALETTE[1]],
-    ["BES", (m) => m.bes - m.besFailed, PALETTE[2]],
-    ["BES failed", (m) => m.besFailed, PALETTE[4]],
-  ];
   const config: ChartConfiguration = {
     type: "bar",
     data: {
-      labels: props.minutes.map((m) => props.label(m.minute)),
-      datasets: series.map(([label, value, colour]) => ({
-        label,
-        data: props.minutes.map(value),
-        backgroundColor: colour,
+      labels: props.minutes.map(props.label),
+      datasets: props.series.map((s, i) => ({
+        label: s.label,
+        data: [...s.values],
+        backgroundColor: PALETTE[i % PALETTE.length],
       })),
     },
     options: {
@@ -332,7 +325,33 @@ export function CallsChart(props: {
     },
   };
   return (
-    <ChartCanvas config={config} label={props.description} testId="calls-chart" height={240} />
+    <ChartCanvas config={config} label={props.description} testId={props.testId} height={240} />
+  );
+}
+
+/**
+ * A service's execution calls per minute over the last hour, stacked: RRS answered and failed,
+ * BES submissions answered and failed.
+ */
+export function CallsChart(props: {
+  minutes: readonly CallMinuteView[];
+  label: (iso: string) => string;
+  description: string;
+}) {
+  const { minutes } = props;
+  return (
+    <MinutesChart
+      minutes={minutes.map((m) => m.minute)}
+      series={[
+        { label: "RRS", values: minutes.map((m) => m.rrs - m.rrsFailed) },
+        { label: "RRS failed", values: minutes.map((m) => m.rrsFailed) },
+        { label: "BES", values: minutes.map((m) => m.bes - m.besFailed) },
+        { label: "BES failed", values: minutes.map((m) => m.besFailed) },
+      ]}
+      label={props.label}
+      description={props.description}
+      testId="calls-chart"
+    />
   );
 }
 

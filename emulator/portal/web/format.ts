@@ -42,3 +42,13 @@ export function metric(value: string | null | undefined): string {
   const number = Number(value);
   return Number.isFinite(number) && !Number.isInteger(number) ? number.toFixed(4) : value;
 }
+
+/** Hours and minutes of a minute's start, in the reader's time zone. */
+export function minuteLabel(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+}
+
+/** Milliseconds as the call dashboards show them. */
+export function millis(ms: number | undefined): string {
+  return ms === undefined ? "—" : `${ms.toFixed(1)} ms`;
+}

@@ -25,7 +25,7 @@ function View() {
   if (section === "models") return <ModelsView />;
   if (section === "v2" && id === "jobs" && tab) return <V2JobView id={tab} />;
   if (section === "v2" && id === "endpoints" && tab)
-    return <V2EndpointView name={tab} tab={sub === "consume" ? "consume" : "test"} />;
+    return <V2EndpointView name={tab} tab={sub === "consume" || sub === "calls" ? sub : "test"} />;
   if (section === "v2") return <V2View />;
   return <ServicesView />;
 }

@@ -10,6 +10,7 @@
  */
 import { MODEL_DEPLOYMENT_HEADER, type OnlineEndpointProperties } from "../../../contract/v2";
 import type { V2CredentialsView, V2ScoreView } from "../../portal/api";
+import { PORTAL_TEST_HEADER } from "../constants";
 import type { EndpointHandler, EndpointRecord } from "./endpointHandler";
 
 /** A request to the emulator's own routes, answered in process (fastify's `inject`). */
@@ -112,6 +113,7 @@ export class V2PortalEndpoints {
       headers: {
         authorization: `Bearer ${credential}`,
         "content-type": "application/json",
+        [PORTAL_TEST_HEADER]: "1",
         ...(deployment !== undefined && deployment !== ""
           ? { [MODEL_DEPLOYMENT_HEADER]: deployment }
           : {}),

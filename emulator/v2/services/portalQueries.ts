@@ -25,10 +25,12 @@ import type {
   V2JobSummaryView,
   V2JobsView,
   V2JobView,
+  V2CallsView,
   V2ModelVersionView,
   V2View,
   V2WorkspaceView,
 } from "../../portal/api";
+import { v2CallKey, type CallStats } from "../../services/callStats";
 import { parseCsv } from "../../portal/web/csv";
 import { V2Error } from "../errors";
 import { keyOf, parseAssetReference } from "../ids";
@@ -94,6 +96,7 @@ export class V2PortalQueries {
     private readonly assets: AssetResolver,
     private readonly jobs: CommandJobRunner,
     private readonly scoringUri: (endpoint: string) => string,
+    private readonly calls?: Pick<CallStats, "snapshot" | "window">,
   ) {}
 
   /** Every workspace with its endpoints, deployments, traffic and model versions. */
@@ -210,9 +213,29 @@ export class V2PortalQueries {
         endpoint,
         sample: { data: rows?.rows ?? [] },
         sampleSource: rows?.source,
+        ...(this.calls ? { calls: this.callsOf(endpoint) } : {}),
       };
     }
     return undefined;
+  }
+
+  /** The scoring calls of each of an endpoint's deployments. */
+  private callsOf(endpoint: V2EndpointView): V2CallsView {
+    const snapshots = endpoint.deployments.map((d) => ({
+      name: d.name,
+      snapshot: this.calls!.snapshot(v2CallKey(endpoint.name, d.name)),
+    }));
+    const { since, minutes } = this.calls!.window();
+    return {
+      since,
+      minutes,
+      deployments: snapshots.map(({ name, snapshot }) => ({
+        name,
+        totals: snapshot.rrs,
+        perMinute: snapshot.perMinute.map((m) => m.rrs),
+        failedPerMinute: snapshot.perMinute.map((m) => m.rrsFailed),
+      })),
+    };
   }
 
   /**

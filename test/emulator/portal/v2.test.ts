@@ -491,6 +491,76 @@ describe("emulator portal: Azure ML v2 in Chromium", function () {
     await page.screenshot({ path: path.join(SCREENSHOTS, "v2-consume.png"), fullPage: true });
   });
 
+  it("counts the calls each deployment answered on the Calls page; not the Test page's, a refused key's or an unknown deployment's", async () => {
+    const body = JSON.stringify({ data: NOVEMBER_ROWS });
+    const [october, november] = [DEPLOYMENTS[OCTOBER.version], DEPLOYMENTS[NOVEMBER.version]];
+    await page.goto(`${emulator.url}/portal/#/v2`);
+    await page
+      .locator(`section[data-endpoint="${ENDPOINT}"]`)
+      .getByRole("link", { name: "Calls" })
+      .click();
+    await page.getByRole("heading", { level: 1, name: `Endpoint ${ENDPOINT} — Calls` }).waitFor();
+    const shown = async (): Promise<Record<string, [number, number]>> => {
+      const out: Record<string, [number, number]> = {};
+      for (const name of [october, november]) {
+        const row = page.locator(`[data-testid=v2-calls] tr[data-deployment="${name}"]`);
+        out[name] = [
+          Number(await row.locator("[data-testid=calls]").innerText()),
+          Number(await row.locator("[data-testid=failed]").innerText()),
+        ];
+      }
+      return out;
+    };
+    await page.locator("[data-testid=v2-calls]").waitFor();
+    const before = await shown();
+
+    const statuses = [];
+    for (const name of [october, october, october, november, november])
+      statuses.push((await scoreDirectly(body, name)).status);
+    statuses.push((await scoreDirectly('{"rows": []}', november)).status);
+    const direct = (headers: Record<string, string>) =>
+      fetch(`${emulator.url}/inference/${ENDPOINT}/score`, { method: "POST", headers, body });
+    statuses.push(
+      (await direct({ Authorization: "Bearer not-a-key", "Content-Type": "application/json" }))
+        .status,
+    );
+    const keys = await mlClient(target).post<EndpointKeys>(`/onlineEndpoints/${ENDPOINT}/listKeys`);
+    statuses.push(
+      (
+        await direct({
+          Authorization: `Bearer ${keys.primaryKey}`,
+          "Content-Type": "application/json",
+          "azureml-model-deployment": "no-such-deployment",
+        })
+      ).status,
+    );
+    expect(statuses).to.deep.equal([200, 200, 200, 200, 200, 424, 401, 404]);
+    await page.getByRole("button", { name: "Refresh" }).click();
+    const expected = {
+      [october]: [before[october][0] + 3, before[october][1]],
+      [november]: [before[november][0] + 3, before[november][1] + 1],
+    };
+    await page
+      .locator(
+        `[data-testid=v2-calls] tr[data-deployment="${november}"] [data-testid=calls]:text-is("${expected[november][0]}")`,
+      )
+      .waitFor();
+    expect(await shown()).to.deep.equal(expected);
+    // Every call of this emulator is in its last hour: the chart says the same counts.
+    expect(await page.locator("[data-testid=v2-calls-chart]").getAttribute("aria-label")).to.equal(
+      `Calls per minute over the last hour by deployment: ${october} ${expected[october][0]}, ${november} ${expected[november][0]}`,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, "v2-calls.png"), fullPage: true });
+
+    // The Test page's calls go through the router too, but are not a client's: not counted.
+    await page.getByRole("link", { name: "Test" }).click();
+    await page.getByRole("heading", { level: 1, name: `Endpoint ${ENDPOINT} — Test` }).waitFor();
+    expect((await sendOnTestPage()).status).to.equal("200");
+    await page.getByRole("link", { name: "Calls" }).click();
+    await page.locator("[data-testid=v2-calls]").waitFor();
+    expect(await shown()).to.deep.equal(expected);
+  });
+
   it("answers no Test or Consume page, credential or score without a session", async () => {
     const routes: [string, string, unknown][] = [
       ["GET", `v2/endpoints/${ENDPOINT}`, undefined],

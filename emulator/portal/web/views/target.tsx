@@ -11,7 +11,7 @@ import { CallsChart } from "../charts";
 import { ApiError, post } from "../client";
 import { parseCsv } from "../csv";
 import { useApi } from "../data";
-import { when } from "../format";
+import { millis, minuteLabel, when } from "../format";
 import { href } from "../router";
 import {
   codeSamples,
@@ -96,13 +96,6 @@ function Keys(props: { executionId: string; onKeys?: (keys: KeysView | undefined
     </section>
   );
 }
-
-/** Hours and minutes of a minute's start, in the reader's time zone. */
-const minuteLabel = (iso: string): string =>
-  new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-
-/** Milliseconds as the dashboard shows them. */
-const millis = (ms: number | undefined): string => (ms === undefined ? "—" : `${ms.toFixed(1)} ms`);
 
 /**
  * The dashboard of calls (the classic portal's): RRS calls and BES submissions since the emulator

@@ -54,6 +54,7 @@ function Endpoint(props: { endpoint: V2EndpointView }) {
       <nav class="tabs" aria-label={`Pages of ${endpoint.name}`}>
         <a href={href("v2", "endpoints", endpoint.name, "test")}>Test</a>
         <a href={href("v2", "endpoints", endpoint.name, "consume")}>Consume</a>
+        <a href={href("v2", "endpoints", endpoint.name, "calls")}>Calls</a>
       </nav>
       {endpoint.deployments.length === 0 ? (
         <p class="muted">No deployment yet.</p>

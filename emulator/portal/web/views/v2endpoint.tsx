@@ -3,24 +3,27 @@
  * was trained on, sent to the endpoint's scoring URI by the portal's API as a client would, to
  * the deployment the traffic picks or to a chosen one) and its Consume page (the scoring URI, the
  * auth mode, the key hidden until asked for, a curl command, a Python sample and an
- * `az ml online-endpoint invoke` line).
+ * `az ml online-endpoint invoke` line), and its Calls page (the calls each deployment answered).
  */
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import type { V2CredentialsView, V2EndpointDetailView, V2ScoreView } from "../../api";
+import { MinutesChart } from "../charts";
 import { ApiError, post } from "../client";
 import { useApi } from "../data";
+import { millis, minuteLabel, when } from "../format";
 import { href } from "../router";
 import { CodeSamples, Facts, Loading, TableWrap, Title } from "../ui";
 import { V2_KEY_PLACEHOLDER, v2Samples } from "../v2samples";
 
-/** The Test or Consume page. */
-export type V2EndpointTab = "test" | "consume";
+/** The Test, Consume or Calls page. */
+export type V2EndpointTab = "test" | "consume" | "calls";
 
 function Tabs(props: { name: string; tab: V2EndpointTab }) {
   const tabs: [V2EndpointTab, string][] = [
     ["test", "Test"],
     ["consume", "Consume"],
+    ["calls", "Calls"],
   ];
   return (
     <nav class="tabs" aria-label="Views of this endpoint">
@@ -315,15 +318,89 @@ function ConsumePage(props: { detail: V2EndpointDetailView }) {
   );
 }
 
-/** `#/v2/endpoints/{name}/test|consume`. */
+/**
+ * The scoring calls each deployment answered (what traffic and mirroring did): totals since the
+ * emulator started, and per minute over the last hour, stacked by deployment.
+ */
+function CallsPage(props: { detail: V2EndpointDetailView; onRefresh: () => void }) {
+  const { calls } = props.detail;
+  if (!calls) return <p class="muted">This emulator does not count calls.</p>;
+  const total = calls.deployments.reduce((sum, d) => sum + d.totals.calls, 0);
+  const lastHour = calls.deployments.reduce(
+    (sum, d) => sum + d.perMinute.reduce((a, b) => a + b, 0),
+    0,
+  );
+  return (
+    <section aria-labelledby="v2-calls-heading">
+      <h2 id="v2-calls-heading">Calls by deployment</h2>
+      <p class="muted">
+        Scoring calls a deployment answered, counted since the emulator started ({when(calls.since)}
+        ); mirrored copies and the Test page's calls are not counted.{" "}
+        <button type="button" onClick={props.onRefresh}>
+          Refresh
+        </button>
+      </p>
+      <TableWrap label="Calls by deployment">
+        <table data-testid="v2-calls">
+          <thead>
+            <tr>
+              <th scope="col">Deployment</th>
+              <th scope="col">Traffic</th>
+              <th scope="col">Calls</th>
+              <th scope="col">Share</th>
+              <th scope="col">Failed</th>
+              <th scope="col">Mean time</th>
+              <th scope="col">Longest</th>
+              <th scope="col">Latest</th>
+            </tr>
+          </thead>
+          <tbody>
+            {calls.deployments.map((d) => (
+              <tr key={d.name} data-deployment={d.name}>
+                <th scope="row">{d.name}</th>
+                <td>
+                  {props.detail.endpoint.deployments.find((x) => x.name === d.name)?.traffic ?? 0} %
+                </td>
+                <td data-testid="calls">{d.totals.calls}</td>
+                <td>{total > 0 ? `${Math.round((100 * d.totals.calls) / total)} %` : "—"}</td>
+                <td data-testid="failed">{d.totals.failed}</td>
+                <td>{millis(d.totals.meanMs)}</td>
+                <td>{millis(d.totals.maxMs)}</td>
+                <td>{when(d.totals.lastAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+      {lastHour > 0 ? (
+        <MinutesChart
+          minutes={calls.minutes}
+          series={calls.deployments.map((d) => ({ label: d.name, values: d.perMinute }))}
+          label={minuteLabel}
+          description={`Calls per minute over the last hour by deployment: ${calls.deployments
+            .map((d) => `${d.name} ${d.perMinute.reduce((a, b) => a + b, 0)}`)
+            .join(", ")}`}
+          testId="v2-calls-chart"
+        />
+      ) : (
+        <p class="muted">No calls in the last hour.</p>
+      )}
+    </section>
+  );
+}
+
+/** `#/v2/endpoints/{name}/test|consume|calls`. */
 export function V2EndpointView(props: { name: string; tab: V2EndpointTab }) {
-  const { data, error } = useApi<V2EndpointDetailView>(
+  const { data, error, reload } = useApi<V2EndpointDetailView>(
     `v2/endpoints/${encodeURIComponent(props.name)}`,
   );
   const heading = (
     <Title>
       Endpoint <code>{props.name}</code>
-      <span class="muted"> — {props.tab === "test" ? "Test" : "Consume"}</span>
+      <span class="muted">
+        {" "}
+        — {props.tab === "test" ? "Test" : props.tab === "consume" ? "Consume" : "Calls"}
+      </span>
     </Title>
   );
   if (!data)
@@ -337,7 +414,9 @@ export function V2EndpointView(props: { name: string; tab: V2EndpointTab }) {
     <>
       {heading}
       <Tabs name={data.endpoint.name} tab={props.tab} />
-      {props.tab === "test" ? <TestPage detail={data} /> : <ConsumePage detail={data} />}
+      {props.tab === "test" ? <TestPage detail={data} /> : null}
+      {props.tab === "consume" ? <ConsumePage detail={data} /> : null}
+      {props.tab === "calls" ? <CallsPage detail={data} onRefresh={reload} /> : null}
     </>
   );
 }
