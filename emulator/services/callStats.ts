@@ -61,7 +61,7 @@ function inMinute(counter: Counter | undefined, minute: number): [number, number
   return [counter.perMinute[slot], counter.failedPerMinute[slot]];
 }
 
-/** The execution API's calls, by target and kind. */
+/** Calls by key (a classic target's execution id, or a v2 deployment's {@link v2CallKey}) and kind. */
 export class CallStats {
   private readonly counters = new Map<string, { rrs?: Counter; bes?: Counter }>();
   private readonly since: number;
@@ -73,8 +73,8 @@ export class CallStats {
 
   /**
    * Counts one answered call.
-   * @param executionId - the service or endpoint (its execution id)
-   * @param kind - RRS or BES
+   * @param executionId - the service or endpoint (its execution id), or a v2 deployment's key
+   * @param kind - RRS or BES (a v2 scoring call is an RRS call)
    * @param status - the HTTP status answered
    * @param ms - time to answer
    */
