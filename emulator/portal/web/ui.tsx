@@ -1,7 +1,8 @@
 /** Small shared pieces of the page: status badges, loading and error states, key-value lists. */
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { MetricReading } from "../api";
+import type { CallTotalsView, MetricReading } from "../api";
+import { millis, when } from "./format";
 
 /** A job or provisioning state as a coloured badge (the word is the information, not the colour). */
 export function Status(props: { status: string; queued?: boolean }) {
@@ -121,5 +122,35 @@ function CodeSample(props: { language: string; code: string; copyable?: boolean 
         <code>{props.code}</code>
       </pre>
     </section>
+  );
+}
+
+/** The line above a calls table: what it counts, since when, and a button to read it again. */
+export function CountingNote(props: {
+  since: string;
+  onRefresh: () => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <p class="muted">
+      {props.children} Counted since the emulator started ({when(props.since)}).{" "}
+      <button type="button" onClick={props.onRefresh}>
+        Refresh
+      </button>
+    </p>
+  );
+}
+
+/** The headings of a calls table's time columns, and a row's cells for them. */
+export const CALL_TIME_HEADINGS = ["Mean time", "Longest", "Latest"] as const;
+
+/** A calls row's time cells: mean and longest time to answer, and the latest call. */
+export function CallTimes(props: { totals: CallTotalsView }) {
+  return (
+    <>
+      <td>{millis(props.totals.meanMs)}</td>
+      <td>{millis(props.totals.maxMs)}</td>
+      <td>{when(props.totals.lastAt)}</td>
+    </>
   );
 }

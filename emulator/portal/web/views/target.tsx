@@ -11,7 +11,7 @@ import { CallsChart } from "../charts";
 import { ApiError, post } from "../client";
 import { parseCsv } from "../csv";
 import { useApi } from "../data";
-import { millis, minuteLabel, when } from "../format";
+import { minuteLabel, when } from "../format";
 import { href } from "../router";
 import {
   codeSamples,
@@ -21,7 +21,18 @@ import {
   executeUrl,
   KEY_PLACEHOLDER,
 } from "../samples";
-import { CodeSamples, Facts, Loading, Metrics, Status, TableWrap, Title } from "../ui";
+import {
+  CALL_TIME_HEADINGS,
+  CallTimes,
+  CodeSamples,
+  CountingNote,
+  Facts,
+  Loading,
+  Metrics,
+  Status,
+  TableWrap,
+  Title,
+} from "../ui";
 import { JobTable } from "./jobs";
 
 type Tab = "overview" | "test" | "consume";
@@ -111,13 +122,10 @@ function Calls(props: { calls: CallsView; onRefresh: () => void }) {
   return (
     <section aria-labelledby="calls-heading">
       <h2 id="calls-heading">Calls</h2>
-      <p class="muted">
-        Calls to the execution API that passed authentication, counted since the emulator started (
-        {when(calls.since)}); the portal's Test page is not counted.{" "}
-        <button type="button" onClick={props.onRefresh}>
-          Refresh
-        </button>
-      </p>
+      <CountingNote since={calls.since} onRefresh={props.onRefresh}>
+        Calls to the execution API that passed authentication; the portal's Test page is not
+        counted.
+      </CountingNote>
       <TableWrap label="Calls">
         <table data-testid="calls">
           <thead>
@@ -125,9 +133,11 @@ function Calls(props: { calls: CallsView; onRefresh: () => void }) {
               <th scope="col">Kind</th>
               <th scope="col">Calls</th>
               <th scope="col">Failed</th>
-              <th scope="col">Mean time</th>
-              <th scope="col">Longest</th>
-              <th scope="col">Latest</th>
+              {CALL_TIME_HEADINGS.map((h) => (
+                <th scope="col" key={h}>
+                  {h}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -136,9 +146,7 @@ function Calls(props: { calls: CallsView; onRefresh: () => void }) {
                 <th scope="row">{label}</th>
                 <td data-testid={`${kind}-calls`}>{t.calls}</td>
                 <td data-testid={`${kind}-failed`}>{t.failed}</td>
-                <td>{millis(t.meanMs)}</td>
-                <td>{millis(t.maxMs)}</td>
-                <td>{when(t.lastAt)}</td>
+                <CallTimes totals={t} />
               </tr>
             ))}
           </tbody>

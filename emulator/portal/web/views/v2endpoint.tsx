@@ -11,9 +11,18 @@ import type { V2CredentialsView, V2EndpointDetailView, V2ScoreView } from "../..
 import { MinutesChart } from "../charts";
 import { ApiError, post } from "../client";
 import { useApi } from "../data";
-import { millis, minuteLabel, when } from "../format";
+import { minuteLabel } from "../format";
 import { href } from "../router";
-import { CodeSamples, Facts, Loading, TableWrap, Title } from "../ui";
+import {
+  CALL_TIME_HEADINGS,
+  CallTimes,
+  CodeSamples,
+  CountingNote,
+  Facts,
+  Loading,
+  TableWrap,
+  Title,
+} from "../ui";
 import { V2_KEY_PLACEHOLDER, v2Samples } from "../v2samples";
 
 /** The Test, Consume or Calls page. */
@@ -333,13 +342,10 @@ function CallsPage(props: { detail: V2EndpointDetailView; onRefresh: () => void 
   return (
     <section aria-labelledby="v2-calls-heading">
       <h2 id="v2-calls-heading">Calls by deployment</h2>
-      <p class="muted">
-        Scoring calls a deployment answered, counted since the emulator started ({when(calls.since)}
-        ); mirrored copies and the Test page's calls are not counted.{" "}
-        <button type="button" onClick={props.onRefresh}>
-          Refresh
-        </button>
-      </p>
+      <CountingNote since={calls.since} onRefresh={props.onRefresh}>
+        Scoring calls a deployment answered; mirrored copies and the Test page's calls are not
+        counted.
+      </CountingNote>
       <TableWrap label="Calls by deployment">
         <table data-testid="v2-calls">
           <thead>
@@ -349,9 +355,11 @@ function CallsPage(props: { detail: V2EndpointDetailView; onRefresh: () => void 
               <th scope="col">Calls</th>
               <th scope="col">Share</th>
               <th scope="col">Failed</th>
-              <th scope="col">Mean time</th>
-              <th scope="col">Longest</th>
-              <th scope="col">Latest</th>
+              {CALL_TIME_HEADINGS.map((h) => (
+                <th scope="col" key={h}>
+                  {h}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -364,9 +372,7 @@ function CallsPage(props: { detail: V2EndpointDetailView; onRefresh: () => void 
                 <td data-testid="calls">{d.totals.calls}</td>
                 <td>{total > 0 ? `${Math.round((100 * d.totals.calls) / total)} %` : "—"}</td>
                 <td data-testid="failed">{d.totals.failed}</td>
-                <td>{millis(d.totals.meanMs)}</td>
-                <td>{millis(d.totals.maxMs)}</td>
-                <td>{when(d.totals.lastAt)}</td>
+                <CallTimes totals={d.totals} />
               </tr>
             ))}
           </tbody>
