@@ -187,13 +187,11 @@ export function trainMulticlass(emulator: TestEmulator, container: string): Prom
 }
 
 /**
- * Trains K-Means (3 centroids) on x and y of {@link threeClassCsv} with Train Clustering Model,
- * whose own results Evaluate Model evaluates (no Score Model); resolves with the job's id.
- * @param emulator - the emulator
- * @param container - a container of the run's Azurite for the data and outputs
+ * K-Means (3 centroids) trained on x and y by Train Clustering Model, whose own results Evaluate
+ * Model evaluates (no Score Model); the model on `output1`, the evaluation on `output2`.
  */
-export function trainClustering(emulator: TestEmulator, container: string): Promise<string> {
-  const properties = graphProperties(
+export function clusteringGraph(): ReturnType<typeof graphProperties> {
+  return graphProperties(
     {
       in: { input: "input1" },
       learner: {
@@ -221,5 +219,13 @@ export function trainClustering(emulator: TestEmulator, container: string): Prom
     ],
     { inputs: { input1: { x: "Number", y: "Number", kind: "String" } } },
   );
-  return trainOnThreeClasses(emulator, container, "clustering", properties);
+}
+
+/**
+ * Trains {@link clusteringGraph} on {@link threeClassCsv}; resolves with the job's id.
+ * @param emulator - the emulator
+ * @param container - a container of the run's Azurite for the data and outputs
+ */
+export function trainClustering(emulator: TestEmulator, container: string): Promise<string> {
+  return trainOnThreeClasses(emulator, container, "clustering", clusteringGraph());
 }

@@ -12,7 +12,7 @@ import type { ArmWebService } from "../../../contract";
 import { loadEngine } from "../../../emulator/engineLoader";
 import { observeEvaluations } from "../../../emulator/jobs/observedGraph";
 import { censusCsv } from "../api/censusData";
-import { columnsByName, graphProperties } from "../../helpers/graphs";
+import { clusteringGraph } from "../../helpers/portal";
 
 function definition(name: string): ArmWebService {
   const file = path.join(__dirname, "..", "..", "..", "definitions", `${name}.json`);
@@ -62,23 +62,7 @@ describe("emulator observed graph", function () {
   });
 
   it("ties a clustering's evaluation to the model Train Clustering Model trained and scored with", function () {
-    const properties = graphProperties(
-      {
-        in: { input: "input1" },
-        learner: { module: "K-Means Clustering", params: { "Number of Centroids": "3" } },
-        train: { module: "Train Clustering Model", params: { "Column Set": columnsByName("x") } },
-        evaluate: { module: "Evaluate Model" },
-        model: { output: "output1" },
-        results: { output: "output2" },
-      },
-      [
-        "in: -> train:Dataset",
-        "learner:Untrained model -> train:Untrained model",
-        "train:Results dataset -> evaluate:Scored dataset",
-        "train:Trained model -> model:",
-        "evaluate:Evaluation results -> results:",
-      ],
-    );
+    const properties = clusteringGraph();
     expect(observeEvaluations(properties).evaluations).to.deep.equal([
       {
         nodeId: "evaluate",
