@@ -18,10 +18,7 @@ import { localConfig, startLocalStack, type LocalStack } from "../../harness/loc
 import type { Props } from "../../harness/secrets";
 import { azuriteBlobEndpoint } from "../helpers/env";
 import { expectPresent } from "../helpers/expect";
-import { tearDownStack } from "../helpers/stack";
-
-/** Escapes a string for a regular expression. */
-const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+import { literal, tearDownStack } from "../helpers/stack";
 
 describe("staged rollout of a regression through the strict engine double", function () {
   this.timeout(600_000);

@@ -30,8 +30,8 @@ import {
 } from "../../harness/localStack";
 import type { Props } from "../../harness/secrets";
 import { expectPresent } from "../helpers/expect";
-import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
-import { tearDownStack } from "../helpers/stack";
+import { azuriteBlobEndpoint } from "../helpers/env";
+import { expectNoSecrets, failScoringOf, literal, RunLog, tearDownStack } from "../helpers/stack";
 
 /** The steps of a run in the order they ran (`<op> <name>`, `(failed)`). */
 const ordered = (run: RunResult): string[] =>
@@ -66,37 +66,6 @@ function expectLayers(
   ).to.deep.equal(layers.map((l) => [...l].sort()));
 }
 
-/** Escapes a string for a regular expression. */
-const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** The values of the stack's secrets: none may be in the checkpoint or the printed text. */
-function secretsOf(stack: LocalStack, engine: EngineDouble): string[] {
-  const keys = engine.state.flatMap((r) =>
-    ["primaryKey", "secondaryKey"]
-      .map((k) => r.outputs[k])
-      .filter((v): v is string => typeof v === "string"),
-  );
-  const accountKey = /AccountKey=([^;]+)/.exec(azuriteConnectionString())?.[1];
-  expectPresent(accountKey, "the storage account key");
-  return [
-    ...keys,
-    stack.emulator.credentials.workspaceToken,
-    stack.emulator.credentials.armToken,
-    accountKey,
-  ];
-}
-
-function expectNoSecrets(stack: LocalStack, engine: EngineDouble, runs: RunResult[]): void {
-  const checkpoint = fs.readFileSync(stack.stateFile, "utf8");
-  const text = runs.map((r) => `${printed(r)}\n${r.error?.message ?? ""}`).join("\n");
-  const secrets = secretsOf(stack, engine);
-  expect(secrets.length).to.be.greaterThan(6);
-  for (const secret of secrets) {
-    expect(checkpoint.includes(secret), "a secret in the checkpoint").to.equal(false);
-    expect(text.includes(secret), "a secret in the printed text").to.equal(false);
-  }
-}
-
 describe("staged rollout through the strict engine double", function () {
   this.timeout(600_000);
   const ENDPOINTS = ["contoso", "fabrikam", "northwind"];
@@ -104,7 +73,7 @@ describe("staged rollout through the strict engine double", function () {
   let stack: LocalStack;
   let engine: EngineDouble;
   let files: Record<string, string>;
-  const runs: RunResult[] = [];
+  const { runs, run } = new RunLog();
 
   const twoStages = [
     { name: "canary", endpoints: ["contoso"], check: { sampleRows: 20, rowsPerCall: 5 } },
@@ -126,11 +95,6 @@ describe("staged rollout through the strict engine double", function () {
         ...(options.services ? { services: options.services } : {}),
       },
     });
-  const run = async (work: Promise<RunResult>): Promise<RunResult> => {
-    const result = await work;
-    runs.push(result);
-    return result;
-  };
 
   /** The model URI each classic endpoint serves, by name. */
   async function servedByEndpoints(): Promise<Record<string, string | undefined>> {
@@ -248,13 +212,7 @@ describe("staged rollout through the strict engine double", function () {
   let served: string;
   it("a canary whose calls fail is rolled back to what it served, the rest untouched, with the exact error", async () => {
     served = modelUriOf();
-    const api = new URL(engine.resource("endpoint-contoso")?.outputs.apiLocation as string);
-    await stack.emulator.restartWith([
-      "--fault-rate",
-      "1",
-      "--fault-paths",
-      `^POST ${literal(api.pathname)}/execute$`,
-    ]);
+    await failScoringOf(stack, engine.resource("endpoint-contoso")?.outputs.apiLocation as string);
     const up = await run(engine.up(config("2027-01-05.1", files.january)));
     expectPresent(up.error, "the up failed");
     expectLayers(

@@ -26,7 +26,7 @@ import * as path from "node:path";
 import { reportedAssetUris, reportedModelUri } from "../../clients/arm";
 import { ClassicManagementClient, endpointModelUri } from "../../clients/classic";
 import { generateCensusRows } from "../../data/generate";
-import { printed, stepLines, type EngineDouble, type RunResult } from "../../harness/engine";
+import { printed, stepLines, type EngineDouble } from "../../harness/engine";
 import {
   MODEL_ASSET,
   localArm,
@@ -39,14 +39,11 @@ import {
 } from "../../harness/localStack";
 import type { Props } from "../../harness/secrets";
 import { expectPresent } from "../helpers/expect";
-import { azuriteBlobEndpoint, azuriteConnectionString } from "../helpers/env";
-import { tearDownStack } from "../helpers/stack";
+import { azuriteBlobEndpoint } from "../helpers/env";
+import { expectNoSecrets, failScoringOf, literal, RunLog, tearDownStack } from "../helpers/stack";
 
 /** The "[transform]" asset of the predictive definition below. */
 const TRANSFORM_ASSET = "Census Derived Normalization [transform]";
-
-/** Escapes a string for a regular expression. */
-const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 interface Graph {
   properties: {
@@ -192,7 +189,7 @@ describe("staged rollout of a definition with a saved transformation through the
   let engine: EngineDouble;
   let files: Record<string, string>;
   let services: Record<string, string>;
-  const runs: RunResult[] = [];
+  const { runs, run } = new RunLog();
 
   const config = (version: string, data: string): Record<string, unknown> =>
     localConfig({
@@ -203,11 +200,6 @@ describe("staged rollout of a definition with a saved transformation through the
       endpoints: ENDPOINTS.map((name) => ({ name })),
       extra: { rollout: { stages }, services },
     });
-  const run = async (work: Promise<RunResult>): Promise<RunResult> => {
-    const result = await work;
-    runs.push(result);
-    return result;
-  };
 
   interface Pair {
     model: string | undefined;
@@ -300,13 +292,7 @@ describe("staged rollout of a definition with a saved transformation through the
     // Only contoso's RRS fails: the gate scores through the predictive service, which must
     // answer. The stage still rolls back every endpoint of the canary, the predictive
     // service's own (the ARM PATCH) as well as contoso (the classic PATCH).
-    const api = new URL(engine.resource("endpoint-contoso")?.outputs.apiLocation as string);
-    await stack.emulator.restartWith([
-      "--fault-rate",
-      "1",
-      "--fault-paths",
-      `^POST ${literal(api.pathname)}/execute$`,
-    ]);
+    await failScoringOf(stack, engine.resource("endpoint-contoso")?.outputs.apiLocation as string);
     const up = await run(engine.up(config("2026-12-01.1", files.december)));
     expectPresent(up.error, "the up failed");
     expect(stepLines(up)).to.deep.equal([
@@ -402,25 +388,6 @@ describe("staged rollout of a definition with a saved transformation through the
   });
 
   it("no key, token or account key in the checkpoint or the printed text", () => {
-    const keys = engine.state.flatMap((r) =>
-      ["primaryKey", "secondaryKey"]
-        .map((k) => r.outputs[k])
-        .filter((v): v is string => typeof v === "string"),
-    );
-    const accountKey = /AccountKey=([^;]+)/.exec(azuriteConnectionString())?.[1];
-    expectPresent(accountKey, "the storage account key");
-    const secrets = [
-      ...keys,
-      stack.emulator.credentials.workspaceToken,
-      stack.emulator.credentials.armToken,
-      accountKey,
-    ];
-    expect(secrets.length).to.be.greaterThan(6);
-    const checkpoint = fs.readFileSync(stack.stateFile, "utf8");
-    const text = runs.map((r) => `${printed(r)}\n${r.error?.message ?? ""}`).join("\n");
-    for (const secret of secrets) {
-      expect(checkpoint.includes(secret), "a secret in the checkpoint").to.equal(false);
-      expect(text.includes(secret), "a secret in the printed text").to.equal(false);
-    }
+    expectNoSecrets(stack, engine, runs);
   });
 });
