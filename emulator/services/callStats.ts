@@ -103,9 +103,17 @@ export class CallStats {
     if (failed) counter.failedPerMinute[slot]++;
   }
 
-  /** When counting started, and the starts of the last {@link CALL_MINUTES} minutes (now last). */
-  window(): { since: string; minutes: string[] } {
-    const current = Math.floor(this.now() / 60_000);
+  /** The minute now (minutes since the epoch): pass it to read several keys at one time. */
+  currentMinute(): number {
+    return Math.floor(this.now() / 60_000);
+  }
+
+  /**
+   * When counting started, and the starts of the last {@link CALL_MINUTES} minutes up to
+   * `current` (last).
+   * @param current - the last minute (default: now)
+   */
+  window(current = this.currentMinute()): { since: string; minutes: string[] } {
     const minutes: string[] = [];
     for (let minute = current - CALL_MINUTES + 1; minute <= current; minute++) {
       minutes.push(new Date(minute * 60_000).toISOString());
@@ -114,27 +122,21 @@ export class CallStats {
   }
 
   /**
-   * A target's calls now: totals, and the last {@link CALL_MINUTES} minutes, the current one
-   * last.
+   * A target's calls: totals, and the last {@link CALL_MINUTES} minutes up to `current` (last).
    * @param executionId - the service or endpoint
+   * @param current - the last minute (default: now)
    */
-  snapshot(executionId: string): CallsView {
+  snapshot(executionId: string, current = this.currentMinute()): CallsView {
     const byKind = this.counters.get(executionId);
-    const current = Math.floor(this.now() / 60_000);
-    const perMinute: CallMinuteView[] = [];
-    for (let minute = current - CALL_MINUTES + 1; minute <= current; minute++) {
+    const { since, minutes } = this.window(current);
+    const perMinute: CallMinuteView[] = minutes.map((start, i) => {
+      const minute = current - CALL_MINUTES + 1 + i;
       const [rrs, rrsFailed] = inMinute(byKind?.rrs, minute);
       const [bes, besFailed] = inMinute(byKind?.bes, minute);
-      perMinute.push({
-        minute: new Date(minute * 60_000).toISOString(),
-        rrs,
-        rrsFailed,
-        bes,
-        besFailed,
-      });
-    }
+      return { minute: start, rrs, rrsFailed, bes, besFailed };
+    });
     return {
-      since: new Date(this.since).toISOString(),
+      since,
       rrs: totals(byKind?.rrs),
       bes: totals(byKind?.bes),
       perMinute,

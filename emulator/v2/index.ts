@@ -54,7 +54,7 @@ export interface V2SurfaceOptions {
   readonly armToken: string;
   readonly logger: Logger;
   /** Counts scoring calls per deployment for the portal (absent: nothing counted). */
-  readonly calls?: Pick<CallStats, "record" | "snapshot" | "window">;
+  readonly calls?: Pick<CallStats, "record" | "currentMinute" | "snapshot" | "window">;
   /** The public base URL. */
   publicUrl(): string;
 }

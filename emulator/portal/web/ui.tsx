@@ -141,7 +141,7 @@ export function CountingNote(props: {
   );
 }
 
-/** The headings of a calls table's time columns, and a row's cells for them. */
+/** The headings of a calls table's time columns (the cells of {@link CallTimes}). */
 export const CALL_TIME_HEADINGS = ["Mean time", "Longest", "Latest"] as const;
 
 /** A calls row's time cells: mean and longest time to answer, and the latest call. */

@@ -96,7 +96,7 @@ export class V2PortalQueries {
     private readonly assets: AssetResolver,
     private readonly jobs: CommandJobRunner,
     private readonly scoringUri: (endpoint: string) => string,
-    private readonly calls?: Pick<CallStats, "snapshot" | "window">,
+    private readonly calls?: Pick<CallStats, "currentMinute" | "snapshot" | "window">,
   ) {}
 
   /** Every workspace with its endpoints, deployments, traffic and model versions. */
@@ -213,29 +213,10 @@ export class V2PortalQueries {
         endpoint,
         sample: { data: rows?.rows ?? [] },
         sampleSource: rows?.source,
-        ...(this.calls ? { calls: this.callsOf(endpoint) } : {}),
+        ...(this.calls ? { calls: callsOf(this.calls, endpoint) } : {}),
       };
     }
     return undefined;
-  }
-
-  /** The scoring calls of each of an endpoint's deployments. */
-  private callsOf(endpoint: V2EndpointView): V2CallsView {
-    const snapshots = endpoint.deployments.map((d) => ({
-      name: d.name,
-      snapshot: this.calls!.snapshot(v2CallKey(endpoint.name, d.name)),
-    }));
-    const { since, minutes } = this.calls!.window();
-    return {
-      since,
-      minutes,
-      deployments: snapshots.map(({ name, snapshot }) => ({
-        name,
-        totals: snapshot.rrs,
-        perMinute: snapshot.perMinute.map((m) => m.rrs),
-        failedPerMinute: snapshot.perMinute.map((m) => m.rrsFailed),
-      })),
-    };
   }
 
   /**
@@ -395,4 +376,28 @@ export class V2PortalQueries {
       await handle.close();
     }
   }
+}
+
+/**
+ * The scoring calls of each of an endpoint's deployments, all read at one minute.
+ * @param calls - the emulator's call counts
+ * @param endpoint - the endpoint
+ */
+function callsOf(
+  calls: Pick<CallStats, "currentMinute" | "snapshot" | "window">,
+  endpoint: V2EndpointView,
+): V2CallsView {
+  const current = calls.currentMinute();
+  return {
+    ...calls.window(current),
+    deployments: endpoint.deployments.map((d) => {
+      const { rrs, perMinute } = calls.snapshot(v2CallKey(endpoint.name, d.name), current);
+      return {
+        name: d.name,
+        totals: rrs,
+        perMinute: perMinute.map((m) => m.rrs),
+        failedPerMinute: perMinute.map((m) => m.rrsFailed),
+      };
+    }),
+  };
 }
