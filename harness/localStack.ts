@@ -12,7 +12,7 @@ import { ArmWebServicesClient, findTrainedModelAsset, type ArmServiceRef } from 
 import { RrsClient, type Row } from "../clients/rrs";
 import type { RrsSwaggerResponse } from "../contract";
 import { auc } from "../components/retrain/champion";
-import { censusToCsv, type CensusRow } from "../data/generate";
+import { censusToCsv, generateCensusRows, type CensusRow } from "../data/generate";
 import { EmulatorProcess } from "./emulatorProcess";
 import { EngineDouble } from "./engine";
 import type { Persister } from "./snapshot";
@@ -327,6 +327,22 @@ export function writeCensusCsv(dir: string, name: string, rows: readonly CensusR
   const file = path.join(dir, name);
   fs.writeFileSync(file, censusToCsv(rows));
   return file;
+}
+
+/**
+ * Generates census rows and writes them as a CSV file (the scenarios' months of data); returns
+ * its path.
+ * @param dir - the folder
+ * @param name - the file name
+ * @param sample - the generator's seed, its drift (0: October's world, 1: later months) and the
+ *   row count (default 3000)
+ */
+export function writeCensusSample(
+  dir: string,
+  name: string,
+  sample: { readonly seed: number; readonly drift: number; readonly rows?: number },
+): string {
+  return writeCensusCsv(dir, name, generateCensusRows({ rows: 3000, ...sample }));
 }
 
 // -------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ import {
   localConfig,
   localWebServiceRef,
   startLocalStack,
-  writeCensusCsv,
+  writeCensusSample,
   type LocalStack,
 } from "../../harness/localStack";
 import type { Props } from "../../harness/secrets";
@@ -129,16 +129,8 @@ describe("a new predictive definition reaches every classic endpoint through the
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "definition-change-"));
     files = {
-      october: writeCensusCsv(
-        work,
-        "census-2026-10.csv",
-        generateCensusRows({ rows: 3000, seed: 1, drift: 0 }),
-      ),
-      november: writeCensusCsv(
-        work,
-        "census-2026-11.csv",
-        generateCensusRows({ rows: 3000, seed: 2, drift: 1 }),
-      ),
+      october: writeCensusSample(work, "census-2026-10.csv", { seed: 1, drift: 0 }),
+      november: writeCensusSample(work, "census-2026-11.csv", { seed: 2, drift: 1 }),
     };
     rows = generateCensusRows({ rows: 5, seed: 77, drift: 1 });
     withAge = path.join(work, "census-predictive-age.json");

@@ -17,7 +17,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ClassicManagementClient, endpointModelUri } from "../../clients/classic";
-import { generateCensusRows } from "../../data/generate";
 import { printed, stepLines, type EngineDouble, type RunResult } from "../../harness/engine";
 import {
   MODEL_ASSET,
@@ -25,7 +24,7 @@ import {
   localWebServiceRef,
   servedByPredictive,
   startLocalStack,
-  writeCensusCsv,
+  writeCensusSample,
   type LocalStack,
 } from "../../harness/localStack";
 import type { Props } from "../../harness/secrets";
@@ -117,7 +116,7 @@ describe("staged rollout through the strict engine double", function () {
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "staged-"));
     const write = (name: string, seed: number): string =>
-      writeCensusCsv(work, name, generateCensusRows({ rows: 3000, seed, drift: 1 }));
+      writeCensusSample(work, name, { seed, drift: 1 });
     files = {
       november: write("census-2026-11.csv", 2),
       december: write("census-2026-12.csv", 5),
@@ -486,13 +485,7 @@ describe("staged rollout of 100 endpoints in three stages through the strict eng
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "staged100-"));
-    files = [2, 5].map((seed) =>
-      writeCensusCsv(
-        work,
-        `census-${seed}.csv`,
-        generateCensusRows({ rows: 3000, seed, drift: 1 }),
-      ),
-    );
+    files = [2, 5].map((seed) => writeCensusSample(work, `census-${seed}.csv`, { seed, drift: 1 }));
     stack = await startLocalStack(work, {
       passphrase: "staged100 passphrase",
       azuriteBlobEndpoint: azuriteBlobEndpoint(),

@@ -25,7 +25,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { reportedAssetUris, reportedModelUri } from "../../clients/arm";
 import { ClassicManagementClient, endpointModelUri } from "../../clients/classic";
-import { generateCensusRows } from "../../data/generate";
 import { printed, stepLines, type EngineDouble } from "../../harness/engine";
 import {
   MODEL_ASSET,
@@ -34,7 +33,7 @@ import {
   localServiceRef,
   localWebServiceRef,
   startLocalStack,
-  writeCensusCsv,
+  writeCensusSample,
   type LocalStack,
 } from "../../harness/localStack";
 import type { Props } from "../../harness/secrets";
@@ -246,7 +245,7 @@ describe("staged rollout of a definition with a saved transformation through the
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "staged-transform-"));
     const write = (name: string, seed: number): string =>
-      writeCensusCsv(work, name, generateCensusRows({ rows: 3000, seed, drift: 1 }));
+      writeCensusSample(work, name, { seed, drift: 1 });
     files = {
       november: write("census-2026-11.csv", 2),
       december: write("census-2026-12.csv", 5),

@@ -27,6 +27,7 @@ import {
   shuffledLabels,
   startLocalStack,
   writeCensusCsv,
+  writeCensusSample,
   type LocalStack,
 } from "../../harness/localStack";
 import type { Props } from "../../harness/secrets";
@@ -77,7 +78,7 @@ describe("the program's steps through the strict engine double", function () {
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "steps-"));
     const write = (name: string, seed: number, drift: number): string =>
-      writeCensusCsv(work, name, generateCensusRows({ rows: 3000, seed, drift }));
+      writeCensusSample(work, name, { seed, drift });
     files = {
       october: write("census-2026-10.csv", 1, 0),
       november: write("census-2026-11.csv", 2, 1),

@@ -35,6 +35,7 @@ import {
   shuffledLabels,
   startLocalStack,
   writeCensusCsv,
+  writeCensusSample,
   type LocalStack,
 } from "../../harness/localStack";
 import type { ProviderHost } from "../../harness/providerHost";
@@ -121,11 +122,7 @@ describe("reliability end to end: injected faults, then a secrets scan", functio
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "reliability-"));
     files = {
-      october: writeCensusCsv(
-        work,
-        "census-2026-10.csv",
-        generateCensusRows({ rows: 3000, seed: 1, drift: 0 }),
-      ),
+      october: writeCensusSample(work, "census-2026-10.csv", { seed: 1, drift: 0 }),
       noise: writeCensusCsv(
         work,
         "census-noise.csv",
