@@ -21,8 +21,8 @@ import {
   definitionRepublished,
   settingsChanged,
 } from "./logic";
+import { nextRollbackTarget, rollbackTarget, type RollbackTarget } from "../shared/rollbackTarget";
 import { transformUris } from "../shared/transforms";
-import { differs } from "../shared/values";
 import type { ClassicEndpointInputs, ClassicEndpointOutputs } from "./types";
 
 /** Endpoint operations (create, update, read, delete) one provider process runs at once. */
@@ -145,55 +145,20 @@ function endpointOutputs(
 }
 
 /**
- * The rollback target a staged resource records, always present in a stage (empty when none is
- * known): a preview reads an output missing from the state as unknown, which would show every
- * stage as changed after a fresh up.
+ * In a rollout stage, the model and transformations served before this update: the stage rolls
+ * back to that pair when its check fails.
  */
-function recordedPrevious(
-  inputs: ClassicEndpointInputs,
-  model: string | undefined,
-  transforms: Readonly<Record<string, string>> | undefined,
-): { previousModelUri?: string; previousTransformUris?: Record<string, string> } {
-  if (inputs.rolloutStage === undefined) return {};
-  return {
-    previousModelUri: model ?? "",
-    ...(Object.keys(inputs.trainedTransforms ?? {}).length > 0
-      ? { previousTransformUris: { ...transforms } }
-      : {}),
-  };
-}
-
-/**
- * In a rollout stage, the model served before this update (what the last create, update or
- * refresh saw; after a repoint to the same model, the one recorded before it) and the
- * transformations served with it: the stage rolls back to that pair when its check fails.
- */
-function previousModel(
-  olds: ClassicEndpointOutputs,
-  news: ClassicEndpointInputs,
-): { previousModelUri?: string; previousTransformUris?: Record<string, string> } {
-  if (news.rolloutStage === undefined) return {};
-  const names = Object.keys(news.trainedTransforms ?? {});
+function previousModel(olds: ClassicEndpointOutputs, news: ClassicEndpointInputs): RollbackTarget {
   const declared = transformUris(olds.trainedTransforms);
-  const before = {
-    model: olds.servedModelUri ?? modelUri(olds.trainedModel),
-    transforms: Object.fromEntries(
-      names.flatMap((n) => {
-        const uri = olds.servedTransformUris?.[n] ?? declared[n];
-        return uri !== undefined ? [[n, uri]] : [];
-      }),
-    ),
-  };
-  const now = {
-    model: modelUri(news.trainedModel),
-    transforms: transformUris(news.trainedTransforms),
-  };
-  const repointed = differs(before, now);
-  return recordedPrevious(
-    news,
-    repointed ? before.model : olds.previousModelUri,
-    repointed ? before.transforms : olds.previousTransformUris,
-  );
+  return nextRollbackTarget({
+    staged: news.rolloutStage !== undefined,
+    served: {
+      model: olds.servedModelUri ?? modelUri(olds.trainedModel),
+      transformOf: (n) => olds.servedTransformUris?.[n] ?? declared[n],
+    },
+    now: { model: modelUri(news.trainedModel), transforms: transformUris(news.trainedTransforms) },
+    recorded: olds,
+  });
 }
 
 const methods: pulumi.dynamic.ResourceProvider = {
@@ -223,7 +188,15 @@ const methods: pulumi.dynamic.ResourceProvider = {
     const endpoint = await patchModel(inputs, client);
     return {
       id: `${inputs.workspaceId}/${inputs.webServiceId}/${inputs.name}`,
-      outs: { ...endpointOutputs(inputs, endpoint), ...recordedPrevious(inputs, undefined, {}) },
+      outs: {
+        ...endpointOutputs(inputs, endpoint),
+        ...rollbackTarget(
+          inputs.rolloutStage !== undefined,
+          Object.keys(inputs.trainedTransforms ?? {}).length > 0,
+          undefined,
+          {},
+        ),
+      },
     };
   },
 

@@ -23,7 +23,7 @@ import type { ArmWebService } from "../../contract";
 import { progress } from "../shared/progress";
 import { redactingProvider } from "../shared/redaction";
 import { compactResults } from "../shared/results";
-import { differs } from "../shared/values";
+import { nextRollbackTarget, rollbackTarget, type RollbackTarget } from "../shared/rollbackTarget";
 import { checkWebService, diffWebService, serviceBody, webServiceDiffAnswer } from "./logic";
 import type { WebServiceInputs, WebServiceOutputs } from "./types";
 
@@ -89,51 +89,19 @@ async function finish(
 }
 
 /**
- * The rollback target a staged resource records, always present in a stage (empty when none is
- * known): a preview reads an output missing from the state as unknown, which would show every
- * stage as changed after a fresh up.
+ * In a rollout stage, the model and transformations served before this update: the stage rolls
+ * back to that pair when its check fails.
  */
-function recordedPrevious(
-  inputs: WebServiceInputs,
-  model: string | undefined,
-  transforms: Readonly<Record<string, string>> | undefined,
-): { previousModelUri?: string; previousTransformUris?: Record<string, string> } {
-  if (inputs.role !== "predictive" || inputs.rolloutStage === undefined) return {};
-  return {
-    previousModelUri: model ?? "",
-    ...(Object.keys(inputs.trainedTransformUris ?? {}).length > 0
-      ? { previousTransformUris: { ...transforms } }
-      : {}),
-  };
-}
-
-/**
- * In a rollout stage, the model served before this update (what the last create, update or
- * refresh saw; after an update to the same model, the one recorded before it) and the
- * transformations served with it: the stage rolls back to that pair when its check fails.
- */
-function previousModel(
-  olds: WebServiceOutputs,
-  news: WebServiceInputs,
-): { previousModelUri?: string; previousTransformUris?: Record<string, string> } {
-  if (news.role !== "predictive" || news.rolloutStage === undefined) return {};
-  const names = Object.keys(news.trainedTransformUris ?? {});
-  const before = {
-    model: olds.servedModelUri ?? olds.trainedModelUri,
-    transforms: Object.fromEntries(
-      names.flatMap((n) => {
-        const uri = olds.servedTransformUris?.[n] ?? olds.trainedTransformUris?.[n];
-        return uri !== undefined ? [[n, uri]] : [];
-      }),
-    ),
-  };
-  const now = { model: news.trainedModelUri, transforms: { ...news.trainedTransformUris } };
-  const repointed = differs(before, now);
-  return recordedPrevious(
-    news,
-    repointed ? before.model : olds.previousModelUri,
-    repointed ? before.transforms : olds.previousTransformUris,
-  );
+function previousModel(olds: WebServiceOutputs, news: WebServiceInputs): RollbackTarget {
+  return nextRollbackTarget({
+    staged: news.role === "predictive" && news.rolloutStage !== undefined,
+    served: {
+      model: olds.servedModelUri ?? olds.trainedModelUri,
+      transformOf: (n) => olds.servedTransformUris?.[n] ?? olds.trainedTransformUris?.[n],
+    },
+    now: { model: news.trainedModelUri, transforms: { ...news.trainedTransformUris } },
+    recorded: olds,
+  });
 }
 
 /** What the service serves for the transformations the inputs set (none set: undefined). */
@@ -169,7 +137,12 @@ const methods: pulumi.dynamic.ResourceProvider = {
       });
       const outs = {
         ...(await finish(inputs, client, service)),
-        ...recordedPrevious(inputs, undefined, {}),
+        ...rollbackTarget(
+          inputs.role === "predictive" && inputs.rolloutStage !== undefined,
+          Object.keys(inputs.trainedTransformUris ?? {}).length > 0,
+          undefined,
+          {},
+        ),
       };
       if (outs.servedModelUri) log(inputs, `serving ${outs.servedModelUri}`);
       return { id: outs.resourceId, outs };
