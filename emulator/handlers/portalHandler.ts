@@ -42,6 +42,7 @@ import type {
   V2View,
 } from "../portal/api";
 import type { CallStats } from "../services/callStats";
+import { PortalCredentialError } from "../v2/handlers/portalHandler";
 import { effectiveSha, type ExecutionTargets } from "../services/executionTargets";
 import { PORTAL_HEADERS, type PortalAssets, type PortalScript } from "../services/portalAssets";
 import type { MetadataStore } from "../store/metadataStore";
@@ -162,8 +163,8 @@ export interface PortalHandlerDependencies {
   };
   /**
    * The v2 endpoints' credential (asked for) and scoring calls made as a client would (absent:
-   * no v2 endpoint). `credentials` throws an `Error` whose message says why an endpoint's auth
-   * mode has no credential to show.
+   * no v2 endpoint). `credentials` throws a `PortalCredentialError` whose message says why an
+   * endpoint's auth mode has no credential to show.
    */
   readonly v2Endpoints?: {
     credentials(name: string): V2CredentialsView | undefined;
@@ -316,7 +317,11 @@ export class PortalHandler {
     try {
       credentials = this.deps.v2Endpoints?.credentials(name);
     } catch (error) {
-      throw ErrorFactory.portalBadRequest((error as Error).message);
+      // The refusal the page shows (an AADToken endpoint has no credential to give); anything
+      // else is the emulator's fault, answered 500 and logged like any other.
+      if (error instanceof PortalCredentialError)
+        throw ErrorFactory.portalBadRequest(error.message);
+      throw error;
     }
     if (!credentials) throw ErrorFactory.portalItemNotFound("online endpoint", name);
     return this.json(credentials);
